@@ -1,0 +1,157 @@
+// Turns a validated event plus what the request tells us (user agent, country) into the row we
+// store, minus the session, which the queue consumer assigns. Pure, apart from the salt lookup.
+import { findBotMatch, isbot } from "isbot";
+import UAParser from "ua-parser-js";
+import type { ChannelRule } from "./channels";
+import { currencyDigits, type EventInput, timestampMs } from "./schemas";
+import { deriveTraffic } from "./traffic";
+
+export interface RequestContext {
+  origin: "browser" | "server";
+  receivedAt: number;
+  userAgent: string;
+  country: string | null;
+  region: string | null;
+  /** Resolved before enrichment: cookieless hash, first-party id hash, or null (server, user id only). */
+  visitorId: string | null;
+}
+
+export interface SiteContext {
+  siteId: string;
+  domains: readonly string[];
+  channelRules: readonly ChannelRule[];
+}
+
+export interface Client {
+  device: string;
+  browser: string | null;
+  os: string | null;
+  bot: boolean;
+  botName: string | null;
+}
+
+export function parseClient(userAgent: string, screen?: string): Client {
+  const bot = !userAgent || isbot(userAgent);
+  const parsed = new UAParser(userAgent).getResult();
+  let device = "desktop";
+  const type = parsed.device.type;
+  if (type === "mobile" || type === "tablet") device = type;
+  else if (type) device = "other";
+  else if (screen) {
+    // No device in the UA (desktop-mode browsers): fall back on the screen width, as Plausible does.
+    const width = Number(screen.split("x")[0]);
+    device = width < 576 ? "mobile" : width < 992 ? "tablet" : "desktop";
+  }
+  return {
+    device,
+    browser: parsed.browser.name ?? null,
+    os: parsed.os.name ?? null,
+    bot,
+    botName: bot ? botLabel(userAgent) : null,
+  };
+}
+
+/** A readable name for counting: the UA's own "...bot"/"...spider" token when it has one. */
+function botLabel(userAgent: string): string {
+  if (!userAgent) return "empty user agent";
+  const token = /[\w.-]*(bot|crawler|spider|slurp|fetcher)[\w.-]*/i.exec(userAgent)?.[0];
+  return (token ?? findBotMatch(userAgent) ?? "unknown").slice(0, 64);
+}
+
+export interface EnrichedEvent {
+  id: string;
+  type: string;
+  name: string | null;
+  ts: number;
+  receivedAt: number;
+  origin: "browser" | "server";
+  visitorId: string | null;
+  userId: string | null;
+  url: string | null;
+  hostname: string | null;
+  path: string | null;
+  referrer: string | null;
+  title: string | null;
+  source: string;
+  medium: string;
+  campaign: string;
+  term: string | null;
+  content: string | null;
+  utmId: string | null;
+  channel: string;
+  clickIdType: string | null;
+  clickId: string | null;
+  partnerCode: string | null;
+  device: string;
+  browser: string | null;
+  os: string | null;
+  country: string | null;
+  region: string | null;
+  screen: string | null;
+  language: string | null;
+  engagedMs: number | null;
+  revenueMinor: number | null;
+  currency: string | null;
+  orderId: string | null;
+  items: string | null;
+  props: string | null;
+  recId: string | null;
+  /** The landing carries a campaign (UTM, click id, partner code or external referrer). */
+  hasCampaign: boolean;
+}
+
+/** Money in minor units: 199.9 CNY -> 19990, 5000 JPY -> 5000. */
+export function toMinorUnits(amount: number, currency: string): number {
+  return Math.round(amount * 10 ** currencyDigits(currency));
+}
+
+export function enrichEvent(e: EventInput, req: RequestContext, site: SiteContext, client: Client): EnrichedEvent {
+  let hostname: string | null = null;
+  let path: string | null = null;
+  if (e.url) {
+    const u = new URL(e.url);
+    hostname = u.hostname;
+    path = u.pathname;
+  }
+  const traffic = deriveTraffic(e.url, e.referrer, site.domains, site.channelRules);
+  return {
+    id: e.id,
+    type: e.type,
+    name: e.name ?? null,
+    ts: timestampMs(e.ts, req.receivedAt),
+    receivedAt: req.receivedAt,
+    origin: req.origin,
+    visitorId: req.visitorId,
+    userId: e.user_id ?? null,
+    url: e.url ?? null,
+    hostname,
+    path,
+    referrer: e.referrer || null,
+    title: e.title ?? null,
+    source: traffic.source,
+    medium: traffic.medium,
+    campaign: traffic.campaign,
+    term: traffic.term,
+    content: traffic.content,
+    utmId: traffic.utmId,
+    channel: traffic.channel,
+    clickIdType: traffic.clickIdType,
+    clickId: traffic.clickId,
+    partnerCode: traffic.partnerCode,
+    device: client.device,
+    browser: client.browser,
+    os: client.os,
+    country: req.country,
+    region: req.region,
+    screen: e.screen ?? null,
+    language: e.language ?? null,
+    engagedMs: e.engaged_ms ?? null,
+    revenueMinor: e.revenue !== undefined && e.currency ? toMinorUnits(e.revenue, e.currency) : null,
+    currency: e.currency ?? null,
+    orderId: e.order_id ?? null,
+    items: e.items ? JSON.stringify(e.items) : null,
+    props: e.props ? JSON.stringify(e.props) : null,
+    recId: e.rec_id ?? null,
+    hasCampaign: traffic.hasCampaign,
+  };
+}

@@ -1,0 +1,67 @@
+// The edge Worker: capture, the API, and the cron and queue jobs.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import { handleDeadLetters, handleIngestBatch } from "../jobs/ingest";
+import { handleScheduled } from "../jobs/scheduled";
+import type { AppBindings, EdgeEnv } from "./lib/env";
+import { ApiError, errorBody, errorResponse, validationError } from "./lib/errors";
+import { classifyRoutes } from "./routes/classify";
+import { collectRoutes } from "./routes/collect";
+import { mountDocs } from "./routes/docs";
+import { eventRoutes } from "./routes/events";
+import { healthRoutes } from "./routes/health";
+import { keyRoutes } from "./routes/keys";
+import { recommendProxyRoutes } from "./routes/recommend-proxy";
+import { sessionRoutes } from "./routes/sessions";
+import { siteRoutes } from "./routes/sites";
+
+export const DEAD_LETTER_QUEUE_NAME = "wayfind-events-dlq";
+
+export function createApp() {
+  const app = new OpenAPIHono<AppBindings>({
+    // Request validation failures use the same envelope as every other error.
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error);
+    },
+  });
+  for (const routes of [
+    healthRoutes,
+    collectRoutes,
+    eventRoutes,
+    sessionRoutes,
+    siteRoutes,
+    keyRoutes,
+    classifyRoutes,
+    recommendProxyRoutes,
+  ]) {
+    app.route("/", routes);
+  }
+  mountDocs(app);
+  app.notFound((c) =>
+    c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`), 404),
+  );
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return errorResponse(c, err);
+    if (err instanceof HTTPException) {
+      const malformed = /malformed json/i.test(err.message);
+      const code = malformed ? "invalid_json" : err.status === 413 ? "payload_too_large" : "bad_request";
+      return c.json(errorBody(code, malformed ? "The body is not valid JSON." : err.message), err.status);
+    }
+    console.error("unhandled", err);
+    return c.json(errorBody("internal", "Something went wrong on our side."), 500);
+  });
+  return app;
+}
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  async queue(batch, env) {
+    if (batch.queue === DEAD_LETTER_QUEUE_NAME) await handleDeadLetters(batch, env);
+    else await handleIngestBatch(batch, env);
+  },
+  async scheduled(controller, env) {
+    await handleScheduled(controller, env);
+  },
+} satisfies ExportedHandler<EdgeEnv, unknown>;

@@ -1,0 +1,110 @@
+// POST /api/v1/events: server-side capture (ingest scope). GET /api/v1/events: raw events (read scope).
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { acceptEvents } from "../capture/accept";
+import {
+  BatchResult,
+  EVENT_TYPES,
+  SERVER_MAX_AGE_MS,
+  SERVER_MAX_BODY_BYTES,
+  SERVER_MAX_EVENTS,
+  ServerBatch,
+  ServerEventInput,
+} from "../capture/schemas";
+import { listEvents } from "../../schema/queries/listing";
+import { getSite } from "../../schema/queries/sites";
+import { requireScope, siteScope } from "../lib/auth";
+import { readJsonBody } from "../lib/body";
+import type { AppBindings } from "../lib/env";
+import { ApiError, ErrorEnvelope, validationError } from "../lib/errors";
+import { decodeCursor, encodeCursor, ListQuery, listResponse, pageLimit, timeRange } from "../lib/listing";
+import { batchResponse } from "../lib/request";
+import { eventView } from "../lib/views";
+
+export const eventRoutes = new OpenAPIHono<AppBindings>();
+const errors = { content: { "application/json": { schema: ErrorEnvelope } } };
+
+eventRoutes.openAPIRegistry.registerPath({
+  method: "post",
+  path: "/api/v1/events",
+  tags: ["Capture"],
+  summary: "Send events from a back end or payment webhook (ingest scope)",
+  description:
+    `Up to ${SERVER_MAX_EVENTS} events, at most 1 MB. Revenue from here is trusted: a server purchase supersedes ` +
+    "browser-reported purchases with the same order_id.",
+  security: [{ bearer: [] }],
+  request: { body: { content: { "application/json": { schema: ServerBatch } } } },
+  responses: {
+    202: { description: "Accepted", content: { "application/json": { schema: BatchResult } } },
+    400: { description: "Nothing valid", ...errors },
+    401: { description: "Missing or unknown key", ...errors },
+    403: { description: "Key lacks the ingest scope", ...errors },
+    413: { description: "Too large", ...errors },
+  },
+});
+eventRoutes.openAPIRegistry.register("ServerEvent", ServerEventInput);
+
+eventRoutes.post("/api/v1/events", requireScope("ingest"), async (c) => {
+  const scope = siteScope(c);
+  const body = await readJsonBody(c.req.raw, SERVER_MAX_BODY_BYTES);
+  const batch = ServerBatch.safeParse(body);
+  if (!batch.success) throw validationError(batch.error);
+  if (batch.data.events.length > SERVER_MAX_EVENTS) {
+    throw new ApiError(413, "too_many_events", `At most ${SERVER_MAX_EVENTS} events per request.`, [
+      { path: "events", message: `Got ${batch.data.events.length}.` },
+    ]);
+  }
+  const site = await getSite(c.env.DB, scope);
+  if (!site) throw new ApiError(404, "not_found", "No such site.", [{ path: "site_id", message: "Unknown site." }]);
+  const result = await acceptEvents({
+    env: c.env,
+    site,
+    events: batch.data.events,
+    schema: ServerEventInput,
+    origin: "server",
+    maxAgeMs: SERVER_MAX_AGE_MS,
+    ip: "",
+    userAgent: "",
+    country: null,
+    region: null,
+  });
+  return batchResponse(c, result);
+});
+
+const listEventsRoute = createRoute({
+  method: "get",
+  path: "/api/v1/events",
+  tags: ["Raw data"],
+  summary: "List stored events with their enrichment (read scope)",
+  security: [{ bearer: [] }],
+  middleware: [requireScope("read")] as const,
+  request: { query: ListQuery.extend({ type: z.enum(EVENT_TYPES).optional() }) },
+  responses: {
+    200: {
+      description: "A page of events, oldest first (JSON), or an export (NDJSON, CSV; next page in x-next-cursor)",
+      content: {
+        "application/json": {
+          schema: z.object({ data: z.array(z.record(z.string(), z.unknown())), next_cursor: z.string().nullable() }),
+        },
+      },
+    },
+    400: { description: "Bad query", ...errors },
+    401: { description: "Missing or unknown key", ...errors },
+    403: { description: "Key lacks the read scope or names another site", ...errors },
+  },
+});
+
+eventRoutes.openapi(listEventsRoute, async (c) => {
+  const q = c.req.valid("query");
+  const scope = siteScope(c, q.site_id);
+  const limit = pageLimit(q.format, q.limit);
+  const rows = await listEvents(c.env.DB, scope, {
+    ...timeRange(q),
+    limit: limit + 1,
+    after: decodeCursor(q.cursor),
+    type: q.type,
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const next = rows.length > limit && last ? encodeCursor(last.ts, last.id) : null;
+  return listResponse(c, q.format, page.map(eventView), next, "events") as never;
+});

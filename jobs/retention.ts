@@ -1,0 +1,52 @@
+// Daily: prune raw events and sessions past each site's retention, and delete old visitor-id salts
+// (once a salt is gone, the cookieless ids made with it cannot be recomputed).
+import { utcDay } from "../functions/capture/identity";
+
+/** Rows deleted per statement: bounded work per statement, well inside D1's limits. */
+export const PRUNE_CHUNK = 5_000;
+/** A run stops after this many chunks per table and site; the next day's run continues. */
+export const PRUNE_MAX_CHUNKS = 40;
+const DAY_MS = 24 * 3600_000;
+
+export async function pruneRetention(
+  db: D1Database,
+  now: number,
+): Promise<{ events: number; sessions: number; salts: number }> {
+  const { results: sites } = await db
+    .prepare("SELECT id, retention_days FROM sites")
+    .all<{ id: string; retention_days: number }>();
+  let eventsDeleted = 0;
+  let sessionsDeleted = 0;
+  for (const site of sites) {
+    const cutoff = now - site.retention_days * DAY_MS;
+    eventsDeleted += await deleteInChunks(
+      db
+        .prepare("DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE site_id = ?1 AND ts < ?2 LIMIT ?3)")
+        .bind(site.id, cutoff, PRUNE_CHUNK),
+    );
+    sessionsDeleted += await deleteInChunks(
+      db
+        .prepare(
+          "DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE site_id = ?1 AND last_seen_at < ?2 LIMIT ?3)",
+        )
+        .bind(site.id, cutoff, PRUNE_CHUNK),
+    );
+  }
+  // Keep today's and yesterday's salt (events near midnight); older ones go.
+  const salts = await db
+    .prepare("DELETE FROM salts WHERE day < ?1")
+    .bind(utcDay(now - DAY_MS))
+    .run();
+  return { events: eventsDeleted, sessions: sessionsDeleted, salts: salts.meta.changes ?? 0 };
+}
+
+async function deleteInChunks(statement: D1PreparedStatement): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < PRUNE_MAX_CHUNKS; i++) {
+    const result = await statement.run();
+    const changes = result.meta.changes ?? 0;
+    total += changes;
+    if (changes < PRUNE_CHUNK) break;
+  }
+  return total;
+}

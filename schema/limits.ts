@@ -1,0 +1,46 @@
+// Platform limits, named once. Every bulk statement is built to stay inside them (test/limits.test.ts).
+
+/** D1: bound parameters per statement. */
+export const D1_MAX_BOUND_PARAMS = 100;
+/** D1: bytes per SQL statement. */
+export const D1_MAX_STATEMENT_BYTES = 100_000;
+/**
+ * Bulk writes bind one JSON array and expand it with json_each(), so a statement holds a few
+ * parameters whatever its row count. The JSON is kept under this many bytes, which leaves room
+ * for the SQL text inside D1_MAX_STATEMENT_BYTES.
+ */
+export const JSON_PARAM_BUDGET_BYTES = 80_000;
+
+/** Queues: bytes per message, per sendBatch, and messages per sendBatch. */
+export const QUEUE_MAX_MESSAGE_BYTES = 128_000;
+export const QUEUE_MAX_BATCH_BYTES = 256_000;
+export const QUEUE_MAX_BATCH_MESSAGES = 100;
+
+/** Capture: one event, serialised, never exceeds this (so any single row fits a statement). */
+export const MAX_EVENT_BYTES = 16_000;
+
+const encoder = new TextEncoder();
+export const byteLength = (text: string): number => encoder.encode(text).byteLength;
+
+/**
+ * Splits items into groups whose JSON array stays under `budget` bytes and `maxItems` items.
+ * An item larger than the budget on its own is an error: callers cap item size before this.
+ */
+export function chunkByJsonBytes<T>(items: readonly T[], budget: number, maxItems = Infinity): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let size = 2; // "[]"
+  for (const item of items) {
+    const itemBytes = byteLength(JSON.stringify(item)) + 1; // + comma
+    if (itemBytes + 2 > budget) throw new Error(`An item of ${itemBytes} bytes exceeds the ${budget}-byte budget.`);
+    if (current.length > 0 && (size + itemBytes > budget || current.length >= maxItems)) {
+      chunks.push(current);
+      current = [];
+      size = 2;
+    }
+    current.push(item);
+    size += itemBytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

@@ -1,0 +1,45 @@
+import { asc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { sites } from "../tables";
+import type { SiteScope } from "./scope";
+
+export type SiteRow = typeof sites.$inferSelect;
+
+export async function insertSite(d1: D1Database, row: typeof sites.$inferInsert) {
+  await drizzle(d1).insert(sites).values(row);
+}
+
+export async function getSite(d1: D1Database, scope: SiteScope): Promise<SiteRow | undefined> {
+  const [row] = await drizzle(d1).select().from(sites).where(eq(sites.id, scope.siteId)).limit(1);
+  return row;
+}
+
+export async function listSites(d1: D1Database): Promise<SiteRow[]> {
+  return drizzle(d1).select().from(sites).orderBy(asc(sites.createdAt));
+}
+
+export async function updateSite(
+  d1: D1Database,
+  scope: SiteScope,
+  patch: Partial<Omit<typeof sites.$inferInsert, "id" | "publicKey" | "createdAt">>,
+): Promise<SiteRow | undefined> {
+  const [row] = await drizzle(d1).update(sites).set(patch).where(eq(sites.id, scope.siteId)).returning();
+  return row;
+}
+
+/** Site settings the capture path needs, by public key, cached per isolate for a minute. */
+export const SITE_CACHE_TTL_MS = 60_000;
+const byPublicKey = new Map<string, { site: SiteRow | null; expires: number }>();
+
+export async function siteByPublicKey(d1: D1Database, publicKey: string): Promise<SiteRow | null> {
+  const now = Date.now();
+  const hit = byPublicKey.get(publicKey);
+  if (hit && hit.expires > now) return hit.site;
+  const [row] = await drizzle(d1).select().from(sites).where(eq(sites.publicKey, publicKey)).limit(1);
+  byPublicKey.set(publicKey, { site: row ?? null, expires: now + SITE_CACHE_TTL_MS });
+  return row ?? null;
+}
+
+export function clearSiteCache(): void {
+  byPublicKey.clear();
+}

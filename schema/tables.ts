@@ -1,0 +1,175 @@
+// D1 tables. Every tenant-owned table carries site_id as the first column of its primary key,
+// so every lookup is scoped by site and served by the key's index.
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const sites = sqliteTable("sites", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  domain: text("domain").notNull(),
+  /** Public key for the snippet: may only write events for this site. */
+  publicKey: text("public_key").notNull().unique(),
+  /** JSON array of origins ("https://example.com") allowed to post with the public key. */
+  allowedOrigins: text("allowed_origins").notNull().default("[]"),
+  timezone: text("timezone").notNull().default("UTC"),
+  currency: text("currency").notNull().default("USD"),
+  retentionDays: integer("retention_days").notNull().default(400),
+  /** When on, the snippet may send a first-party visitor id; otherwise ids are cookieless hashes. */
+  cookieMode: integer("cookie_mode", { mode: "boolean" }).notNull().default(false),
+  /** When on, requests with DNT: 1 or Sec-GPC: 1 are dropped before anything is stored. */
+  respectDnt: integer("respect_dnt", { mode: "boolean" }).notNull().default(false),
+  /** JSON array of site channel rules evaluated before GA4's defaults. */
+  channelRules: text("channel_rules").notNull().default("[]"),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** First characters of the key, shown in listings so people can tell keys apart. */
+    prefix: text("prefix").notNull(),
+    /** SHA-256 of the whole key, hex. The key itself is shown once and never stored. */
+    hash: text("hash").notNull().unique(),
+    /** Comma-separated scopes: ingest, read, admin. */
+    scopes: text("scopes").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("api_keys_site").on(t.siteId)],
+);
+
+export const events = sqliteTable(
+  "events",
+  {
+    siteId: text("site_id").notNull(),
+    /** Client event id: the idempotency key within a site. */
+    id: text("id").notNull(),
+    type: text("type").notNull(),
+    name: text("name"),
+    ts: integer("ts").notNull(),
+    receivedAt: integer("received_at").notNull(),
+    origin: text("origin").notNull(), // "browser" | "server"
+    sessionId: text("session_id").notNull(),
+    visitorId: text("visitor_id").notNull(),
+    userId: text("user_id"),
+    url: text("url"),
+    hostname: text("hostname"),
+    path: text("path"),
+    referrer: text("referrer"),
+    title: text("title"),
+    source: text("source").notNull(),
+    medium: text("medium").notNull(),
+    campaign: text("campaign").notNull(),
+    term: text("term"),
+    content: text("content"),
+    utmId: text("utm_id"),
+    channel: text("channel").notNull(),
+    clickIdType: text("click_id_type"),
+    clickId: text("click_id"),
+    partnerCode: text("partner_code"),
+    device: text("device").notNull(),
+    browser: text("browser"),
+    os: text("os"),
+    country: text("country"),
+    region: text("region"),
+    screen: text("screen"),
+    language: text("language"),
+    engagedMs: integer("engaged_ms"),
+    /** Revenue in minor units of `currency` (cents, fen): money is never a float. */
+    revenueMinor: integer("revenue_minor"),
+    currency: text("currency"),
+    orderId: text("order_id"),
+    items: text("items"),
+    props: text("props"),
+    recId: text("rec_id"),
+    /** 1 when a server-reported purchase with the same order id supersedes this browser one. */
+    superseded: integer("superseded").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.id] }),
+    index("events_site_ts").on(t.siteId, t.ts),
+    index("events_site_type_ts").on(t.siteId, t.type, t.ts),
+    index("events_site_session").on(t.siteId, t.sessionId),
+    index("events_site_order").on(t.siteId, t.orderId),
+  ],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    siteId: text("site_id").notNull(),
+    id: text("id").notNull(),
+    visitorId: text("visitor_id").notNull(),
+    userId: text("user_id"),
+    startedAt: integer("started_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    source: text("source").notNull(),
+    medium: text("medium").notNull(),
+    campaign: text("campaign").notNull(),
+    term: text("term"),
+    content: text("content"),
+    channel: text("channel").notNull(),
+    landingUrl: text("landing_url"),
+    landingPath: text("landing_path"),
+    referrer: text("referrer"),
+    partnerCode: text("partner_code"),
+    clickIdType: text("click_id_type"),
+    clickId: text("click_id"),
+    device: text("device").notNull(),
+    browser: text("browser"),
+    os: text("os"),
+    country: text("country"),
+    region: text("region"),
+    pageviews: integer("pageviews").notNull().default(0),
+    events: integer("events").notNull().default(0),
+    engagedMs: integer("engaged_ms").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.id] }),
+    index("sessions_site_started").on(t.siteId, t.startedAt),
+    index("sessions_site_visitor_seen").on(t.siteId, t.visitorId, t.lastSeenAt),
+  ],
+);
+
+/** identify(): a visitor id seen with a user id, so later journeys stitch to the user. */
+export const identities = sqliteTable(
+  "identities",
+  {
+    siteId: text("site_id").notNull(),
+    visitorId: text("visitor_id").notNull(),
+    userId: text("user_id").notNull(),
+    firstSeenAt: integer("first_seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.visitorId] }), index("identities_site_user").on(t.siteId, t.userId)],
+);
+
+/** Bots are counted, never mixed into human traffic. */
+export const botHits = sqliteTable(
+  "bot_hits",
+  {
+    siteId: text("site_id").notNull(),
+    day: text("day").notNull(),
+    agent: text("agent").notNull(),
+    hits: integer("hits").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.day, t.agent] })],
+);
+
+/** Daily salts for cookieless visitor ids; deleted after two days so old hashes cannot be recomputed. */
+export const salts = sqliteTable("salts", {
+  day: text("day").primaryKey(),
+  salt: text("salt").notNull(),
+});
+
+/** Queue messages that failed every retry, kept for inspection and replay. */
+export const deadLetters = sqliteTable("dead_letters", {
+  id: text("id").primaryKey(),
+  receivedAt: integer("received_at").notNull(),
+  body: text("body").notNull(),
+  error: text("error"),
+});

@@ -1,0 +1,11 @@
+import type { D1Migration } from "cloudflare:test";
+import type { EdgeEnv } from "../../functions/lib/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends EdgeEnv {
+      TEST_MIGRATIONS: D1Migration[];
+      ADMIN_TOKEN: string;
+    }
+  }
+}

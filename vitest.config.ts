@@ -1,0 +1,52 @@
+// Two test projects: `workers` runs inside workerd (the vitest Workers plugin) against real D1,
+// Queues and the recommend Worker's built bundle; `node` runs the built edge bundle through
+// Miniflare's API and checks bundle sizes. `npm test` builds first (see package.json).
+import { readdirSync } from "node:fs";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/** The recommend Worker as built by `npm run build`: its script and the pre-compiled ORT wasm. */
+function recommendModules() {
+  const dir = "dist/recommend";
+  const files = readdirSync(dir);
+  return [
+    { type: "ESModule" as const, path: `${dir}/recommend.js` },
+    ...files.filter((f) => f.endsWith(".wasm")).map((f) => ({ type: "CompiledWasm" as const, path: `${dir}/${f}` })),
+  ];
+}
+
+export const TEST_ADMIN_TOKEN = "test-admin-token-not-secret";
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("schema/migrations");
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              main: "functions/edge.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN, TEST_MIGRATIONS: migrations },
+                workers: [
+                  {
+                    name: "wayfind-recommend",
+                    modules: recommendModules(),
+                    modulesRoot: "dist/recommend",
+                    compatibilityDate: "2026-11-01",
+                    d1Databases: { DB: "wayfind" },
+                  },
+                ],
+              },
+            }),
+          ],
+          test: { name: "workers", include: ["test/workers/**/*.test.ts"], setupFiles: ["test/workers/setup.ts"] },
+        },
+        {
+          test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node", testTimeout: 60_000 },
+        },
+      ],
+    },
+  };
+});
