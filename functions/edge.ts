@@ -57,11 +57,11 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     if (batch.queue === DEAD_LETTER_QUEUE_NAME) await handleDeadLetters(batch, env);
     else await handleIngestBatch(batch, env);
   },
-  async scheduled(controller, env) {
+  async scheduled(controller, env, _ctx) {
     await handleScheduled(controller, env);
   },
 } satisfies ExportedHandler<EdgeEnv, unknown>;

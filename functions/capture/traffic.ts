@@ -139,8 +139,10 @@ export function deriveTraffic(
   }
   const implied = clickIdType ? IMPLIED_BY_CLICK_ID[clickIdType] : undefined;
   if (implied) return finish(implied.source, implied.medium, params.get("utm_campaign") ?? "(not set)", true);
-  if (partnerCode)
-    return finish(partnerCode.toLowerCase(), "affiliate", params.get("utm_campaign") ?? "(not set)", true);
+  // Prefixed, so a partner named like a listed source ("alice" is a search engine to GA4) stays a partner.
+  if (partnerCode) {
+    return finish(`partner:${partnerCode.toLowerCase()}`, "affiliate", params.get("utm_campaign") ?? "(not set)", true);
+  }
 
   const refHost = hostOf(referrer);
   if (refHost && !isInternalReferrer(refHost, hostOf(url), siteDomains)) {

@@ -1,0 +1,80 @@
+// OpenAPI document, reference page, health, the recommend Worker through the binding, retention.
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import worker from "../../functions/edge";
+import { DAILY_CRON } from "../../jobs/scheduled";
+import { api, collect, createSite, eventsLanded, pageview, storedEvents } from "./helpers";
+
+describe("API description", () => {
+  it("serves OpenAPI 3.1 generated from the validating schemas", async () => {
+    const res = await api("/api/v1/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(doc.openapi).toBe("3.1.0");
+    for (const [path, method] of [
+      ["/api/collect", "post"],
+      ["/api/v1/events", "post"],
+      ["/api/v1/events", "get"],
+      ["/api/v1/sessions", "get"],
+      ["/api/v1/sites", "post"],
+      ["/api/v1/sites/{id}/keys", "post"],
+      ["/api/v1/classify", "post"],
+    ] as const) {
+      expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    }
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(["Event", "ServerEvent", "Error", "Site", "BatchResult"]),
+    );
+    const page = await api("/api/v1/docs");
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(await page.text()).toContain("/api/v1/docs.js");
+    expect((await api("/api/v1/docs.js")).headers.get("content-type")).toContain("javascript");
+  });
+});
+
+describe("recommend Worker", () => {
+  it("runs an ONNX model with onnxruntime-web behind the service binding, for a keyed caller", async () => {
+    const site = await createSite();
+    expect((await api("/api/v1/models/health")).status).toBe(401);
+    const res = await api("/api/v1/models/health", { token: site.read });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      runtime: string;
+      site_id: string;
+      probe: { probability: number; expected: number };
+    };
+    expect(body.runtime).toBe("onnxruntime-web");
+    expect(body.site_id).toBe(site.id); // the edge names the authenticated site, never the caller
+    expect(Math.abs(body.probe.probability - body.probe.expected)).toBeLessThan(1e-6);
+    expect(body.probe.probability).toBeGreaterThan(0.5);
+    const spoof = await api("/api/v1/models/health", { token: site.read, headers: { "x-wayfind-site": "site_other" } });
+    expect(((await spoof.json()) as { site_id: string }).site_id).toBe(site.id);
+  });
+});
+
+describe("retention cron", () => {
+  it("prunes raw events past the site's retention and old salts, and keeps the rest", async () => {
+    const site = await createSite({ retention_days: 30 });
+    await collect(site, [pageview(`${site.origin}/fresh`)]);
+    await eventsLanded(site.id, 1);
+    const old = Date.now() - 40 * 24 * 3600_000;
+    await env.DB.prepare(
+      "INSERT INTO events (site_id, id, type, ts, received_at, origin, session_id, visitor_id, source, medium, campaign, channel, device) " +
+        "VALUES (?1, 'old', 'pageview', ?2, ?2, 'browser', 's_old', 'h_old', '(direct)', '(none)', '(direct)', 'Direct', 'desktop')",
+    )
+      .bind(site.id, old)
+      .run();
+    await env.DB.prepare("INSERT OR IGNORE INTO salts (day, salt) VALUES ('2020-01-01', 'x')").run();
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: DAILY_CRON, scheduledTime: Date.now() }), env, ctx);
+    await waitOnExecutionContext(ctx);
+
+    expect((await storedEvents(site.id)).map((e) => e.path)).toEqual(["/fresh"]);
+    expect(await env.DB.prepare("SELECT day FROM salts WHERE day = '2020-01-01'").first()).toBeNull();
+  });
+});

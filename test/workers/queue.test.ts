@@ -1,0 +1,120 @@
+// The consumer itself: redelivery writes nothing twice; a poison message is retried alone while
+// the rest are kept; malformed messages go straight to the dead-letter queue; the DLQ consumer keeps them.
+import {
+  createExecutionContext,
+  createMessageBatch,
+  env,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { EnrichedEvent } from "../../functions/capture/enrich";
+import worker from "../../functions/edge";
+import { retryDelaySeconds } from "../../jobs/ingest";
+import type { IngestMessage } from "../../functions/lib/env";
+import { createSite, eventually, storedEvents, storedSessions, unique } from "./helpers";
+
+function enriched(overrides: Partial<EnrichedEvent> = {}): EnrichedEvent {
+  return {
+    id: unique("q"),
+    type: "pageview",
+    name: null,
+    ts: Date.now() - 60_000,
+    receivedAt: Date.now(),
+    origin: "browser",
+    visitorId: "h_queue_visitor",
+    userId: null,
+    url: "https://q.example.com/",
+    hostname: "q.example.com",
+    path: "/",
+    referrer: null,
+    title: null,
+    source: "(direct)",
+    medium: "(none)",
+    campaign: "(direct)",
+    term: null,
+    content: null,
+    utmId: null,
+    channel: "Direct",
+    clickIdType: null,
+    clickId: null,
+    partnerCode: null,
+    device: "desktop",
+    browser: null,
+    os: null,
+    country: null,
+    region: null,
+    screen: null,
+    language: null,
+    engagedMs: null,
+    revenueMinor: null,
+    currency: null,
+    orderId: null,
+    items: null,
+    props: null,
+    recId: null,
+    hasCampaign: false,
+    ...overrides,
+  };
+}
+
+async function deliver(queue: string, bodies: unknown[], attempts = 1) {
+  const ids = bodies.map((_, i) => `m${i}-${unique()}`);
+  const batch = createMessageBatch(
+    queue,
+    bodies.map((body, i) => ({ id: ids[i]!, timestamp: new Date(), attempts, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  await waitOnExecutionContext(ctx);
+  return { ...(await getQueueResult(batch, ctx)), ids };
+}
+
+describe("queue consumer", () => {
+  it("writes nothing twice when a batch is delivered again", async () => {
+    const site = await createSite();
+    const msg: IngestMessage = {
+      v: 1,
+      siteId: site.id,
+      events: [enriched(), enriched({ type: "engagement", engagedMs: 5000, path: "/" })],
+    };
+    const first = await deliver("wayfind-events", [msg]);
+    expect(first.explicitAcks).toHaveLength(1);
+    await deliver("wayfind-events", [msg]);
+    expect(await storedEvents(site.id)).toHaveLength(2);
+    const [session, ...others] = await storedSessions(site.id);
+    expect(others).toHaveLength(0);
+    expect(session).toMatchObject({ pageviews: 1, events: 2, engaged_ms: 5000 });
+  });
+
+  it("retries only the message that fails, with backoff, and keeps the others", async () => {
+    const site = await createSite();
+    const good: IngestMessage = { v: 1, siteId: site.id, events: [enriched()] };
+    // An event with neither visitor nor user cannot be sessionised: the write of this message fails.
+    const poison: IngestMessage = { v: 1, siteId: site.id, events: [enriched({ visitorId: null, userId: null })] };
+    const result = await deliver("wayfind-events", [good, poison], 3);
+    expect(result.explicitAcks).toEqual([result.ids[0]]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual([result.ids[1]]);
+    expect([1, 2, 3, 10].map(retryDelaySeconds)).toEqual([2, 4, 8, 300]); // backoff, capped
+    expect((await storedEvents(site.id)).map((e) => e.id)).toEqual([good.events[0]!.id]);
+  });
+
+  it("sends malformed messages straight to the dead-letter queue, whose consumer keeps them", async () => {
+    const result = await deliver("wayfind-events", [{ hello: "world" }]);
+    expect(result.explicitAcks).toHaveLength(1);
+    const row = await eventually(async () =>
+      env.DB.prepare("SELECT body, error FROM dead_letters WHERE body LIKE '%hello%'").first<{
+        body: string;
+        error: string;
+      }>(),
+    );
+    expect(row.error).toBe("malformed ingest message");
+
+    const dead = await deliver("wayfind-events-dlq", [{ v: 1, siteId: "x", events: [] }]);
+    expect(dead.explicitAcks.length + (dead.ackAll ? 1 : 0)).toBeGreaterThan(0);
+    const count = await env.DB.prepare(
+      "SELECT count(*) AS n FROM dead_letters WHERE error = 'failed after max retries'",
+    ).first<{ n: number }>();
+    expect(count!.n).toBeGreaterThanOrEqual(1);
+  });
+});
