@@ -1,7 +1,7 @@
 // The edge Worker: capture, the API, and the cron and queue jobs.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
-import { handleDeadLetters, handleIngestBatch } from "../jobs/ingest";
+import { DEAD_LETTER_QUEUE_NAME, handleDeadLetters, handleIngestBatch } from "../jobs/ingest";
 import { handleScheduled } from "../jobs/scheduled";
 import type { AppBindings, EdgeEnv } from "./lib/env";
 import { ApiError, errorBody, errorResponse, validationError } from "./lib/errors";
@@ -15,9 +15,8 @@ import { recommendProxyRoutes } from "./routes/recommend-proxy";
 import { sessionRoutes } from "./routes/sessions";
 import { siteRoutes } from "./routes/sites";
 
-export const DEAD_LETTER_QUEUE_NAME = "wayfind-events-dlq";
-
-export function createApp() {
+// Only handlers may be exported from the entry module: workerd refuses any other named export.
+function createApp() {
   const app = new OpenAPIHono<AppBindings>({
     // Request validation failures use the same envelope as every other error.
     defaultHook: (result) => {

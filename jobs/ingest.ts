@@ -18,6 +18,9 @@ import {
 import type { SiteScope } from "../schema/queries/scope";
 import { SESSION_TIMEOUT_MS, sessionize } from "./sessionize";
 
+/** Must match the dead_letter_queue in wrangler.toml. */
+export const DEAD_LETTER_QUEUE_NAME = "wayfind-events-dlq";
+
 export function isIngestMessage(body: unknown): body is IngestMessage {
   const m = body as IngestMessage;
   return (

@@ -1,0 +1,7 @@
+import type { Miniflare } from "miniflare";
+export declare const COMPATIBILITY_DATE: string;
+export declare function applyMigrations(db: D1Database, root: string): Promise<void>;
+export declare function startBuiltWorkers(options: {
+  root: string;
+  adminToken: string;
+}): Promise<{ mf: Miniflare; url: URL }>;

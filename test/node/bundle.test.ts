@@ -1,0 +1,106 @@
+// The built bundles, as deployed: size limits, and an end-to-end smoke run of the edge bundle.
+import { readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startBuiltWorkers } from "../../scripts/run-bundle.mjs";
+
+const root = resolve(import.meta.dirname, "../..");
+/** Workers Free plan: 3 MB gzip per Worker; Paid: 10 MB. The edge Worker must fit Free. */
+export const FREE_PLAN_BUNDLE_GZIP = 3 * 1024 * 1024;
+export const PAID_PLAN_BUNDLE_GZIP = 10 * 1024 * 1024;
+
+function gzipBytes(dir: string): { raw: number; gzip: number; files: string[] } {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".js") || f.endsWith(".wasm"));
+  let raw = 0;
+  let gzip = 0;
+  for (const f of files) {
+    const bytes = readFileSync(resolve(dir, f));
+    raw += bytes.byteLength;
+    gzip += gzipSync(bytes, { level: 9 }).byteLength;
+  }
+  return { raw, gzip, files };
+}
+
+describe("bundle sizes", () => {
+  it("the edge Worker fits the Free plan and carries no model runtime", () => {
+    const edge = gzipBytes(resolve(root, "dist/edge"));
+    expect(edge.gzip).toBeLessThan(FREE_PLAN_BUNDLE_GZIP);
+    expect(edge.files.some((f) => f.endsWith(".wasm"))).toBe(false);
+    const source = readFileSync(resolve(root, "dist/edge/edge.js"), "utf8");
+    expect(source).not.toMatch(/onnxruntime|InferenceSession|tfjs/);
+  });
+
+  it("the recommend Worker, with ORT's wasm, fits the Paid plan", () => {
+    const rec = gzipBytes(resolve(root, "dist/recommend"));
+    expect(rec.files.some((f) => f.endsWith(".wasm"))).toBe(true);
+    expect(rec.gzip).toBeLessThan(PAID_PLAN_BUNDLE_GZIP);
+  });
+});
+
+describe("the built edge bundle in workerd", () => {
+  const adminToken = "smoke-admin-token";
+  let started: Awaited<ReturnType<typeof startBuiltWorkers>>;
+  beforeAll(async () => {
+    started = await startBuiltWorkers({ root, adminToken });
+  });
+  afterAll(async () => {
+    await started?.mf.dispose();
+  });
+
+  it("creates a site, captures through its queue into D1, and lists the event", async () => {
+    const call = (path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+      started.mf.dispatchFetch(new URL(path, started.url), init);
+    const health = await call("/healthz");
+    expect(await health.json()).toEqual({ ok: true, db: "ok", recommend: "ok" });
+
+    const auth = { authorization: `Bearer ${adminToken}`, "content-type": "application/json" };
+    const site = (await (
+      await call("/api/v1/sites", {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ name: "Smoke", domain: "smoke.example.com" }),
+      })
+    ).json()) as { id: string; public_key: string };
+    const key = (await (
+      await call(`/api/v1/sites/${site.id}/keys`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ name: "r", scopes: ["read"] }),
+      })
+    ).json()) as { key: string };
+
+    const collected = await call("/api/collect", {
+      method: "POST",
+      headers: {
+        "content-type": "text/plain",
+        origin: "https://smoke.example.com",
+        "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36",
+        "cf-connecting-ip": "10.0.0.1",
+      },
+      body: JSON.stringify({
+        site: site.public_key,
+        events: [
+          { id: "smoke-1", type: "pageview", url: "https://smoke.example.com/?utm_source=bilibili&utm_medium=cpc" },
+        ],
+      }),
+    });
+    expect(collected.status).toBe(202);
+
+    let events: { id: string; channel: string }[] = [];
+    for (let i = 0; i < 100 && events.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      events = (
+        (await (await call("/api/v1/events", { headers: { authorization: `Bearer ${key.key}` } })).json()) as {
+          data: typeof events;
+        }
+      ).data;
+    }
+    expect(events).toEqual([expect.objectContaining({ id: "smoke-1", channel: "Paid Video" })]);
+
+    const probe = (await (
+      await call("/api/v1/models/health", { headers: { authorization: `Bearer ${key.key}` } })
+    ).json()) as { probe: { probability: number; expected: number } };
+    expect(Math.abs(probe.probe.probability - probe.probe.expected)).toBeLessThan(1e-6);
+  });
+});
