@@ -115,7 +115,20 @@ export async function sessionize(
     if (event.type === "pageview") session.pageviews += 1;
     if (event.type === "engagement") session.engagedMs += event.engagedMs ?? 0;
     touched.add(session);
-    out.push({ ...event, sessionId: session.id });
+    // An event with no campaign of its own (internal navigation, a server event) is credited to
+    // its session's entry, as GA4 and Plausible report events.
+    const credit = event.hasCampaign
+      ? {}
+      : {
+          source: session.source,
+          medium: session.medium,
+          campaign: session.campaign,
+          term: session.term,
+          content: session.content,
+          channel: session.channel,
+          partnerCode: session.partnerCode,
+        };
+    out.push({ ...event, ...credit, sessionId: session.id });
   }
   return { events: out, sessions: [...touched] };
 }

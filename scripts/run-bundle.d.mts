@@ -5,3 +5,5 @@ export declare function startBuiltWorkers(options: {
   root: string;
   adminToken: string;
 }): Promise<{ mf: Miniflare; url: URL }>;
+export declare const HELLO_WORKER: string;
+export declare function startHelloWorker(): Promise<{ mf: Miniflare; url: URL }>;

@@ -29,8 +29,14 @@ export async function applyMigrations(db, root) {
   }
 }
 
-/** @param {{ root: string, adminToken: string }} options */
-export async function startBuiltWorkers({ root, adminToken }) {
+/** A Worker that answers every request at once: the baseline for cold start and latency. */
+export const HELLO_WORKER = "export default { fetch: () => new Response('{}', { status: 202 }) };";
+
+/**
+ * @param {{ root: string, adminToken: string, recommend?: "built" | "stub", migrate?: boolean }} options
+ * "stub" replaces the recommend Worker with HELLO_WORKER, to time the edge bundle on its own.
+ */
+export async function startBuiltWorkers({ root, adminToken, recommend: which = "built", migrate = true }) {
   const edge = {
     name: "wayfind",
     modules: modulesOf(resolve(root, "dist/edge"), "edge.js"),
@@ -46,16 +52,28 @@ export async function startBuiltWorkers({ root, adminToken }) {
     ratelimits: { COLLECT_LIMITER: { namespace_id: "1001", simple: { limit: 120, period: 60 } } },
     serviceBindings: { RECOMMEND: "wayfind-recommend" },
   };
-  const recommend = {
-    name: "wayfind-recommend",
-    modules: modulesOf(resolve(root, "dist/recommend"), "recommend.js"),
-    modulesRoot: resolve(root, "dist/recommend"),
-    compatibilityDate: COMPATIBILITY_DATE,
-    d1Databases: { DB: "wayfind" },
-  };
+  const recommend =
+    which === "built"
+      ? {
+          name: "wayfind-recommend",
+          modules: modulesOf(resolve(root, "dist/recommend"), "recommend.js"),
+          modulesRoot: resolve(root, "dist/recommend"),
+          compatibilityDate: COMPATIBILITY_DATE,
+          d1Databases: { DB: "wayfind" },
+        }
+      : { name: "wayfind-recommend", modules: true, script: HELLO_WORKER, compatibilityDate: COMPATIBILITY_DATE };
   // Options in Miniflare 4's familiar shape, converted to Miniflare 5's.
   const mf = new Miniflare(convertV4MiniflareOptions({ workers: [edge, recommend] }));
   const url = await mf.ready;
-  await applyMigrations(await mf.getD1Database("DB"), root);
+  if (migrate) await applyMigrations(await mf.getD1Database("DB"), root);
   return { mf, url };
+}
+
+export async function startHelloWorker() {
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      workers: [{ name: "hello", modules: true, script: HELLO_WORKER, compatibilityDate: COMPATIBILITY_DATE }],
+    }),
+  );
+  return { mf, url: await mf.ready };
 }

@@ -55,6 +55,7 @@ export async function acceptEvents(o: AcceptOptions): Promise<AcceptResult> {
   const enriched: EnrichedEvent[] = [];
   const bots: Record<string, number> = {};
   const seen = new Set<string>();
+  const hashed = new Map<string, string>();
   let dropped = 0;
   let duplicates = 0;
   const site = siteContext(o.site);
@@ -105,7 +106,9 @@ export async function acceptEvents(o: AcceptOptions): Promise<AcceptResult> {
     if (e.visitor_id && (o.origin === "server" || o.site.cookieMode)) {
       visitorId = await firstPartyVisitorId(o.site.id, e.visitor_id);
     } else if (o.origin === "browser" || (ip && e.user_agent)) {
-      visitorId = await cookielessVisitorId(salt, o.site.id, ip, userAgent);
+      const key = `${ip}|${userAgent}`; // a request's events share one client: hash it once
+      visitorId = hashed.get(key) ?? (await cookielessVisitorId(salt, o.site.id, ip, userAgent));
+      hashed.set(key, visitorId);
     } else visitorId = null; // resolved from the user id by the consumer
     if (!visitorId && !e.user_id) {
       const message = "Server events need visitor_id, user_id, or ip with user_agent.";

@@ -112,6 +112,12 @@ describe("capture through the real queue into D1", () => {
       engaged_ms: 42_000,
     });
     expect(sessions[2]).toMatchObject({ source: "weibo", channel: "Organic Social" });
+    // The inner page view (internal referrer) is credited to the session's entry.
+    expect(rows.find((r) => r.id === inner.id)).toMatchObject({
+      source: "newsletter",
+      channel: "Email",
+      partner_code: "alice",
+    });
   });
 
   it("stitches a server purchase to the visitor who signed up, and the server purchase wins", async () => {
@@ -159,9 +165,10 @@ describe("capture through the real queue into D1", () => {
     // The server event named only the user: it joined that user's visitor and open session.
     expect(server.visitor_id).toBe(rows.find((r) => r.id === land.id)!.visitor_id);
     expect(server.session_id).toBe(rows.find((r) => r.id === land.id)!.session_id);
-    expect(server.channel).toBe("Direct"); // the event itself carries no landing...
+    // The server event carries no landing of its own: it is credited to its session's entry.
+    expect(server).toMatchObject({ source: "douyin", medium: "paid", campaign: "launch", channel: "Paid Social" });
     const [session] = await storedSessions(site.id);
-    expect(session).toMatchObject({ channel: "Paid Social", user_id: "learner-1" }); // ...its session does
+    expect(session).toMatchObject({ channel: "Paid Social", user_id: "learner-1" });
   });
 
   it("counts bots without storing them as events", async () => {

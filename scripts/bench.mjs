@@ -1,0 +1,217 @@
+// `npm run bench`: figures, not tests. Runs the built Workers in workerd (Miniflare's API, local
+// D1 and Queues) and prints a table beside a baseline measured in the same run.
+import { execFileSync } from "node:child_process";
+import { resolve } from "node:path";
+import { root } from "./local-env.mjs";
+import { startBuiltWorkers, startHelloWorker } from "./run-bundle.mjs";
+
+const ADMIN = "bench-admin-token";
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const EVENTS_PER_REQUEST = 10;
+const CONCURRENCY = 16;
+
+execFileSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * workerd start + the first answered request, for a request that touches no binding (so D1 and
+ * Queues set-up are not counted); the recommend Worker is stubbed to time the edge bundle alone.
+ */
+async function coldStart(kind) {
+  const t0 = performance.now();
+  const { mf, url } =
+    kind === "edge"
+      ? await startBuiltWorkers({ root, adminToken: ADMIN, recommend: "stub", migrate: false })
+      : await startHelloWorker();
+  await (await mf.dispatchFetch(new URL("/no-such-route", url))).text();
+  const ms = performance.now() - t0;
+  await mf.dispose();
+  return ms;
+}
+
+async function recommendColdStart() {
+  const { mf, url } = await startBuiltWorkers({ root, adminToken: ADMIN });
+  const site = await (
+    await mf.dispatchFetch(new URL("/api/v1/sites", url), {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "b", domain: "b.example.com" }),
+    })
+  ).json();
+  const key = await (
+    await mf.dispatchFetch(new URL(`/api/v1/sites/${site.id}/keys`, url), {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "r", scopes: ["read"] }),
+    })
+  ).json();
+  const t0 = performance.now();
+  const first = await (
+    await mf.dispatchFetch(new URL("/api/v1/models/health", url), { headers: { authorization: `Bearer ${key.key}` } })
+  ).json();
+  const firstMs = performance.now() - t0;
+  const t1 = performance.now();
+  for (let i = 0; i < 20; i++)
+    await (
+      await mf.dispatchFetch(new URL("/api/v1/models/health", url), { headers: { authorization: `Bearer ${key.key}` } })
+    ).json();
+  const warmMs = (performance.now() - t1) / 20;
+  await mf.dispose();
+  return { firstMs, warmMs, ok: Math.abs(first.probe.probability - first.probe.expected) < 1e-6 };
+}
+
+/** Loads /api/collect with the same requests; `hello` sends them to a Worker that does nothing. */
+async function capture(hello = false) {
+  if (hello) {
+    const { mf, url } = await startHelloWorker();
+    const result = await load(
+      (body, headers) => mf.dispatchFetch(new URL("/api/collect", url), { method: "POST", headers, body }),
+      "wf_pk_x",
+    );
+    await mf.dispose();
+    return result;
+  }
+  const { mf, url } = await startBuiltWorkers({ root, adminToken: ADMIN, recommend: "stub" });
+  const post = (path, body, headers = {}) =>
+    mf.dispatchFetch(new URL(path, url), {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
+  const site = await (
+    await post(
+      "/api/v1/sites",
+      { name: "Bench", domain: "bench.example.com", allowed_origins: [] },
+      { authorization: `Bearer ${ADMIN}` },
+    )
+  ).json();
+  const key = await (
+    await post(`/api/v1/sites/${site.id}/keys`, { name: "r", scopes: ["read"] }, { authorization: `Bearer ${ADMIN}` })
+  ).json();
+  const db = await mf.getD1Database("DB");
+  const t0 = performance.now();
+  const result = await load(
+    (body, headers) => mf.dispatchFetch(new URL("/api/collect", url), { method: "POST", headers, body }),
+    site.public_key,
+  );
+  const total = REQUESTS * EVENTS_PER_REQUEST;
+  for (;;) {
+    const row = await db.prepare("SELECT count(*) AS n FROM events WHERE site_id = ?1").bind(site.id).first();
+    if (row.n >= total) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const storedSeconds = (performance.now() - t0) / 1000;
+  await mf.dispose();
+  return { ...result, storedSeconds };
+}
+
+async function load(send, siteKey) {
+  const latencies = [];
+  let next = 0;
+  async function client(c) {
+    while (next < REQUESTS) {
+      const r = next++;
+      const events = Array.from({ length: EVENTS_PER_REQUEST }, (_, i) => ({
+        id: `b${r}-${i}`,
+        type: "pageview",
+        url: `https://bench.example.com/p${(r + i) % 50}?utm_source=zhihu&utm_medium=social`,
+        referrer: "https://www.zhihu.com/",
+      }));
+      const start = performance.now();
+      const res = await send(JSON.stringify({ site: siteKey, events }), {
+        "content-type": "application/json",
+        "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
+        "cf-connecting-ip": `10.${c}.${(r >> 8) & 255}.${r & 255}`,
+      });
+      await res.arrayBuffer();
+      if (res.status !== 202) throw new Error(`collect ${res.status}`);
+      latencies.push(performance.now() - start);
+    }
+  }
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, (_, c) => client(c)));
+  const acceptedSeconds = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    total: REQUESTS * EVENTS_PER_REQUEST,
+    acceptedSeconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+function sqliteBaseline(count) {
+  // npm_node_execpath: the Node that runs npm, the one better-sqlite3 was compiled for at install.
+  const node = process.env.npm_node_execpath ?? "node";
+  const out = execFileSync(node, [resolve(root, "scripts/bench-sqlite.cjs"), root, String(count)], {
+    encoding: "utf8",
+  });
+  return JSON.parse(out);
+}
+
+const cold = { edge: [], hello: [] };
+for (let i = 0; i < 5; i++) {
+  cold.edge.push(await coldStart("edge"));
+  cold.hello.push(await coldStart("hello"));
+}
+const rec = await recommendColdStart();
+const cap = await capture();
+const hello = await capture(true);
+const raw = sqliteBaseline(cap.total);
+
+const fmt = (n, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+const ratio = (a, b) => `${fmt(a / b, 2)}x`;
+const edgeCold = median(cold.edge);
+const helloCold = median(cold.hello);
+const rows = [
+  [
+    "Capture: events accepted by /api/collect (events/s)",
+    fmt(cap.total / cap.acceptedSeconds),
+    `${fmt(hello.total / hello.acceptedSeconds)} (hello-world Worker)`,
+    ratio(cap.total / cap.acceptedSeconds, hello.total / hello.acceptedSeconds),
+  ],
+  [
+    "Capture: events stored in D1, end to end (events/s)",
+    fmt(cap.total / cap.storedSeconds),
+    `${fmt(raw.rowsPerSecond)} (better-sqlite3, 1 txn)`,
+    ratio(cap.total / cap.storedSeconds, raw.rowsPerSecond),
+  ],
+  [
+    `/api/collect p50 (${EVENTS_PER_REQUEST} events/request, ${CONCURRENCY} clients)`,
+    `${fmt(cap.p50, 2)} ms`,
+    `${fmt(hello.p50, 2)} ms (hello-world Worker)`,
+    ratio(cap.p50, hello.p50),
+  ],
+  [
+    "/api/collect p99",
+    `${fmt(cap.p99, 2)} ms`,
+    `${fmt(hello.p99, 2)} ms (hello-world Worker)`,
+    ratio(cap.p99, hello.p99),
+  ],
+  [
+    "Edge Worker cold start (workerd start + first request, median of 5)",
+    `${fmt(edgeCold)} ms`,
+    `${fmt(helloCold)} ms (hello-world Worker)`,
+    ratio(edgeCold, helloCold),
+  ],
+  [
+    "Recommend Worker: first ORT inference after start (compile + session)",
+    `${fmt(rec.firstMs)} ms`,
+    `${fmt(rec.warmMs, 2)} ms (warm call)`,
+    ratio(rec.firstMs, rec.warmMs),
+  ],
+];
+const widths = [0, 1, 2, 3].map((i) =>
+  Math.max(...rows.map((r) => r[i].length), ["Metric", "Wayfind", "Baseline", "Ratio"][i].length),
+);
+const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+console.log(
+  `\nWayfind benchmark (${cap.total.toLocaleString()} events; ${new Date().toISOString().slice(0, 10)}; 2-core machine)\n`,
+);
+console.log(line(["Metric", "Wayfind", "Baseline", "Ratio"]));
+console.log(line(widths.map((w) => "-".repeat(w))));
+for (const r of rows) console.log(line(r));
+console.log(`\nORT probe matched plain TypeScript: ${rec.ok}`);
+console.log(JSON.stringify({ capture: cap, hello, sqlite: raw, coldStart: cold, recommend: rec }));

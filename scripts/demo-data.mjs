@@ -1,0 +1,136 @@
+// Deterministic demo traffic for a course business: visitors arriving from the channels this
+// market sees (Baidu, Zhihu, Xiaohongshu, Douyin ads, WeChat, newsletters, partners, AI
+// assistants...), browsing courses, signing up, buying, sometimes refunding.
+// Sent through the server API, so it takes the same enrichment and queue path as live traffic.
+
+export const DEMO_COURSES = [
+  { id: "py-101", name: "Python 入门", price: 199 },
+  { id: "ds-201", name: "数据分析实战", price: 499 },
+  { id: "ml-301", name: "机器学习进阶", price: 1299 },
+  { id: "pm-101", name: "产品经理必修课", price: 299 },
+  { id: "col-weekly", name: "每周技术专栏 (年度)", price: 99 },
+];
+
+/** Arrivals: [weight, landing query, referrer]. */
+const ARRIVALS = [
+  [18, "", "https://www.baidu.com/s?wd=python%E5%85%A5%E9%97%A8"],
+  [8, "", "https://www.google.com/"],
+  [12, "?utm_source=zhihu&utm_medium=social&utm_campaign=answer-python", "https://www.zhihu.com/"],
+  [10, "?utm_source=xiaohongshu&utm_medium=social&utm_campaign=note-ds", "https://www.xiaohongshu.com/"],
+  [9, "?utm_source=douyin&utm_medium=cpc&utm_campaign=spring-sale", ""],
+  [6, "?utm_source=baidu&utm_medium=cpc&utm_campaign=brand&bd_vid=1", ""],
+  [7, "?utm_source=weixin&utm_medium=social&utm_campaign=gzh-article", "https://mp.weixin.qq.com/"],
+  [6, "?utm_source=newsletter&utm_medium=email&utm_campaign=weekly-42", ""],
+  [6, "?ref=laowang", ""],
+  [4, "?via=ai-tutor", ""],
+  [4, "", "https://chatgpt.com/"],
+  [3, "", "https://www.bilibili.com/video/BV1xx"],
+  [12, "", ""],
+];
+
+function mulberry32(seed) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick(rand, weighted) {
+  const total = weighted.reduce((n, w) => n + w[0], 0);
+  let r = rand() * total;
+  for (const w of weighted) if ((r -= w[0]) < 0) return w;
+  return weighted.at(-1);
+}
+
+const UAS = [
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47",
+  "Mozilla/5.0 (Linux; Android 14; 23049RAD8C) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0",
+];
+
+/**
+ * @param {{ origin: string, days?: number, visitorsPerDay?: number, seed?: number, now?: number }} o
+ * @returns server-API events (ServerEvent schema), oldest first
+ */
+export function demoEvents({ origin, days = 5, visitorsPerDay = 120, seed = 42, now = Date.now() }) {
+  const rand = mulberry32(seed);
+  const events = [];
+  let n = 0;
+  const id = () => `demo-${seed}-${(n++).toString(36)}`;
+  for (let day = days; day >= 1; day--) {
+    for (let v = 0; v < visitorsPerDay; v++) {
+      const visitor = `demo-visitor-${seed}-${day}-${v}`;
+      const [, query, referrer] = pick(rand, ARRIVALS);
+      const ua = UAS[Math.floor(rand() * UAS.length)];
+      let ts = now - day * 86_400_000 + Math.floor(rand() * 80_000_000);
+      const course = DEMO_COURSES[Math.floor(rand() * DEMO_COURSES.length)];
+      const base = { visitor_id: visitor, user_agent: ua, country: "CN" };
+      events.push({
+        ...base,
+        id: id(),
+        type: "pageview",
+        ts,
+        url: `${origin}/${query}`,
+        referrer: referrer || undefined,
+        title: "首页",
+      });
+      const pages = 1 + Math.floor(rand() * 4);
+      for (let p = 0; p < pages; p++) {
+        ts += 20_000 + Math.floor(rand() * 120_000);
+        events.push({
+          ...base,
+          id: id(),
+          type: "pageview",
+          ts,
+          url: `${origin}/courses/${course.id}`,
+          referrer: `${origin}/`,
+          title: course.name,
+        });
+        events.push({
+          ...base,
+          id: id(),
+          type: "engagement",
+          ts: ts + 15_000,
+          url: `${origin}/courses/${course.id}`,
+          engaged_ms: 5_000 + Math.floor(rand() * 90_000),
+        });
+      }
+      if (rand() < 0.18) {
+        const user = `learner-${seed}-${day}-${v}`;
+        ts += 60_000;
+        events.push({ ...base, id: id(), type: "signup", ts, user_id: user, url: `${origin}/signup` });
+        if (rand() < 0.5) {
+          ts += 120_000;
+          const order = `order-${seed}-${day}-${v}`;
+          events.push({
+            ...base,
+            id: id(),
+            type: "purchase",
+            ts,
+            user_id: user,
+            order_id: order,
+            revenue: course.price,
+            currency: "CNY",
+            items: [{ id: course.id, name: course.name, price: course.price }],
+          });
+          if (rand() < 0.08)
+            events.push({
+              ...base,
+              id: id(),
+              type: "refund",
+              ts: ts + 3_600_000,
+              user_id: user,
+              order_id: order,
+              revenue: course.price,
+              currency: "CNY",
+            });
+        }
+      }
+    }
+  }
+  return events.filter((e) => e.ts < now).sort((a, b) => a.ts - b.ts);
+}

@@ -1,0 +1,135 @@
+// `npm start`: both Workers locally (offline, no Cloudflare account), migrations applied, a demo
+// site seeded with a few days of traffic, and the facts printed and written to .wayfind/local.json.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
+import { offlineEnv, root } from "./local-env.mjs";
+import { demoEvents } from "./demo-data.mjs";
+
+const port = Number(process.env.PORT ?? 8787);
+const url = `http://127.0.0.1:${port}`;
+const statePath = resolve(root, ".wayfind/local.json");
+const persist = resolve(root, ".wayfind/state");
+const previous = existsSync(statePath) ? JSON.parse(readFileSync(statePath, "utf8")) : {};
+const adminToken = previous.admin_token ?? `wf_admin_${randomBytes(18).toString("base64url")}`;
+
+execFileSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], {
+  cwd: root,
+  env: { ...offlineEnv, CI: "true" }, // no confirmation prompt
+  stdio: ["ignore", "ignore", "inherit"],
+});
+
+// setsid: wrangler's workerd children share our process group, so Ctrl-C stops them all.
+const dev = spawn(
+  "wrangler",
+  [
+    "dev",
+    "-c",
+    "wrangler.toml",
+    "-c",
+    "recommend.wrangler.toml",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--persist-to",
+    persist,
+    "--var",
+    `ADMIN_TOKEN:${adminToken}`,
+    "--test-scheduled",
+    "--show-interactive-dev-session=false",
+  ],
+  { cwd: root, env: offlineEnv, stdio: ["ignore", "pipe", "inherit"], detached: true },
+);
+let devLog = "";
+dev.stdout.on("data", (d) => (devLog += d));
+const stop = () => {
+  try {
+    process.kill(-dev.pid, "SIGTERM");
+  } catch {}
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+dev.on("exit", (code) => {
+  console.error(devLog.slice(-4000));
+  console.error(`wrangler dev exited (${code})`);
+  process.exit(code ?? 1);
+});
+
+async function call(path, init = {}) {
+  const res = await fetch(`${url}${path}`, {
+    ...init,
+    headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}`, ...init.headers },
+  });
+  return res;
+}
+
+for (let i = 0; ; i++) {
+  try {
+    if ((await fetch(`${url}/healthz`)).ok) break;
+  } catch {}
+  if (i > 600) throw new Error("the Workers did not start within 60 s");
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+let facts = previous;
+const known = previous.demo_site_id && (await call(`/api/v1/sites/${previous.demo_site_id}`)).ok;
+if (!known) {
+  const site = await (
+    await call("/api/v1/sites", {
+      method: "POST",
+      body: JSON.stringify({
+        name: "Demo Academy",
+        domain: "demo.wayfind.local",
+        allowed_origins: [],
+        currency: "CNY",
+        timezone: "Asia/Shanghai",
+      }),
+    })
+  ).json();
+  const key = await (
+    await call(`/api/v1/sites/${site.id}/keys`, {
+      method: "POST",
+      body: JSON.stringify({ name: "demo", scopes: ["admin"] }),
+    })
+  ).json();
+  const events = demoEvents({ origin: "https://demo.wayfind.local" });
+  for (let i = 0; i < events.length; i += 1000) {
+    const res = await call("/api/v1/events", {
+      method: "POST",
+      body: JSON.stringify({ events: events.slice(i, i + 1000) }),
+      headers: { authorization: `Bearer ${key.key}` },
+    });
+    if (res.status !== 202) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
+  }
+  facts = {
+    url,
+    admin_token: adminToken,
+    demo_site_id: site.id,
+    demo_site_key: site.public_key,
+    demo_secret_key: key.key,
+  };
+  console.log(`Seeded ${events.length} demo events (5 days of traffic) for "Demo Academy".`);
+}
+facts = { ...facts, url, admin_token: adminToken };
+writeFileSync(statePath, JSON.stringify(facts, null, 2) + "\n");
+
+console.log(`
+Wayfind is running (both Workers, local D1/Queues; Ctrl-C stops).
+
+  Edge Worker        ${url}
+  Health             ${url}/healthz
+  API reference      ${url}/api/v1/docs   (OpenAPI: ${url}/api/v1/openapi.json)
+
+  Admin token        ${facts.admin_token}
+  Demo site id       ${facts.demo_site_id}
+  Demo site key      ${facts.demo_site_key}   (public: writes events only)
+  Demo secret key    ${facts.demo_secret_key}   (admin scope: shown here for the demo only)
+
+  Snippet tag        <script defer src="${url}/t.js" data-site="${facts.demo_site_key}"></script>
+
+  Try:  curl -H "Authorization: Bearer ${facts.demo_secret_key}" "${url}/api/v1/sessions?limit=5"
+  The same facts are in .wayfind/local.json.
+`);
