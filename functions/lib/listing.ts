@@ -61,7 +61,39 @@ export function decodeCursor(cursor: string | undefined): { time: number; id: st
   ]);
 }
 
-export function listResponse(
+/** The 200 response both listings document. */
+export const ListPage = z.object({
+  data: z.array(z.record(z.string(), z.unknown())),
+  next_cursor: z.string().nullable(),
+});
+
+/**
+ * Runs a keyset-paged listing: asks for one row more than the page to learn whether another page
+ * exists, and answers in the requested format.
+ */
+export async function respondWithPage<Row extends { id: string }>(
+  c: Context,
+  q: {
+    format: "json" | "ndjson" | "csv";
+    limit?: number;
+    cursor?: string;
+    from?: string | number;
+    to?: string | number;
+  },
+  fetchRows: (p: { from: number; to: number; limit: number; after?: { time: number; id: string } }) => Promise<Row[]>,
+  timeOf: (row: Row) => number,
+  view: (row: Row) => Record<string, unknown>,
+  name: string,
+): Promise<Response> {
+  const limit = pageLimit(q.format, q.limit);
+  const rows = await fetchRows({ ...timeRange(q), limit: limit + 1, after: decodeCursor(q.cursor) });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const next = rows.length > limit && last ? encodeCursor(timeOf(last), last.id) : null;
+  return listResponse(c, q.format, page.map(view), next, name);
+}
+
+function listResponse(
   c: Context,
   format: "json" | "ndjson" | "csv",
   rows: Record<string, unknown>[],

@@ -18,3 +18,11 @@ export function batchResponse(c: Context, result: AcceptResult): Response {
   }
   return c.json(result, 202);
 }
+
+export function assertBatchSize(events: unknown[], max: number): void {
+  if (events.length > max) {
+    throw new ApiError(413, "too_many_events", `At most ${max} events per request.`, [
+      { path: "events", message: `Got ${events.length}.` },
+    ]);
+  }
+}

@@ -14,7 +14,7 @@ import { siteByPublicKey } from "../../schema/queries/sites";
 import { readJsonBody } from "../lib/body";
 import type { AppBindings } from "../lib/env";
 import { ApiError, ErrorEnvelope, validationError } from "../lib/errors";
-import { batchResponse, clientIp } from "../lib/request";
+import { assertBatchSize, batchResponse, clientIp } from "../lib/request";
 
 export const collectRoutes = new OpenAPIHono<AppBindings>();
 
@@ -63,11 +63,7 @@ collectRoutes.post("/api/collect", async (c) => {
   const body = await readJsonBody(c.req.raw, PUBLIC_MAX_BODY_BYTES);
   const batch = PublicBatch.safeParse(body);
   if (!batch.success) throw validationError(batch.error);
-  if (batch.data.events.length > PUBLIC_MAX_EVENTS) {
-    throw new ApiError(413, "too_many_events", `At most ${PUBLIC_MAX_EVENTS} events per request.`, [
-      { path: "events", message: `Got ${batch.data.events.length}.` },
-    ]);
-  }
+  assertBatchSize(batch.data.events, PUBLIC_MAX_EVENTS);
   const site = await siteByPublicKey(c.env.DB, batch.data.site);
   if (!site)
     throw new ApiError(401, "unauthorized", "Unknown site key.", [{ path: "site", message: "Not a site key." }]);

@@ -10,14 +10,14 @@ import {
   ServerBatch,
   ServerEventInput,
 } from "../capture/schemas";
-import { listEvents } from "../../schema/queries/listing";
+import { type ListParams, listEvents } from "../../schema/queries/listing";
 import { getSite } from "../../schema/queries/sites";
 import { requireScope, siteScope } from "../lib/auth";
 import { readJsonBody } from "../lib/body";
 import type { AppBindings } from "../lib/env";
 import { ApiError, ErrorEnvelope, validationError } from "../lib/errors";
-import { decodeCursor, encodeCursor, ListQuery, listResponse, pageLimit, timeRange } from "../lib/listing";
-import { batchResponse } from "../lib/request";
+import { ListPage, ListQuery, respondWithPage } from "../lib/listing";
+import { assertBatchSize, batchResponse } from "../lib/request";
 import { eventView } from "../lib/views";
 
 export const eventRoutes = new OpenAPIHono<AppBindings>();
@@ -48,11 +48,7 @@ eventRoutes.post("/api/v1/events", requireScope("ingest"), async (c) => {
   const body = await readJsonBody(c.req.raw, SERVER_MAX_BODY_BYTES);
   const batch = ServerBatch.safeParse(body);
   if (!batch.success) throw validationError(batch.error);
-  if (batch.data.events.length > SERVER_MAX_EVENTS) {
-    throw new ApiError(413, "too_many_events", `At most ${SERVER_MAX_EVENTS} events per request.`, [
-      { path: "events", message: `Got ${batch.data.events.length}.` },
-    ]);
-  }
+  assertBatchSize(batch.data.events, SERVER_MAX_EVENTS);
   const site = await getSite(c.env.DB, scope);
   if (!site) throw new ApiError(404, "not_found", "No such site.", [{ path: "site_id", message: "Unknown site." }]);
   const result = await acceptEvents({
@@ -81,11 +77,7 @@ const listEventsRoute = createRoute({
   responses: {
     200: {
       description: "A page of events, oldest first (JSON), or an export (NDJSON, CSV; next page in x-next-cursor)",
-      content: {
-        "application/json": {
-          schema: z.object({ data: z.array(z.record(z.string(), z.unknown())), next_cursor: z.string().nullable() }),
-        },
-      },
+      content: { "application/json": { schema: ListPage } },
     },
     400: { description: "Bad query", ...errors },
     401: { description: "Missing or unknown key", ...errors },
@@ -96,15 +88,6 @@ const listEventsRoute = createRoute({
 eventRoutes.openapi(listEventsRoute, async (c) => {
   const q = c.req.valid("query");
   const scope = siteScope(c, q.site_id);
-  const limit = pageLimit(q.format, q.limit);
-  const rows = await listEvents(c.env.DB, scope, {
-    ...timeRange(q),
-    limit: limit + 1,
-    after: decodeCursor(q.cursor),
-    type: q.type,
-  });
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const next = rows.length > limit && last ? encodeCursor(last.ts, last.id) : null;
-  return listResponse(c, q.format, page.map(eventView), next, "events") as never;
+  const fetchRows = (p: ListParams) => listEvents(c.env.DB, scope, { ...p, type: q.type });
+  return respondWithPage(c, q, fetchRows, (e) => e.ts, eventView, "events") as never;
 });
