@@ -25,7 +25,7 @@ describe("capture through the real queue into D1", () => {
       },
     );
     const ip = "10.1.2.3";
-    const first = await collect(site, [ev], { ip, ua: IPHONE_UA });
+    const first = await collect(site, [ev], { ip, ua: IPHONE_UA, cf: { country: "CN", region: "Guangdong" } });
     expect(first.status).toBe(202);
     expect(await first.json()).toEqual({ accepted: 1, rejected: [], dropped: 0 });
     await collect(site, [ev], { ip, ua: IPHONE_UA }); // the snippet's retry: same id
@@ -48,6 +48,8 @@ describe("capture through the real queue into D1", () => {
       browser: "Mobile Safari",
       title: "Python 入门",
       origin: "browser",
+      country: "CN",
+      region: "Guangdong",
     });
     expect(String(row!.visitor_id)).toMatch(/^h_[0-9a-f]{24}$/);
     // No raw IP anywhere in the row.

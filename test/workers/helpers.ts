@@ -1,4 +1,5 @@
-import { env, SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF } from "cloudflare:test";
+import edge from "../../functions/edge";
 
 export const BASE = "https://wayfind.test";
 export const BROWSER_UA =
@@ -67,6 +68,7 @@ export function collect(
     origin?: string | null;
     headers?: Record<string, string>;
     contentType?: string;
+    cf?: Record<string, string>;
   } = {},
 ) {
   const headers: Record<string, string> = {
@@ -76,11 +78,11 @@ export function collect(
     ...opts.headers,
   };
   if (opts.origin !== null) headers.origin = opts.origin ?? site.origin;
-  return SELF.fetch(`${BASE}/api/collect`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ site: site.publicKey, events }),
-  });
+  const init = { method: "POST", headers, body: JSON.stringify({ site: site.publicKey, events }) };
+  if (!opts.cf) return SELF.fetch(`${BASE}/api/collect`, init);
+  // request.cf does not cross the SELF service binding: call the fetch handler with it directly.
+  const request = new Request(`${BASE}/api/collect`, { ...init, cf: opts.cf as IncomingRequestCfProperties });
+  return edge.fetch(request, env, createExecutionContext());
 }
 
 export function pageview(url: string, extra: Record<string, unknown> = {}) {
