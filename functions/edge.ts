@@ -14,6 +14,7 @@ import { keyRoutes } from "./routes/keys";
 import { recommendProxyRoutes } from "./routes/recommend-proxy";
 import { sessionRoutes } from "./routes/sessions";
 import { siteRoutes } from "./routes/sites";
+import { snippetRoutes } from "./routes/snippet";
 
 // Only handlers may be exported from the entry module: workerd refuses any other named export.
 function createApp() {
@@ -25,6 +26,7 @@ function createApp() {
   });
   for (const routes of [
     healthRoutes,
+    snippetRoutes,
     collectRoutes,
     eventRoutes,
     sessionRoutes,
@@ -54,8 +56,22 @@ function createApp() {
 
 const app = createApp();
 
+/**
+ * The snippet and the collector also answer under any path prefix, so a site can route
+ * example.com/stats/* to this Worker and serve them first-party (README: ad blockers).
+ */
+const PREFIXED_PUBLIC_PATH = /^\/.+?(\/t\.js|\/t\/[0-9a-f]+\.js|\/api\/collect)$/;
+
 export default {
-  fetch: app.fetch,
+  fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    const match = PREFIXED_PUBLIC_PATH.exec(url.pathname);
+    if (match) {
+      url.pathname = match[1]!;
+      return app.fetch(new Request(url, request), env, ctx);
+    }
+    return app.fetch(request, env, ctx);
+  },
   async queue(batch, env, _ctx) {
     if (batch.queue === DEAD_LETTER_QUEUE_NAME) await handleDeadLetters(batch, env);
     else await handleIngestBatch(batch, env);

@@ -151,6 +151,9 @@ function sqliteBaseline(count) {
   return JSON.parse(out);
 }
 
+const snippet = JSON.parse(
+  execFileSync("node", [resolve(root, "scripts/build-snippet.mjs"), "--report"], { encoding: "utf8" }),
+);
 const cold = { edge: [], hello: [] };
 for (let i = 0; i < 5; i++) {
   cold.edge.push(await coldStart("edge"));
@@ -197,6 +200,12 @@ const rows = [
     ratio(edgeCold, helloCold),
   ],
   [
+    "Snippet /t.js, minified + gzip -9 (bytes)",
+    fmt(snippet.gzip),
+    "2,048 (budget; Plausible ~1 KB, Umami ~2 KB)",
+    ratio(snippet.gzip, 2048),
+  ],
+  [
     "Recommend Worker: first ORT inference after start (compile + session)",
     `${fmt(rec.firstMs)} ms`,
     `${fmt(rec.warmMs, 2)} ms (warm call)`,
@@ -214,4 +223,4 @@ console.log(line(["Metric", "Wayfind", "Baseline", "Ratio"]));
 console.log(line(widths.map((w) => "-".repeat(w))));
 for (const r of rows) console.log(line(r));
 console.log(`\nORT probe matched plain TypeScript: ${rec.ok}`);
-console.log(JSON.stringify({ capture: cap, hello, sqlite: raw, coldStart: cold, recommend: rec }));
+console.log(JSON.stringify({ capture: cap, hello, sqlite: raw, coldStart: cold, recommend: rec, snippet }));

@@ -1,9 +1,12 @@
 import type { Miniflare } from "miniflare";
 export declare const COMPATIBILITY_DATE: string;
+export declare const HELLO_WORKER: string;
 export declare function applyMigrations(db: D1Database, root: string): Promise<void>;
 export declare function startBuiltWorkers(options: {
   root: string;
   adminToken: string;
+  recommend?: "built" | "stub";
+  migrate?: boolean;
+  port?: number;
 }): Promise<{ mf: Miniflare; url: URL }>;
-export declare const HELLO_WORKER: string;
 export declare function startHelloWorker(): Promise<{ mf: Miniflare; url: URL }>;

@@ -33,10 +33,10 @@ export async function applyMigrations(db, root) {
 export const HELLO_WORKER = "export default { fetch: () => new Response('{}', { status: 202 }) };";
 
 /**
- * @param {{ root: string, adminToken: string, recommend?: "built" | "stub", migrate?: boolean }} options
+ * @param {{ root: string, adminToken: string, recommend?: "built" | "stub", migrate?: boolean, port?: number }} options
  * "stub" replaces the recommend Worker with HELLO_WORKER, to time the edge bundle on its own.
  */
-export async function startBuiltWorkers({ root, adminToken, recommend: which = "built", migrate = true }) {
+export async function startBuiltWorkers({ root, adminToken, recommend: which = "built", migrate = true, port }) {
   const edge = {
     name: "wayfind",
     modules: modulesOf(resolve(root, "dist/edge"), "edge.js"),
@@ -63,7 +63,9 @@ export async function startBuiltWorkers({ root, adminToken, recommend: which = "
         }
       : { name: "wayfind-recommend", modules: true, script: HELLO_WORKER, compatibilityDate: COMPATIBILITY_DATE };
   // Options in Miniflare 4's familiar shape, converted to Miniflare 5's.
-  const mf = new Miniflare(convertV4MiniflareOptions({ workers: [edge, recommend] }));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({ workers: [edge, recommend], ...(port !== undefined && { host: "127.0.0.1", port }) }),
+  );
   const url = await mf.ready;
   if (migrate) await applyMigrations(await mf.getD1Database("DB"), root);
   return { mf, url };

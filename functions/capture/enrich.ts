@@ -111,7 +111,8 @@ export function enrichEvent(e: EventInput, req: RequestContext, site: SiteContex
   if (e.url) {
     const u = new URL(e.url);
     hostname = u.hostname;
-    path = u.pathname;
+    // Hash-routed single-page apps keep their route in the fragment ("/#/courses/1").
+    path = u.pathname + (u.hash.startsWith("#/") ? u.hash : "");
   }
   const traffic = deriveTraffic(e.url, e.referrer, site.domains, site.channelRules);
   return {

@@ -36,6 +36,23 @@ describe("API description", () => {
   });
 });
 
+describe("first-party path", () => {
+  it("serves the snippet and the collector under a site's own path prefix", async () => {
+    const site = await createSite();
+    const js = await api("/stats/t.js");
+    expect(js.status).toBe(200);
+    expect(js.headers.get("content-type")).toContain("javascript");
+    const res = await api("/stats/api/collect", {
+      method: "POST",
+      headers: { origin: site.origin, "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36" },
+      json: { site: site.publicKey, events: [pageview(`${site.origin}/proxied`)] },
+    });
+    expect(res.status).toBe(202);
+    expect((await eventsLanded(site.id, 1))[0]!.path).toBe("/proxied");
+    expect((await api("/stats/api/v1/events", { token: site.read })).status).toBe(404); // only the public pair
+  });
+});
+
 describe("recommend Worker", () => {
   it("runs an ONNX model with onnxruntime-web behind the service binding, for a keyed caller", async () => {
     const site = await createSite();
