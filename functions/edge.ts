@@ -5,6 +5,7 @@ import { DEAD_LETTER_QUEUE_NAME, handleDeadLetters, handleIngestBatch } from "..
 import { handleScheduled } from "../jobs/scheduled";
 import type { AppBindings, EdgeEnv } from "./lib/env";
 import { ApiError, errorBody, errorResponse, validationError } from "./lib/errors";
+import { attributionRoutes } from "./routes/attribution";
 import { classifyRoutes } from "./routes/classify";
 import { collectRoutes } from "./routes/collect";
 import { mountDocs } from "./routes/docs";
@@ -33,6 +34,7 @@ function createApp() {
     siteRoutes,
     keyRoutes,
     classifyRoutes,
+    attributionRoutes,
     recommendProxyRoutes,
   ]) {
     app.route("/", routes);
