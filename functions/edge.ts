@@ -13,9 +13,11 @@ import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { keyRoutes } from "./routes/keys";
 import { recommendProxyRoutes } from "./routes/recommend-proxy";
+import { reportRoutes } from "./routes/reports";
 import { sessionRoutes } from "./routes/sessions";
 import { siteRoutes } from "./routes/sites";
 import { snippetRoutes } from "./routes/snippet";
+import { spendRoutes } from "./routes/spend";
 
 // Only handlers may be exported from the entry module: workerd refuses any other named export.
 function createApp() {
@@ -35,6 +37,8 @@ function createApp() {
     keyRoutes,
     classifyRoutes,
     attributionRoutes,
+    spendRoutes,
+    reportRoutes,
     recommendProxyRoutes,
   ]) {
     app.route("/", routes);

@@ -1,9 +1,30 @@
 // Cron entry: dispatches on the cron expression (wrangler.toml [triggers]).
 import type { EdgeEnv } from "../functions/lib/env";
+import { listSites } from "../schema/queries/sites";
+import { saveRollupState } from "../schema/queries/rollup";
+import { fitRemovalEffects } from "./markov-fit";
 import { pruneRetention } from "./retention";
+import { LOOKBACK_DAYS, rollupSite } from "./rollup";
 
+export const ROLLUP_CRON = "*/15 * * * *";
 export const DAILY_CRON = "17 3 * * *";
 
 export async function handleScheduled(controller: ScheduledController, env: EdgeEnv): Promise<void> {
-  if (controller.cron === DAILY_CRON) await pruneRetention(env.DB, controller.scheduledTime);
+  const now = controller.scheduledTime;
+  if (controller.cron === ROLLUP_CRON) {
+    // One site's failure must not stop the others: each is retried on the next run from its watermark.
+    const results = await Promise.allSettled((await listSites(env.DB)).map((site) => rollupSite(env.DB, site, now)));
+    for (const r of results) if (r.status === "rejected") console.error("rollup failed", r.reason);
+  }
+  if (controller.cron === DAILY_CRON) {
+    await pruneRetention(env.DB, now);
+    for (const site of await listSites(env.DB)) {
+      const effects = await fitRemovalEffects(env.DB, { siteId: site.id }, now, LOOKBACK_DAYS);
+      await saveRollupState(
+        env.DB,
+        { siteId: site.id },
+        { markovEffects: JSON.stringify(effects), markovFittedAt: now },
+      );
+    }
+  }
 }

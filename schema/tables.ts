@@ -1,6 +1,6 @@
 // D1 tables. Every tenant-owned table carries site_id as the first column of its primary key,
 // so every lookup is scoped by site and served by the key's index.
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const sites = sqliteTable("sites", {
   id: text("id").primaryKey(),
@@ -96,6 +96,7 @@ export const events = sqliteTable(
     index("events_site_type_ts").on(t.siteId, t.type, t.ts),
     index("events_site_session").on(t.siteId, t.sessionId),
     index("events_site_order").on(t.siteId, t.orderId),
+    index("events_site_received").on(t.siteId, t.receivedAt),
   ],
 );
 
@@ -172,4 +173,71 @@ export const deadLetters = sqliteTable("dead_letters", {
   receivedAt: integer("received_at").notNull(),
   body: text("body").notNull(),
   error: text("error"),
+});
+
+/** Ad spend, one row per day and campaign; re-importing the same key replaces the row. */
+export const costs = sqliteTable(
+  "costs",
+  {
+    siteId: text("site_id").notNull(),
+    date: text("date").notNull(),
+    source: text("source").notNull(),
+    medium: text("medium").notNull(),
+    campaign: text("campaign").notNull(),
+    utmId: text("utm_id"),
+    /** Channel of this source / medium / campaign by the same rules as traffic. */
+    channel: text("channel").notNull(),
+    costMinor: integer("cost_minor").notNull(),
+    currency: text("currency").notNull(),
+    impressions: integer("impressions"),
+    clicks: integer("clicks"),
+    importedAt: integer("imported_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.date, t.source, t.medium, t.campaign] })],
+);
+
+/** How many units of the site's reporting currency one unit of `currency` buys on `date`. */
+export const fxRates = sqliteTable(
+  "fx_rates",
+  {
+    siteId: text("site_id").notNull(),
+    date: text("date").notNull(),
+    currency: text("currency").notNull(),
+    rate: real("rate").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.currency, t.date] })],
+);
+
+/**
+ * Daily rollup per dimension value (channel, source, campaign, partner). Money in minor units of the
+ * site's currency; attributed figures are fractional by nature (a conversion split across touches).
+ */
+export const rollupDaily = sqliteTable(
+  "rollup_daily",
+  {
+    siteId: text("site_id").notNull(),
+    day: text("day").notNull(),
+    dimension: text("dimension").notNull(),
+    key: text("key").notNull(),
+    sessions: integer("sessions").notNull().default(0),
+    visitors: integer("visitors").notNull().default(0),
+    conversions: integer("conversions").notNull().default(0),
+    newCustomers: integer("new_customers").notNull().default(0),
+    revenueMinor: integer("revenue_minor").notNull().default(0),
+    refundsMinor: integer("refunds_minor").notNull().default(0),
+    /** JSON {model: {conversions, value_minor}} for the seven models. */
+    attributed: text("attributed").notNull().default("{}"),
+    /** Purchases whose currency had no rate: reported, never counted as zero. */
+    missingFx: text("missing_fx"),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.dimension, t.key, t.day] }), index("rollup_site_day").on(t.siteId, t.day)],
+);
+
+/** Per site: how far the rollup has read (events.received_at) and the Markov snapshot it credits with. */
+export const rollupState = sqliteTable("rollup_state", {
+  siteId: text("site_id").primaryKey(),
+  watermark: integer("watermark").notNull().default(0),
+  markovEffects: text("markov_effects").notNull().default("{}"),
+  markovFittedAt: integer("markov_fitted_at"),
+  updatedAt: integer("updated_at").notNull(),
 });

@@ -1,0 +1,57 @@
+// Local calendar days in a site's time zone, with Intl (no date library needed).
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function parts(ms: number, timeZone: string): Record<string, number> {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formats.set(timeZone, f);
+  }
+  return Object.fromEntries(
+    f
+      .formatToParts(ms)
+      .filter((p) => p.type !== "literal")
+      .map((p) => [p.type, Number(p.value)]),
+  );
+}
+
+/** YYYY-MM-DD of an instant in a time zone. */
+export function localDay(ms: number, timeZone: string): string {
+  const p = parts(ms, timeZone);
+  return `${p.year}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`;
+}
+
+function offsetMs(ms: number, timeZone: string): number {
+  const p = parts(ms, timeZone);
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant a local day starts (DST-safe: the offset is re-read at the guessed instant). */
+export function dayStart(day: string, timeZone: string): number {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  const midnightUtc = Date.UTC(y, m - 1, d);
+  let guess = midnightUtc - offsetMs(midnightUtc, timeZone);
+  guess = midnightUtc - offsetMs(guess, timeZone);
+  return guess;
+}
+
+export function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+/** Every day from `from` to `to`, inclusive. */
+export function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}

@@ -1,0 +1,78 @@
+// Fits the site's Markov chains (one per dimension) on the last FIT_WINDOW_DAYS of journeys and
+// keeps their removal effects; the rollup credits each purchase's touches by them. A journey is a
+// customer's sessions: those before each purchase (within the lookback) form a converting path,
+// and sessions after the last purchase a path that did not convert. Runs daily, over a bounded
+// window, so its cost does not grow with history.
+import { DIMENSIONS, type RemovalEffects, touchValue } from "../models/attribution/credit";
+import { markovAttribution } from "../models/attribution/markov";
+import type { ConversionPath } from "../models/attribution/paths";
+import { purchasesBetween, sessionsBetween } from "../schema/queries/rollup";
+import type { SiteScope } from "../schema/queries/scope";
+
+export const FIT_WINDOW_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+export async function fitRemovalEffects(
+  db: D1Database,
+  scope: SiteScope,
+  now: number,
+  lookbackDays: number,
+): Promise<RemovalEffects> {
+  const from = now - FIT_WINDOW_DAYS * DAY_MS;
+  const sessions = await sessionsBetween(db, scope, from, now);
+  const purchases = await purchasesBetween(db, scope, from, now);
+  const journeys = new Map<string, { sessions: typeof sessions; buys: number[] }>();
+  for (const s of sessions) {
+    const key = s.user_id ?? s.visitor_id;
+    const j = journeys.get(key) ?? { sessions: [], buys: [] };
+    j.sessions.push(s);
+    journeys.set(key, j);
+  }
+  for (const p of purchases) journeys.get(p.customer)?.buys.push(p.ts);
+
+  const effects: RemovalEffects = {};
+  for (const dimension of DIMENSIONS) {
+    const paths = new Map<string, ConversionPath>();
+    const add = (channels: string[], converted: boolean) => {
+      if (channels.length === 0) return;
+      const key = channels.join("\u0000");
+      const path = paths.get(key) ?? { channels, conversions: 0, value: 0, nulls: 0 };
+      if (converted) path.conversions += 1;
+      else path.nulls += 1;
+      paths.set(key, path);
+    };
+    for (const { sessions: list, buys } of journeys.values()) {
+      list.sort((a, b) => a.started_at - b.started_at);
+      buys.sort((a, b) => a - b);
+      let next = 0;
+      for (const buy of buys) {
+        const touches = list.filter(
+          (s, i) => i >= next && s.started_at <= buy && s.started_at >= buy - lookbackDays * DAY_MS,
+        );
+        add(
+          touches.map((s) =>
+            touchValue(
+              { ts: s.started_at, channel: s.channel, source: s.source, campaign: s.campaign, partner: s.partner_code },
+              dimension,
+            ),
+          ),
+          true,
+        );
+        next = list.findIndex((s) => s.started_at > buy);
+        if (next < 0) next = list.length;
+      }
+      const rest = list.slice(next);
+      add(
+        rest.map((s) =>
+          touchValue(
+            { ts: s.started_at, channel: s.channel, source: s.source, campaign: s.campaign, partner: s.partner_code },
+            dimension,
+          ),
+        ),
+        false,
+      );
+    }
+    effects[dimension] = Object.fromEntries(markovAttribution([...paths.values()]).removalEffects);
+  }
+  return effects;
+}

@@ -1,0 +1,68 @@
+// ROI metrics from rollup sums and costs. Pure; money in minor units in, major units out.
+
+export interface GroupSums {
+  sessions: number;
+  visitors: number;
+  conversions: number;
+  revenueMinor: number;
+  newCustomers: number;
+  ltv30Minor: number;
+  ltv90Minor: number;
+  costMinor: number;
+}
+
+export const emptySums = (): GroupSums => ({
+  sessions: 0,
+  visitors: 0,
+  conversions: 0,
+  revenueMinor: 0,
+  newCustomers: 0,
+  ltv30Minor: 0,
+  ltv90Minor: 0,
+  costMinor: 0,
+});
+
+export function addSums(a: GroupSums, b: Partial<GroupSums>): GroupSums {
+  for (const k of Object.keys(a) as (keyof GroupSums)[]) a[k] += b[k] ?? 0;
+  return a;
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+const round = (n: number | null, digits = 4) => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+
+/**
+ * ROI = (revenue - cost) / cost; ROAS = revenue / cost; CAC = cost / new paying customers;
+ * LTV_n = revenue within n days of the first purchase per new customer; payback = days for a new
+ * customer's 90-day revenue rate to repay its CAC. Undefined ratios are null, never zero.
+ */
+export function roiMetrics(s: GroupSums, minorPerMajor: number) {
+  const major = (minor: number) => round(minor / minorPerMajor, 2)!;
+  const ltv90 = ratio(s.ltv90Minor, s.newCustomers);
+  const cac = ratio(s.costMinor, s.newCustomers);
+  return {
+    sessions: s.sessions,
+    visitors: s.visitors,
+    conversions: round(s.conversions),
+    new_customers: round(s.newCustomers),
+    revenue: major(s.revenueMinor),
+    cost: major(s.costMinor),
+    roi: round(ratio(s.revenueMinor - s.costMinor, s.costMinor)),
+    roas: round(ratio(s.revenueMinor, s.costMinor)),
+    cac: cac === null ? null : major(cac),
+    conversion_rate: round(ratio(s.conversions, s.sessions)),
+    aov: s.conversions > 0 ? major(s.revenueMinor / s.conversions) : null,
+    ltv_30: s.newCustomers > 0 ? major(s.ltv30Minor / s.newCustomers) : null,
+    ltv_90: ltv90 === null ? null : major(ltv90),
+    payback_days: cac !== null && ltv90 !== null && ltv90 > 0 ? round(cac / (ltv90 / 90), 1) : null,
+  };
+}
+
+/** The bucket a day falls in: the day, the Monday of its ISO week, the first of its month, or the whole range. */
+export function periodOf(day: string, period: "day" | "week" | "month" | "total", from: string): string {
+  if (period === "day") return day;
+  if (period === "month") return `${day.slice(0, 7)}-01`;
+  if (period === "total") return from;
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d.toISOString().slice(0, 10);
+}
