@@ -6,6 +6,7 @@ import { handleScheduled } from "../jobs/scheduled";
 import type { AppBindings, EdgeEnv } from "./lib/env";
 import { ApiError, errorBody, errorResponse, validationError } from "./lib/errors";
 import { attributionRoutes } from "./routes/attribution";
+import { budgetRoutes } from "./routes/budget";
 import { classifyRoutes } from "./routes/classify";
 import { collectRoutes } from "./routes/collect";
 import { mountDocs } from "./routes/docs";
@@ -38,6 +39,7 @@ function createApp() {
     classifyRoutes,
     attributionRoutes,
     spendRoutes,
+    budgetRoutes,
     reportRoutes,
     recommendProxyRoutes,
   ]) {

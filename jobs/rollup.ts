@@ -16,8 +16,6 @@ import { fitRemovalEffects } from "./markov-fit";
 
 /** Events are written by the queue consumer shortly after they are received; a run stops this far behind now. */
 export const ROLLUP_SAFETY_MARGIN_MS = 10 * 60_000;
-export const LOOKBACK_DAYS = 30;
-export const TIME_DECAY_HALF_LIFE_DAYS = 7;
 const DAY_MS = 86_400_000;
 
 interface Context {
@@ -50,7 +48,7 @@ export async function rollupSite(db: D1Database, site: SiteRow, now: number, opt
   }
   let effects = JSON.parse(state?.markovEffects ?? "{}") as RemovalEffects;
   if (!state?.markovFittedAt) {
-    effects = await fitRemovalEffects(db, scope, now, LOOKBACK_DAYS);
+    effects = await fitRemovalEffects(db, scope, now, site.lookbackDays);
     await q.saveRollupState(db, scope, { markovEffects: JSON.stringify(effects), markovFittedAt: now });
   }
   const ctx: Context = { db, scope, site, rates: rateTable(await allRates(db, scope)), effects };
@@ -129,7 +127,7 @@ async function recomputeDay(ctx: Context, day: string) {
   const users = [...new Set(purchases.map((p) => p.user_id).filter((u): u is string => u !== null))];
   const linked = await q.visitorsOfUsers(db, scope, users);
   const visitors = [...new Set([...purchases.map((p) => p.visitor_id), ...linked.map((l) => l.visitor_id)])];
-  const sessions = await q.sessionsOfVisitors(db, scope, visitors, start - LOOKBACK_DAYS * DAY_MS, end);
+  const sessions = await q.sessionsOfVisitors(db, scope, visitors, start - site.lookbackDays * DAY_MS, end);
   const visitorsOf = (p: q.PurchaseRow) =>
     new Set([p.visitor_id, ...linked.filter((l) => l.user_id === p.user_id).map((l) => l.visitor_id)]);
 
@@ -137,7 +135,9 @@ async function recomputeDay(ctx: Context, day: string) {
     purchases.map((p) => {
       const mine = visitorsOf(p);
       const touches: Touch[] = sessions
-        .filter((s) => mine.has(s.visitor_id) && s.started_at <= p.ts && s.started_at >= p.ts - LOOKBACK_DAYS * DAY_MS)
+        .filter(
+          (s) => mine.has(s.visitor_id) && s.started_at <= p.ts && s.started_at >= p.ts - site.lookbackDays * DAY_MS,
+        )
         .sort((a, b) => a.started_at - b.started_at)
         .map((s) => ({
           ts: s.started_at,
@@ -162,7 +162,7 @@ async function recomputeDay(ctx: Context, day: string) {
       };
     }),
     ctx.effects,
-    TIME_DECAY_HALF_LIFE_DAYS,
+    site.halfLifeDays,
   );
 
   const counts = await q.sessionCounts(db, scope, start, end);

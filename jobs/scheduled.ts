@@ -4,7 +4,7 @@ import { listSites } from "../schema/queries/sites";
 import { saveRollupState } from "../schema/queries/rollup";
 import { fitRemovalEffects } from "./markov-fit";
 import { pruneRetention } from "./retention";
-import { LOOKBACK_DAYS, rollupSite } from "./rollup";
+import { rollupSite } from "./rollup";
 
 export const ROLLUP_CRON = "*/15 * * * *";
 export const DAILY_CRON = "17 3 * * *";
@@ -19,7 +19,7 @@ export async function handleScheduled(controller: ScheduledController, env: Edge
   if (controller.cron === DAILY_CRON) {
     await pruneRetention(env.DB, now);
     for (const site of await listSites(env.DB)) {
-      const effects = await fitRemovalEffects(env.DB, { siteId: site.id }, now, LOOKBACK_DAYS);
+      const effects = await fitRemovalEffects(env.DB, { siteId: site.id }, now, site.lookbackDays);
       await saveRollupState(
         env.DB,
         { siteId: site.id },

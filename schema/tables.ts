@@ -19,6 +19,10 @@ export const sites = sqliteTable("sites", {
   respectDnt: integer("respect_dnt", { mode: "boolean" }).notNull().default(false),
   /** JSON array of site channel rules evaluated before GA4's defaults. */
   channelRules: text("channel_rules").notNull().default("[]"),
+  /** Touchpoints this many days before a purchase count in its conversion path (1-90). */
+  lookbackDays: integer("lookback_days").notNull().default(30),
+  /** Time-decay attribution: a touch this many days older counts half. */
+  halfLifeDays: real("half_life_days").notNull().default(7),
   createdAt: integer("created_at").notNull(),
 });
 

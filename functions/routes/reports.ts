@@ -33,13 +33,13 @@ interface ReportIssue {
   date: string;
 }
 
-async function loadSite(c: { env: { DB: D1Database } }, scope: SiteScope): Promise<SiteRow> {
+export async function loadSite(c: { env: { DB: D1Database } }, scope: SiteScope): Promise<SiteRow> {
   const site = await getSite(c.env.DB, scope);
   if (!site) throw new ApiError(404, "not_found", "No such site.");
   return site;
 }
 
-function range(site: SiteRow, q: { from?: string; to?: string }) {
+export function range(site: SiteRow, q: { from?: string; to?: string }) {
   const to = q.to ?? localDay(Date.now(), site.timezone);
   const from = q.from ?? addDays(to, -29);
   if (from > to)
@@ -50,7 +50,7 @@ function range(site: SiteRow, q: { from?: string; to?: string }) {
 }
 
 /** Sums per (period, key) from the rollup, plus costs converted to the site's currency. */
-async function sums(
+export async function sums(
   db: D1Database,
   scope: SiteScope,
   site: SiteRow,

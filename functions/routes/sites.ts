@@ -58,6 +58,8 @@ const SiteSettings = z.object({
   cookie_mode: z.boolean().default(false),
   respect_dnt: z.boolean().default(false),
   channel_rules: z.array(ChannelRuleSchema).max(50).default([]),
+  lookback_days: z.number().int().min(1).max(90).default(30),
+  half_life_days: z.number().positive().max(90).default(7),
 });
 
 const Site = z
@@ -73,6 +75,8 @@ const Site = z
     cookie_mode: z.boolean(),
     respect_dnt: z.boolean(),
     channel_rules: z.array(ChannelRuleSchema),
+    lookback_days: z.number(),
+    half_life_days: z.number(),
     created_at: z.string(),
   })
   .openapi("Site");
@@ -90,6 +94,8 @@ function siteView(s: SiteRow): z.infer<typeof Site> {
     cookie_mode: s.cookieMode,
     respect_dnt: s.respectDnt,
     channel_rules: JSON.parse(s.channelRules) as z.infer<typeof ChannelRuleSchema>[],
+    lookback_days: s.lookbackDays,
+    half_life_days: s.halfLifeDays,
     created_at: new Date(s.createdAt).toISOString(),
   };
 }
@@ -133,6 +139,8 @@ siteRoutes.openapi(
       cookieMode: b.cookie_mode,
       respectDnt: b.respect_dnt,
       channelRules: JSON.stringify(b.channel_rules),
+      lookbackDays: b.lookback_days,
+      halfLifeDays: b.half_life_days,
       createdAt: Date.now(),
     };
     await insertSite(c.env.DB, row);
@@ -212,6 +220,8 @@ siteRoutes.openapi(
       ...(b.cookie_mode !== undefined && { cookieMode: b.cookie_mode }),
       ...(b.respect_dnt !== undefined && { respectDnt: b.respect_dnt }),
       ...(b.channel_rules !== undefined && { channelRules: JSON.stringify(b.channel_rules) }),
+      ...(b.lookback_days !== undefined && { lookbackDays: b.lookback_days }),
+      ...(b.half_life_days !== undefined && { halfLifeDays: b.half_life_days }),
     };
     const site = Object.keys(patch).length ? await updateSite(c.env.DB, scope, patch) : await getSite(c.env.DB, scope);
     if (!site) throw new ApiError(404, "not_found", "No such site.");

@@ -169,6 +169,36 @@ describe("incremental ROI rollup", () => {
   });
 });
 
+describe("attribution settings", () => {
+  it("leaves touches older than the site's lookback out of the path", async () => {
+    const site = await createSite({ currency: "CNY", timezone: "Asia/Shanghai", lookback_days: 1 });
+    await send(site, [
+      visit("l1", T0 - 2 * DAY, `${site.origin}/?utm_source=zhihu&utm_medium=social`),
+      visit("l1", T0, `${site.origin}/?utm_source=baidu&utm_medium=cpc`),
+      {
+        id: unique(),
+        type: "purchase",
+        visitor_id: "l1",
+        ts: T0 + 1000,
+        order_id: "l-1",
+        revenue: 10,
+        currency: "CNY",
+      },
+    ]);
+    await eventsLanded(site.id, 3);
+    await rollup(site);
+    const report = await roi(site, "from=2026-11-08&to=2026-11-10&model=first_touch");
+    expect(report.rows.find((r) => r.channel === "Paid Search")).toMatchObject({ conversions: 1, revenue: 10 });
+    expect(report.rows.find((r) => r.channel === "Organic Social")).toMatchObject({ conversions: 0, sessions: 1 });
+    const bad = await api(`/api/v1/sites/${site.id}`, {
+      method: "PATCH",
+      token: site.admin,
+      json: { lookback_days: 91 },
+    });
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe("ad spend", () => {
   const csv = [
     "date,utm_source,utm_medium,campaign_name,campaign_id,daily_cost,daily_impressions,daily_clicks",
