@@ -3,14 +3,22 @@
 // customer's sessions: those before each purchase (within the lookback) form a converting path,
 // and sessions after the last purchase a path that did not convert. Runs daily, over a bounded
 // window, so its cost does not grow with history.
-import { DIMENSIONS, type RemovalEffects, touchValue } from "../models/attribution/credit";
+import { DIMENSIONS, type RemovalEffects, type Touch, touchValue } from "../models/attribution/credit";
 import { markovAttribution } from "../models/attribution/markov";
 import type { ConversionPath } from "../models/attribution/paths";
-import { purchasesBetween, sessionsBetween } from "../schema/queries/rollup";
+import { purchasesBetween, type SessionTouch, sessionsBetween } from "../schema/queries/rollup";
 import type { SiteScope } from "../schema/queries/scope";
 
 export const FIT_WINDOW_DAYS = 90;
 const DAY_MS = 86_400_000;
+
+export const toTouch = (s: SessionTouch): Touch => ({
+  ts: s.started_at,
+  channel: s.channel,
+  source: s.source,
+  campaign: s.campaign,
+  partner: s.partner_code,
+});
 
 export async function fitRemovalEffects(
   db: D1Database,
@@ -33,8 +41,9 @@ export async function fitRemovalEffects(
   const effects: RemovalEffects = {};
   for (const dimension of DIMENSIONS) {
     const paths = new Map<string, ConversionPath>();
-    const add = (channels: string[], converted: boolean) => {
-      if (channels.length === 0) return;
+    const add = (sessions: SessionTouch[], converted: boolean) => {
+      if (sessions.length === 0) return;
+      const channels = sessions.map((s) => touchValue(toTouch(s), dimension));
       const key = channels.join("\u0000");
       const path = paths.get(key) ?? { channels, conversions: 0, value: 0, nulls: 0 };
       if (converted) path.conversions += 1;
@@ -46,31 +55,14 @@ export async function fitRemovalEffects(
       buys.sort((a, b) => a - b);
       let next = 0;
       for (const buy of buys) {
-        const touches = list.filter(
-          (s, i) => i >= next && s.started_at <= buy && s.started_at >= buy - lookbackDays * DAY_MS,
-        );
         add(
-          touches.map((s) =>
-            touchValue(
-              { ts: s.started_at, channel: s.channel, source: s.source, campaign: s.campaign, partner: s.partner_code },
-              dimension,
-            ),
-          ),
+          list.filter((s, i) => i >= next && s.started_at <= buy && s.started_at >= buy - lookbackDays * DAY_MS),
           true,
         );
         next = list.findIndex((s) => s.started_at > buy);
         if (next < 0) next = list.length;
       }
-      const rest = list.slice(next);
-      add(
-        rest.map((s) =>
-          touchValue(
-            { ts: s.started_at, channel: s.channel, source: s.source, campaign: s.campaign, partner: s.partner_code },
-            dimension,
-          ),
-        ),
-        false,
-      );
+      add(list.slice(next), false);
     }
     effects[dimension] = Object.fromEntries(markovAttribution([...paths.values()]).removalEffects);
   }

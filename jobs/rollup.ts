@@ -12,7 +12,7 @@ import * as q from "../schema/queries/rollup";
 import type { SiteScope } from "../schema/queries/scope";
 import type { SiteRow } from "../schema/queries/sites";
 import { allRates } from "../schema/queries/spend";
-import { fitRemovalEffects } from "./markov-fit";
+import { fitRemovalEffects, toTouch } from "./markov-fit";
 
 /** Events are written by the queue consumer shortly after they are received; a run stops this far behind now. */
 export const ROLLUP_SAFETY_MARGIN_MS = 10 * 60_000;
@@ -139,13 +139,7 @@ async function recomputeDay(ctx: Context, day: string) {
           (s) => mine.has(s.visitor_id) && s.started_at <= p.ts && s.started_at >= p.ts - site.lookbackDays * DAY_MS,
         )
         .sort((a, b) => a.started_at - b.started_at)
-        .map((s) => ({
-          ts: s.started_at,
-          channel: s.channel,
-          source: s.source,
-          campaign: s.campaign,
-          partner: s.partner_code,
-        }));
+        .map(toTouch);
       const isNew = first.get(p.customer) === p.ts;
       const window = (days: number) =>
         later

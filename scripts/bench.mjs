@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { root } from "./local-env.mjs";
+import { benchMarkov, benchRollup } from "./bench-attribution.mjs";
 import { startBuiltWorkers, startHelloWorker } from "./run-bundle.mjs";
 
 const ADMIN = "bench-admin-token";
@@ -212,6 +213,26 @@ const rows = [
     ratio(rec.firstMs, rec.warmMs),
   ],
 ];
+const markov = await benchMarkov();
+const rollups = await benchRollup();
+for (const m of markov) {
+  rows.push([
+    `Markov attribution, order 1, exact removal effects: ${fmt(m.count)} paths`,
+    `${fmt(m.markovMs)} ms`,
+    `${fmt(m.linearMs)} ms (linear heuristic, same paths)`,
+    ratio(m.markovMs, m.linearMs),
+  ]);
+}
+const [small, large] = rollups;
+for (const r of rollups) {
+  rows.push([
+    `Incremental rollup: 1 hour of new events (${fmt(r.fresh)}) over ${r.historyDays} days (${fmt(r.history)} events)`,
+    `${fmt(r.ms)} ms`,
+    r === large ? `${fmt(small.ms)} ms (30-day history)` : "",
+    r === large ? ratio(large.ms, small.ms) : "",
+  ]);
+}
+
 const widths = [0, 1, 2, 3].map((i) =>
   Math.max(...rows.map((r) => r[i].length), ["Metric", "Wayfind", "Baseline", "Ratio"][i].length),
 );
@@ -223,4 +244,6 @@ console.log(line(["Metric", "Wayfind", "Baseline", "Ratio"]));
 console.log(line(widths.map((w) => "-".repeat(w))));
 for (const r of rows) console.log(line(r));
 console.log(`\nORT probe matched plain TypeScript: ${rec.ok}`);
-console.log(JSON.stringify({ capture: cap, hello, sqlite: raw, coldStart: cold, recommend: rec, snippet }));
+console.log(
+  JSON.stringify({ capture: cap, hello, sqlite: raw, coldStart: cold, recommend: rec, snippet, markov, rollups }),
+);

@@ -1,7 +1,7 @@
 // POST /api/v1/attribution: ChannelAttribution's format in, the documented shape out.
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, BASE, createSite } from "./helpers";
+import { api, BASE, createSite, expectError } from "./helpers";
 
 const vignetteCsv = (sep: string) =>
   [
@@ -117,16 +117,15 @@ describe("POST /api/v1/attribution", () => {
 
   it("refuses bad input with the standard envelope", async () => {
     const site = await createSite();
-    const bad = async (res: Response, status: number, code: string, path?: string) => {
-      expect(res.status).toBe(status);
-      const body = (await res.json()) as { error: { code: string; issues: { path: string }[] } };
-      expect(body.error.code).toBe(code);
-      if (path) expect(body.error.issues.map((i) => i.path)).toContain(path);
-    };
-    await bad(await postCsv(site.read, "channel;conversions\nA;1"), 400, "validation_failed", "line.1");
-    await bad(await postCsv(site.read, vignetteCsv(";"), "?models=magic"), 400, "validation_failed", "models.0");
-    await bad(await postCsv(site.read, vignetteCsv(";"), "?order=9"), 400, "validation_failed", "order");
-    await bad(
+    await expectError(await postCsv(site.read, "channel;conversions\nA;1"), 400, "validation_failed", "line.1");
+    await expectError(
+      await postCsv(site.read, vignetteCsv(";"), "?models=magic"),
+      400,
+      "validation_failed",
+      "models.0",
+    );
+    await expectError(await postCsv(site.read, vignetteCsv(";"), "?order=9"), 400, "validation_failed", "order");
+    await expectError(
       await api("/api/v1/attribution", {
         method: "POST",
         token: site.read,
@@ -136,13 +135,13 @@ describe("POST /api/v1/attribution", () => {
       "validation_failed",
       "paths.0.path",
     );
-    await bad(
+    await expectError(
       await api("/api/v1/attribution", { method: "POST", token: site.read, json: { paths: "A>B" } }),
       400,
       "validation_failed",
       "paths",
     );
-    await bad(
+    await expectError(
       await api("/api/v1/attribution", {
         method: "POST",
         token: site.read,
@@ -152,6 +151,6 @@ describe("POST /api/v1/attribution", () => {
       400,
       "invalid_json",
     );
-    await bad(await api("/api/v1/attribution", { method: "POST", json: { paths: [] } }), 401, "unauthorized");
+    await expectError(await api("/api/v1/attribution", { method: "POST", json: { paths: [] } }), 401, "unauthorized");
   });
 });

@@ -2,19 +2,18 @@
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { PUBLIC_MAX_BODY_BYTES, PUBLIC_MAX_EVENTS, SERVER_MAX_EVENTS } from "../../functions/capture/schemas";
-import { api, BASE, BROWSER_UA, collect, createSite, eventsLanded, pageview, unique, uniqueIp } from "./helpers";
-
-type Envelope = { error: { code: string; message: string; issues: { path: string; message: string }[] } };
-
-async function expectError(res: Response, status: number, code: string, path?: string) {
-  expect(res.status).toBe(status);
-  const body = (await res.json()) as Envelope;
-  expect(body.error.code).toBe(code);
-  expect(typeof body.error.message).toBe("string");
-  expect(Array.isArray(body.error.issues)).toBe(true);
-  if (path) expect(body.error.issues.map((i) => i.path)).toContain(path);
-  return body;
-}
+import {
+  api,
+  BASE,
+  BROWSER_UA,
+  collect,
+  createSite,
+  eventsLanded,
+  expectError,
+  pageview,
+  unique,
+  uniqueIp,
+} from "./helpers";
 
 function rawCollect(body: string, headers: Record<string, string> = {}) {
   return SELF.fetch(`${BASE}/api/collect`, {

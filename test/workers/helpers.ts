@@ -1,4 +1,5 @@
 import { createExecutionContext, env, SELF } from "cloudflare:test";
+import { expect } from "vitest";
 import edge from "../../functions/edge";
 
 export const BASE = "https://wayfind.test";
@@ -120,4 +121,17 @@ export function eventsLanded(siteId: string, count: number) {
     const rows = await storedEvents(siteId);
     return rows.length >= count ? rows : undefined;
   });
+}
+
+type Envelope = { error: { code: string; message: string; issues: { path: string; message: string }[] } };
+
+/** Asserts the standard error envelope: status, code, and (optionally) the field at fault. */
+export async function expectError(res: Response, status: number, code: string, path?: string) {
+  expect(res.status).toBe(status);
+  const body = (await res.json()) as Envelope;
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe("string");
+  expect(Array.isArray(body.error.issues)).toBe(true);
+  if (path) expect(body.error.issues.map((i) => i.path)).toContain(path);
+  return body;
 }
