@@ -134,3 +134,31 @@ export function demoEvents({ origin, days = 5, visitorsPerDay = 120, seed = 42, 
   }
   return events.filter((e) => e.ts < now).sort((a, b) => a.ts - b.ts);
 }
+
+/** Daily ad spend for the demo's paid campaigns (CNY), matching the paid arrivals above. */
+export function demoCosts({ days = 5, now = Date.now(), seed = 42 } = {}) {
+  const rand = mulberry32(seed + 1);
+  const rows = [];
+  for (let day = days; day >= 1; day--) {
+    const date = new Date(now - day * 86_400_000).toISOString().slice(0, 10);
+    rows.push({
+      date,
+      source: "douyin",
+      medium: "cpc",
+      campaign: "spring-sale",
+      cost: Math.round(600 + rand() * 300),
+      impressions: 40_000,
+      clicks: 900,
+    });
+    rows.push({
+      date,
+      source: "baidu",
+      medium: "cpc",
+      campaign: "brand",
+      cost: Math.round(250 + rand() * 100),
+      impressions: 8_000,
+      clicks: 400,
+    });
+  }
+  return rows;
+}

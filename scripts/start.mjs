@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { offlineEnv, root } from "./local-env.mjs";
-import { demoEvents } from "./demo-data.mjs";
+import { demoCosts, demoEvents } from "./demo-data.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
 const url = `http://127.0.0.1:${port}`;
@@ -104,6 +104,17 @@ if (!known) {
     });
     if (res.status !== 202) throw new Error(`seeding failed: ${res.status} ${await res.text()}`);
   }
+  const spend = await call(`/api/v1/costs?site_id=${site.id}`, { method: "POST", body: JSON.stringify(demoCosts()) });
+  if (spend.status !== 200) throw new Error(`seeding costs failed: ${spend.status} ${await spend.text()}`);
+  // Give the queue a moment to store the events, then roll them up so the ROI reports have data
+  // now (the 15-minute cron only takes events older than its 10-minute safety margin).
+  const expected = events.length;
+  for (let i = 0; i < 300; i++) {
+    const res = await call(`/api/v1/events?site_id=${site.id}&format=ndjson&limit=10000&from=0`);
+    if ((await res.text()).split("\n").filter(Boolean).length >= expected) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await call(`/api/v1/reports/rebuild?site_id=${site.id}`, { method: "POST" });
   facts = {
     url,
     admin_token: adminToken,
@@ -111,7 +122,7 @@ if (!known) {
     demo_site_key: site.public_key,
     demo_secret_key: key.key,
   };
-  console.log(`Seeded ${events.length} demo events (5 days of traffic) for "Demo Academy".`);
+  console.log(`Seeded ${events.length} demo events (5 days of traffic) and ad spend for "Demo Academy".`);
 }
 facts = { ...facts, url, admin_token: adminToken };
 writeFileSync(statePath, JSON.stringify(facts, null, 2) + "\n");
@@ -131,5 +142,6 @@ Wayfind is running (both Workers, local D1/Queues; Ctrl-C stops).
   Snippet tag        <script defer src="${url}/t.js" data-site="${facts.demo_site_key}"></script>
 
   Try:  curl -H "Authorization: Bearer ${facts.demo_secret_key}" "${url}/api/v1/sessions?limit=5"
+        curl -H "Authorization: Bearer ${facts.demo_secret_key}" "${url}/api/v1/reports/roi?group_by=channel"
   The same facts are in .wayfind/local.json.
 `);
