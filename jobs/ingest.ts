@@ -64,7 +64,7 @@ export async function writeSiteEvents(
         return { ...e, visitorId, userId: e.userId ?? userByVisitor.get(visitorId) ?? null };
       }),
     );
-    const since = Math.min(...resolved.map((e) => e.ts)) - SESSION_TIMEOUT_MS;
+    const since = resolved.reduce((min, e) => Math.min(min, e.ts), Infinity) - SESSION_TIMEOUT_MS;
     const known = await recentSessions(db, scope, [...new Set(resolved.map((e) => e.visitorId))], since);
     const { events, sessions } = await sessionize(scope.siteId, resolved, known);
 

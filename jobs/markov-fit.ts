@@ -10,6 +10,11 @@ import { purchasesBetween, type SessionTouch, sessionsBetween } from "../schema/
 import type { SiteScope } from "../schema/queries/scope";
 
 export const FIT_WINDOW_DAYS = 90;
+/**
+ * Workers have 128 MB: a session row costs a few hundred bytes in memory, so the fit reads at most
+ * this many of the most recent sessions (a sample of the window for the largest sites).
+ */
+export const FIT_MAX_SESSIONS = 200_000;
 const DAY_MS = 86_400_000;
 
 export const toTouch = (s: SessionTouch): Touch => ({
@@ -27,8 +32,10 @@ export async function fitRemovalEffects(
   lookbackDays: number,
 ): Promise<RemovalEffects> {
   const from = now - FIT_WINDOW_DAYS * DAY_MS;
-  const sessions = await sessionsBetween(db, scope, from, now);
-  const purchases = await purchasesBetween(db, scope, from, now);
+  const sessions = await sessionsBetween(db, scope, from, now, FIT_MAX_SESSIONS);
+  // Purchases only from the sessions' span, so a sampled window stays consistent.
+  const since = sessions.at(-1)?.started_at ?? from; // newest first: the last is the oldest
+  const purchases = await purchasesBetween(db, scope, since, now);
   const journeys = new Map<string, { sessions: typeof sessions; buys: number[] }>();
   for (const s of sessions) {
     const key = s.user_id ?? s.visitor_id;

@@ -61,10 +61,14 @@ async function dirtyDays(db: D1Database, scope: SiteScope, site: SiteRow, fresh:
   const days = new Set(fresh.map((e) => localDay(e.ts, site.timezone)));
   const refunded = [...new Set(fresh.filter((e) => e.type === "refund" && e.order_id).map((e) => e.order_id!))];
   for (const p of await q.purchaseTimes(db, scope, refunded)) days.add(localDay(p.ts, site.timezone));
-  const buyers = [...new Set(fresh.filter((e) => e.type === "purchase" || e.type === "refund").map((e) => e.customer))];
-  for (const f of await q.firstPurchases(db, scope, buyers)) {
-    const latest = Math.max(...fresh.filter((e) => e.customer === f.customer).map((e) => e.ts));
-    if (latest - f.ts <= 90 * DAY_MS) days.add(localDay(f.ts, site.timezone));
+  // The latest new event of each buyer: a purchase within 90 days of the first one changes its LTV.
+  const latest = new Map<string, number>();
+  for (const e of fresh) {
+    if (e.type === "purchase" || e.type === "refund")
+      latest.set(e.customer, Math.max(latest.get(e.customer) ?? 0, e.ts));
+  }
+  for (const f of await q.firstPurchases(db, scope, [...latest.keys()])) {
+    if (latest.get(f.customer)! - f.ts <= 90 * DAY_MS) days.add(localDay(f.ts, site.timezone));
   }
   return days;
 }
@@ -84,13 +88,16 @@ function toReporting(
 
 /** Net value of each purchase (refunds subtracted; a refund without an amount refunds all). */
 async function netValues(ctx: Context, purchases: q.PurchaseRow[], missing: Set<string>) {
-  const refunds = await q.refundsFor(ctx.db, ctx.scope, [...new Set(purchases.map((p) => p.order_id))]);
+  const refundsByOrder = new Map<string, Awaited<ReturnType<typeof q.refundsFor>>>();
+  for (const r of await q.refundsFor(ctx.db, ctx.scope, [...new Set(purchases.map((p) => p.order_id))])) {
+    refundsByOrder.set(r.order_id, [...(refundsByOrder.get(r.order_id) ?? []), r]);
+  }
   const net = new Map<string, number | null>();
   const gross = new Map<string, number | null>();
   for (const p of purchases) {
     const grossMinor = toReporting(ctx, p.revenue_minor, p.currency, p.ts, missing);
     let refunded = 0;
-    for (const r of refunds.filter((r) => r.order_id === p.order_id)) {
+    for (const r of refundsByOrder.get(p.order_id) ?? []) {
       refunded +=
         r.revenue_minor === null
           ? (grossMinor ?? 0)
@@ -117,11 +124,8 @@ async function recomputeDay(ctx: Context, day: string) {
     end + 90 * DAY_MS,
     customers.filter((c) => (first.get(c) ?? -1) >= start),
   );
-  const { net, gross } = await netValues(
-    ctx,
-    [...purchases, ...later.filter((l) => !purchases.some((p) => p.id === l.id))],
-    missing,
-  );
+  const dayIds = new Set(purchases.map((p) => p.id));
+  const { net, gross } = await netValues(ctx, [...purchases, ...later.filter((l) => !dayIds.has(l.id))], missing);
 
   // Touchpoints: the sessions of every visitor of the customer (identities stitch users) in the lookback.
   const users = [...new Set(purchases.map((p) => p.user_id).filter((u): u is string => u !== null))];

@@ -44,7 +44,7 @@ export function fitCurve(points: readonly DailyPoint[]): ResponseCurve | undefin
         aStdError: Math.sqrt(sse / Math.max(1, used.length - 1) / sxx),
         r2: total > 0 ? 1 - sse / total : 1,
         days: used.length,
-        maxObservedCost: Math.max(...used.map((p) => p.cost)),
+        maxObservedCost: used.reduce((max, p) => Math.max(max, p.cost), 0),
       };
     }
   }

@@ -153,10 +153,14 @@ export async function sessionsOfVisitors(
   });
 }
 
-export async function sessionsBetween(db: D1Database, scope: SiteScope, from: number, to: number) {
+/** The most recent `limit` sessions starting in [from, to). */
+export async function sessionsBetween(db: D1Database, scope: SiteScope, from: number, to: number, limit: number) {
   const { results } = await db
-    .prepare(`SELECT ${TOUCH_COLUMNS} FROM sessions WHERE site_id = ?1 AND started_at >= ?2 AND started_at < ?3`)
-    .bind(scope.siteId, from, to)
+    .prepare(
+      `SELECT ${TOUCH_COLUMNS} FROM sessions WHERE site_id = ?1 AND started_at >= ?2 AND started_at < ?3 ` +
+        "ORDER BY started_at DESC LIMIT ?4",
+    )
+    .bind(scope.siteId, from, to, limit)
     .all<SessionTouch>();
   return results;
 }
