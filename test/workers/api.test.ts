@@ -23,11 +23,18 @@ describe("API description", () => {
       ["/api/v1/sites", "post"],
       ["/api/v1/sites/{id}/keys", "post"],
       ["/api/v1/classify", "post"],
+      ["/api/v1/attribution", "post"],
+      ["/api/v1/costs", "post"],
+      ["/api/v1/fx-rates", "post"],
+      ["/api/v1/reports/roi", "get"],
+      ["/api/v1/reports/overview", "get"],
+      ["/api/v1/reports/budget", "get"],
+      ["/api/v1/reports/rebuild", "post"],
     ] as const) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     }
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(["Event", "ServerEvent", "Error", "Site", "BatchResult"]),
+      expect.arrayContaining(["Event", "ServerEvent", "Error", "Site", "BatchResult", "PathRow", "AttributionResult"]),
     );
     const page = await api("/api/v1/docs");
     expect(page.headers.get("content-type")).toContain("text/html");
