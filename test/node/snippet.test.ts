@@ -307,6 +307,13 @@ describe("the snippet in Chromium", () => {
     await page.waitForFunction(() => (globalThis as unknown as { hostErrors: string[] }).hostErrors.length > 0);
     const hostErrors = await page.evaluate(() => (globalThis as unknown as { hostErrors: string[] }).hostErrors);
     expect(hostErrors).toEqual([expect.stringContaining("host page bug")]);
+    // No globals beyond `wayfind` (which the host's stub already created).
+    const added = await page.evaluate(() => {
+      const g = globalThis as unknown as { globalsBeforeSnippet: string[] } & Record<string, unknown>;
+      return Object.keys(g).filter((k) => !g.globalsBeforeSnippet.includes(k) && k !== "globalsBeforeSnippet");
+    });
+    expect(added).toEqual([]);
+    expect(await page.evaluate(() => typeof (globalThis as unknown as { wayfind: unknown }).wayfind)).toBe("function");
     // Bad API calls from the host are swallowed, not thrown back.
     await page.evaluate(() => {
       const wf = (globalThis as unknown as { wayfind: (...a: unknown[]) => void }).wayfind;

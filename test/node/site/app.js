@@ -26,3 +26,5 @@ document.addEventListener("click", (e) => {
       throw new Error("host page bug");
     });
 });
+// What the page's globals are before t.js runs (the tests check it adds none but `wayfind`).
+window.globalsBeforeSnippet = Object.keys(window);
