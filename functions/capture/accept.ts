@@ -13,7 +13,7 @@ import {
   chunkByJsonBytes,
 } from "../../schema/limits";
 import type { ChannelRule } from "./channels";
-import { type Client, type EnrichedEvent, enrichEvent, parseClient } from "./enrich";
+import { type Client, deviceFromScreen, type EnrichedEvent, enrichEvent, parseClient } from "./enrich";
 import { cookielessVisitorId, dailySalt, firstPartyVisitorId, utcDay } from "./identity";
 import { type EventInput, MAX_CLOCK_SKEW_MS, type ServerEventInput, timestampMs } from "./schemas";
 
@@ -61,6 +61,13 @@ export async function acceptEvents(o: AcceptOptions): Promise<AcceptResult> {
   const site = siteContext(o.site);
   const salt = await dailySalt(o.env.DB, utcDay(receivedAt));
   const requestClient = parseClient(o.userAgent);
+  const serverClients = new Map<string, Client>(); // a back end relays few distinct user agents per batch
+  const serverClient = (userAgent: string, screen?: string) => {
+    const key = `${userAgent}|${screen ?? ""}`;
+    let client = serverClients.get(key);
+    if (!client) serverClients.set(key, (client = { ...parseClient(userAgent, screen), bot: false, botName: null }));
+    return client;
+  };
 
   for (const [index, raw] of o.events.entries()) {
     const parsed = o.schema.safeParse(raw);
@@ -89,13 +96,12 @@ export async function acceptEvents(o: AcceptOptions): Promise<AcceptResult> {
     const userAgent = e.user_agent ?? o.userAgent;
     const client: Client =
       o.origin === "browser"
-        ? {
-            ...requestClient,
-            ...(e.screen && requestClient.device === "desktop" ? parseClient(userAgent, e.screen) : {}),
-          }
+        ? e.screen && !requestClient.deviceFromUserAgent
+          ? { ...requestClient, device: deviceFromScreen(e.screen) } // the request's UA was parsed once
+          : requestClient
         : userAgent
-          ? { ...parseClient(userAgent, e.screen), bot: false, botName: null } // server events are trusted
-          : { device: "unknown", browser: null, os: null, bot: false, botName: null };
+          ? serverClient(userAgent, e.screen) // server events are trusted: never bots
+          : { device: "unknown", browser: null, os: null, bot: false, botName: null, deviceFromUserAgent: false };
     if (client.bot) {
       bots[client.botName!] = (bots[client.botName!] ?? 0) + 1;
       dropped += 1;

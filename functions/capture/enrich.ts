@@ -28,26 +28,29 @@ export interface Client {
   os: string | null;
   bot: boolean;
   botName: string | null;
+  /** False when the user agent names no device type (desktop browsers): the screen may then tell. */
+  deviceFromUserAgent: boolean;
+}
+
+/** Device from the screen width, for user agents that name none (as Plausible does). */
+export function deviceFromScreen(screen: string): string {
+  const width = Number(screen.split("x")[0]);
+  return width < 576 ? "mobile" : width < 992 ? "tablet" : "desktop";
 }
 
 export function parseClient(userAgent: string, screen?: string): Client {
   const bot = !userAgent || isbot(userAgent);
   const parsed = new UAParser(userAgent).getResult();
-  let device = "desktop";
   const type = parsed.device.type;
-  if (type === "mobile" || type === "tablet") device = type;
-  else if (type) device = "other";
-  else if (screen) {
-    // No device in the UA (desktop-mode browsers): fall back on the screen width, as Plausible does.
-    const width = Number(screen.split("x")[0]);
-    device = width < 576 ? "mobile" : width < 992 ? "tablet" : "desktop";
-  }
+  const device =
+    type === "mobile" || type === "tablet" ? type : type ? "other" : screen ? deviceFromScreen(screen) : "desktop";
   return {
     device,
     browser: parsed.browser.name ?? null,
     os: parsed.os.name ?? null,
     bot,
     botName: bot ? botLabel(userAgent) : null,
+    deviceFromUserAgent: type !== undefined,
   };
 }
 

@@ -173,6 +173,17 @@ describe("capture through the real queue into D1", () => {
     expect(session).toMatchObject({ channel: "Paid Social", user_id: "learner-1" });
   });
 
+  it("takes the device from the screen when the user agent names none", async () => {
+    const site = await createSite();
+    await collect(site, [
+      pageview(`${site.origin}/narrow`, { screen: "390x844" }),
+      pageview(`${site.origin}/wide`, { screen: "1920x1080" }),
+    ]);
+    const rows = await eventsLanded(site.id, 2);
+    expect(rows.find((r) => r.path === "/narrow")).toMatchObject({ device: "mobile", browser: "Chrome", os: "Mac OS" });
+    expect(rows.find((r) => r.path === "/wide")).toMatchObject({ device: "desktop" });
+  });
+
   it("counts bots without storing them as events", async () => {
     const site = await createSite();
     const bot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
