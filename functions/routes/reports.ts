@@ -6,7 +6,7 @@ import { type Dimension, DIMENSIONS } from "../../models/attribution/credit";
 import { convertMinor, rateTable } from "../../models/attribution/money";
 import { MODEL_NAMES, type ModelName } from "../../models/attribution/paths";
 import { addSums, emptySums, type GroupSums, periodOf, roiMetrics } from "../../models/attribution/roi";
-import { rollupRows } from "../../schema/queries/rollup";
+import { getRollupState, rollupRows } from "../../schema/queries/rollup";
 import type { SiteScope } from "../../schema/queries/scope";
 import { getSite, type SiteRow } from "../../schema/queries/sites";
 import { allRates, costsBetween } from "../../schema/queries/spend";
@@ -37,6 +37,12 @@ export async function loadSite(c: { env: { DB: D1Database } }, scope: SiteScope)
   const site = await getSite(c.env.DB, scope);
   if (!site) throw new ApiError(404, "not_found", "No such site.");
   return site;
+}
+
+/** How fresh the rollups are: events received up to this instant are counted (null: never rolled up). */
+async function dataUntil(db: D1Database, scope: SiteScope): Promise<string | null> {
+  const state = await getRollupState(db, scope);
+  return state ? new Date(state.watermark).toISOString() : null;
 }
 
 export function range(site: SiteRow, q: { from?: string; to?: string }) {
@@ -166,6 +172,7 @@ reportRoutes.openapi(
         group_by: q.group_by,
         period: q.period,
         currency: site.currency,
+        data_until: await dataUntil(c.env.DB, scope),
         rows,
         totals,
         issues,
@@ -226,6 +233,7 @@ reportRoutes.openapi(
         previous,
         model: q.model,
         currency: site.currency,
+        data_until: await dataUntil(c.env.DB, scope),
         totals: now,
         previous_totals: prev,
         change,

@@ -99,6 +99,7 @@ describe("incremental ROI rollup", () => {
     const firstTouch = await roi(site, "from=2026-11-08&to=2026-11-10&model=first_touch&group_by=campaign");
     expect(firstTouch.rows.find((r) => r.campaign === "answer")).toMatchObject({ conversions: 1, revenue: 199 });
     expect(byLastTouch.totals).toMatchObject({ conversions: 2, revenue: 298, new_customers: 2 });
+    expect(Date.parse(String((byLastTouch as unknown as { data_until: string }).data_until))).toBeGreaterThan(T0);
     const markov = await roi(site, "from=2026-11-08&to=2026-11-10&model=markov");
     expect(markov.totals.conversions).toBeCloseTo(2, 6); // the fitted chain's credit adds up to every conversion
     expect(markov.totals.revenue).toBeCloseTo(298, 2);
