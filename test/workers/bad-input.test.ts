@@ -170,6 +170,23 @@ describe("server API and keys", () => {
     expect((await api("/api/v1/events", { method: "POST", json: body, token: site.ingest })).status).toBe(202);
   });
 
+  it("refuses a server body over 1 MB while reading it", async () => {
+    const site = await createSite();
+    const big = JSON.stringify({
+      events: [{ id: unique(), type: "custom", name: "x", user_id: "u", title: "x".repeat(1024 * 1024) }],
+    });
+    await expectError(
+      await api("/api/v1/events", {
+        method: "POST",
+        token: site.ingest,
+        body: big,
+        headers: { "content-type": "application/json" },
+      }),
+      413,
+      "payload_too_large",
+    );
+  });
+
   it("refuses too many events and events that cannot be tied to anyone", async () => {
     const site = await createSite();
     const many = Array.from({ length: SERVER_MAX_EVENTS + 1 }, () => ({ id: unique(), type: "signup", user_id: "u" }));
