@@ -105,7 +105,7 @@ function listResponse(
   if (nextCursor) headers["x-next-cursor"] = nextCursor;
   if (format === "ndjson") {
     const body = rows.map((r) => JSON.stringify(r)).join("\n") + (rows.length ? "\n" : "");
-    return c.body(body, 200, { ...headers, "content-type": "application/x-ndjson" });
+    return c.body(body, 200, { ...headers, "content-type": "application/x-ndjson; charset=utf-8" });
   }
   // escapeFormulae: cells starting with = + - @ are prefixed so spreadsheets never run them.
   const csv = Papa.unparse(rows, { escapeFormulae: true, newline: "\n" });

@@ -32,7 +32,8 @@ describe("raw data listings", () => {
 
     const ndjson = await api("/api/v1/events?format=ndjson", { token: site.read });
     expect(ndjson.headers.get("content-type")).toContain("application/x-ndjson");
-    const lines = (await ndjson.text())
+    const lines = new TextDecoder()
+      .decode(await ndjson.arrayBuffer())
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as { id: string; channel: string; session_id: string });
