@@ -43,10 +43,29 @@ export interface AcceptResult {
   dropped: number;
 }
 
-export function siteContext(site: SiteRow) {
-  const origins = JSON.parse(site.allowedOrigins) as string[];
-  const domains = [site.domain, ...origins.map((o) => new URL(o).hostname)];
-  return { siteId: site.id, domains, channelRules: JSON.parse(site.channelRules) as ChannelRule[] };
+export interface SiteSettings {
+  siteId: string;
+  allowedOrigins: string[];
+  domains: string[];
+  channelRules: ChannelRule[];
+}
+
+/** Parsed once per site row: the capture path caches rows per isolate, so requests reuse this. */
+const parsedSettings = new WeakMap<SiteRow, SiteSettings>();
+
+export function siteContext(site: SiteRow): SiteSettings {
+  let settings = parsedSettings.get(site);
+  if (!settings) {
+    const allowedOrigins = JSON.parse(site.allowedOrigins) as string[];
+    settings = {
+      siteId: site.id,
+      allowedOrigins,
+      domains: [site.domain, ...allowedOrigins.map((o) => new URL(o).hostname)],
+      channelRules: JSON.parse(site.channelRules) as ChannelRule[],
+    };
+    parsedSettings.set(site, settings);
+  }
+  return settings;
 }
 
 export async function acceptEvents(o: AcceptOptions): Promise<AcceptResult> {

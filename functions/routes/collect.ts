@@ -1,7 +1,7 @@
 // POST /api/collect: the snippet's endpoint. Public site key, allowed origins only, rate-limited
 // per site and client. Answers 202 with what was kept and what was refused, event by event.
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { acceptEvents } from "../capture/accept";
+import { acceptEvents, siteContext } from "../capture/accept";
 import {
   BatchResult,
   EventInput,
@@ -68,7 +68,7 @@ collectRoutes.post("/api/collect", async (c) => {
   if (!site)
     throw new ApiError(401, "unauthorized", "Unknown site key.", [{ path: "site", message: "Not a site key." }]);
 
-  const allowed = JSON.parse(site.allowedOrigins) as string[];
+  const allowed = siteContext(site).allowedOrigins;
   const origin = c.req.header("origin") ?? null;
   if (allowed.length > 0 && (!origin || !allowed.includes(origin))) {
     throw new ApiError(403, "origin_not_allowed", "This site key may not be used from this origin.", [
