@@ -1,8 +1,8 @@
 import { defineConfig } from "drizzle-kit";
 
-// Migrations are generated from schema/tables.ts and applied by wrangler (`d1 migrations apply`).
+// Migrations are generated from schema/tables.ts and schema/partner-tables.ts and applied by wrangler (`d1 migrations apply`).
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./schema/tables.ts",
+  schema: ["./schema/tables.ts", "./schema/partner-tables.ts"],
   out: "./schema/migrations",
 });

@@ -9,12 +9,19 @@ import { attributionRoutes } from "./routes/attribution";
 import { budgetRoutes } from "./routes/budget";
 import { classifyRoutes } from "./routes/classify";
 import { collectRoutes } from "./routes/collect";
+import { commissionRoutes } from "./routes/commissions";
 import { mountDocs } from "./routes/docs";
 import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
+import { itemRoutes } from "./routes/items";
 import { keyRoutes } from "./routes/keys";
+import { partnerProgramRoutes } from "./routes/partner-program";
+import { partnerRoutes } from "./routes/partners";
+import { portalRoutes } from "./routes/portal";
 import { recommendProxyRoutes } from "./routes/recommend-proxy";
+import { referralRoutes } from "./routes/referrals";
 import { reportRoutes } from "./routes/reports";
+import { scorecardRoutes } from "./routes/scorecards";
 import { sessionRoutes } from "./routes/sessions";
 import { siteRoutes } from "./routes/sites";
 import { snippetRoutes } from "./routes/snippet";
@@ -42,6 +49,13 @@ function createApp() {
     budgetRoutes,
     reportRoutes,
     recommendProxyRoutes,
+    itemRoutes,
+    referralRoutes,
+    partnerRoutes,
+    scorecardRoutes,
+    partnerProgramRoutes,
+    commissionRoutes,
+    portalRoutes,
   ]) {
     app.route("/", routes);
   }

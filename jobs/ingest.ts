@@ -1,7 +1,7 @@
 // Queue consumer: writes accepted events to D1. One D1 batch (one transaction) per site per queue
 // batch; event ids dedupe retries; a message that fails on its own is retried with backoff and,
 // after max_retries (wrangler.toml), lands in the dead-letter queue. Nothing accepted is lost,
-// nothing is written twice.
+// nothing is written twice. Purchases and refunds then settle partner commissions.
 import type { EnrichedEvent } from "../functions/capture/enrich";
 import { userVisitorId } from "../functions/capture/identity";
 import type { EdgeEnv, IngestMessage } from "../functions/lib/env";
@@ -16,6 +16,7 @@ import {
   upsertSessionsStatements,
 } from "../schema/queries/ingest";
 import type { SiteScope } from "../schema/queries/scope";
+import { settleOrders } from "./commissions";
 import { SESSION_TIMEOUT_MS, sessionize } from "./sessionize";
 
 /** Must match the dead_letter_queue in wrangler.toml. */
@@ -101,7 +102,18 @@ async function writeMessages(db: D1Database, messages: IngestMessage[]): Promise
     }
     bySite.set(m.siteId, entry);
   }
-  for (const [siteId, { events, bots }] of bySite) await writeSiteEvents(db, { siteId }, events, bots);
+  for (const [siteId, { events, bots }] of bySite) {
+    await writeSiteEvents(db, { siteId }, events, bots);
+    // Orders of every incoming purchase and refund, stored now or before (a retry after a failed
+    // settlement finds its events already stored): settling is idempotent.
+    const orders = events.filter((e) => (e.type === "purchase" || e.type === "refund") && e.orderId);
+    await settleOrders(
+      db,
+      { siteId },
+      orders.map((e) => e.orderId!),
+      Date.now(),
+    );
+  }
 }
 
 export async function handleIngestBatch(batch: MessageBatch<unknown>, env: EdgeEnv): Promise<void> {

@@ -1,4 +1,4 @@
-// Daily: prune raw events and sessions past each site's retention, and delete old visitor-id salts
+// Daily: prune raw events, sessions and referral clicks past each site's retention, and delete old visitor-id salts
 // (once a salt is gone, the cookieless ids made with it cannot be recomputed).
 import { utcDay } from "../functions/capture/identity";
 
@@ -28,6 +28,14 @@ export async function pruneRetention(
       db
         .prepare(
           "DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE site_id = ?1 AND last_seen_at < ?2 LIMIT ?3)",
+        )
+        .bind(site.id, cutoff, PRUNE_CHUNK),
+    );
+    // Click rows are raw traffic too; the commissions they led to are kept (money records).
+    await deleteInChunks(
+      db
+        .prepare(
+          "DELETE FROM partner_clicks WHERE rowid IN (SELECT rowid FROM partner_clicks WHERE site_id = ?1 AND ts < ?2 LIMIT ?3)",
         )
         .bind(site.id, cutoff, PRUNE_CHUNK),
     );

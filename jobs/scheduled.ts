@@ -1,5 +1,6 @@
 // Cron entry: dispatches on the cron expression (wrangler.toml [triggers]).
 import type { EdgeEnv } from "../functions/lib/env";
+import { approveDue } from "../schema/queries/commissions";
 import { listSites } from "../schema/queries/sites";
 import { saveRollupState } from "../schema/queries/rollup";
 import { fitRemovalEffects } from "./markov-fit";
@@ -15,6 +16,8 @@ export async function handleScheduled(controller: ScheduledController, env: Edge
     // One site's failure must not stop the others: each is retried on the next run from its watermark.
     const results = await Promise.allSettled((await listSites(env.DB)).map((site) => rollupSite(env.DB, site, now)));
     for (const r of results) if (r.status === "rejected") console.error("rollup failed", r.reason);
+    // Commissions past their holding period become payable within a quarter of an hour.
+    await approveDue(env.DB, now);
   }
   if (controller.cron === DAILY_CRON) {
     await pruneRetention(env.DB, now);

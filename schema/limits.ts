@@ -44,3 +44,10 @@ export function chunkByJsonBytes<T>(items: readonly T[], budget: number, maxItem
   if (current.length > 0) chunks.push(current);
   return chunks;
 }
+
+/** Runs a query per JSON chunk of `items` (one json_each parameter each) and joins the rows. */
+export async function inChunks<T>(items: readonly unknown[], run: (json: string) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (const chunk of chunkByJsonBytes(items, JSON_PARAM_BUDGET_BYTES)) out.push(...(await run(JSON.stringify(chunk))));
+  return out;
+}

@@ -38,11 +38,13 @@ export const apiKeys = sqliteTable(
     prefix: text("prefix").notNull(),
     /** SHA-256 of the whole key, hex. The key itself is shown once and never stored. */
     hash: text("hash").notNull().unique(),
-    /** Comma-separated scopes: ingest, read, admin. */
+    /** Comma-separated scopes: ingest, read, admin; or partner. */
     scopes: text("scopes").notNull(),
     createdAt: integer("created_at").notNull(),
     lastUsedAt: integer("last_used_at"),
     revokedAt: integer("revoked_at"),
+    /** Set on partner portal keys (scope "partner"): the key reads only this partner's records. */
+    partnerId: text("partner_id"),
   },
   (t) => [index("api_keys_site").on(t.siteId)],
 );
@@ -245,3 +247,5 @@ export const rollupState = sqliteTable("rollup_state", {
   markovFittedAt: integer("markov_fitted_at"),
   updatedAt: integer("updated_at").notNull(),
 });
+
+export * from "./partner-tables";

@@ -141,7 +141,7 @@ export function enrichEvent(e: EventInput, req: RequestContext, site: SiteContex
     channel: traffic.channel,
     clickIdType: traffic.clickIdType,
     clickId: traffic.clickId,
-    partnerCode: traffic.partnerCode,
+    partnerCode: e.partner_code?.toLowerCase() ?? traffic.partnerCode,
     device: client.device,
     browser: client.browser,
     os: client.os,

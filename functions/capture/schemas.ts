@@ -84,6 +84,11 @@ export const EventInput = z
     order_id: shortText(128).optional(),
     items: z.array(Item).max(100).optional(),
     rec_id: shortText(64).optional().openapi({ description: "Recommendation id that led to this event." }),
+    partner_code: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{2,64}$/, "2-64 letters, digits, _ or -.")
+      .optional()
+      .openapi({ description: "A referral code given at checkout (app promo code); `?ref=` on the URL works too." }),
     props: z
       .record(z.string().max(64), PropValue)
       .refine((p) => Object.keys(p).length <= 30, { message: "At most 30 properties." })

@@ -114,7 +114,11 @@ export function deriveTraffic(
 ): Traffic {
   const params = landingParams(url);
   const clickIdType = CLICK_ID_PARAMS.find((p) => params.has(p)) ?? null;
-  const partnerCode = PARTNER_PARAMS.map((p) => params.get(p)).find(Boolean) ?? null;
+  // Referral codes are case-insensitive: stored lower-case, as partner_links keeps them.
+  const partnerCode =
+    PARTNER_PARAMS.map((p) => params.get(p))
+      .find(Boolean)
+      ?.toLowerCase() ?? null;
   const base = {
     term: params.get("utm_term") ?? null,
     content: params.get("utm_content") ?? null,
@@ -141,7 +145,7 @@ export function deriveTraffic(
   if (implied) return finish(implied.source, implied.medium, params.get("utm_campaign") ?? "(not set)", true);
   // Prefixed, so a partner named like a listed source ("alice" is a search engine to GA4) stays a partner.
   if (partnerCode) {
-    return finish(`partner:${partnerCode.toLowerCase()}`, "affiliate", params.get("utm_campaign") ?? "(not set)", true);
+    return finish(`partner:${partnerCode}`, "affiliate", params.get("utm_campaign") ?? "(not set)", true);
   }
 
   const refHost = hostOf(referrer);

@@ -11,7 +11,10 @@ export const SCOPES = ["ingest", "read", "admin"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export type AuthContext =
-  { kind: "admin" } | { kind: "key"; keyId: string; siteId: string; scopes: ReadonlySet<Scope> };
+  | { kind: "admin" }
+  | { kind: "key"; keyId: string; siteId: string; scopes: ReadonlySet<Scope> }
+  /** A partner portal key: reads only its partner's own records, under /api/v1/portal. */
+  | { kind: "partner"; keyId: string; siteId: string; partnerId: string };
 
 /** Key lookups are cached per isolate briefly: a revoked key stops working within this time. */
 export const KEY_CACHE_TTL_MS = 30_000;
@@ -35,9 +38,11 @@ async function authenticate(c: Context<AppBindings>): Promise<AuthContext> {
   let auth = cached && cached.expires > now ? cached.auth : undefined;
   if (auth === undefined) {
     const row = await findActiveKeyByHash(c.env.DB, hash);
-    auth = row
-      ? { kind: "key", keyId: row.id, siteId: row.siteId, scopes: new Set(row.scopes.split(",") as Scope[]) }
-      : null;
+    auth = !row
+      ? null
+      : row.partnerId
+        ? { kind: "partner", keyId: row.id, siteId: row.siteId, partnerId: row.partnerId }
+        : { kind: "key", keyId: row.id, siteId: row.siteId, scopes: new Set(row.scopes.split(",") as Scope[]) };
     keyCache.set(hash, { auth, expires: now + KEY_CACHE_TTL_MS });
   }
   if (!auth) throw new ApiError(401, "unauthorized", "The key is unknown or revoked.");
@@ -53,6 +58,9 @@ export function clearKeyCache(): void {
 export function requireScope(scope: Scope | "admin-token"): MiddlewareHandler<AppBindings> {
   return async (c, next) => {
     const auth = await authenticate(c);
+    if (auth.kind === "partner") {
+      throw new ApiError(403, "forbidden", "A partner key reads only its own records, under /api/v1/portal.");
+    }
     if (auth.kind === "key") {
       if (scope === "admin-token") throw new ApiError(403, "forbidden", "This needs the bootstrap admin token.");
       if (!auth.scopes.has(scope) && !auth.scopes.has("admin")) {
@@ -64,6 +72,23 @@ export function requireScope(scope: Scope | "admin-token"): MiddlewareHandler<Ap
   };
 }
 
+/** Only a partner portal key; the handler then sees nothing but that partner's records. */
+export function requirePartner(): MiddlewareHandler<AppBindings> {
+  return async (c, next) => {
+    const auth = await authenticate(c);
+    if (auth.kind !== "partner") throw new ApiError(403, "forbidden", "The portal needs a partner key.");
+    c.set("auth", auth);
+    await next();
+  };
+}
+
+/** The partner key of a portal request (requirePartner ran). */
+export function partnerScope(c: Context<AppBindings>): { siteId: string; partnerId: string } {
+  const auth = c.get("auth");
+  if (auth.kind !== "partner") throw new ApiError(403, "forbidden", "The portal needs a partner key.");
+  return { siteId: auth.siteId, partnerId: auth.partnerId };
+}
+
 /**
  * The site a request acts on. A key acts only on its own site; naming another is refused.
  * The admin token names the site in the path or in `site_id`.
@@ -71,7 +96,7 @@ export function requireScope(scope: Scope | "admin-token"): MiddlewareHandler<Ap
 export function siteScope(c: Context<AppBindings>, requested?: string | null): SiteScope {
   const auth = c.get("auth");
   const named = requested ?? c.req.query("site_id") ?? null;
-  if (auth.kind === "key") {
+  if (auth.kind !== "admin") {
     if (named && named !== auth.siteId) throw new ApiError(403, "forbidden", "This key belongs to another site.");
     return { siteId: auth.siteId };
   }

@@ -6,6 +6,7 @@ import { type Dimension, DIMENSIONS } from "../../models/attribution/credit";
 import { convertMinor, rateTable } from "../../models/attribution/money";
 import { MODEL_NAMES, type ModelName } from "../../models/attribution/paths";
 import { addSums, emptySums, type GroupSums, periodOf, roiMetrics } from "../../models/attribution/roi";
+import { commissionCostsBetween } from "../../schema/queries/commissions";
 import { getRollupState, rollupRows } from "../../schema/queries/rollup";
 import type { SiteScope } from "../../schema/queries/scope";
 import { getSite, type SiteRow } from "../../schema/queries/sites";
@@ -55,7 +56,7 @@ export function range(site: SiteRow, q: { from?: string; to?: string }) {
   return { from, to };
 }
 
-/** Sums per (period, key) from the rollup, plus costs converted to the site's currency. */
+/** Sums per (period, key) from the rollup, plus ad costs (converted to the site's currency) and commissions. */
 export async function sums(
   db: D1Database,
   scope: SiteScope,
@@ -106,7 +107,7 @@ export async function sums(
       });
       continue;
     }
-    // Spend belongs to the channel, source or campaign it bought; partner commissions arrive with partners.
+    // Spend belongs to the channel, source or campaign it bought.
     const key =
       dimension === "channel"
         ? cost.channel
@@ -116,6 +117,11 @@ export async function sums(
             ? cost.campaign
             : null;
     if (key !== null) addSums(group(cost.date, key), { costMinor: converted });
+  }
+  // Partner commissions are the partner channel's cost, on the day of the purchase they pay for.
+  for (const cost of await commissionCostsBetween(db, scope, from, to)) {
+    const key = dimension === "partner" ? (cost.partner_code ?? "(none)") : cost[dimension];
+    if (key !== null) addSums(group(cost.day, key), { costMinor: cost.cost_minor });
   }
   return { groups: [...groups.values()], issues: [...issues.values()] };
 }

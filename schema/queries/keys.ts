@@ -6,7 +6,7 @@ import type { SiteScope } from "./scope";
 export async function findActiveKeyByHash(d1: D1Database, hash: string) {
   const db = drizzle(d1);
   const [row] = await db
-    .select({ id: apiKeys.id, siteId: apiKeys.siteId, scopes: apiKeys.scopes })
+    .select({ id: apiKeys.id, siteId: apiKeys.siteId, scopes: apiKeys.scopes, partnerId: apiKeys.partnerId })
     .from(apiKeys)
     .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
     .limit(1);

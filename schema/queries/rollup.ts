@@ -2,7 +2,7 @@
 // write of one day's rows. Lists travel as one JSON parameter (json_each), as in ingest.
 import { and, eq, gte, lte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { chunkByJsonBytes, JSON_PARAM_BUDGET_BYTES } from "../limits";
+import { chunkByJsonBytes, inChunks, JSON_PARAM_BUDGET_BYTES } from "../limits";
 import { rollupDaily, rollupState } from "../tables";
 import type { SiteScope } from "./scope";
 
@@ -23,12 +23,6 @@ export async function eventsReceivedBetween(db: D1Database, scope: SiteScope, af
     .bind(scope.siteId, after, upTo)
     .all<NewEvent>();
   return results;
-}
-
-async function inChunks<T>(items: readonly unknown[], run: (json: string) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (const chunk of chunkByJsonBytes(items, JSON_PARAM_BUDGET_BYTES)) out.push(...(await run(JSON.stringify(chunk))));
-  return out;
 }
 
 /** Purchase times of these orders (non-superseded), for refunds that dirty their purchase's day. */

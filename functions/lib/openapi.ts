@@ -1,0 +1,23 @@
+// Small shared pieces of route definitions.
+import { z } from "@hono/zod-openapi";
+import { ErrorEnvelope } from "./errors";
+import { currencyDigits } from "../capture/schemas";
+
+export const errors = { content: { "application/json": { schema: ErrorEnvelope } } };
+export const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
+
+/** The `{id}` path parameter. */
+export const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** Minor units as a decimal amount of the currency (19990 CNY -> 199.9). */
+export const major = (minor: number, currency: string) => minor / 10 ** currencyDigits(currency);
+/** A decimal amount as integer minor units, rounded to the currency's precision. */
+export const minor = (amount: number, currency: string) => Math.round(amount * 10 ** currencyDigits(currency));

@@ -1,0 +1,153 @@
+// The partner portal: what a partner key may read. Every query is bound to the key's own site and
+// partner; there is no parameter that could name another.
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { getPartner, linksOf } from "../../schema/queries/partners";
+import { listCommissions, listPayouts } from "../../schema/queries/payouts";
+import { getSite } from "../../schema/queries/sites";
+import { partnerScope, requirePartner } from "../lib/auth";
+import type { AppBindings } from "../lib/env";
+import { ApiError } from "../lib/errors";
+import { ListPage, ListQuery, respondWithPage } from "../lib/listing";
+import { errors, iso, json, major } from "../lib/openapi";
+import { commissionView, payoutView } from "./commissions";
+import { partnerView } from "./partners";
+
+export const portalRoutes = new OpenAPIHono<AppBindings>();
+const PortalList = ListQuery.omit({ site_id: true });
+
+async function context(c: Parameters<typeof partnerScope>[0]) {
+  const scope = partnerScope(c);
+  const [site, partner] = await Promise.all([getSite(c.env.DB, scope), getPartner(c.env.DB, scope, scope.partnerId)]);
+  if (!site || !partner) throw new ApiError(404, "not_found", "This partner no longer exists.");
+  return { scope, site, partner };
+}
+
+portalRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/portal/me",
+    tags: ["Partner portal"],
+    summary: "The partner's profile, links and totals (partner key)",
+    security: [{ bearer: [] }],
+    middleware: [requirePartner()] as const,
+    responses: {
+      200: { description: "Profile", ...json(z.record(z.string(), z.unknown())) },
+      403: { description: "Not a partner key", ...errors },
+    },
+  }),
+  async (c) => {
+    const { scope, site, partner } = await context(c);
+    const origin = new URL(c.req.url).origin;
+    const [clicks, totals] = await c.env.DB.batch<Record<string, number | string | null>>([
+      c.env.DB.prepare("SELECT count(*) AS clicks FROM partner_clicks WHERE site_id = ?1 AND partner_id = ?2").bind(
+        scope.siteId,
+        scope.partnerId,
+      ),
+      c.env.DB.prepare(
+        "SELECT status, count(DISTINCT order_id) AS orders, sum(amount_minor) AS amount FROM partner_commissions " +
+          "WHERE site_id = ?1 AND partner_id = ?2 GROUP BY status",
+      ).bind(scope.siteId, scope.partnerId),
+    ]);
+    const earnings = Object.fromEntries(
+      totals!.results.map((r) => [
+        String(r.status),
+        { orders: Number(r.orders), amount: major(Number(r.amount ?? 0), site.currency) },
+      ]),
+    );
+    const { ratings: _private, user_id: _user, ...profile } = partnerView(partner, origin);
+    return c.json(
+      {
+        ...profile,
+        links: (await linksOf(c.env.DB, scope, scope.partnerId)).map((l) => ({
+          code: l.code,
+          url: `${origin}/r/${l.code}`,
+          target_url: l.targetUrl,
+          created_at: iso(l.createdAt),
+        })),
+        clicks: Number(clicks!.results[0]?.clicks ?? 0),
+        earnings,
+        currency: site.currency,
+      },
+      200,
+    );
+  },
+);
+
+portalRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/portal/clicks",
+    tags: ["Partner portal"],
+    summary: "The partner's link clicks per day (partner key)",
+    security: [{ bearer: [] }],
+    middleware: [requirePartner()] as const,
+    request: { query: z.object({ days: z.coerce.number().int().min(1).max(365).default(30) }) },
+    responses: {
+      200: {
+        description: "Daily clicks",
+        ...json(z.object({ data: z.array(z.object({ day: z.string(), code: z.string(), clicks: z.number() })) })),
+      },
+    },
+  }),
+  async (c) => {
+    const scope = partnerScope(c);
+    const since = Date.now() - c.req.valid("query").days * 24 * 3600_000;
+    const { results } = await c.env.DB.prepare(
+      "SELECT date(ts / 1000, 'unixepoch') AS day, code, count(*) AS clicks FROM partner_clicks " +
+        "WHERE site_id = ?1 AND partner_id = ?2 AND ts >= ?3 GROUP BY day, code ORDER BY day, code",
+    )
+      .bind(scope.siteId, scope.partnerId, since)
+      .all<{ day: string; code: string; clicks: number }>();
+    return c.json({ data: results }, 200);
+  },
+);
+
+portalRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/portal/commissions",
+    tags: ["Partner portal"],
+    summary: "The partner's conversions and commissions (partner key)",
+    security: [{ bearer: [] }],
+    middleware: [requirePartner()] as const,
+    request: { query: PortalList },
+    responses: { 200: { description: "Commissions", ...json(ListPage) } },
+  }),
+  async (c) => {
+    const { scope, site } = await context(c);
+    const q = c.req.valid("query");
+    return respondWithPage(
+      c,
+      { ...q, from: q.from ?? 0 },
+      (page) => listCommissions(c.env.DB, scope, { partnerId: scope.partnerId }, page),
+      (r) => r.purchaseTs,
+      (r) => commissionView(r, site.currency, true),
+      "commissions",
+    ) as never;
+  },
+);
+
+portalRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/portal/payouts",
+    tags: ["Partner portal"],
+    summary: "The partner's payouts (partner key)",
+    security: [{ bearer: [] }],
+    middleware: [requirePartner()] as const,
+    request: { query: PortalList },
+    responses: { 200: { description: "Payouts", ...json(ListPage) } },
+  }),
+  async (c) => {
+    const scope = partnerScope(c);
+    const q = c.req.valid("query");
+    return respondWithPage(
+      c,
+      { ...q, from: q.from ?? 0 },
+      (page) => listPayouts(c.env.DB, scope, { partnerId: scope.partnerId }, page),
+      (p) => p.createdAt,
+      payoutView,
+      "payouts",
+    ) as never;
+  },
+);

@@ -1,0 +1,243 @@
+// Commission settlement reads and writes. Refund handling is pure SQL in one batch with the order's
+// inserts, so a refund and the approval cron can never race: whatever status a commission has when
+// the batch runs decides whether it is reduced (pending) or clawed back (approved, paid).
+import { inChunks } from "../limits";
+import type { SiteScope } from "./scope";
+
+export interface PurchaseFacts {
+  order_id: string;
+  ts: number;
+  visitor_id: string;
+  user_id: string | null;
+  revenue_minor: number | null;
+  currency: string | null;
+  items: string | null;
+  partner_code: string | null;
+  channel: string;
+  source: string;
+  campaign: string;
+}
+
+/** The purchase that counts for each order: the server's when it superseded the browser's. */
+export async function purchasesFor(db: D1Database, scope: SiteScope, orderIds: string[]) {
+  return inChunks(orderIds, async (json) => {
+    const { results } = await db
+      .prepare(
+        "SELECT order_id, ts, visitor_id, user_id, revenue_minor, currency, items, partner_code, channel, source, campaign " +
+          "FROM events WHERE site_id = ?1 AND type = 'purchase' AND superseded = 0 " +
+          "AND order_id IN (SELECT value FROM json_each(?2)) ORDER BY ts",
+      )
+      .bind(scope.siteId, json)
+      .all<PurchaseFacts>();
+    return results;
+  });
+}
+
+export interface PartnerSessionTouch {
+  partner_code: string;
+  started_at: number;
+  channel: string;
+  source: string;
+  campaign: string;
+}
+
+/** Visits carrying a partner code by these visitors (or this user) up to `until`. */
+export async function partnerTouches(
+  db: D1Database,
+  scope: SiteScope,
+  visitorIds: string[],
+  userId: string | null,
+  until: number,
+) {
+  const { results } = await db
+    .prepare(
+      "SELECT lower(partner_code) AS partner_code, started_at, channel, source, campaign FROM sessions " +
+        "WHERE site_id = ?1 AND partner_code IS NOT NULL AND started_at <= ?4 " +
+        "AND (visitor_id IN (SELECT value FROM json_each(?2)) OR user_id = ?3) ORDER BY started_at",
+    )
+    .bind(scope.siteId, JSON.stringify(visitorIds), userId, until)
+    .all<PartnerSessionTouch>();
+  return results;
+}
+
+export async function visitorsOfUser(db: D1Database, scope: SiteScope, userId: string): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT visitor_id FROM identities WHERE site_id = ?1 AND user_id = ?2")
+    .bind(scope.siteId, userId)
+    .all<{ visitor_id: string }>();
+  return results.map((r) => r.visitor_id);
+}
+
+export interface CommissionFacts {
+  id: string;
+  kind: string;
+  status: string;
+}
+
+export async function commissionsOfOrders(db: D1Database, scope: SiteScope, orderIds: string[]) {
+  return inChunks(orderIds, async (json) => {
+    const { results } = await db
+      .prepare(
+        "SELECT order_id, id, kind, status FROM partner_commissions WHERE site_id = ?1 " +
+          "AND order_id IN (SELECT value FROM json_each(?2))",
+      )
+      .bind(scope.siteId, json)
+      .all<CommissionFacts & { order_id: string }>();
+    return results;
+  });
+}
+
+/** Sales credited to a partner under `kind` on local days [fromDay, toDay]; reversed and refused excluded. */
+export async function salesBetween(
+  db: D1Database,
+  scope: SiteScope,
+  partnerId: string,
+  kind: string,
+  fromDay: string,
+  toDay: string,
+): Promise<number> {
+  const row = await db
+    .prepare(
+      "SELECT coalesce(sum(base_minor), 0) AS total FROM partner_commissions WHERE site_id = ?1 AND partner_id = ?2 " +
+        "AND kind = ?3 AND day >= ?4 AND day <= ?5 AND status NOT IN ('reversed', 'rejected')",
+    )
+    .bind(scope.siteId, partnerId, kind, fromDay, toDay)
+    .first<{ total: number }>();
+  return row?.total ?? 0;
+}
+
+/** The learner's first order credited to this partner (for one-time and recurring rules). */
+export async function firstCreditedOrder(
+  db: D1Database,
+  scope: SiteScope,
+  partnerId: string,
+  learner: string,
+): Promise<number | null> {
+  const row = await db
+    .prepare(
+      "SELECT min(purchase_ts) AS first FROM partner_commissions WHERE site_id = ?1 AND partner_id = ?2 " +
+        "AND learner = ?3 AND kind = 'referral' AND status NOT IN ('rejected', 'held')",
+    )
+    .bind(scope.siteId, partnerId, learner)
+    .first<{ first: number | null }>();
+  return row?.first ?? null;
+}
+
+export interface NewCommission {
+  id: string;
+  partnerId: string;
+  orderId: string;
+  kind: string;
+  ruleId: string | null;
+  learner: string;
+  purchaseTs: number;
+  day: string;
+  baseMinor: number;
+  amountMinor: number;
+  status: "pending" | "held" | "rejected";
+  reason: string | null;
+  holdUntil: number;
+  channel: string | null;
+  source: string | null;
+  campaign: string | null;
+  partnerCode: string | null;
+}
+
+export function insertCommissionStatement(db: D1Database, scope: SiteScope, c: NewCommission, now: number) {
+  return db
+    .prepare(
+      "INSERT INTO partner_commissions (site_id, id, partner_id, order_id, kind, rule_id, learner, purchase_ts, day, " +
+        "base_minor, gross_amount_minor, amount_minor, status, reason, hold_until, channel, source, campaign, partner_code, " +
+        "created_at, updated_at) SELECT ?1, json_extract(?2, '$.id'), json_extract(?2, '$.partnerId'), " +
+        "json_extract(?2, '$.orderId'), json_extract(?2, '$.kind'), json_extract(?2, '$.ruleId'), json_extract(?2, '$.learner'), " +
+        "json_extract(?2, '$.purchaseTs'), json_extract(?2, '$.day'), json_extract(?2, '$.baseMinor'), " +
+        "json_extract(?2, '$.amountMinor'), json_extract(?2, '$.amountMinor'), json_extract(?2, '$.status'), " +
+        "json_extract(?2, '$.reason'), json_extract(?2, '$.holdUntil'), json_extract(?2, '$.channel'), " +
+        "json_extract(?2, '$.source'), json_extract(?2, '$.campaign'), json_extract(?2, '$.partnerCode'), ?3, ?3 " +
+        "WHERE true ON CONFLICT (site_id, id) DO NOTHING",
+    )
+    .bind(scope.siteId, JSON.stringify(c), now);
+}
+
+/** Held rows (waiting on an exchange rate) are recomputed from scratch when the order is settled again. */
+export function deleteHeldStatement(db: D1Database, scope: SiteScope, orderId: string) {
+  return db
+    .prepare("DELETE FROM partner_commissions WHERE site_id = ?1 AND order_id = ?2 AND status = 'held'")
+    .bind(scope.siteId, orderId);
+}
+
+/**
+ * Refund statements for one order, given how much of its revenue has been refunded so far. Both
+ * are idempotent: pending amounts are recomputed from the gross, and a clawback is only the part
+ * of the refunded share not clawed back before.
+ */
+export function refundStatements(
+  db: D1Database,
+  scope: SiteScope,
+  orderId: string,
+  revenueMinor: number,
+  refundedMinor: number,
+  now: number,
+): D1PreparedStatement[] {
+  const owed = "CASE WHEN ?3 >= ?4 THEN c.gross_amount_minor ELSE c.gross_amount_minor * ?3 / ?4 END";
+  return [
+    db
+      .prepare(
+        "UPDATE partner_commissions SET " +
+          "amount_minor = CASE WHEN ?3 >= ?4 THEN 0 ELSE gross_amount_minor - gross_amount_minor * ?3 / ?4 END, " +
+          "status = CASE WHEN ?3 >= ?4 THEN 'reversed' ELSE status END, updated_at = ?5 " +
+          "WHERE site_id = ?1 AND order_id = ?2 AND kind != 'clawback' AND status = 'pending'",
+      )
+      .bind(scope.siteId, orderId, refundedMinor, revenueMinor, now),
+    db
+      .prepare(
+        "INSERT INTO partner_commissions (site_id, id, partner_id, order_id, kind, parent_id, rule_id, learner, purchase_ts, " +
+          "day, base_minor, gross_amount_minor, amount_minor, status, reason, hold_until, channel, source, campaign, " +
+          "partner_code, created_at, updated_at) " +
+          "SELECT c.site_id, c.id || ':clawback:' || (c.clawbacks + 1), c.partner_id, c.order_id, 'clawback', c.id, c.rule_id, " +
+          "c.learner, c.purchase_ts, c.day, 0, 0, -(c.owed - c.clawed), 'approved', 'refund', ?5, c.channel, c.source, " +
+          "c.campaign, c.partner_code, ?5, ?5 FROM (" +
+          `SELECT c.*, ${owed} AS owed, ` +
+          "(SELECT coalesce(-sum(k.amount_minor), 0) FROM partner_commissions k WHERE k.site_id = c.site_id AND k.parent_id = c.id) AS clawed, " +
+          "(SELECT count(*) FROM partner_commissions k WHERE k.site_id = c.site_id AND k.parent_id = c.id) AS clawbacks " +
+          "FROM partner_commissions c WHERE c.site_id = ?1 AND c.order_id = ?2 AND c.kind != 'clawback' " +
+          "AND c.status IN ('approved', 'paid')) AS c WHERE c.owed - c.clawed > 0",
+      )
+      .bind(scope.siteId, orderId, refundedMinor, revenueMinor, now),
+  ];
+}
+
+/** Pending commissions past their holding period become approved (all sites; the daily cron). */
+export async function approveDue(db: D1Database, now: number): Promise<number> {
+  const result = await db
+    .prepare(
+      "UPDATE partner_commissions SET status = 'approved', updated_at = ?1 WHERE status = 'pending' AND hold_until <= ?1",
+    )
+    .bind(now)
+    .run();
+  return result.meta.changes ?? 0;
+}
+
+/**
+ * Referral commissions (both levels, net of refunds and clawbacks) per purchase day and touch, as
+ * marketing cost. Creator revenue shares are a cost of the course, not of acquiring the learner.
+ */
+export async function commissionCostsBetween(db: D1Database, scope: SiteScope, fromDay: string, toDay: string) {
+  const { results } = await db
+    .prepare(
+      "SELECT day, channel, source, campaign, partner_code, sum(amount_minor) AS cost_minor FROM partner_commissions " +
+        "WHERE site_id = ?1 AND day >= ?2 AND day <= ?3 AND kind IN ('referral', 'second_level', 'clawback') " +
+        "AND status IN ('pending', 'approved', 'paid') AND channel IS NOT NULL " +
+        "GROUP BY day, channel, source, campaign, partner_code",
+    )
+    .bind(scope.siteId, fromDay, toDay)
+    .all<{
+      day: string;
+      channel: string;
+      source: string;
+      campaign: string;
+      partner_code: string | null;
+      cost_minor: number;
+    }>();
+  return results;
+}

@@ -1,0 +1,57 @@
+// The course catalog of a site. Bulk writes go as one JSON parameter (json_each), chunked by bytes.
+import { and, asc, eq, gt } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { chunkByJsonBytes, inChunks, JSON_PARAM_BUDGET_BYTES } from "../limits";
+import { items } from "../tables";
+import type { SiteScope } from "./scope";
+
+export type ItemRow = typeof items.$inferSelect;
+
+const UPSERT_ITEMS =
+  "INSERT INTO items (site_id, id, title, category, tags, price_minor, currency, creator_partner_id, published, created_at, updated_at) " +
+  "SELECT ?1, json_extract(j.value, '$.id'), json_extract(j.value, '$.title'), json_extract(j.value, '$.category'), " +
+  "json_extract(j.value, '$.tags'), json_extract(j.value, '$.priceMinor'), json_extract(j.value, '$.currency'), " +
+  "json_extract(j.value, '$.creatorPartnerId'), json_extract(j.value, '$.published'), json_extract(j.value, '$.createdAt'), ?3 " +
+  "FROM json_each(?2) AS j WHERE true ON CONFLICT (site_id, id) DO UPDATE SET title = excluded.title, " +
+  "category = excluded.category, tags = excluded.tags, price_minor = excluded.price_minor, currency = excluded.currency, " +
+  "creator_partner_id = excluded.creator_partner_id, published = excluded.published, updated_at = excluded.updated_at";
+
+export type ItemInput = Omit<ItemRow, "siteId" | "updatedAt" | "published"> & { published: 0 | 1 };
+
+export async function upsertItems(db: D1Database, scope: SiteScope, rows: ItemInput[], now: number): Promise<void> {
+  const statements = chunkByJsonBytes(rows, JSON_PARAM_BUDGET_BYTES).map((chunk) =>
+    db.prepare(UPSERT_ITEMS).bind(scope.siteId, JSON.stringify(chunk), now),
+  );
+  if (statements.length > 0) await db.batch(statements);
+}
+
+export async function getItem(d1: D1Database, scope: SiteScope, id: string): Promise<ItemRow | undefined> {
+  const [row] = await drizzle(d1)
+    .select()
+    .from(items)
+    .where(and(eq(items.siteId, scope.siteId), eq(items.id, id)));
+  return row;
+}
+
+export async function listItems(d1: D1Database, scope: SiteScope, after: string, limit: number): Promise<ItemRow[]> {
+  return drizzle(d1)
+    .select()
+    .from(items)
+    .where(and(eq(items.siteId, scope.siteId), gt(items.id, after)))
+    .orderBy(asc(items.id))
+    .limit(limit);
+}
+
+/** Category and creator of these items, for commission rules. Unknown ids are simply absent. */
+export async function catalogOf(db: D1Database, scope: SiteScope, ids: string[]) {
+  const rows = await inChunks([...new Set(ids)], async (json) => {
+    const { results } = await db
+      .prepare(
+        "SELECT id, category, creator_partner_id FROM items WHERE site_id = ?1 AND id IN (SELECT value FROM json_each(?2))",
+      )
+      .bind(scope.siteId, json)
+      .all<{ id: string; category: string | null; creator_partner_id: string | null }>();
+    return results;
+  });
+  return new Map(rows.map((r) => [r.id, { category: r.category, creatorPartnerId: r.creator_partner_id }]));
+}

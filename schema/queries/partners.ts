@@ -1,0 +1,177 @@
+// Partners, their program settings, referral links and clicks. Every query is scoped by site; id lists
+// travel as one JSON parameter (json_each), so no list can exceed D1's bound-parameter limit.
+import { and, asc, eq, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { commissionRules, partnerClicks, partnerLinks, partnerPrograms, partners } from "../tables";
+import type { SiteScope } from "./scope";
+
+export type ProgramRow = typeof partnerPrograms.$inferSelect;
+export type PartnerRow = typeof partners.$inferSelect;
+export type RuleRow = typeof commissionRules.$inferSelect;
+
+export const DEFAULT_PROGRAM: Omit<ProgramRow, "siteId" | "updatedAt"> = {
+  binding: "last",
+  bindingDays: 365,
+  cookieDays: 30,
+  levels: 1,
+  holdingDays: 30,
+  payoutMinimumMinor: 0,
+  scoreWeights: "{}",
+};
+
+export async function getProgram(d1: D1Database, scope: SiteScope): Promise<ProgramRow> {
+  const [row] = await drizzle(d1).select().from(partnerPrograms).where(eq(partnerPrograms.siteId, scope.siteId));
+  return row ?? { siteId: scope.siteId, updatedAt: 0, ...DEFAULT_PROGRAM };
+}
+
+export async function saveProgram(d1: D1Database, row: ProgramRow): Promise<void> {
+  const { siteId: _site, ...rest } = row;
+  await drizzle(d1)
+    .insert(partnerPrograms)
+    .values(row)
+    .onConflictDoUpdate({ target: partnerPrograms.siteId, set: rest });
+}
+
+export async function getPartner(d1: D1Database, scope: SiteScope, id: string): Promise<PartnerRow | undefined> {
+  const [row] = await drizzle(d1)
+    .select()
+    .from(partners)
+    .where(and(eq(partners.siteId, scope.siteId), eq(partners.id, id)));
+  return row;
+}
+
+export async function listPartners(d1: D1Database, scope: SiteScope): Promise<PartnerRow[]> {
+  return drizzle(d1).select().from(partners).where(eq(partners.siteId, scope.siteId)).orderBy(asc(partners.createdAt));
+}
+
+export async function partnersByIds(d1: D1Database, scope: SiteScope, ids: string[]): Promise<PartnerRow[]> {
+  if (ids.length === 0) return [];
+  return drizzle(d1)
+    .select()
+    .from(partners)
+    .where(
+      and(
+        eq(partners.siteId, scope.siteId),
+        sql`${partners.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+      ),
+    );
+}
+
+export async function hasPartners(d1: D1Database, scope: SiteScope): Promise<boolean> {
+  const [row] = await drizzle(d1)
+    .select({ n: sql<number>`1` })
+    .from(partners)
+    .where(eq(partners.siteId, scope.siteId))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** Inserts the partner and its default link in one transaction; false when the code is taken. */
+export async function insertPartner(d1: D1Database, row: PartnerRow, targetUrl: string): Promise<boolean> {
+  const db = drizzle(d1);
+  try {
+    await db.batch([
+      db.insert(partnerLinks).values({
+        code: row.code,
+        siteId: row.siteId,
+        partnerId: row.id,
+        targetUrl,
+        createdAt: row.createdAt,
+      }),
+      db.insert(partners).values(row),
+    ]);
+    return true;
+  } catch (err) {
+    if (/UNIQUE|PRIMARY KEY/i.test(String(err))) return false;
+    throw err;
+  }
+}
+
+export async function updatePartner(
+  d1: D1Database,
+  scope: SiteScope,
+  id: string,
+  patch: Partial<Omit<PartnerRow, "siteId" | "id" | "code" | "createdAt">>,
+): Promise<PartnerRow | undefined> {
+  const [row] = await drizzle(d1)
+    .update(partners)
+    .set(patch)
+    .where(and(eq(partners.siteId, scope.siteId), eq(partners.id, id)))
+    .returning();
+  return row;
+}
+
+export async function insertLink(d1: D1Database, row: typeof partnerLinks.$inferInsert): Promise<boolean> {
+  try {
+    await drizzle(d1).insert(partnerLinks).values(row);
+    return true;
+  } catch (err) {
+    if (/UNIQUE|PRIMARY KEY/i.test(String(err))) return false;
+    throw err;
+  }
+}
+
+export async function linksOf(d1: D1Database, scope: SiteScope, partnerId: string) {
+  return drizzle(d1)
+    .select()
+    .from(partnerLinks)
+    .where(and(eq(partnerLinks.siteId, scope.siteId), eq(partnerLinks.partnerId, partnerId)))
+    .orderBy(asc(partnerLinks.createdAt));
+}
+
+/** A code across the deployment (for /r/:code, which names no site), with its partner's status. */
+export async function linkByCode(d1: D1Database, code: string) {
+  const [row] = await drizzle(d1)
+    .select({
+      code: partnerLinks.code,
+      siteId: partnerLinks.siteId,
+      partnerId: partnerLinks.partnerId,
+      targetUrl: partnerLinks.targetUrl,
+      status: partners.status,
+    })
+    .from(partnerLinks)
+    .innerJoin(partners, and(eq(partners.siteId, partnerLinks.siteId), eq(partners.id, partnerLinks.partnerId)))
+    .where(eq(partnerLinks.code, code.toLowerCase()))
+    .limit(1);
+  return row;
+}
+
+/** Partners (with status and group) behind these codes, within one site. */
+export async function partnersByCodes(d1: D1Database, scope: SiteScope, codes: string[]) {
+  if (codes.length === 0) return [];
+  return drizzle(d1)
+    .select({ code: partnerLinks.code, partner: partners })
+    .from(partnerLinks)
+    .innerJoin(partners, and(eq(partners.siteId, partnerLinks.siteId), eq(partners.id, partnerLinks.partnerId)))
+    .where(
+      and(
+        eq(partnerLinks.siteId, scope.siteId),
+        sql`${partnerLinks.code} IN (SELECT value FROM json_each(${JSON.stringify(codes)}))`,
+      ),
+    );
+}
+
+export async function insertClick(d1: D1Database, row: typeof partnerClicks.$inferInsert): Promise<void> {
+  await drizzle(d1).insert(partnerClicks).values(row).onConflictDoNothing();
+}
+
+export async function listRules(d1: D1Database, scope: SiteScope): Promise<RuleRow[]> {
+  return drizzle(d1)
+    .select()
+    .from(commissionRules)
+    .where(eq(commissionRules.siteId, scope.siteId))
+    .orderBy(asc(commissionRules.createdAt));
+}
+
+export async function insertRule(d1: D1Database, row: RuleRow): Promise<void> {
+  await drizzle(d1).insert(commissionRules).values(row);
+}
+
+export async function updateRule(d1: D1Database, scope: SiteScope, id: string, patch: Partial<RuleRow>) {
+  const [row] = await drizzle(d1)
+    .update(commissionRules)
+    .set(patch)
+    .where(and(eq(commissionRules.siteId, scope.siteId), eq(commissionRules.id, id)))
+    .returning();
+  return row;
+}
