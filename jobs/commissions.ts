@@ -261,7 +261,11 @@ async function computeCommissions(ctx: SettleContext, purchase: PurchaseFacts): 
         holdUntil: purchase.ts + (earning?.holdingDays ?? program.holdingDays) * DAY_MS,
       });
       const parent = referrer.parentId ? related.get(referrer.parentId) : undefined;
-      if (program.levels >= 2 && parent?.status === "active" && parent.userId !== purchase.user_id) {
+      if (
+        program.levels >= 2 &&
+        parent?.status === "active" &&
+        !(parent.userId !== null && parent.userId === purchase.user_id)
+      ) {
         const p = { id: parent.id, group: parent.groupName };
         add(
           parent,

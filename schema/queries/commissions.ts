@@ -167,6 +167,12 @@ export function deleteHeldStatement(db: D1Database, scope: SiteScope, orderId: s
 }
 
 /**
+ * The refunded and revenue parameters (?3, ?4) as SQL integers: D1 binds JS numbers as REAL, and
+ * integer division is what keeps amounts whole (and equal to afterRefund in models/partners).
+ */
+export const REFUND_SQL_PARAMS = { refunded: "CAST(?3 AS INTEGER)", revenue: "CAST(?4 AS INTEGER)" } as const;
+
+/**
  * Refund statements for one order, given how much of its revenue has been refunded so far. Both
  * are idempotent: pending amounts are recomputed from the gross, and a clawback is only the part
  * of the refunded share not clawed back before.
@@ -179,13 +185,15 @@ export function refundStatements(
   refundedMinor: number,
   now: number,
 ): D1PreparedStatement[] {
-  const owed = "CASE WHEN ?3 >= ?4 THEN c.gross_amount_minor ELSE c.gross_amount_minor * ?3 / ?4 END";
+  const { refunded, revenue } = REFUND_SQL_PARAMS;
+  const owed = `CASE WHEN ${refunded} >= ${revenue} THEN c.gross_amount_minor ELSE c.gross_amount_minor * ${refunded} / ${revenue} END`;
   return [
     db
       .prepare(
         "UPDATE partner_commissions SET " +
-          "amount_minor = CASE WHEN ?3 >= ?4 THEN 0 ELSE gross_amount_minor - gross_amount_minor * ?3 / ?4 END, " +
-          "status = CASE WHEN ?3 >= ?4 THEN 'reversed' ELSE status END, updated_at = ?5 " +
+          `amount_minor = CASE WHEN ${refunded} >= ${revenue} THEN 0 ` +
+          `ELSE gross_amount_minor - gross_amount_minor * ${refunded} / ${revenue} END, ` +
+          `status = CASE WHEN ${refunded} >= ${revenue} THEN 'reversed' ELSE status END, updated_at = ?5 ` +
           "WHERE site_id = ?1 AND order_id = ?2 AND kind != 'clawback' AND status = 'pending'",
       )
       .bind(scope.siteId, orderId, refundedMinor, revenueMinor, now),

@@ -100,7 +100,7 @@ describe("source and medium from the landing", () => {
       hasCampaign: false,
     });
     expect(deriveTraffic("https://s.com/?ref=Alice", null)).toMatchObject({
-      partnerCode: "Alice",
+      partnerCode: "alice", // codes are case-insensitive: stored lower-case
       source: "partner:alice",
       medium: "affiliate",
       channel: "Affiliates",

@@ -1,0 +1,237 @@
+// Partner portal isolation, scorecards and ranking, and bad input on the partner endpoints.
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { api, BASE, BROWSER_UA, createSite, expectError, unique, uniqueIp } from "./helpers";
+import { partner, purchase, referredVisit, rule, sendEvents, settled } from "./partner-helpers";
+
+async function portalKey(site: { admin: string }, partnerId: string) {
+  const res = await api(`/api/v1/partners/${partnerId}/keys`, { method: "POST", token: site.admin });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { key: string }).key;
+}
+
+describe("partner portal", () => {
+  it("shows a partner its own links, clicks and commissions, and nothing else", async () => {
+    const site = await createSite({ currency: "CNY" });
+    const a = await partner(site, { name: "A" });
+    const b = await partner(site, { name: "B" });
+    await rule(site, { percent: 10 });
+    const orderA = unique("order");
+    const orderB = unique("order");
+    const now = Date.now() - 1000;
+    await sendEvents(site, [
+      referredVisit(site, "la", a.code, now - 5000),
+      purchase("la", orderA, 100, now),
+      referredVisit(site, "lb", b.code, now - 5000),
+      purchase("lb", orderB, 300, now),
+    ]);
+    await settled(site.id, orderA);
+    await settled(site.id, orderB);
+    await SELF.fetch(`${BASE}/r/${a.code}`, {
+      redirect: "manual",
+      headers: { "user-agent": BROWSER_UA, "cf-connecting-ip": uniqueIp() },
+    });
+
+    const keyA = await portalKey(site, a.id);
+    let res = await api("/api/v1/portal/me", { token: keyA });
+    expect(res.status).toBe(200);
+    const me = (await res.json()) as Record<string, unknown>;
+    expect(me).toMatchObject({ id: a.id, clicks: 1, earnings: { pending: { orders: 1, amount: 10 } } });
+    expect(me).not.toHaveProperty("ratings"); // the site's private ratings of the partner
+
+    res = await api("/api/v1/portal/commissions", { token: keyA });
+    const mine = ((await res.json()) as { data: Record<string, unknown>[] }).data;
+    expect(mine.map((c) => c.order_id)).toEqual([orderA]);
+    expect(mine[0]).not.toHaveProperty("learner");
+
+    res = await api("/api/v1/portal/clicks", { token: keyA });
+    expect(((await res.json()) as { data: { clicks: number }[] }).data.map((d) => d.clicks)).toEqual([1]);
+
+    // The site's data and other partners' records are out of reach.
+    for (const path of [
+      "/api/v1/partners",
+      `/api/v1/partners/${b.id}`,
+      `/api/v1/partners/${b.id}/scorecard`,
+      `/api/v1/commissions?partner_id=${b.id}`,
+      "/api/v1/payouts",
+      "/api/v1/reports/roi",
+      "/api/v1/events",
+      `/api/v1/sites/${site.id}`,
+    ]) {
+      await expectError(await api(path, { token: keyA }), 403, "forbidden");
+    }
+    await expectError(
+      await api("/api/v1/partners", { method: "POST", token: keyA, json: { type: "affiliate", name: "x" } }),
+      403,
+      "forbidden",
+    );
+    // And a site key cannot pose as a partner.
+    await expectError(await api("/api/v1/portal/me", { token: site.read }), 403, "forbidden");
+  });
+
+  it("a site's keys never see another site's partners", async () => {
+    const one = await createSite();
+    const two = await createSite();
+    const p = await partner(one);
+    await expectError(await api(`/api/v1/partners/${p.id}`, { token: two.read }), 404, "not_found");
+    const res = await api("/api/v1/partners", { token: two.read });
+    expect(((await res.json()) as { data: unknown[] }).data).toHaveLength(0);
+  });
+});
+
+describe("scorecards", () => {
+  it("combine ratings and performance into a ranked score with the site's weights", async () => {
+    const site = await createSite({ currency: "CNY" });
+    const strong = await partner(site, {
+      name: "Strong",
+      ratings: { professionalism: 5, reputation: 5, resources: 4, cooperation: 5, responsiveness: 5 },
+    });
+    const weak = await partner(site, {
+      name: "Weak",
+      ratings: { professionalism: 2, reputation: 1, resources: 2, cooperation: 3, responsiveness: 1 },
+    });
+    await rule(site, { percent: 10 });
+    const orders = [unique("o"), unique("o"), unique("o")];
+    const now = Date.now() - 1000;
+    await sendEvents(site, [
+      referredVisit(site, "s1", strong.code, now - 9000),
+      purchase("s1", orders[0]!, 500, now),
+      referredVisit(site, "s2", strong.code, now - 9000),
+      purchase("s2", orders[1]!, 500, now),
+      referredVisit(site, "w1", weak.code, now - 9000),
+      purchase("w1", orders[2]!, 100, now),
+    ]);
+    for (const o of orders) await settled(site.id, o);
+
+    let res = await api("/api/v1/partners?sort=score", { token: site.read });
+    const ranked = ((await res.json()) as { data: { id: string; rank: number; score: number }[] }).data;
+    expect(ranked.map((r) => r.id)).toEqual([strong.id, weak.id]);
+    expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score);
+
+    res = await api(`/api/v1/partners/${strong.id}/scorecard`, { token: site.read });
+    const card = (await res.json()) as {
+      rank: number;
+      of: number;
+      score: number;
+      performance: Record<string, number | null>;
+    };
+    expect(card).toMatchObject({ rank: 1, of: 2 });
+    expect(card.performance).toMatchObject({ conversions: 2, revenue: 1000, commissions: 100, commission_roi: 10 });
+    expect(card.score).toBeLessThanOrEqual(100);
+
+    // The site sets its own weights: with conversions alone, scores are the ratio to the best (2 vs 1).
+    res = await api("/api/v1/partner-program", {
+      method: "PATCH",
+      token: site.admin,
+      json: {
+        score_weights: {
+          professionalism: 0,
+          reputation: 0,
+          resources: 0,
+          cooperation: 0,
+          responsiveness: 0,
+          revenue: 0,
+          epc: 0,
+          commission_roi: 0,
+          refund_rate: 0,
+          retention_90d: 0,
+          lesson_completion: 0,
+          conversions: 1,
+        },
+      },
+    });
+    expect(res.status).toBe(200);
+    res = await api("/api/v1/partners?sort=score", { token: site.read });
+    const byConversions = ((await res.json()) as { data: { id: string; score: number }[] }).data;
+    expect(byConversions.map((r) => r.score)).toEqual([100, 50]);
+  });
+});
+
+describe("bad input", () => {
+  it("gets the standard error envelope with the field at fault", async () => {
+    const site = await createSite();
+    const post = (path: string, json: unknown) => api(path, { method: "POST", token: site.admin, json });
+    await expectError(
+      await post("/api/v1/partners", { type: "influencer", name: "x" }),
+      400,
+      "validation_failed",
+      "type",
+    );
+    await expectError(
+      await post("/api/v1/partners", { type: "affiliate", name: "x", code: "has space" }),
+      400,
+      "validation_failed",
+      "code",
+    );
+    await expectError(
+      await post("/api/v1/partners", { type: "affiliate", name: "x", parent_id: "ptr_nope" }),
+      400,
+      "validation_failed",
+      "parent_id",
+    );
+    const p = await partner(site);
+    await expectError(
+      await post("/api/v1/partners", { type: "affiliate", name: "dup", code: p.code }),
+      409,
+      "conflict",
+      "code",
+    );
+    await expectError(
+      await api(`/api/v1/partners/${p.id}`, { method: "PATCH", token: site.admin, json: { parent_id: p.id } }),
+      400,
+      "validation_failed",
+      "parent_id",
+    );
+    await expectError(
+      await post("/api/v1/commission-rules", { percent: 10, flat: 5 }),
+      400,
+      "validation_failed",
+      "percent",
+    );
+    await expectError(await post("/api/v1/commission-rules", { percent: 120 }), 400, "validation_failed", "percent");
+    await expectError(
+      await post("/api/v1/commission-rules", { percent: 10, partner_id: "ptr_nope" }),
+      400,
+      "validation_failed",
+      "partner_id",
+    );
+    await expectError(
+      await post("/api/v1/commission-rules", { percent: 10, tiers: [{ from: 100 }] }),
+      400,
+      "validation_failed",
+      "tiers.0",
+    );
+    await expectError(
+      await api("/api/v1/partner-program", { method: "PATCH", token: site.admin, json: { binding: "middle" } }),
+      400,
+      "validation_failed",
+      "binding",
+    );
+    await expectError(await post("/api/v1/payouts/pay_nope/paid", { reference: "x" }), 404, "not_found");
+    await expectError(await post("/api/v1/payouts/pay_nope/paid", {}), 400, "validation_failed", "reference");
+    await expectError(
+      await api("/api/v1/commissions?status=lost", { token: site.read }),
+      400,
+      "validation_failed",
+      "status",
+    );
+    // A catalog batch keeps the good items and reports the bad one by index.
+    const res = await api("/api/v1/items", {
+      method: "POST",
+      token: site.ingest,
+      json: {
+        items: [
+          { id: "ok", title: "Fine" },
+          { id: "bad id!", title: "" },
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { stored: number; rejected: { index: number; issues: { path: string }[] }[] };
+    expect(body.stored).toBe(1);
+    expect(body.rejected[0]!.index).toBe(1);
+    expect(body.rejected[0]!.issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(["items.1.id", "items.1.title"]),
+    );
+  });
+});
