@@ -15,6 +15,7 @@ import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
 import { itemRoutes } from "./routes/items";
 import { keyRoutes } from "./routes/keys";
+import { partnerLinkRoutes } from "./routes/partner-links";
 import { partnerProgramRoutes } from "./routes/partner-program";
 import { partnerRoutes } from "./routes/partners";
 import { portalRoutes } from "./routes/portal";
@@ -52,6 +53,7 @@ function createApp() {
     itemRoutes,
     referralRoutes,
     partnerRoutes,
+    partnerLinkRoutes,
     scorecardRoutes,
     partnerProgramRoutes,
     commissionRoutes,

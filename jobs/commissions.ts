@@ -32,6 +32,7 @@ import {
   getProgram,
   hasPartners,
   listRules,
+  ruleFromRow,
   type PartnerRow,
   partnersByCodes,
   partnersByIds,
@@ -52,24 +53,6 @@ interface SettleContext {
   now: number;
 }
 
-export function toRule(row: Awaited<ReturnType<typeof listRules>>[number]): Rule {
-  return {
-    id: row.id,
-    partnerId: row.partnerId,
-    partnerGroup: row.partnerGroup,
-    basis: row.basis as Rule["basis"],
-    level: row.level,
-    kind: row.kind as Rule["kind"],
-    rateBps: row.rateBps,
-    flatMinor: row.flatMinor,
-    itemId: row.itemId,
-    category: row.category,
-    tiers: JSON.parse(row.tiers) as Rule["tiers"],
-    recurringMonths: row.recurringMonths,
-    holdingDays: row.holdingDays,
-  };
-}
-
 /** Settles these orders of one site. Returns how many orders were looked at. */
 export async function settleOrders(db: D1Database, scope: SiteScope, orderIds: string[], now: number): Promise<number> {
   const unique = [...new Set(orderIds)];
@@ -81,7 +64,7 @@ export async function settleOrders(db: D1Database, scope: SiteScope, orderIds: s
     scope,
     site,
     program: await getProgram(db, scope),
-    rules: (await listRules(db, scope)).filter((r) => r.active).map(toRule),
+    rules: (await listRules(db, scope)).filter((r) => r.active).map(ruleFromRow),
     rates: rateTable(await allRates(db, scope)),
     now,
   };

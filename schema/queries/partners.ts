@@ -3,6 +3,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { commissionRules, partnerClicks, partnerLinks, partnerPrograms, partners } from "../tables";
+import type { Rule } from "../../models/partners/commission";
 import type { SiteScope } from "./scope";
 
 export type ProgramRow = typeof partnerPrograms.$inferSelect;
@@ -174,4 +175,23 @@ export async function updateRule(d1: D1Database, scope: SiteScope, id: string, p
     .where(and(eq(commissionRules.siteId, scope.siteId), eq(commissionRules.id, id)))
     .returning();
   return row;
+}
+
+/** A stored rule as the commission model reads it. */
+export function ruleFromRow(row: RuleRow): Rule {
+  return {
+    id: row.id,
+    partnerId: row.partnerId,
+    partnerGroup: row.partnerGroup,
+    basis: row.basis as Rule["basis"],
+    level: row.level,
+    kind: row.kind as Rule["kind"],
+    rateBps: row.rateBps,
+    flatMinor: row.flatMinor,
+    itemId: row.itemId,
+    category: row.category,
+    tiers: JSON.parse(row.tiers) as Rule["tiers"],
+    recurringMonths: row.recurringMonths,
+    holdingDays: row.holdingDays,
+  };
 }

@@ -111,6 +111,18 @@ describe("refunds", () => {
   });
 });
 
+describe("payouts", () => {
+  it("wait until a partner's approved total reaches the program's minimum", { timeout: 20_000 }, async () => {
+    const { site, aff } = await setup({ percent: 10 }, { payout_minimum: 100 });
+    await buy(site, aff, "l1", 500, Date.now() - 40 * DAY);
+    await approveDue(env.DB, Date.now());
+    expect(await payoutTotal(site)).toEqual([]); // 50.00 < 100.00
+    await buy(site, aff, "l2", 600, Date.now() - 35 * DAY);
+    await approveDue(env.DB, Date.now());
+    expect(await payoutTotal(site)).toEqual([11_000]);
+  });
+});
+
 describe("rules", () => {
   it("tiers by the partner's sales this month", async () => {
     const { site, aff } = await setup({ percent: 10, tiers: [{ from: 1000, percent: 20 }] });

@@ -2,7 +2,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, BASE, BROWSER_UA, createSite, expectError, unique, uniqueIp } from "./helpers";
-import { partner, purchase, referredVisit, rule, sendEvents, settled } from "./partner-helpers";
+import { DAY, partner, purchase, referredVisit, rule, sendEvents, settled } from "./partner-helpers";
 
 async function portalKey(site: { admin: string }, partnerId: string) {
   const res = await api(`/api/v1/partners/${partnerId}/keys`, { method: "POST", token: site.admin });
@@ -144,6 +144,42 @@ describe("scorecards", () => {
     res = await api("/api/v1/partners?sort=score", { token: site.read });
     const byConversions = ((await res.json()) as { data: { id: string; score: number }[] }).data;
     expect(byConversions.map((r) => r.score)).toEqual([100, 50]);
+  });
+});
+
+describe("scorecard measures", () => {
+  it("90-day retention and lesson completion of referred learners", async () => {
+    const site = await createSite({ currency: "CNY" });
+    const p = await partner(site);
+    await rule(site, { percent: 10 });
+    const now = Date.now();
+    const orders = [unique("o"), unique("o"), unique("o")];
+    const lesson = (visitor: string, ts: number) => ({
+      id: unique("lesson"),
+      type: "custom",
+      name: "lesson_complete",
+      visitor_id: visitor,
+      ts,
+    });
+    await sendEvents(site, [
+      // r1 bought 100 days ago and came back on day 50: retained; finished a lesson.
+      referredVisit(site, "r1", p.code, now - 100 * DAY - 5000),
+      purchase("r1", orders[0]!, 100, now - 100 * DAY),
+      { ...referredVisit(site, "r1", p.code, now - 50 * DAY), url: `${site.origin}/learn` },
+      lesson("r1", now - 49 * DAY),
+      // r2 bought 95 days ago and never returned.
+      referredVisit(site, "r2", p.code, now - 95 * DAY - 5000),
+      purchase("r2", orders[1]!, 100, now - 95 * DAY),
+      // r3 bought 10 days ago: too early to count for retention; finished a lesson.
+      referredVisit(site, "r3", p.code, now - 10 * DAY - 5000),
+      purchase("r3", orders[2]!, 100, now - 10 * DAY),
+      lesson("r3", now - 9 * DAY),
+    ]);
+    for (const o of orders) await settled(site.id, o);
+    const res = await api(`/api/v1/partners/${p.id}/scorecard`, { token: site.read });
+    const card = (await res.json()) as { performance: Record<string, number | null> };
+    expect(card.performance).toMatchObject({ conversions: 3, retention_90d: 0.5 });
+    expect(card.performance.lesson_completion).toBeCloseTo(2 / 3, 10);
   });
 });
 

@@ -1,0 +1,131 @@
+// A partner's referral links (one per landing page, each with its own code) and its portal keys.
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { insertKey } from "../../schema/queries/keys";
+import { getPartner, insertLink, linksOf } from "../../schema/queries/partners";
+import { requireScope, siteScope } from "../lib/auth";
+import { randomToken, sha256Hex } from "../lib/crypto";
+import type { AppBindings } from "../lib/env";
+import { ApiError } from "../lib/errors";
+import { errors, IdParam, iso, json } from "../lib/openapi";
+import { Code, isSiteUrl, SiteQuery, siteOr404 } from "./partners";
+
+export const partnerLinkRoutes = new OpenAPIHono<AppBindings>();
+
+const Link = z
+  .object({ code: z.string(), url: z.string(), target_url: z.string(), created_at: z.string() })
+  .openapi("ReferralLink");
+
+partnerLinkRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/v1/partners/{id}/links",
+    tags: ["Partners"],
+    summary: "Add a referral link to another landing page (admin scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("admin")] as const,
+    request: {
+      params: IdParam,
+      query: SiteQuery,
+      body: {
+        ...json(z.object({ code: Code.optional(), target_url: z.url({ protocol: /^https?$/ }).max(2048) })),
+        required: true,
+      },
+    },
+    responses: {
+      201: { description: "Created", ...json(Link) },
+      400: { description: "Invalid", ...errors },
+      404: { description: "Unknown partner", ...errors },
+      409: { description: "Code taken", ...errors },
+    },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const site = await siteOr404(c, scope);
+    const partner = await getPartner(c.env.DB, scope, c.req.valid("param").id);
+    if (!partner) throw new ApiError(404, "not_found", "No such partner.");
+    const b = c.req.valid("json");
+    if (!isSiteUrl(site, b.target_url)) {
+      throw new ApiError(400, "validation_failed", "Referral links may only lead to the site's own domains.", [
+        { path: "target_url", message: `Use a page on ${site.domain} or an allowed origin.` },
+      ]);
+    }
+    const row = {
+      code: b.code ?? randomToken(8).toLowerCase(),
+      siteId: scope.siteId,
+      partnerId: partner.id,
+      targetUrl: b.target_url,
+      createdAt: Date.now(),
+    };
+    if (!(await insertLink(c.env.DB, row))) {
+      throw new ApiError(409, "conflict", "That referral code is taken.", [
+        { path: "code", message: "Choose another." },
+      ]);
+    }
+    const origin = new URL(c.req.url).origin;
+    return c.json(
+      { code: row.code, url: `${origin}/r/${row.code}`, target_url: row.targetUrl, created_at: iso(row.createdAt)! },
+      201,
+    );
+  },
+);
+
+partnerLinkRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/partners/{id}/links",
+    tags: ["Partners"],
+    summary: "A partner's referral links (read scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")] as const,
+    request: { params: IdParam, query: SiteQuery },
+    responses: { 200: { description: "Links", ...json(z.object({ data: z.array(Link) })) } },
+  }),
+  async (c) => {
+    const origin = new URL(c.req.url).origin;
+    const links = await linksOf(c.env.DB, siteScope(c), c.req.valid("param").id);
+    const data = links.map((l) => ({
+      code: l.code,
+      url: `${origin}/r/${l.code}`,
+      target_url: l.targetUrl,
+      created_at: iso(l.createdAt)!,
+    }));
+    return c.json({ data }, 200);
+  },
+);
+
+partnerLinkRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/v1/partners/{id}/keys",
+    tags: ["Partners"],
+    summary: "Create a partner portal key: it reads only this partner's records (admin scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("admin")] as const,
+    request: { params: IdParam, query: SiteQuery },
+    responses: {
+      201: {
+        description: "Created; the key is shown only here",
+        ...json(z.object({ id: z.string(), key: z.string() })),
+      },
+      404: { description: "Unknown partner", ...errors },
+    },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const partner = await getPartner(c.env.DB, scope, c.req.valid("param").id);
+    if (!partner) throw new ApiError(404, "not_found", "No such partner.");
+    const key = `wf_pp_${randomToken(32)}`;
+    const id = `key_${randomToken(12)}`;
+    await insertKey(c.env.DB, {
+      id,
+      siteId: scope.siteId,
+      name: `partner ${partner.name}`,
+      prefix: key.slice(0, 10),
+      hash: await sha256Hex(key),
+      scopes: "partner",
+      partnerId: partner.id,
+      createdAt: Date.now(),
+    });
+    return c.json({ id, key }, 201);
+  },
+);
