@@ -124,6 +124,8 @@ export const partnerCommissions = sqliteTable(
     /** As computed at purchase; amount_minor falls with refunds while pending. */
     grossAmountMinor: integer("gross_amount_minor").notNull(),
     amountMinor: integer("amount_minor").notNull(),
+    /** Share of the order refunded so far, in parts per million (net revenue for scorecards). */
+    refundedPpm: integer("refunded_ppm").notNull().default(0),
     status: text("status").notNull(), // held | pending | approved | paid | reversed | rejected
     reason: text("reason"),
     holdUntil: integer("hold_until").notNull(),

@@ -162,3 +162,30 @@ export function demoCosts({ days = 5, now = Date.now(), seed = 42 } = {}) {
   }
   return rows;
 }
+
+/**
+ * The demo's partner program: the two referral codes the arrivals above use, a creator who earns a
+ * share of her own course, and the catalog that says which course is hers.
+ */
+export function demoPartnerProgram() {
+  return {
+    program: { binding: "last", cookie_days: 30, levels: 2, holding_days: 30, payout_minimum: 50 },
+    partners: [
+      { type: "affiliate", name: "老王 (Lao Wang)", code: "laowang", email: "laowang@example.com", group: "kol" },
+      { type: "vendor", name: "AI Tutor plugin", code: "ai-tutor" },
+      { type: "creator", name: "李老师 (Teacher Li)", code: "teacher-li", creates: "ml-301" },
+    ],
+    rules: [
+      { percent: 20 },
+      { partner_group: "kol", percent: 25, tiers: [{ from: 5000, percent: 30 }] },
+      { basis: "creator", percent: 50 },
+    ],
+    items: DEMO_COURSES.map((c) => ({
+      id: c.id,
+      title: c.name,
+      category: c.id.startsWith("col") ? "column" : "course",
+      price: c.price,
+      currency: "CNY",
+    })),
+  };
+}

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { offlineEnv, root } from "./local-env.mjs";
-import { demoCosts, demoEvents } from "./demo-data.mjs";
+import { demoCosts, demoEvents, demoPartnerProgram } from "./demo-data.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
 const url = `http://127.0.0.1:${port}`;
@@ -74,6 +74,29 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 100));
 }
 
+/** Partners, rules and the catalog go in before the traffic, so its purchases earn commissions. */
+async function seedPartners(secret) {
+  const demo = demoPartnerProgram();
+  const send = async (path, method, body) => {
+    const res = await call(path, {
+      method,
+      body: JSON.stringify(body),
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    if (!res.ok) throw new Error(`seeding ${path} failed: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  await send("/api/v1/partner-program", "PATCH", demo.program);
+  const creators = {};
+  for (const { creates, ...partner } of demo.partners) {
+    const created = await send("/api/v1/partners", "POST", { target_url: "https://demo.wayfind.local/", ...partner });
+    if (creates) creators[creates] = created.id;
+  }
+  for (const rule of demo.rules) await send("/api/v1/commission-rules", "POST", rule);
+  const items = demo.items.map((i) => ({ ...i, creator_partner_id: creators[i.id] ?? null }));
+  await send("/api/v1/items", "POST", { items });
+}
+
 let facts = previous;
 const known = previous.demo_site_id && (await call(`/api/v1/sites/${previous.demo_site_id}`)).ok;
 if (!known) {
@@ -95,6 +118,7 @@ if (!known) {
       body: JSON.stringify({ name: "demo", scopes: ["admin"] }),
     })
   ).json();
+  await seedPartners(key.key);
   const events = demoEvents({ origin: "https://demo.wayfind.local" });
   for (let i = 0; i < events.length; i += 1000) {
     const res = await call("/api/v1/events", {

@@ -61,6 +61,7 @@ CREATE TABLE `partner_commissions` (
 	`base_minor` integer NOT NULL,
 	`gross_amount_minor` integer NOT NULL,
 	`amount_minor` integer NOT NULL,
+	`refunded_ppm` integer DEFAULT 0 NOT NULL,
 	`status` text NOT NULL,
 	`reason` text,
 	`hold_until` integer NOT NULL,

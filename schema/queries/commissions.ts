@@ -190,6 +190,12 @@ export function refundStatements(
   return [
     db
       .prepare(
+        `UPDATE partner_commissions SET refunded_ppm = min(1000000, ${refunded} * 1000000 / ${revenue}), updated_at = ?5 ` +
+          "WHERE site_id = ?1 AND order_id = ?2 AND kind != 'clawback'",
+      )
+      .bind(scope.siteId, orderId, refundedMinor, revenueMinor, now),
+    db
+      .prepare(
         "UPDATE partner_commissions SET " +
           `amount_minor = CASE WHEN ${refunded} >= ${revenue} THEN 0 ` +
           `ELSE gross_amount_minor - gross_amount_minor * ${refunded} / ${revenue} END, ` +

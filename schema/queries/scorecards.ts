@@ -45,7 +45,7 @@ export async function partnerFacts(
     db
       .prepare(
         "SELECT c.partner_id, sum(c.status != 'rejected') AS conversions, " +
-          "sum(CASE WHEN c.status != 'rejected' THEN c.base_minor ELSE 0 END) AS revenue, " +
+          "sum(CASE WHEN c.status != 'rejected' THEN c.base_minor * (1000000 - c.refunded_ppm) / 1000000 ELSE 0 END) AS revenue, " +
           "sum(c.status = 'rejected' AND c.reason = 'self_referral') AS self_referrals, " +
           "sum(c.status != 'rejected' AND r.order_id IS NOT NULL) AS refunded, " +
           "sum(c.status != 'rejected' AND c.purchase_ts >= ?3) AS recent, " +

@@ -59,6 +59,10 @@ describe("refunds", () => {
     const reduced = await settled(site.id, partial.order, 1, (r) => r[0]!.amount_minor !== 3000);
     // 30.00 less a third of it, rounded down to whole fen (never a fraction of a minor unit).
     expect(amounts(reduced)).toEqual([["referral", 2000, "pending"]]);
+    // The scorecard counts both conversions but only the revenue kept: 0 + (300 - 100.01).
+    const res = await api(`/api/v1/partners/${aff.id}/scorecard`, { token: site.read });
+    const card = (await res.json()) as { performance: Record<string, number | null> };
+    expect(card.performance).toMatchObject({ conversions: 2, revenue: 199.99, refund_rate: 1, commissions: 20 });
   });
 
   it(
