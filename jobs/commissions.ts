@@ -1,56 +1,51 @@
 // Settles partner commissions for orders: after the queue consumer stores purchases and refunds,
 // and again whenever an admin asks to reprocess. Settling is idempotent: commission ids are
 // deterministic per (order, kind, partner), an order already settled is never recomputed, and
-// refunds are applied from the order's total refunded so far. Each order is one D1 transaction.
+// refunds are applied from the order's total refunded so far. An order's rows and refund
+// statements always go in the same D1 batch (one transaction).
 import { localDay } from "../functions/lib/calendar";
 import { currencyDigits } from "../functions/capture/schemas";
-import {
-  bindingPartner,
-  DAY_MS,
-  type Earning,
-  earningFor,
-  orderLines,
-  type PartnerTouch,
-  type Rule,
-} from "../models/partners/commission";
+import { bindingPartner, DAY_MS, type Earning, earningFor, orderLines, type Rule } from "../models/partners/commission";
 import { convertMinor, rateTable, type RateTable } from "../models/attribution/money";
 import {
   commissionsOfOrders,
   deleteHeldStatement,
-  firstCreditedOrder,
   insertCommissionStatement,
   type NewCommission,
-  partnerTouches,
   type PurchaseFacts,
   purchasesFor,
   refundStatements,
-  salesBetween,
-  visitorsOfUser,
 } from "../schema/queries/commissions";
-import { catalogOf } from "../schema/queries/items";
 import {
   getProgram,
   hasPartners,
   listRules,
-  ruleFromRow,
   type PartnerRow,
-  partnersByCodes,
-  partnersByIds,
   type ProgramRow,
+  ruleFromRow,
 } from "../schema/queries/partners";
 import { refundsFor } from "../schema/queries/rollup";
 import type { SiteScope } from "../schema/queries/scope";
 import { getSite, type SiteRow } from "../schema/queries/sites";
 import { allRates } from "../schema/queries/spend";
+import {
+  type CommissionFacts,
+  itemsOf,
+  learnerOf,
+  loadCommissionFacts,
+  type Touch,
+  touchesFor,
+} from "./commission-facts";
+
+/** Orders written per D1 batch: bounded statement batches, each order whole inside one. */
+export const SETTLE_ORDERS_PER_BATCH = 50;
 
 interface SettleContext {
-  db: D1Database;
-  scope: SiteScope;
   site: SiteRow;
   program: ProgramRow;
   rules: Rule[];
   rates: RateTable;
-  now: number;
+  facts: CommissionFacts;
 }
 
 /** Settles these orders of one site. Returns how many orders were looked at. */
@@ -59,37 +54,44 @@ export async function settleOrders(db: D1Database, scope: SiteScope, orderIds: s
   if (unique.length === 0 || !(await hasPartners(db, scope))) return 0;
   const site = await getSite(db, scope);
   if (!site) return 0;
+  const purchases = (await purchasesFor(db, scope, unique)).filter((p) => p.revenue_minor !== null);
+  const refunds = await refundsFor(db, scope, unique);
+  const existing = await commissionsOfOrders(db, scope, unique);
+  const settledOrders = new Set(
+    existing.filter((r) => r.kind !== "clawback" && r.status !== "held").map((r) => r.order_id),
+  );
+  const heldOrders = new Set(existing.filter((r) => r.status === "held").map((r) => r.order_id));
+  const fresh = purchases.filter((p) => !settledOrders.has(p.order_id));
+  const rates = rateTable(await allRates(db, scope));
   const ctx: SettleContext = {
-    db,
-    scope,
     site,
     program: await getProgram(db, scope),
     rules: (await listRules(db, scope)).filter((r) => r.active).map(ruleFromRow),
-    rates: rateTable(await allRates(db, scope)),
-    now,
+    rates,
+    facts: await loadCommissionFacts(db, scope, fresh, (ts) => localDay(ts, site.timezone)),
   };
-  const purchases = new Map((await purchasesFor(db, scope, unique)).map((p) => [p.order_id, p]));
-  const refunds = await refundsFor(db, scope, unique);
-  const existing = await commissionsOfOrders(db, scope, unique);
-  for (const orderId of unique) {
-    const purchase = purchases.get(orderId);
-    // A refund that arrives before its purchase waits: the purchase's settlement applies it.
-    if (!purchase || purchase.revenue_minor === null) continue;
-    const rows = existing.filter((r) => r.order_id === orderId);
-    const settled = rows.some((r) => r.kind !== "clawback" && r.status !== "held");
+
+  const perOrder: D1PreparedStatement[][] = [];
+  // Oldest first: tiers and one-time rules depend on the orders before.
+  for (const purchase of purchases.sort((a, b) => a.ts - b.ts)) {
     const statements: D1PreparedStatement[] = [];
-    if (!settled) {
-      if (rows.length > 0) statements.push(deleteHeldStatement(db, scope, orderId));
-      for (const c of await computeCommissions(ctx, purchase))
-        statements.push(insertCommissionStatement(db, scope, c, now));
+    if (!settledOrders.has(purchase.order_id)) {
+      if (heldOrders.has(purchase.order_id)) statements.push(deleteHeldStatement(db, scope, purchase.order_id));
+      for (const c of computeCommissions(ctx, purchase)) statements.push(insertCommissionStatement(db, scope, c, now));
     }
     const refunded = refundedMinor(
       ctx,
       purchase,
-      refunds.filter((r) => r.order_id === orderId),
+      refunds.filter((r) => r.order_id === purchase.order_id),
     );
-    if (refunded > 0) statements.push(...refundStatements(db, scope, orderId, purchase.revenue_minor, refunded, now));
-    if (statements.length > 0) await db.batch(statements);
+    if (refunded > 0) {
+      statements.push(...refundStatements(db, scope, purchase.order_id, purchase.revenue_minor!, refunded, now));
+    }
+    if (statements.length > 0) perOrder.push(statements);
+  }
+  // A refund that arrives before its purchase waits: the purchase's settlement applies it.
+  for (let i = 0; i < perOrder.length; i += SETTLE_ORDERS_PER_BATCH) {
+    await db.batch(perOrder.slice(i, i + SETTLE_ORDERS_PER_BATCH).flat());
   }
   return unique.length;
 }
@@ -110,67 +112,27 @@ function refundedMinor(
   return Math.min(total, purchase.revenue_minor!);
 }
 
-async function computeCommissions(ctx: SettleContext, purchase: PurchaseFacts): Promise<NewCommission[]> {
-  const { db, scope, site, program } = ctx;
-  const learner = purchase.user_id ?? purchase.visitor_id;
+/** The commission rows of one order; updates the run's month-to-date sales and first orders. */
+function computeCommissions(ctx: SettleContext, purchase: PurchaseFacts): NewCommission[] {
+  const { site, program, facts } = ctx;
+  const learner = learnerOf(purchase);
   const day = localDay(purchase.ts, site.timezone);
-  const visitors = new Set([purchase.visitor_id]);
-  if (purchase.user_id) for (const v of await visitorsOfUser(db, scope, purchase.user_id)) visitors.add(v);
-
-  // Who referred the learner: visits with a partner code, and a code sent with the purchase itself.
-  const sessionTouches = await partnerTouches(db, scope, [...visitors], purchase.user_id, purchase.ts);
-  const touchFacts = [
-    ...sessionTouches,
-    ...(purchase.partner_code
-      ? [
-          {
-            partner_code: purchase.partner_code.toLowerCase(),
-            started_at: purchase.ts,
-            channel: purchase.channel,
-            source: purchase.source,
-            campaign: purchase.campaign,
-          },
-        ]
-      : []),
-  ];
-  const byCode = new Map(
-    (await partnersByCodes(db, scope, [...new Set(touchFacts.map((t) => t.partner_code))])).map((r) => [
-      r.code,
-      r.partner,
-    ]),
-  );
-  const touches: (PartnerTouch & { fact: (typeof touchFacts)[number] })[] = [];
-  for (const fact of touchFacts) {
-    const partner = byCode.get(fact.partner_code);
-    if (partner?.status === "active") touches.push({ partnerId: partner.id, ts: fact.started_at, fact });
-  }
+  const visitors = new Set([purchase.visitor_id, ...(facts.visitorsByUser.get(purchase.user_id ?? "") ?? [])]);
+  const touches = touchesFor(facts, purchase, visitors);
   const referrerId = bindingPartner(touches, purchase.ts, {
     binding: program.binding as "first" | "last",
     bindingDays: program.bindingDays,
     cookieDays: program.cookieDays,
   });
-  const referrer = referrerId ? [...byCode.values()].find((p) => p.id === referrerId)! : undefined;
-  const touch = referrerId ? touches.filter((t) => t.partnerId === referrerId).at(-1)!.fact : undefined;
-
-  const items = purchase.items
-    ? (JSON.parse(purchase.items) as { id: string; price?: number; quantity?: number }[])
-    : [];
-  const catalog = await catalogOf(
-    db,
-    scope,
-    items.map((i) => i.id),
-  );
+  const referrer = referrerId ? facts.partnersById.get(referrerId) : undefined;
+  const touch: Touch | undefined = referrerId ? touches.filter((t) => t.partnerId === referrerId).at(-1) : undefined;
+  const items = itemsOf(purchase);
   const creatorIds = [
-    ...new Set([...catalog.values()].map((c) => c.creatorPartnerId).filter((id): id is string => !!id)),
+    ...new Set(items.map((i) => facts.catalog.get(i.id)?.creatorPartnerId).filter((id): id is string => !!id)),
   ];
-  const related = new Map(
-    (await partnersByIds(db, scope, [...creatorIds, ...(referrer?.parentId ? [referrer.parentId] : [])])).map((p) => [
-      p.id,
-      p,
-    ]),
-  );
   if (!referrer && creatorIds.length === 0) return [];
 
+  const marketing = (kind: Earning["kind"]) => kind !== "creator_share";
   const base = (partner: PartnerRow, kind: Earning["kind"]): NewCommission => ({
     id: `${purchase.order_id}:${kind}:${partner.id}`,
     partnerId: partner.id,
@@ -185,10 +147,10 @@ async function computeCommissions(ctx: SettleContext, purchase: PurchaseFacts): 
     status: "pending",
     reason: null,
     holdUntil: purchase.ts + program.holdingDays * DAY_MS,
-    channel: kind === "creator_share" ? null : (touch?.channel ?? null),
-    source: kind === "creator_share" ? null : (touch?.source ?? null),
-    campaign: kind === "creator_share" ? null : (touch?.campaign ?? null),
-    partnerCode: kind === "creator_share" ? null : (touch?.partner_code ?? null),
+    channel: marketing(kind) ? (touch?.channel ?? null) : null,
+    source: marketing(kind) ? (touch?.source ?? null) : null,
+    campaign: marketing(kind) ? (touch?.campaign ?? null) : null,
+    partnerCode: marketing(kind) ? (touch?.code ?? null) : null,
   });
 
   const revenue = convertMinor(
@@ -201,41 +163,52 @@ async function computeCommissions(ctx: SettleContext, purchase: PurchaseFacts): 
   );
   if (revenue === undefined) {
     // No exchange rate yet: a visible placeholder, recomputed when the order is reprocessed.
-    const waiting = referrer ?? related.get(creatorIds[0]!)!;
-    return [{ ...base(waiting, referrer ? "referral" : "creator_share"), status: "held", reason: "missing_fx_rate" }];
+    const waiting = referrer ?? facts.partnersById.get(creatorIds[0]!);
+    return waiting
+      ? [{ ...base(waiting, referrer ? "referral" : "creator_share"), status: "held", reason: "missing_fx_rate" }]
+      : [];
   }
-  const lines = orderLines(revenue, items, catalog);
-  const month = { from: `${day.slice(0, 7)}-01`, to: `${day.slice(0, 7)}-31` };
-  const mtd = async (partnerId: string, kind: string) =>
-    (await salesBetween(db, scope, partnerId, kind, month.from, month.to)) + revenue;
+  const lines = orderLines(revenue, items, facts.catalog);
+  const month = day.slice(0, 7);
+  // Sales this month under `kind`, this order's base included; rows written count for later orders.
+  const monthKey = (partnerId: string, kind: string) => `${partnerId}|${kind}|${month}`;
+  const monthToDate = (partnerId: string, kind: string, orderBase: number) =>
+    (facts.monthSales.get(monthKey(partnerId, kind)) ?? 0) + orderBase;
   const out: NewCommission[] = [];
-  const add = (partner: PartnerRow, earning: Earning | null) => {
+  const push = (row: NewCommission) => {
+    out.push(row);
+    if (row.status !== "pending") return;
+    const key = monthKey(row.partnerId, row.kind);
+    facts.monthSales.set(key, (facts.monthSales.get(key) ?? 0) + row.baseMinor);
+  };
+  const add = (partner: PartnerRow, earning: Earning | null, baseMinor = earning?.baseMinor ?? 0) => {
     if (!earning || earning.amountMinor <= 0) return;
-    const holding = earning.holdingDays ?? program.holdingDays;
-    out.push({
+    push({
       ...base(partner, earning.kind),
       ruleId: earning.ruleId,
-      baseMinor: earning.baseMinor,
+      baseMinor,
       amountMinor: earning.amountMinor,
-      holdUntil: purchase.ts + holding * DAY_MS,
+      holdUntil: purchase.ts + (earning.holdingDays ?? program.holdingDays) * DAY_MS,
     });
   };
 
   if (referrer) {
-    if (await isSelfReferral(ctx, referrer, purchase, visitors)) {
-      out.push({ ...base(referrer, "referral"), baseMinor: revenue, status: "rejected", reason: "self_referral" });
+    if (isSelfReferral(facts, referrer, purchase, visitors)) {
+      push({ ...base(referrer, "referral"), baseMinor: revenue, status: "rejected", reason: "self_referral" });
     } else {
-      const firstOrderTs = await firstCreditedOrder(db, scope, referrer.id, learner);
-      const ref = { id: referrer.id, group: referrer.groupName };
+      const firstKey = `${referrer.id}|${learner}`;
+      const firstOrderTs = facts.firstOrders.get(firstKey) ?? null;
+      if (firstOrderTs === null || purchase.ts < firstOrderTs) facts.firstOrders.set(firstKey, purchase.ts);
       const opts = { firstOrderTs, purchaseTs: purchase.ts };
+      const ref = { id: referrer.id, group: referrer.groupName };
       const earning = earningFor(ref, "referral", lines, ctx.rules, {
         basis: "referral",
         level: 1,
-        monthToDateMinor: await mtd(referrer.id, "referral"),
+        monthToDateMinor: monthToDate(referrer.id, "referral", revenue),
         ...opts,
       });
       // The referrer always gets a row, so the conversion counts even when no rule pays for it.
-      out.push({
+      push({
         ...base(referrer, "referral"),
         ruleId: earning?.ruleId ?? null,
         baseMinor: revenue,
@@ -243,29 +216,23 @@ async function computeCommissions(ctx: SettleContext, purchase: PurchaseFacts): 
         reason: earning && earning.amountMinor > 0 ? null : "no_commission_due",
         holdUntil: purchase.ts + (earning?.holdingDays ?? program.holdingDays) * DAY_MS,
       });
-      const parent = referrer.parentId ? related.get(referrer.parentId) : undefined;
-      if (
-        program.levels >= 2 &&
-        parent?.status === "active" &&
-        !(parent.userId !== null && parent.userId === purchase.user_id)
-      ) {
+      const parent = referrer.parentId ? facts.partnersById.get(referrer.parentId) : undefined;
+      if (program.levels >= 2 && parent?.status === "active" && !isSelfReferral(facts, parent, purchase, visitors)) {
         const p = { id: parent.id, group: parent.groupName };
-        add(
-          parent,
-          earningFor(p, "second_level", lines, ctx.rules, {
-            basis: "referral",
-            level: 2,
-            monthToDateMinor: await mtd(parent.id, "second_level"),
-            ...opts,
-          }),
-        );
+        const level2 = {
+          basis: "referral" as const,
+          level: 2,
+          monthToDateMinor: monthToDate(parent.id, "second_level", revenue),
+        };
+        // The parent's base is the referred order, as its child's is.
+        add(parent, earningFor(p, "second_level", lines, ctx.rules, { ...level2, ...opts }), revenue);
       }
     }
   }
   for (const creatorId of creatorIds) {
-    const creator = related.get(creatorId);
+    const creator = facts.partnersById.get(creatorId);
     // A creator buying their own course earns no share of it.
-    if (creator?.status !== "active" || (creator.userId !== null && creator.userId === purchase.user_id)) continue;
+    if (creator?.status !== "active" || isSelfReferral(facts, creator, purchase, visitors)) continue;
     const own = lines.filter((l) => l.creatorPartnerId === creatorId);
     const c = { id: creator.id, group: creator.groupName };
     add(
@@ -273,7 +240,11 @@ async function computeCommissions(ctx: SettleContext, purchase: PurchaseFacts): 
       earningFor(c, "creator_share", own, ctx.rules, {
         basis: "creator",
         level: 1,
-        monthToDateMinor: await mtd(creator.id, "creator_share"),
+        monthToDateMinor: monthToDate(
+          creator.id,
+          "creator_share",
+          own.reduce((sum, l) => sum + l.baseMinor, 0),
+        ),
         firstOrderTs: null,
         purchaseTs: purchase.ts,
       }),
@@ -282,10 +253,10 @@ async function computeCommissions(ctx: SettleContext, purchase: PurchaseFacts): 
   return out;
 }
 
-/** The partner's own account or one of its visitor ids made the purchase. */
-async function isSelfReferral(ctx: SettleContext, partner: PartnerRow, purchase: PurchaseFacts, visitors: Set<string>) {
+/** The partner's own account, or a browser that account was seen on, made the purchase. */
+function isSelfReferral(facts: CommissionFacts, partner: PartnerRow, purchase: PurchaseFacts, visitors: Set<string>) {
   if (!partner.userId) return false;
   if (purchase.user_id === partner.userId) return true;
-  const own = await visitorsOfUser(ctx.db, ctx.scope, partner.userId);
-  return own.some((v) => visitors.has(v));
+  for (const v of facts.visitorsByUser.get(partner.userId) ?? []) if (visitors.has(v)) return true;
+  return false;
 }

@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { root } from "./local-env.mjs";
 import { benchMarkov, benchRollup } from "./bench-attribution.mjs";
+import { benchSettlement } from "./bench-partners.mjs";
 import { startBuiltWorkers, startHelloWorker } from "./run-bundle.mjs";
 
 const ADMIN = "bench-admin-token";
@@ -232,6 +233,13 @@ for (const r of rollups) {
     r === large ? ratio(large.ms, small.ms) : "",
   ]);
 }
+const settlement = await benchSettlement();
+rows.push([
+  `Referred purchases settled into commissions (${fmt(settlement.orders)} orders, ${settlement.partners} partners, 2 levels; orders/s)`,
+  fmt(settlement.settledPerSecond),
+  `${fmt(settlement.storedPerSecond)} (same purchases, site without partners)`,
+  ratio(settlement.settledPerSecond, settlement.storedPerSecond),
+]);
 
 const widths = [0, 1, 2, 3].map((i) =>
   Math.max(...rows.map((r) => r[i].length), ["Metric", "Wayfind", "Baseline", "Ratio"][i].length),
@@ -245,5 +253,15 @@ console.log(line(widths.map((w) => "-".repeat(w))));
 for (const r of rows) console.log(line(r));
 console.log(`\nORT probe matched plain TypeScript: ${rec.ok}`);
 console.log(
-  JSON.stringify({ capture: cap, hello, sqlite: raw, coldStart: cold, recommend: rec, snippet, markov, rollups }),
+  JSON.stringify({
+    capture: cap,
+    hello,
+    sqlite: raw,
+    coldStart: cold,
+    recommend: rec,
+    snippet,
+    markov,
+    rollups,
+    settlement,
+  }),
 );

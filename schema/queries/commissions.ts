@@ -34,6 +34,9 @@ export async function purchasesFor(db: D1Database, scope: SiteScope, orderIds: s
 }
 
 export interface PartnerSessionTouch {
+  id: string;
+  visitor_id: string;
+  user_id: string | null;
   partner_code: string;
   started_at: number;
   channel: string;
@@ -41,31 +44,56 @@ export interface PartnerSessionTouch {
   campaign: string;
 }
 
-/** Visits carrying a partner code by these visitors (or this user) up to `until`. */
-export async function partnerTouches(
+/** Visits carrying a partner code by any of these visitors or users, up to `until`. */
+export async function partnerTouchesOf(
   db: D1Database,
   scope: SiteScope,
   visitorIds: string[],
-  userId: string | null,
+  userIds: string[],
   until: number,
-) {
+): Promise<PartnerSessionTouch[]> {
+  const select =
+    "SELECT id, visitor_id, user_id, lower(partner_code) AS partner_code, started_at, channel, source, campaign " +
+    "FROM sessions WHERE site_id = ?1 AND partner_code IS NOT NULL AND started_at <= ?3 AND ";
+  const run = (column: string, ids: string[]) =>
+    inChunks(ids, async (json) => {
+      const { results } = await db
+        .prepare(`${select}${column} IN (SELECT value FROM json_each(?2))`)
+        .bind(scope.siteId, json, until)
+        .all<PartnerSessionTouch>();
+      return results;
+    });
+  const byId = new Map<string, PartnerSessionTouch>();
+  for (const t of [...(await run("visitor_id", visitorIds)), ...(await run("user_id", userIds))]) byId.set(t.id, t);
+  return [...byId.values()].sort((a, b) => a.started_at - b.started_at);
+}
+
+/** Sales per partner, kind and month (YYYY-MM) on local days [fromDay, toDay]; reversed and refused excluded. */
+export async function monthlySales(db: D1Database, scope: SiteScope, fromDay: string, toDay: string) {
   const { results } = await db
     .prepare(
-      "SELECT lower(partner_code) AS partner_code, started_at, channel, source, campaign FROM sessions " +
-        "WHERE site_id = ?1 AND partner_code IS NOT NULL AND started_at <= ?4 " +
-        "AND (visitor_id IN (SELECT value FROM json_each(?2)) OR user_id = ?3) ORDER BY started_at",
+      "SELECT partner_id, kind, substr(day, 1, 7) AS month, sum(base_minor) AS total FROM partner_commissions " +
+        "WHERE site_id = ?1 AND day >= ?2 AND day <= ?3 AND status NOT IN ('reversed', 'rejected', 'held') " +
+        "GROUP BY partner_id, kind, month",
     )
-    .bind(scope.siteId, JSON.stringify(visitorIds), userId, until)
-    .all<PartnerSessionTouch>();
+    .bind(scope.siteId, fromDay, toDay)
+    .all<{ partner_id: string; kind: string; month: string; total: number }>();
   return results;
 }
 
-export async function visitorsOfUser(db: D1Database, scope: SiteScope, userId: string): Promise<string[]> {
-  const { results } = await db
-    .prepare("SELECT visitor_id FROM identities WHERE site_id = ?1 AND user_id = ?2")
-    .bind(scope.siteId, userId)
-    .all<{ visitor_id: string }>();
-  return results.map((r) => r.visitor_id);
+/** Each learner's first order credited to each partner (for one-time and recurring rules). */
+export async function firstCreditedOrders(db: D1Database, scope: SiteScope, learners: string[]) {
+  return inChunks(learners, async (json) => {
+    const { results } = await db
+      .prepare(
+        "SELECT partner_id, learner, min(purchase_ts) AS first FROM partner_commissions WHERE site_id = ?1 " +
+          "AND kind = 'referral' AND status NOT IN ('rejected', 'held') AND learner IN (SELECT value FROM json_each(?2)) " +
+          "GROUP BY partner_id, learner",
+      )
+      .bind(scope.siteId, json)
+      .all<{ partner_id: string; learner: string; first: number }>();
+    return results;
+  });
 }
 
 export interface CommissionFacts {
@@ -85,42 +113,6 @@ export async function commissionsOfOrders(db: D1Database, scope: SiteScope, orde
       .all<CommissionFacts & { order_id: string }>();
     return results;
   });
-}
-
-/** Sales credited to a partner under `kind` on local days [fromDay, toDay]; reversed and refused excluded. */
-export async function salesBetween(
-  db: D1Database,
-  scope: SiteScope,
-  partnerId: string,
-  kind: string,
-  fromDay: string,
-  toDay: string,
-): Promise<number> {
-  const row = await db
-    .prepare(
-      "SELECT coalesce(sum(base_minor), 0) AS total FROM partner_commissions WHERE site_id = ?1 AND partner_id = ?2 " +
-        "AND kind = ?3 AND day >= ?4 AND day <= ?5 AND status NOT IN ('reversed', 'rejected')",
-    )
-    .bind(scope.siteId, partnerId, kind, fromDay, toDay)
-    .first<{ total: number }>();
-  return row?.total ?? 0;
-}
-
-/** The learner's first order credited to this partner (for one-time and recurring rules). */
-export async function firstCreditedOrder(
-  db: D1Database,
-  scope: SiteScope,
-  partnerId: string,
-  learner: string,
-): Promise<number | null> {
-  const row = await db
-    .prepare(
-      "SELECT min(purchase_ts) AS first FROM partner_commissions WHERE site_id = ?1 AND partner_id = ?2 " +
-        "AND learner = ?3 AND kind = 'referral' AND status NOT IN ('rejected', 'held')",
-    )
-    .bind(scope.siteId, partnerId, learner)
-    .first<{ first: number | null }>();
-  return row?.first ?? null;
 }
 
 export interface NewCommission {

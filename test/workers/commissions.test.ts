@@ -5,7 +5,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { settleOrders } from "../../jobs/commissions";
 import { approveDue } from "../../schema/queries/commissions";
-import { api, createSite, type TestSite, unique } from "./helpers";
+import { api, createSite, eventually, type TestSite, unique } from "./helpers";
 import {
   commissionRows,
   DAY,
@@ -135,6 +135,26 @@ describe("rules", () => {
     const second = await buy(site, aff, "l2", 600, now);
     expect(first.rows[0]!.amount_minor).toBe(6000); // 600 this month: 10%
     expect(second.rows[0]!.amount_minor).toBe(12000); // 1,200 this month: 20%
+  });
+
+  it("tiers and one-time rules hold within one batch too (settled oldest first)", async () => {
+    const { site, aff } = await setup({ percent: 10, recurring_months: 0, tiers: [{ from: 1000, percent: 20 }] });
+    const now = Date.now() - 60_000;
+    const [o1, o2, o3] = [unique("order"), unique("order"), unique("order")];
+    await sendEvents(site, [
+      referredVisit(site, "b1", aff.code, now - 5000),
+      referredVisit(site, "b2", aff.code, now - 5000),
+      purchase("b2", o3, 600, now + 2000), // sent first, bought last
+      purchase("b1", o1, 600, now),
+      purchase("b1", o2, 100, now + 1000), // b1's second order: one-time rule, nothing due
+    ]);
+    const rows = await eventually(async () => {
+      const all = await commissionRows(site.id);
+      return all.length === 3 ? all : undefined;
+    });
+    const byOrder = Object.fromEntries(rows.map((r) => [r.order_id, r.amount_minor]));
+    // o1: 600 this month, 10%; o2: the learner's second order; o3: 1,300 this month, 20%.
+    expect(byOrder).toEqual({ [o1]: 6000, [o2]: 0, [o3]: 12000 });
   });
 
   it(
