@@ -16,28 +16,35 @@ async function runCron(cron: string) {
   await waitOnExecutionContext(ctx);
 }
 
-describe("referral link to payout", () => {
-  it("counts the click, credits the purchase, approves after the holding period and pays out once", async () => {
+describe.each(["last", "first"] as const)("referral link to payout (%s-touch binding)", (binding) => {
+  it("counts the clicks, credits the purchase, approves after the holding period and pays out once", async () => {
     const site = await createSite({ currency: "CNY" });
+    await program(site, { binding });
     const alice = await partner(site, { name: "Alice", target_url: `${site.origin}/courses/python` });
+    const bob = await partner(site, { name: "Bob" });
     await rule(site, { percent: 20 });
 
-    // The click: 302 to the partner's landing page carrying the code; the click is recorded.
+    // Alice's link an hour ago: 302 to her landing page carrying the code; the click is recorded.
     const ip = uniqueIp();
-    const click = await SELF.fetch(`${BASE}/r/${alice.code}?utm_campaign=spring`, {
-      redirect: "manual",
-      headers: { "user-agent": BROWSER_UA, "cf-connecting-ip": ip },
-    });
+    const clickOn = (code: string, query = "") =>
+      SELF.fetch(`${BASE}/r/${code}${query}`, {
+        redirect: "manual",
+        headers: { "user-agent": BROWSER_UA, "cf-connecting-ip": ip },
+      });
+    const click = await clickOn(alice.code, "?utm_campaign=spring");
     expect(click.status).toBe(302);
     const landing = new URL(click.headers.get("location")!);
     expect(landing.origin + landing.pathname).toBe(`${site.origin}/courses/python`);
     expect(landing.searchParams.get("ref")).toBe(alice.code);
     expect(landing.searchParams.get("utm_campaign")).toBe("spring");
     expect(click.headers.get("cache-control")).toBe("no-store");
+    const anHourAgo = Date.now() - 3600_000;
+    expect((await collect(site, [pageview(landing.toString(), { ts: anHourAgo })], { ip })).status).toBe(202);
 
-    // The snippet sees the landing, then the learner buys in the same browser.
+    // Then Bob's link, and the learner buys in the same browser.
+    const bobLanding = (await clickOn(bob.code)).headers.get("location")!;
+    expect((await collect(site, [pageview(bobLanding)], { ip })).status).toBe(202);
     const paidAt = Date.now();
-    expect((await collect(site, [pageview(landing.toString())], { ip })).status).toBe(202);
     const order = unique("order");
     const buy = {
       id: unique("b"),
@@ -49,20 +56,29 @@ describe("referral link to payout", () => {
     };
     expect((await collect(site, [buy], { ip })).status).toBe(202);
 
+    const credited = binding === "first" ? alice : bob;
     const [commission] = await settled(site.id, order);
-    expect(commission).toMatchObject({ partner_id: alice.id, kind: "referral", status: "pending", amount_minor: 3980 });
+    expect(commission).toMatchObject({
+      partner_id: credited.id,
+      kind: "referral",
+      status: "pending",
+      amount_minor: 3980,
+    });
     expect(commission!.hold_until).toBeGreaterThanOrEqual(paidAt + 30 * DAY - 1000);
 
-    const { results: clicks } = await env.DB.prepare("SELECT visitor_id FROM partner_clicks WHERE site_id = ?1")
+    const { results: clicks } = await env.DB.prepare(
+      "SELECT partner_id, visitor_id FROM partner_clicks WHERE site_id = ?1",
+    )
       .bind(site.id)
-      .all<{ visitor_id: string }>();
+      .all<{ partner_id: string; visitor_id: string }>();
     const { results: visits } = await env.DB.prepare(
       "SELECT DISTINCT visitor_id FROM events WHERE site_id = ?1 AND type = 'pageview'",
     )
       .bind(site.id)
       .all<{ visitor_id: string }>();
-    // The click and the landing page view share the cookieless visitor id.
-    expect(clicks.map((c) => c.visitor_id)).toEqual(visits.map((v) => v.visitor_id));
+    // Both clicks and both landing page views share the cookieless visitor id.
+    expect(clicks.map((c) => c.partner_id).sort()).toEqual([alice.id, bob.id].sort());
+    expect(new Set([...clicks, ...visits].map((r) => r.visitor_id)).size).toBe(1);
 
     // Nothing to pay while pending.
     let res = await api("/api/v1/payouts", { method: "POST", token: site.admin, json: {} });
@@ -73,13 +89,13 @@ describe("referral link to payout", () => {
       .bind(site.id, Date.now() - 1000)
       .run();
     await runCron(ROLLUP_CRON);
-    res = await api(`/api/v1/commissions?partner_id=${alice.id}`, { token: site.read });
+    res = await api(`/api/v1/commissions?partner_id=${credited.id}`, { token: site.read });
     expect(((await res.json()) as { data: { status: string }[] }).data.map((c) => c.status)).toEqual(["approved"]);
 
     res = await api("/api/v1/payouts", { method: "POST", token: site.admin, json: {} });
     expect(res.status).toBe(201);
     const [payout] = ((await res.json()) as { data: { id: string; amount: number; commissions: number }[] }).data;
-    expect(payout).toMatchObject({ amount: 39.8, commissions: 1, partner_id: alice.id, status: "pending" });
+    expect(payout).toMatchObject({ amount: 39.8, commissions: 1, partner_id: credited.id, status: "pending" });
     // Batching again finds nothing new: a commission is in one payout only.
     res = await api("/api/v1/payouts", { method: "POST", token: site.admin, json: {} });
     expect(((await res.json()) as { data: unknown[] }).data).toHaveLength(0);
@@ -105,7 +121,7 @@ describe("referral link to payout", () => {
     expect(res.headers.get("content-type")).toContain("text/csv");
     const csv = await res.text();
     expect(csv.split("\n")[0]).toContain("partner_name");
-    expect(csv).toContain("Alice");
+    expect(csv).toContain(binding === "first" ? "Alice" : "Bob");
     expect(csv).toContain("ALIPAY-2026-11-001");
     expect(csv).toContain("39.8");
   });
