@@ -4,6 +4,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { commissionRules, partnerClicks, partnerLinks, partnerPrograms, partners } from "../tables";
 import type { Rule } from "../../models/partners/commission";
+import { inChunks } from "../limits";
 import type { SiteScope } from "./scope";
 
 export type ProgramRow = typeof partnerPrograms.$inferSelect;
@@ -46,16 +47,12 @@ export async function listPartners(d1: D1Database, scope: SiteScope): Promise<Pa
 }
 
 export async function partnersByIds(d1: D1Database, scope: SiteScope, ids: string[]): Promise<PartnerRow[]> {
-  if (ids.length === 0) return [];
-  return drizzle(d1)
-    .select()
-    .from(partners)
-    .where(
-      and(
-        eq(partners.siteId, scope.siteId),
-        sql`${partners.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
-      ),
-    );
+  return inChunks(ids, (json) =>
+    drizzle(d1)
+      .select()
+      .from(partners)
+      .where(and(eq(partners.siteId, scope.siteId), sql`${partners.id} IN (SELECT value FROM json_each(${json}))`)),
+  );
 }
 
 export async function hasPartners(d1: D1Database, scope: SiteScope): Promise<boolean> {
@@ -139,17 +136,15 @@ export async function linkByCode(d1: D1Database, code: string) {
 
 /** Partners (with status and group) behind these codes, within one site. */
 export async function partnersByCodes(d1: D1Database, scope: SiteScope, codes: string[]) {
-  if (codes.length === 0) return [];
-  return drizzle(d1)
-    .select({ code: partnerLinks.code, partner: partners })
-    .from(partnerLinks)
-    .innerJoin(partners, and(eq(partners.siteId, partnerLinks.siteId), eq(partners.id, partnerLinks.partnerId)))
-    .where(
-      and(
-        eq(partnerLinks.siteId, scope.siteId),
-        sql`${partnerLinks.code} IN (SELECT value FROM json_each(${JSON.stringify(codes)}))`,
+  return inChunks(codes, (json) =>
+    drizzle(d1)
+      .select({ code: partnerLinks.code, partner: partners })
+      .from(partnerLinks)
+      .innerJoin(partners, and(eq(partners.siteId, partnerLinks.siteId), eq(partners.id, partnerLinks.partnerId)))
+      .where(
+        and(eq(partnerLinks.siteId, scope.siteId), sql`${partnerLinks.code} IN (SELECT value FROM json_each(${json}))`),
       ),
-    );
+  );
 }
 
 export async function insertClick(d1: D1Database, row: typeof partnerClicks.$inferInsert): Promise<void> {

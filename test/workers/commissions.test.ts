@@ -3,7 +3,8 @@
 // settlement and a purchase and its refund arriving together.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { settleOrders } from "../../jobs/commissions";
+import { SERVER_MAX_EVENTS } from "../../functions/capture/schemas";
+import { SETTLE_ORDERS_PER_BATCH, settleOrders } from "../../jobs/commissions";
 import { approveDue } from "../../schema/queries/commissions";
 import { api, createSite, eventually, type TestSite, unique } from "./helpers";
 import {
@@ -239,6 +240,36 @@ describe("rules", () => {
       [creator.id, "creator_share", 30000, 21000],
     ]);
   });
+});
+
+describe("volume", () => {
+  it(
+    "settles a full server batch of referred purchases once each, in chunked reads and writes",
+    { timeout: 30_000 },
+    async () => {
+      const { site, aff } = await setup({ percent: 10 });
+      const orders = SETTLE_ORDERS_PER_BATCH * 6 + 7; // several write batches, one partial
+      const now = Date.now() - 3_600_000;
+      const events = [];
+      for (let i = 0; i < orders; i++) {
+        events.push(referredVisit(site, `vol-${i}`, aff.code, now + i * 10));
+        events.push(purchase(`vol-${i}`, `vol-order-${i}`, 10, now + i * 10 + 5));
+      }
+      for (let i = 0; i < events.length; i += SERVER_MAX_EVENTS)
+        await sendEvents(site, events.slice(i, i + SERVER_MAX_EVENTS));
+      const count = () =>
+        env.DB.prepare(
+          "SELECT count(*) AS n, count(DISTINCT order_id) AS orders, sum(amount_minor) AS total FROM partner_commissions WHERE site_id = ?1",
+        )
+          .bind(site.id)
+          .first<{ n: number; orders: number; total: number }>();
+      const done = await eventually(async () => {
+        const row = await count();
+        return row && row.n >= orders ? row : undefined;
+      }, 20_000);
+      expect(done).toEqual({ n: orders, orders, total: orders * 100 });
+    },
+  );
 });
 
 describe("money safety", () => {
