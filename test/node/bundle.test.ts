@@ -102,5 +102,43 @@ describe("the built edge bundle in workerd", () => {
       await call("/api/v1/models/health", { headers: { authorization: `Bearer ${key.key}` } })
     ).json()) as { probe: { probability: number; expected: number } };
     expect(Math.abs(probe.probe.probability - probe.probe.expected)).toBeLessThan(1e-6);
+
+    // Partners in the real bundle: a referral link redirects, and a referred purchase is settled
+    // by the bundled queue consumer into a commission.
+    await call("/api/v1/commission-rules?site_id=" + site.id, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({ percent: 10 }),
+    });
+    const partner = (await (
+      await call(`/api/v1/partners?site_id=${site.id}`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ type: "affiliate", name: "Smoke partner", code: "smoke-ref" }),
+      })
+    ).json()) as { id: string };
+    const redirect = await started.mf.dispatchFetch(new URL("/r/smoke-ref", started.url), {
+      headers: { "user-agent": "Mozilla/5.0 Chrome/131.0" },
+      redirect: "manual",
+    });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get("location")).toBe("https://smoke.example.com/?ref=smoke-ref");
+    await call(`/api/v1/events?site_id=${site.id}`, {
+      method: "POST",
+      headers: auth,
+      body: JSON.stringify({
+        events: [
+          { id: "smoke-v", type: "pageview", visitor_id: "l", url: "https://smoke.example.com/?ref=smoke-ref" },
+          { id: "smoke-p", type: "purchase", visitor_id: "l", order_id: "o1", revenue: 50, currency: "USD" },
+        ],
+      }),
+    });
+    let commissions: { partner_id: string; amount: number }[] = [];
+    for (let i = 0; i < 100 && commissions.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const res = await call(`/api/v1/commissions?site_id=${site.id}`, { headers: auth });
+      commissions = ((await res.json()) as { data: typeof commissions }).data;
+    }
+    expect(commissions).toEqual([expect.objectContaining({ partner_id: partner.id, amount: 5 })]);
   });
 });
