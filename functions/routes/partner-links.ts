@@ -1,7 +1,8 @@
-// A partner's referral links (one per landing page, each with its own code) and its portal keys.
+// A partner's referral links (one per landing page, each with its own code), their clicks, and its
+// portal keys.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { insertKey } from "../../schema/queries/keys";
-import { getPartner, insertLink, linksOf } from "../../schema/queries/partners";
+import { CLICK_GROUPS, clickBreakdown, getPartner, insertLink, linksOf } from "../../schema/queries/partners";
 import { requireScope, siteScope } from "../lib/auth";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import type { AppBindings } from "../lib/env";
@@ -10,6 +11,39 @@ import { errors, IdParam, iso, json } from "../lib/openapi";
 import { Code, isSiteUrl, SiteQuery, siteOr404 } from "./partners";
 
 export const partnerLinkRoutes = new OpenAPIHono<AppBindings>();
+export const DAY_MS = 24 * 3600_000;
+
+export const ClickQuery = z.object({
+  days: z.coerce.number().int().min(1).max(365).default(30),
+  group_by: z.enum(Object.keys(CLICK_GROUPS) as [keyof typeof CLICK_GROUPS]).default("day"),
+});
+export const ClickBreakdown = z
+  .object({
+    group_by: z.string(),
+    data: z.array(z.object({ key: z.string(), clicks: z.number(), visitors: z.number() })),
+  })
+  .openapi("ClickBreakdown");
+
+partnerLinkRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/partners/{id}/clicks",
+    tags: ["Partners"],
+    summary: "A partner's link clicks by day, link, country, device or referrer (read scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")] as const,
+    request: { params: IdParam, query: ClickQuery.extend({ site_id: z.string().optional() }) },
+    responses: { 200: { description: "Clicks", ...json(ClickBreakdown) }, 404: { description: "Unknown", ...errors } },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const partner = await getPartner(c.env.DB, scope, c.req.valid("param").id);
+    if (!partner) throw new ApiError(404, "not_found", "No such partner.");
+    const q = c.req.valid("query");
+    const data = await clickBreakdown(c.env.DB, scope, partner.id, Date.now() - q.days * DAY_MS, q.group_by);
+    return c.json({ group_by: q.group_by, data }, 200);
+  },
+);
 
 const Link = z
   .object({ code: z.string(), url: z.string(), target_url: z.string(), created_at: z.string() })

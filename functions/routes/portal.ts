@@ -1,7 +1,7 @@
 // The partner portal: what a partner key may read. Every query is bound to the key's own site and
 // partner; there is no parameter that could name another.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { getPartner, linksOf } from "../../schema/queries/partners";
+import { clickBreakdown, getPartner, linksOf } from "../../schema/queries/partners";
 import { listCommissions, listPayouts } from "../../schema/queries/payouts";
 import { getSite } from "../../schema/queries/sites";
 import { partnerScope, requirePartner } from "../lib/auth";
@@ -10,6 +10,7 @@ import { ApiError } from "../lib/errors";
 import { ListPage, ListQuery, respondWithPage } from "../lib/listing";
 import { errors, iso, json, major } from "../lib/openapi";
 import { commissionView, payoutView } from "./commissions";
+import { ClickBreakdown, ClickQuery, DAY_MS } from "./partner-links";
 import { partnerView } from "./partners";
 
 export const portalRoutes = new OpenAPIHono<AppBindings>();
@@ -78,27 +79,17 @@ portalRoutes.openapi(
     method: "get",
     path: "/api/v1/portal/clicks",
     tags: ["Partner portal"],
-    summary: "The partner's link clicks per day (partner key)",
+    summary: "The partner's link clicks by day, link, country, device or referrer (partner key)",
     security: [{ bearer: [] }],
     middleware: [requirePartner()] as const,
-    request: { query: z.object({ days: z.coerce.number().int().min(1).max(365).default(30) }) },
-    responses: {
-      200: {
-        description: "Daily clicks",
-        ...json(z.object({ data: z.array(z.object({ day: z.string(), code: z.string(), clicks: z.number() })) })),
-      },
-    },
+    request: { query: ClickQuery },
+    responses: { 200: { description: "Clicks", ...json(ClickBreakdown) } },
   }),
   async (c) => {
     const scope = partnerScope(c);
-    const since = Date.now() - c.req.valid("query").days * 24 * 3600_000;
-    const { results } = await c.env.DB.prepare(
-      "SELECT date(ts / 1000, 'unixepoch') AS day, code, count(*) AS clicks FROM partner_clicks " +
-        "WHERE site_id = ?1 AND partner_id = ?2 AND ts >= ?3 GROUP BY day, code ORDER BY day, code",
-    )
-      .bind(scope.siteId, scope.partnerId, since)
-      .all<{ day: string; code: string; clicks: number }>();
-    return c.json({ data: results }, 200);
+    const q = c.req.valid("query");
+    const data = await clickBreakdown(c.env.DB, scope, scope.partnerId, Date.now() - q.days * DAY_MS, q.group_by);
+    return c.json({ group_by: q.group_by, data }, 200);
   },
 );
 

@@ -147,6 +147,33 @@ export async function partnersByCodes(d1: D1Database, scope: SiteScope, codes: s
   );
 }
 
+/** Click breakdowns; the SQL expression comes from this constant map, never from input. */
+export const CLICK_GROUPS = {
+  day: "date(ts / 1000, 'unixepoch')",
+  code: "code",
+  country: "coalesce(country, '(unknown)')",
+  device: "device",
+  referrer: "coalesce(referrer_host, '(direct)')",
+} as const;
+
+export async function clickBreakdown(
+  db: D1Database,
+  scope: SiteScope,
+  partnerId: string,
+  since: number,
+  groupBy: keyof typeof CLICK_GROUPS,
+) {
+  const { results } = await db
+    .prepare(
+      `SELECT ${CLICK_GROUPS[groupBy]} AS key, count(*) AS clicks, count(DISTINCT visitor_id) AS visitors ` +
+        "FROM partner_clicks WHERE site_id = ?1 AND partner_id = ?2 AND ts >= ?3 GROUP BY key ORDER BY " +
+        (groupBy === "day" ? "key" : "clicks DESC, key"),
+    )
+    .bind(scope.siteId, partnerId, since)
+    .all<{ key: string; clicks: number; visitors: number }>();
+  return results;
+}
+
 export async function insertClick(d1: D1Database, row: typeof partnerClicks.$inferInsert): Promise<void> {
   await drizzle(d1).insert(partnerClicks).values(row).onConflictDoNothing();
 }

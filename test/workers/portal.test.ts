@@ -44,14 +44,24 @@ describe("partner portal", () => {
     expect(mine.map((c) => c.order_id)).toEqual([orderA]);
     expect(mine[0]).not.toHaveProperty("learner");
 
-    res = await api("/api/v1/portal/clicks", { token: keyA });
-    expect(((await res.json()) as { data: { clicks: number }[] }).data.map((d) => d.clicks)).toEqual([1]);
+    res = await api("/api/v1/portal/clicks?group_by=code", { token: keyA });
+    expect(((await res.json()) as { data: unknown[] }).data).toEqual([{ key: a.code, clicks: 1, visitors: 1 }]);
+    // The site sees the same clicks by device; a made-up grouping is refused.
+    res = await api(`/api/v1/partners/${a.id}/clicks?group_by=device`, { token: site.read });
+    expect(((await res.json()) as { data: unknown[] }).data).toEqual([{ key: "desktop", clicks: 1, visitors: 1 }]);
+    await expectError(
+      await api(`/api/v1/partners/${a.id}/clicks?group_by=password`, { token: site.read }),
+      400,
+      "validation_failed",
+      "group_by",
+    );
 
     // The site's data and other partners' records are out of reach.
     for (const path of [
       "/api/v1/partners",
       `/api/v1/partners/${b.id}`,
       `/api/v1/partners/${b.id}/scorecard`,
+      `/api/v1/partners/${a.id}/clicks`,
       `/api/v1/commissions?partner_id=${b.id}`,
       "/api/v1/payouts",
       "/api/v1/reports/roi",
