@@ -9,6 +9,7 @@ import {
   type PartnerSessionTouch,
   partnerTouchesOf,
   type PurchaseFacts,
+  type StoredCommission,
 } from "../schema/queries/commissions";
 import { catalogOf } from "../schema/queries/items";
 import { type PartnerRow, partnersByCodes, partnersByIds } from "../schema/queries/partners";
@@ -34,11 +35,13 @@ export interface CommissionFacts {
 export const itemsOf = (p: PurchaseFacts): OrderItem[] => (p.items ? (JSON.parse(p.items) as OrderItem[]) : []);
 export const learnerOf = (p: PurchaseFacts) => p.user_id ?? p.visitor_id;
 
+/** `replaced`: rows of orders about to be recomputed, whose sales and first orders must not count. */
 export async function loadCommissionFacts(
   db: D1Database,
   scope: SiteScope,
   purchases: PurchaseFacts[],
   days: (ts: number) => string,
+  replaced: StoredCommission[],
 ): Promise<CommissionFacts> {
   const userIds = [...new Set(purchases.map((p) => p.user_id).filter((u): u is string => u !== null))];
   const visitorsByUser = new Map<string, Set<string>>();
@@ -89,9 +92,14 @@ export async function loadCommissionFacts(
     for (const r of await monthlySales(db, scope, `${months[0]}-01`, `${months.at(-1)}-31`)) {
       monthSales.set(`${r.partner_id}|${r.kind}|${r.month}`, r.total);
     }
+    for (const r of replaced.filter((c) => c.status === "pending")) {
+      const key = `${r.partner_id}|${r.kind}|${r.day.slice(0, 7)}`;
+      monthSales.set(key, (monthSales.get(key) ?? 0) - r.base_minor);
+    }
   }
   const firstOrders = new Map<string, number>();
-  for (const r of await firstCreditedOrders(db, scope, [...new Set(purchases.map(learnerOf))])) {
+  const replacedOrders = [...new Set(replaced.map((r) => r.order_id))];
+  for (const r of await firstCreditedOrders(db, scope, [...new Set(purchases.map(learnerOf))], replacedOrders)) {
     firstOrders.set(`${r.partner_id}|${r.learner}`, r.first);
   }
   return { partnersByCode, partnersById, catalog, visitorsByUser, touches, monthSales, firstOrders };

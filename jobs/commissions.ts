@@ -9,11 +9,12 @@ import { bindingPartner, DAY_MS, type Earning, earningFor, orderLines, type Rule
 import { convertMinor, rateTable, type RateTable } from "../models/attribution/money";
 import {
   commissionsOfOrders,
-  deleteHeldStatement,
+  deleteRecomputableStatement,
   insertCommissionStatement,
   type NewCommission,
   type PurchaseFacts,
   purchasesFor,
+  type StoredCommission,
   refundStatements,
 } from "../schema/queries/commissions";
 import {
@@ -57,26 +58,26 @@ export async function settleOrders(db: D1Database, scope: SiteScope, orderIds: s
   const purchases = (await purchasesFor(db, scope, unique)).filter((p) => p.revenue_minor !== null);
   const refunds = await refundsFor(db, scope, unique);
   const existing = await commissionsOfOrders(db, scope, unique);
-  const settledOrders = new Set(
-    existing.filter((r) => r.kind !== "clawback" && r.status !== "held").map((r) => r.order_id),
-  );
-  const heldOrders = new Set(existing.filter((r) => r.status === "held").map((r) => r.order_id));
-  const fresh = purchases.filter((p) => !settledOrders.has(p.order_id));
+  const plan = new Map(purchases.map((p) => [p.order_id, settlementPlan(p, existing)]));
+  const fresh = purchases.filter((p) => plan.get(p.order_id) !== "keep");
+  const replaced = existing.filter((r) => plan.get(r.order_id) === "recompute" && r.kind !== "clawback");
   const rates = rateTable(await allRates(db, scope));
   const ctx: SettleContext = {
     site,
     program: await getProgram(db, scope),
     rules: (await listRules(db, scope)).filter((r) => r.active).map(ruleFromRow),
     rates,
-    facts: await loadCommissionFacts(db, scope, fresh, (ts) => localDay(ts, site.timezone)),
+    facts: await loadCommissionFacts(db, scope, fresh, (ts) => localDay(ts, site.timezone), replaced),
   };
 
   const perOrder: D1PreparedStatement[][] = [];
   // Oldest first: tiers and one-time rules depend on the orders before.
   for (const purchase of purchases.sort((a, b) => a.ts - b.ts)) {
     const statements: D1PreparedStatement[] = [];
-    if (!settledOrders.has(purchase.order_id)) {
-      if (heldOrders.has(purchase.order_id)) statements.push(deleteHeldStatement(db, scope, purchase.order_id));
+    const how = plan.get(purchase.order_id)!;
+    if (how !== "keep") {
+      if (how !== "new")
+        statements.push(deleteRecomputableStatement(db, scope, purchase.order_id, how === "recompute"));
       for (const c of computeCommissions(ctx, purchase)) statements.push(insertCommissionStatement(db, scope, c, now));
     }
     const refunded = refundedMinor(
@@ -94,6 +95,21 @@ export async function settleOrders(db: D1Database, scope: SiteScope, orderIds: s
     await db.batch(perOrder.slice(i, i + SETTLE_ORDERS_PER_BATCH).flat());
   }
   return unique.length;
+}
+
+/**
+ * What settling does with an order: "new" (no rows yet), "held" (only rows waiting on a rate),
+ * "recompute" (settled from a purchase event since superseded by the server's, nothing approved
+ * yet), or "keep". Once a commission is approved, its order is never recomputed.
+ */
+function settlementPlan(purchase: PurchaseFacts, existing: StoredCommission[]): "new" | "held" | "recompute" | "keep" {
+  const rows = existing.filter((r) => r.order_id === purchase.order_id && r.kind !== "clawback");
+  if (rows.length === 0) return "new";
+  if (rows.every((r) => r.status === "held")) return "held";
+  const stale = rows.some((r) => r.purchase_event_id !== purchase.id);
+  const unapproved = rows.every((r) => ["held", "pending", "rejected", "reversed"].includes(r.status));
+  const clawedBack = existing.some((r) => r.order_id === purchase.order_id && r.kind === "clawback");
+  return stale && unapproved && !clawedBack ? "recompute" : "keep";
 }
 
 /** Refunded so far, in the purchase's currency; a refund without an amount refunds the whole order. */
@@ -135,6 +151,7 @@ function computeCommissions(ctx: SettleContext, purchase: PurchaseFacts): NewCom
   const marketing = (kind: Earning["kind"]) => kind !== "creator_share";
   const base = (partner: PartnerRow, kind: Earning["kind"]): NewCommission => ({
     id: `${purchase.order_id}:${kind}:${partner.id}`,
+    purchaseEventId: purchase.id,
     partnerId: partner.id,
     orderId: purchase.order_id,
     kind,

@@ -117,6 +117,8 @@ export const partnerCommissions = sqliteTable(
     ruleId: text("rule_id"),
     /** The purchaser: user id, else visitor id. */
     learner: text("learner").notNull(),
+    /** The purchase event settled; a server purchase superseding it later has the order recomputed. */
+    purchaseEventId: text("purchase_event_id"),
     purchaseTs: integer("purchase_ts").notNull(),
     /** Local day of the purchase in the site's time zone (ROI cost date). */
     day: text("day").notNull(),

@@ -56,6 +56,7 @@ CREATE TABLE `partner_commissions` (
 	`parent_id` text,
 	`rule_id` text,
 	`learner` text NOT NULL,
+	`purchase_event_id` text,
 	`purchase_ts` integer NOT NULL,
 	`day` text NOT NULL,
 	`base_minor` integer NOT NULL,

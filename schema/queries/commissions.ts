@@ -5,6 +5,7 @@ import { inChunks } from "../limits";
 import type { SiteScope } from "./scope";
 
 export interface PurchaseFacts {
+  id: string;
   order_id: string;
   ts: number;
   visitor_id: string;
@@ -23,7 +24,7 @@ export async function purchasesFor(db: D1Database, scope: SiteScope, orderIds: s
   return inChunks(orderIds, async (json) => {
     const { results } = await db
       .prepare(
-        "SELECT order_id, ts, visitor_id, user_id, revenue_minor, currency, items, partner_code, channel, source, campaign " +
+        "SELECT id, order_id, ts, visitor_id, user_id, revenue_minor, currency, items, partner_code, channel, source, campaign " +
           "FROM events WHERE site_id = ?1 AND type = 'purchase' AND superseded = 0 " +
           "AND order_id IN (SELECT value FROM json_each(?2)) ORDER BY ts",
       )
@@ -82,41 +83,52 @@ export async function monthlySales(db: D1Database, scope: SiteScope, fromDay: st
 }
 
 /** Each learner's first order credited to each partner (for one-time and recurring rules). */
-export async function firstCreditedOrders(db: D1Database, scope: SiteScope, learners: string[]) {
+export async function firstCreditedOrders(
+  db: D1Database,
+  scope: SiteScope,
+  learners: string[],
+  recomputedOrders: string[],
+) {
   return inChunks(learners, async (json) => {
     const { results } = await db
       .prepare(
         "SELECT partner_id, learner, min(purchase_ts) AS first FROM partner_commissions WHERE site_id = ?1 " +
           "AND kind = 'referral' AND status NOT IN ('rejected', 'held') AND learner IN (SELECT value FROM json_each(?2)) " +
-          "GROUP BY partner_id, learner",
+          "AND order_id NOT IN (SELECT value FROM json_each(?3)) GROUP BY partner_id, learner",
       )
-      .bind(scope.siteId, json)
+      .bind(scope.siteId, json, JSON.stringify(recomputedOrders))
       .all<{ partner_id: string; learner: string; first: number }>();
     return results;
   });
 }
 
-export interface CommissionFacts {
+export interface StoredCommission {
+  order_id: string;
   id: string;
   kind: string;
   status: string;
+  partner_id: string;
+  base_minor: number;
+  day: string;
+  purchase_event_id: string | null;
 }
 
 export async function commissionsOfOrders(db: D1Database, scope: SiteScope, orderIds: string[]) {
   return inChunks(orderIds, async (json) => {
     const { results } = await db
       .prepare(
-        "SELECT order_id, id, kind, status FROM partner_commissions WHERE site_id = ?1 " +
+        "SELECT order_id, id, kind, status, partner_id, base_minor, day, purchase_event_id FROM partner_commissions WHERE site_id = ?1 " +
           "AND order_id IN (SELECT value FROM json_each(?2))",
       )
       .bind(scope.siteId, json)
-      .all<CommissionFacts & { order_id: string }>();
+      .all<StoredCommission>();
     return results;
   });
 }
 
 export interface NewCommission {
   id: string;
+  purchaseEventId: string;
   partnerId: string;
   orderId: string;
   kind: string;
@@ -138,11 +150,11 @@ export interface NewCommission {
 export function insertCommissionStatement(db: D1Database, scope: SiteScope, c: NewCommission, now: number) {
   return db
     .prepare(
-      "INSERT INTO partner_commissions (site_id, id, partner_id, order_id, kind, rule_id, learner, purchase_ts, day, " +
+      "INSERT INTO partner_commissions (site_id, id, partner_id, order_id, kind, rule_id, learner, purchase_event_id, purchase_ts, day, " +
         "base_minor, gross_amount_minor, amount_minor, status, reason, hold_until, channel, source, campaign, partner_code, " +
         "created_at, updated_at) SELECT ?1, json_extract(?2, '$.id'), json_extract(?2, '$.partnerId'), " +
         "json_extract(?2, '$.orderId'), json_extract(?2, '$.kind'), json_extract(?2, '$.ruleId'), json_extract(?2, '$.learner'), " +
-        "json_extract(?2, '$.purchaseTs'), json_extract(?2, '$.day'), json_extract(?2, '$.baseMinor'), " +
+        "json_extract(?2, '$.purchaseEventId'), json_extract(?2, '$.purchaseTs'), json_extract(?2, '$.day'), json_extract(?2, '$.baseMinor'), " +
         "json_extract(?2, '$.amountMinor'), json_extract(?2, '$.amountMinor'), json_extract(?2, '$.status'), " +
         "json_extract(?2, '$.reason'), json_extract(?2, '$.holdUntil'), json_extract(?2, '$.channel'), " +
         "json_extract(?2, '$.source'), json_extract(?2, '$.campaign'), json_extract(?2, '$.partnerCode'), ?3, ?3 " +
@@ -151,10 +163,17 @@ export function insertCommissionStatement(db: D1Database, scope: SiteScope, c: N
     .bind(scope.siteId, JSON.stringify(c), now);
 }
 
-/** Held rows (waiting on an exchange rate) are recomputed from scratch when the order is settled again. */
-export function deleteHeldStatement(db: D1Database, scope: SiteScope, orderId: string) {
+/**
+ * Rows of an order that may be recomputed from scratch: held ones (waiting on an exchange rate), and
+ * with `unapproved`, pending, refused and reversed ones (a server purchase superseded the browser's).
+ * Approved and paid rows are never deleted, even if the approval cron got there first.
+ */
+export function deleteRecomputableStatement(db: D1Database, scope: SiteScope, orderId: string, unapproved: boolean) {
+  const statuses = unapproved ? "('held', 'pending', 'rejected', 'reversed')" : "('held')";
   return db
-    .prepare("DELETE FROM partner_commissions WHERE site_id = ?1 AND order_id = ?2 AND status = 'held'")
+    .prepare(
+      `DELETE FROM partner_commissions WHERE site_id = ?1 AND order_id = ?2 AND kind != 'clawback' AND status IN ${statuses}`,
+    )
     .bind(scope.siteId, orderId);
 }
 

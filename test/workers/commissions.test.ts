@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { SERVER_MAX_EVENTS } from "../../functions/capture/schemas";
 import { SETTLE_ORDERS_PER_BATCH, settleOrders } from "../../jobs/commissions";
 import { approveDue } from "../../schema/queries/commissions";
-import { api, createSite, eventually, type TestSite, unique } from "./helpers";
+import { api, collect, createSite, eventually, pageview, type TestSite, unique, uniqueIp } from "./helpers";
 import {
   commissionRows,
   DAY,
@@ -304,6 +304,29 @@ describe("money safety", () => {
     expect(res.status).toBe(200);
     await purchaseStored(site.id, order);
     expect(await commissionRows(site.id, order)).toEqual(first);
+  });
+
+  it("recomputes an unapproved order when the server's purchase supersedes the browser's", async () => {
+    const { site, aff } = await setup({ percent: 20 });
+    const ip = uniqueIp();
+    const order = unique("order");
+    await collect(site, [pageview(`${site.origin}/?ref=${aff.code}`)], { ip });
+    const browser = {
+      id: unique("b"),
+      type: "purchase",
+      order_id: order,
+      revenue: 100,
+      currency: "CNY",
+      user_id: "sup-1",
+    };
+    await collect(site, [browser], { ip });
+    expect((await settled(site.id, order))[0]!.amount_minor).toBe(2000);
+    // The payment webhook reports what was really paid.
+    const server = purchase("ignored", order, 120, Date.now(), { visitor_id: undefined, user_id: "sup-1" });
+    await sendEvents(site, [server]);
+    const rows = await settled(site.id, order, 1, (r) => r[0]!.amount_minor !== 2000);
+    expect(rows.map((r) => [r.partner_id, r.amount_minor, r.status])).toEqual([[aff.id, 2400, "pending"]]);
+    expect((rows[0] as unknown as { purchase_event_id: string }).purchase_event_id).toBe(server.id);
   });
 
   it("converts other currencies with the site's rates, and holds the order while a rate is missing", async () => {
