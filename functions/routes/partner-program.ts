@@ -53,11 +53,12 @@ function programView(p: ProgramRow, currency: string) {
 }
 const Program = z.record(z.string(), z.unknown()).openapi("PartnerProgram");
 
-async function siteCurrency(db: D1Database, scope: { siteId: string }) {
+async function siteOr404(db: D1Database, scope: { siteId: string }) {
   const site = await getSite(db, scope);
   if (!site) throw new ApiError(404, "not_found", "No such site.");
-  return site.currency;
+  return site;
 }
+const siteCurrency = async (db: D1Database, scope: { siteId: string }) => (await siteOr404(db, scope)).currency;
 
 partnerProgramRoutes.openapi(
   createRoute({
@@ -90,7 +91,8 @@ partnerProgramRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const currency = await siteCurrency(c.env.DB, scope);
+    const site = await siteOr404(c.env.DB, scope);
+    const currency = site.currency;
     const b = c.req.valid("json");
     const current = await getProgram(c.env.DB, scope);
     const next: ProgramRow = {
@@ -106,6 +108,17 @@ partnerProgramRoutes.openapi(
       }),
       updatedAt: Date.now(),
     };
+    // Binding reads past visits: they must still be there (the retention cron deletes older ones).
+    for (const [field, days] of [
+      ["binding_days", next.bindingDays],
+      ["cookie_days", next.cookieDays],
+    ] as const) {
+      if (days > site.retentionDays) {
+        throw new ApiError(400, "validation_failed", "The window is longer than the site keeps visits.", [
+          { path: field, message: `At most the site's retention_days (${site.retentionDays}).` },
+        ]);
+      }
+    }
     await saveProgram(c.env.DB, next);
     return c.json(programView(next, currency), 200);
   },

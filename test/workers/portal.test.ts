@@ -253,6 +253,12 @@ describe("bad input", () => {
       "validation_failed",
       "binding",
     );
+    await expectError(
+      await api("/api/v1/partner-program", { method: "PATCH", token: site.admin, json: { binding_days: 1000 } }),
+      400,
+      "validation_failed",
+      "binding_days", // longer than the site's 400-day retention: the visits would be gone
+    );
     await expectError(await post("/api/v1/payouts/pay_nope/paid", { reference: "x" }), 404, "not_found");
     await expectError(await post("/api/v1/payouts/pay_nope/paid", {}), 400, "validation_failed", "reference");
     await expectError(
