@@ -4,6 +4,7 @@
 import { readdirSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { startMailbox } from "./test/support/mailbox.mjs";
 
 /** The recommend Worker as built by `npm run build`: its script and the pre-compiled ORT wasm. */
 function recommendModules() {
@@ -19,6 +20,8 @@ export const TEST_ADMIN_TOKEN = "test-admin-token-not-secret";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("schema/migrations");
+  // A real SMTP server and its HTTP inbox on 127.0.0.1, for the email tests (test/support/mailbox.mjs).
+  const mailbox = await startMailbox();
   return {
     test: {
       projects: [
@@ -28,7 +31,18 @@ export default defineConfig(async () => {
               main: "functions/edge.ts",
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN, TEST_MIGRATIONS: migrations },
+                bindings: {
+                  ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+                  TEST_MIGRATIONS: migrations,
+                  SMTP_HOST: "127.0.0.1",
+                  SMTP_PORT: String(mailbox.smtpPort),
+                  SMTP_SECURITY: "none",
+                  MAIL_FROM: "reports@wayfind.test",
+                  PUBLIC_URL: "https://wayfind.test",
+                  MAILBOX_URL: mailbox.httpUrl,
+                },
+                // Cloudflare's send_email binding, as miniflare emulates it (validates the MIME, delivers nothing).
+                email: { send_email: [{ name: "REPORT_EMAIL" }] },
                 workers: [
                   {
                     name: "wayfind-recommend",

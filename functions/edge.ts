@@ -5,6 +5,7 @@ import { DEAD_LETTER_QUEUE_NAME, handleDeadLetters, handleIngestBatch } from "..
 import { handleScheduled } from "../jobs/scheduled";
 import type { AppBindings, EdgeEnv } from "./lib/env";
 import { ApiError, errorBody, errorResponse, validationError } from "./lib/errors";
+import { alertRuleRoutes } from "./routes/alert-rules";
 import { attributionRoutes } from "./routes/attribution";
 import { budgetRoutes } from "./routes/budget";
 import { classifyRoutes } from "./routes/classify";
@@ -21,12 +22,14 @@ import { partnerRoutes } from "./routes/partners";
 import { portalRoutes } from "./routes/portal";
 import { recommendProxyRoutes } from "./routes/recommend-proxy";
 import { referralRoutes } from "./routes/referrals";
+import { reportSubscriptionRoutes } from "./routes/report-subscriptions";
 import { reportRoutes } from "./routes/reports";
 import { scorecardRoutes } from "./routes/scorecards";
 import { sessionRoutes } from "./routes/sessions";
 import { siteRoutes } from "./routes/sites";
 import { snippetRoutes } from "./routes/snippet";
 import { spendRoutes } from "./routes/spend";
+import { unsubscribeRoutes } from "./routes/unsubscribe";
 
 // Only handlers may be exported from the entry module: workerd refuses any other named export.
 function createApp() {
@@ -58,6 +61,9 @@ function createApp() {
     partnerProgramRoutes,
     commissionRoutes,
     portalRoutes,
+    reportSubscriptionRoutes,
+    alertRuleRoutes,
+    unsubscribeRoutes,
   ]) {
     app.route("/", routes);
   }

@@ -5,10 +5,13 @@ import { listSites } from "../schema/queries/sites";
 import { saveRollupState } from "../schema/queries/rollup";
 import { fitRemovalEffects } from "./markov-fit";
 import { pruneRetention } from "./retention";
+import { runReports } from "./reports/run";
 import { rollupSite } from "./rollup";
 
 export const ROLLUP_CRON = "*/15 * * * *";
 export const DAILY_CRON = "17 3 * * *";
+/** Hourly: ROI emails that are due (and retries), then alert rules. */
+export const REPORT_CRON = "7 * * * *";
 
 export async function handleScheduled(controller: ScheduledController, env: EdgeEnv): Promise<void> {
   const now = controller.scheduledTime;
@@ -19,6 +22,7 @@ export async function handleScheduled(controller: ScheduledController, env: Edge
     // Commissions past their holding period become payable within a quarter of an hour.
     await approveDue(env.DB, now);
   }
+  if (controller.cron === REPORT_CRON) await runReports(env, now);
   if (controller.cron === DAILY_CRON) {
     await pruneRetention(env.DB, now);
     for (const site of await listSites(env.DB)) {

@@ -249,3 +249,4 @@ export const rollupState = sqliteTable("rollup_state", {
 });
 
 export * from "./partner-tables";
+export * from "./report-tables";

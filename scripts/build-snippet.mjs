@@ -2,7 +2,7 @@
 // content hash as its version, into a module the edge Worker imports. Runs before typecheck,
 // build, start and deploy; the generated file is not committed.
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { copyFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
@@ -30,3 +30,10 @@ writeFileSync(
     `export const SNIPPET_SOURCE = ${JSON.stringify(source)};\n`,
 );
 if (process.argv.includes("--report")) console.log(JSON.stringify({ version, bytes: source.length, gzip }));
+
+// The report charts' font (DejaVu Sans, a free licence: node_modules/dejavu-fonts-ttf/LICENSE),
+// bundled as a Data module: a Worker has no system fonts. Not committed either.
+copyFileSync(
+  resolve(root, "node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf"),
+  resolve(root, "jobs/reports/font.generated.bin"),
+);

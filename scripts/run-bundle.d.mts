@@ -8,5 +8,6 @@ export declare function startBuiltWorkers(options: {
   recommend?: "built" | "stub";
   migrate?: boolean;
   port?: number;
+  bindings?: Record<string, string>;
 }): Promise<{ mf: Miniflare; url: URL }>;
 export declare function startHelloWorker(): Promise<{ mf: Miniflare; url: URL }>;

@@ -14,6 +14,10 @@ function modulesOf(dir, main) {
     ...readdirSync(dir)
       .filter((f) => f.endsWith(".wasm"))
       .map((f) => ({ type: "CompiledWasm", path: resolve(dir, f) })),
+    // wrangler's default Data rule: the report charts' font.
+    ...readdirSync(dir)
+      .filter((f) => f.endsWith(".bin"))
+      .map((f) => ({ type: "Data", path: resolve(dir, f) })),
   ];
 }
 
@@ -33,16 +37,23 @@ export async function applyMigrations(db, root) {
 export const HELLO_WORKER = "export default { fetch: () => new Response('{}', { status: 202 }) };";
 
 /**
- * @param {{ root: string, adminToken: string, recommend?: "built" | "stub", migrate?: boolean, port?: number }} options
+ * @param {{ root: string, adminToken: string, recommend?: "built" | "stub", migrate?: boolean, port?: number, bindings?: Record<string, string> }} options
  * "stub" replaces the recommend Worker with HELLO_WORKER, to time the edge bundle on its own.
  */
-export async function startBuiltWorkers({ root, adminToken, recommend: which = "built", migrate = true, port }) {
+export async function startBuiltWorkers({
+  root,
+  adminToken,
+  recommend: which = "built",
+  migrate = true,
+  port,
+  bindings = {},
+}) {
   const edge = {
     name: "wayfind",
     modules: modulesOf(resolve(root, "dist/edge"), "edge.js"),
     modulesRoot: resolve(root, "dist/edge"),
     compatibilityDate: COMPATIBILITY_DATE,
-    bindings: { ADMIN_TOKEN: adminToken, DEFAULT_RETENTION_DAYS: "400" },
+    bindings: { ADMIN_TOKEN: adminToken, DEFAULT_RETENTION_DAYS: "400", ...bindings },
     d1Databases: { DB: "wayfind" },
     queueProducers: { EVENTS_QUEUE: "wayfind-events", DEAD_LETTER_QUEUE: "wayfind-events-dlq" },
     queueConsumers: {

@@ -1,4 +1,4 @@
-// Bindings of the edge Worker (wrangler.toml). Secrets: ADMIN_TOKEN (bootstrap admin).
+// Bindings of the edge Worker (wrangler.toml). Secrets: ADMIN_TOKEN (bootstrap admin), SIGNING_KEY, SMTP_PASS.
 export interface EdgeEnv {
   DB: D1Database;
   EVENTS_QUEUE: Queue<IngestMessage>;
@@ -6,6 +6,19 @@ export interface EdgeEnv {
   RECOMMEND: Fetcher;
   COLLECT_LIMITER: RateLimit;
   ADMIN_TOKEN?: string;
+  /** Signs unsubscribe links; falls back to ADMIN_TOKEN. */
+  SIGNING_KEY?: string;
+  /** Where links in emails point: this Worker's public URL. */
+  PUBLIC_URL?: string;
+  /** Email delivery: the send_email binding, or SMTP (SMTP_PASS as a secret). */
+  REPORT_EMAIL?: SendEmail;
+  MAIL_FROM?: string;
+  MAIL_TRANSPORT?: "smtp" | "binding";
+  SMTP_HOST?: string;
+  SMTP_PORT?: string;
+  SMTP_SECURITY?: "tls" | "starttls" | "none";
+  SMTP_USER?: string;
+  SMTP_PASS?: string;
   DEFAULT_RETENTION_DAYS?: string;
 }
 

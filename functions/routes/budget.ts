@@ -18,7 +18,8 @@ import { requireScope, siteScope } from "../lib/auth";
 import { addDays, localDay } from "../lib/calendar";
 import type { AppBindings } from "../lib/env";
 import { ErrorEnvelope } from "../lib/errors";
-import { loadSite, sums } from "./reports";
+import { sums } from "../../schema/queries/roi-sums";
+import { loadSite } from "./reports";
 
 export const budgetRoutes = new OpenAPIHono<AppBindings>();
 

@@ -2,15 +2,13 @@
 // GET /api/v1/reports/roi, GET /api/v1/reports/overview, POST /api/v1/reports/rebuild.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import Papa from "papaparse";
-import { type Dimension, DIMENSIONS } from "../../models/attribution/credit";
-import { convertMinor, rateTable } from "../../models/attribution/money";
-import { MODEL_NAMES, type ModelName } from "../../models/attribution/paths";
-import { addSums, emptySums, type GroupSums, periodOf, roiMetrics } from "../../models/attribution/roi";
-import { commissionCostsBetween } from "../../schema/queries/commissions";
-import { getRollupState, rollupRows } from "../../schema/queries/rollup";
+import { DIMENSIONS } from "../../models/attribution/credit";
+import { MODEL_NAMES } from "../../models/attribution/paths";
+import { addSums, emptySums, roiMetrics } from "../../models/attribution/roi";
+import { getRollupState } from "../../schema/queries/rollup";
+import { sums } from "../../schema/queries/roi-sums";
 import type { SiteScope } from "../../schema/queries/scope";
 import { getSite, type SiteRow } from "../../schema/queries/sites";
-import { allRates, costsBetween } from "../../schema/queries/spend";
 import { rollupSite } from "../../jobs/rollup";
 import { currencyDigits } from "../capture/schemas";
 import { requireScope, siteScope } from "../lib/auth";
@@ -27,12 +25,6 @@ const Range = z.object({
   to: z.iso.date().optional().openapi({ description: "Last day, inclusive. Default: today." }),
   model: z.enum(MODEL_NAMES).default("last_non_direct"),
 });
-
-interface ReportIssue {
-  code: "missing_fx_rate";
-  currency: string;
-  date: string;
-}
 
 export async function loadSite(c: { env: { DB: D1Database } }, scope: SiteScope): Promise<SiteRow> {
   const site = await getSite(c.env.DB, scope);
@@ -54,76 +46,6 @@ export function range(site: SiteRow, q: { from?: string; to?: string }) {
       { path: "from", message: "Must not be after `to`." },
     ]);
   return { from, to };
-}
-
-/** Sums per (period, key) from the rollup, plus ad costs (converted to the site's currency) and commissions. */
-export async function sums(
-  db: D1Database,
-  scope: SiteScope,
-  site: SiteRow,
-  dimension: Dimension,
-  model: ModelName,
-  from: string,
-  to: string,
-  period: "day" | "week" | "month" | "total",
-) {
-  const groups = new Map<string, { period: string; key: string; sums: GroupSums }>();
-  const issues = new Map<string, ReportIssue>();
-  const group = (day: string, key: string) => {
-    const p = periodOf(day, period, from);
-    const id = `${p}\u0000${key}`;
-    if (!groups.has(id)) groups.set(id, { period: p, key, sums: emptySums() });
-    return groups.get(id)!.sums;
-  };
-  for (const row of await rollupRows(db, scope, dimension, from, to)) {
-    const credit = (
-      JSON.parse(row.attributed) as Record<
-        string,
-        { conversions: number; value_minor: number; new_customers: number; ltv30_minor: number; ltv90_minor: number }
-      >
-    )[model];
-    addSums(group(row.day, row.key), {
-      sessions: row.sessions,
-      visitors: row.visitors,
-      conversions: credit?.conversions ?? 0,
-      revenueMinor: credit?.value_minor ?? 0,
-      newCustomers: credit?.new_customers ?? 0,
-      ltv30Minor: credit?.ltv30_minor ?? 0,
-      ltv90Minor: credit?.ltv90_minor ?? 0,
-    });
-    for (const m of row.missingFx?.split(",") ?? []) {
-      const [currency, date] = m.split(":") as [string, string];
-      issues.set(m, { code: "missing_fx_rate", currency, date });
-    }
-  }
-  const rates = rateTable(await allRates(db, scope));
-  for (const cost of await costsBetween(db, scope, from, to)) {
-    const converted = convertMinor(cost.costMinor, cost.currency, site.currency, cost.date, rates, currencyDigits);
-    if (converted === undefined) {
-      issues.set(`${cost.currency}:${cost.date}`, {
-        code: "missing_fx_rate",
-        currency: cost.currency,
-        date: cost.date,
-      });
-      continue;
-    }
-    // Spend belongs to the channel, source or campaign it bought.
-    const key =
-      dimension === "channel"
-        ? cost.channel
-        : dimension === "source"
-          ? cost.source
-          : dimension === "campaign"
-            ? cost.campaign
-            : null;
-    if (key !== null) addSums(group(cost.date, key), { costMinor: converted });
-  }
-  // Partner commissions are the partner channel's cost, on the day of the purchase they pay for.
-  for (const cost of await commissionCostsBetween(db, scope, from, to)) {
-    const key = dimension === "partner" ? (cost.partner_code ?? "(none)") : cost[dimension];
-    if (key !== null) addSums(group(cost.day, key), { costMinor: cost.cost_minor });
-  }
-  return { groups: [...groups.values()], issues: [...issues.values()] };
 }
 
 reportRoutes.openapi(

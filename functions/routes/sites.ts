@@ -11,7 +11,7 @@ import { CurrencyCode } from "../capture/schemas";
 export const siteRoutes = new OpenAPIHono<AppBindings>();
 const errors = { content: { "application/json": { schema: ErrorEnvelope } } };
 
-const isTimeZone = (tz: string) => {
+export const isTimeZone = (tz: string) => {
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });
     return true;

@@ -6,6 +6,8 @@ declare global {
     interface Env extends EdgeEnv {
       TEST_MIGRATIONS: D1Migration[];
       ADMIN_TOKEN: string;
+      /** The test mailbox's HTTP API (test/support/mailbox.mjs). */
+      MAILBOX_URL: string;
     }
   }
 }

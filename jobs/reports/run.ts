@@ -1,0 +1,116 @@
+// The hourly report job: every subscription whose period is due gets its report, exactly once per
+// period and recipient; failed sends are retried with backoff; then the alert rules are checked.
+import type { EdgeEnv } from "../../functions/lib/env";
+import { addDays, localDay } from "../../functions/lib/calendar";
+import type { ModelName } from "../../models/attribution/paths";
+import { duePeriod, type Frequency, periodFromKey } from "../../models/reports/schedule";
+import { activeSubscriptions, sendsDueForRetry, type SubscriptionRow } from "../../schema/queries/mail";
+import { getSite, type SiteRow } from "../../schema/queries/sites";
+import { runAlerts } from "./alerts";
+import { revenueCostSvg, roiByChannelSvg } from "./charts";
+import { loadReportData, type Section } from "./data";
+import { svgToPng } from "./png";
+import { CHART_CIDS, formatters, renderHtml, renderText } from "./render";
+import { type MailContent, sendToList } from "./send";
+
+const TITLES: Record<Frequency, string> = { daily: "Daily", weekly: "Weekly", monthly: "Monthly" };
+
+/** Builds the report once (figures and charts); each recipient gets it with their own unsubscribe link. */
+export async function reportContent(
+  db: D1Database,
+  site: SiteRow,
+  sub: Pick<SubscriptionRow, "frequency" | "model" | "sections" | "name">,
+  from: string,
+  to: string,
+  test = false,
+) {
+  const data = await loadReportData(db, site, sub.model as ModelName, from, to);
+  const sections = JSON.parse(sub.sections) as Section[];
+  const images = sections.includes("charts")
+    ? [
+        {
+          cid: CHART_CIDS.revenueCost,
+          filename: "revenue-cost.png",
+          content: await svgToPng(revenueCostSvg(data.daily, site.currency), 1200),
+        },
+        {
+          cid: CHART_CIDS.roiByChannel,
+          filename: "roi-by-channel.png",
+          content: await svgToPng(roiByChannelSvg(data.channels), 1200),
+        },
+      ]
+    : [];
+  const f = formatters(site.currency);
+  const title = `${TITLES[sub.frequency as Frequency]} ROI report: ${site.name}`;
+  const change = f.change(data.totals.revenue, data.previousTotals.revenue);
+  const subject = `${test ? "[Test] " : ""}${site.name} ${from === to ? from : `${from} to ${to}`}: revenue ${f.money(data.totals.revenue)}${change ? ` (${change})` : ""}, ROI ${f.ratio(data.totals.roi)}`;
+  return {
+    data,
+    content: async (unsubscribeUrl: string): Promise<MailContent> => {
+      const options = { title, sections, unsubscribeUrl };
+      return { subject, html: renderHtml(data, options), text: renderText(data, options), images };
+    },
+  };
+}
+
+export async function sendSubscription(
+  env: EdgeEnv,
+  site: SiteRow,
+  sub: SubscriptionRow,
+  period: { key: string; from: string; to: string },
+  now: number,
+) {
+  // Built on the first claimed recipient only: a period stays due all day, and once everyone has it,
+  // the hourly runs must not redo the figures and charts.
+  let built: ReturnType<typeof reportContent> | undefined;
+  const content = async (url: string) =>
+    (
+      await (built ??= reportContent(env.DB, site, sub, period.from, period.to, period.key.startsWith("test:")))
+    ).content(url);
+  const recipients = JSON.parse(sub.recipients) as string[];
+  return sendToList(env, { scope: { siteId: site.id }, listId: sub.id, period: period.key, recipients, content }, now);
+}
+
+/** The period a test send covers: the last full period of the subscription's kind, ending yesterday. */
+export function testPeriod(sub: Pick<SubscriptionRow, "frequency" | "timezone">, now: number) {
+  const to = addDays(localDay(now, sub.timezone), -1);
+  const from = sub.frequency === "daily" ? to : sub.frequency === "weekly" ? addDays(to, -6) : addDays(to, -29);
+  return { key: `test:${now}`, from, to };
+}
+
+export async function runReports(env: EdgeEnv, now: number) {
+  const totals = { sent: 0, failed: 0, skipped: 0, unsubscribed: 0 };
+  const add = (r: typeof totals) => {
+    for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
+  };
+  const sites = new Map<string, SiteRow | undefined>();
+  const siteOf = async (id: string) => {
+    if (!sites.has(id)) sites.set(id, await getSite(env.DB, { siteId: id }));
+    return sites.get(id);
+  };
+  const subs = await activeSubscriptions(env.DB);
+  const work = new Map<string, { sub: SubscriptionRow; period: { key: string; from: string; to: string } }>();
+  for (const sub of subs) {
+    const period = duePeriod({ ...sub, frequency: sub.frequency as Frequency }, now);
+    if (period) work.set(`${sub.siteId}|${sub.id}|${period.key}`, { sub, period });
+  }
+  // Failed sends of earlier periods are retried too (only their failed recipients can be claimed).
+  for (const row of await sendsDueForRetry(env.DB, now)) {
+    const sub = subs.find((s) => s.siteId === row.site_id && s.id === row.list_id);
+    const period = periodFromKey(row.period);
+    if (sub && period)
+      work.set(`${sub.siteId}|${sub.id}|${row.period}`, { sub, period: { key: row.period, ...period } });
+  }
+  for (const { sub, period } of work.values()) {
+    const site = await siteOf(sub.siteId);
+    if (!site) continue;
+    try {
+      add(await sendSubscription(env, site, sub, period, now));
+    } catch (err) {
+      // One site's broken report must not stop the others; its sends were not claimed.
+      console.error("report failed", sub.id, err);
+    }
+  }
+  add(await runAlerts(env, now, siteOf));
+  return totals;
+}

@@ -1,0 +1,76 @@
+// Sends one list's mail (a report subscription's or an alert rule's) for one period: one message
+// per recipient, each with its own signed one-click unsubscribe link, each claimed in the send log
+// first so it goes out at most once, and each failure recorded for a retry with backoff.
+import type { EdgeEnv } from "../../functions/lib/env";
+import { signToken } from "../../functions/lib/crypto";
+import { claimSend, markFailed, markSent, unsubscribedFrom } from "../../schema/queries/mail";
+import type { SiteScope } from "../../schema/queries/scope";
+import { deliver, mailFrom } from "./mailer";
+import { buildMime, type InlineImage } from "./mime";
+
+export interface MailContent {
+  subject: string;
+  html: string;
+  text: string;
+  images: InlineImage[];
+}
+
+export interface ListMail {
+  scope: SiteScope;
+  listId: string;
+  period: string;
+  recipients: string[];
+  /** Content for one recipient, given their unsubscribe link. */
+  content: (unsubscribeUrl: string) => Promise<MailContent>;
+}
+
+export interface UnsubscribeClaim {
+  s: string;
+  l: string;
+  e: string;
+}
+
+export function signingKey(env: EdgeEnv): string {
+  const key = env.SIGNING_KEY ?? env.ADMIN_TOKEN;
+  if (!key) throw new Error("Set SIGNING_KEY (or ADMIN_TOKEN) to sign unsubscribe links.");
+  return key;
+}
+
+export async function unsubscribeUrl(env: EdgeEnv, scope: SiteScope, listId: string, email: string) {
+  const claim: UnsubscribeClaim = { s: scope.siteId, l: listId, e: email };
+  return `${(env.PUBLIC_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "")}/u/${await signToken(signingKey(env), claim)}`;
+}
+
+export async function sendToList(env: EdgeEnv, list: ListMail, now: number) {
+  const result = { sent: 0, failed: 0, skipped: 0, unsubscribed: 0 };
+  const unsubscribed = await unsubscribedFrom(env.DB, list.scope, list.listId);
+  for (const recipient of [...new Set(list.recipients.map((r) => r.toLowerCase()))]) {
+    if (unsubscribed.has(recipient)) {
+      result.unsubscribed++;
+      continue;
+    }
+    const key = { listId: list.listId, period: list.period, recipient };
+    if (!(await claimSend(env.DB, list.scope, key, now))) {
+      result.skipped++;
+      continue;
+    }
+    try {
+      const url = await unsubscribeUrl(env, list.scope, list.listId, recipient);
+      const content = await list.content(url);
+      const { raw, messageId } = buildMime({
+        from: { name: "Wayfind", address: mailFrom(env) },
+        to: recipient,
+        ...content,
+        // RFC 8058 one-click unsubscribe: mail clients show their own button and POST to the link.
+        headers: { "List-Unsubscribe": `<${url}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+      });
+      await deliver(env, recipient, raw);
+      await markSent(env.DB, list.scope, key, messageId, now);
+      result.sent++;
+    } catch (err) {
+      await markFailed(env.DB, list.scope, key, err instanceof Error ? err.message : String(err), now);
+      result.failed++;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,1 @@
+export declare function startMailbox(): Promise<{ smtpPort: number; httpUrl: string }>;
