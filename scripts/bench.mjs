@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { root } from "./local-env.mjs";
 import { benchMarkov, benchRollup } from "./bench-attribution.mjs";
+import { benchEmail } from "./bench-email.mjs";
 import { benchSettlement } from "./bench-partners.mjs";
 import { startBuiltWorkers, startHelloWorker } from "./run-bundle.mjs";
 
@@ -240,6 +241,13 @@ rows.push([
   `${fmt(settlement.storedPerSecond)} (same purchases, site without partners)`,
   ratio(settlement.settledPerSecond, settlement.storedPerSecond),
 ]);
+const email = await benchEmail();
+rows.push([
+  `ROI email via send-now: figures, 2 PNG charts, MIME, SMTP (median of ${email.runs})`,
+  `${fmt(email.withChartsMs)} ms`,
+  `${fmt(email.withoutChartsMs)} ms (same email without charts)`,
+  ratio(email.withChartsMs, email.withoutChartsMs),
+]);
 
 const widths = [0, 1, 2, 3].map((i) =>
   Math.max(...rows.map((r) => r[i].length), ["Metric", "Wayfind", "Baseline", "Ratio"][i].length),
@@ -263,5 +271,6 @@ console.log(
     markov,
     rollups,
     settlement,
+    email,
   }),
 );
