@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { offlineEnv, root } from "./local-env.mjs";
 import { demoCosts, demoEvents, demoPartnerProgram } from "./demo-data.mjs";
+import { startMailbox } from "../test/support/mailbox.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
 const url = `http://127.0.0.1:${port}`;
@@ -19,6 +20,9 @@ execFileSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persi
   env: { ...offlineEnv, CI: "true" }, // no confirmation prompt
   stdio: ["ignore", "ignore", "inherit"],
 });
+
+// A local mailbox, so the ROI emails of the demo can be sent and read without any provider.
+const mailbox = await startMailbox();
 
 // setsid: wrangler's workerd children share our process group, so Ctrl-C stops them all.
 const dev = spawn(
@@ -37,6 +41,8 @@ const dev = spawn(
     persist,
     "--var",
     `ADMIN_TOKEN:${adminToken}`,
+    ...["SMTP_HOST:127.0.0.1", `SMTP_PORT:${mailbox.smtpPort}`, "SMTP_SECURITY:none"].flatMap((v) => ["--var", v]),
+    ...["MAIL_FROM:reports@demo.wayfind.local", `PUBLIC_URL:${url}`].flatMap((v) => ["--var", v]),
     "--test-scheduled",
     "--show-interactive-dev-session=false",
   ],
@@ -139,12 +145,19 @@ if (!known) {
     await new Promise((r) => setTimeout(r, 200));
   }
   await call(`/api/v1/reports/rebuild?site_id=${site.id}`, { method: "POST" });
+  const report = await (
+    await call(`/api/v1/report-subscriptions?site_id=${site.id}`, {
+      method: "POST",
+      body: JSON.stringify({ recipients: ["founder@demo.wayfind.local"], frequency: "weekly", weekday: 1 }),
+    })
+  ).json();
   facts = {
     url,
     admin_token: adminToken,
     demo_site_id: site.id,
     demo_site_key: site.public_key,
     demo_secret_key: key.key,
+    demo_report_subscription_id: report.id,
   };
   console.log(`Seeded ${events.length} demo events (5 days of traffic) and ad spend for "Demo Academy".`);
 }
@@ -167,5 +180,7 @@ Wayfind is running (both Workers, local D1/Queues; Ctrl-C stops).
 
   Try:  curl -H "Authorization: Bearer ${facts.demo_secret_key}" "${url}/api/v1/sessions?limit=5"
         curl -H "Authorization: Bearer ${facts.demo_secret_key}" "${url}/api/v1/reports/roi?group_by=channel"
+        curl -X POST -H "Authorization: Bearer ${facts.demo_secret_key}" "${url}/api/v1/report-subscriptions/${facts.demo_report_subscription_id}/send-now"
+  Mailbox            ${mailbox.httpUrl}/messages   (the demo's ROI emails, parsed; SMTP on 127.0.0.1:${mailbox.smtpPort})
   The same facts are in .wayfind/local.json.
 `);
