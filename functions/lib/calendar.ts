@@ -37,10 +37,15 @@ function offsetMs(ms: number, timeZone: string): number {
 
 /** The instant a local day starts (DST-safe: the offset is re-read at the guessed instant). */
 export function dayStart(day: string, timeZone: string): number {
+  return localTime(day, 0, timeZone);
+}
+
+/** The instant of `hour`:00 local time on `day` (DST-safe, as dayStart; a skipped hour maps past the gap). */
+export function localTime(day: string, hour: number, timeZone: string): number {
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  const midnightUtc = Date.UTC(y, m - 1, d);
-  let guess = midnightUtc - offsetMs(midnightUtc, timeZone);
-  guess = midnightUtc - offsetMs(guess, timeZone);
+  const wallUtc = Date.UTC(y, m - 1, d, hour);
+  let guess = wallUtc - offsetMs(wallUtc, timeZone);
+  guess = wallUtc - offsetMs(guess, timeZone);
   return guess;
 }
 

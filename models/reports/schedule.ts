@@ -1,6 +1,6 @@
 // When a report is due, in the subscriber's time zone: daily (yesterday), weekly on a chosen
 // weekday (the seven days before it), monthly on the 1st (the month before). Pure.
-import { addDays, dayStart, localDay } from "../../functions/lib/calendar";
+import { addDays, localDay, localTime } from "../../functions/lib/calendar";
 
 export const FREQUENCIES = ["daily", "weekly", "monthly"] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
@@ -23,12 +23,10 @@ export interface Period {
   sendAt: number;
 }
 
-const HOUR_MS = 3600_000;
-
 export const isoWeekday = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay() || 7;
 
-/** The local send time on `day`: its start plus the hour (a DST day shifts it by the change). */
-const sendTime = (day: string, s: Schedule) => dayStart(day, s.timezone) + s.hour * HOUR_MS;
+/** The local send time on `day`, also on days when the clocks change. */
+const sendTime = (day: string, s: Schedule) => localTime(day, s.hour, s.timezone);
 
 export const periodKey = (frequency: Frequency, from: string, to: string) => `${frequency}:${from}..${to}`;
 

@@ -23,6 +23,14 @@ describe("due periods", () => {
     expect(duePeriod(shanghai, at("2026-11-28T00:30:00Z"))!.sendAt).toBe(at("2026-11-28T00:00:00Z"));
   });
 
+  it("keeps the local hour on the days the clocks change", () => {
+    const newYork = sub({ timezone: "America/New_York" });
+    // 2026-03-08: clocks go forward at 02:00, so 08:00 local is 12:00 UTC (13:00 the day before).
+    expect(duePeriod(newYork, at("2026-03-08T12:30:00Z"))!.sendAt).toBe(at("2026-03-08T12:00:00Z"));
+    expect(duePeriod(newYork, at("2026-03-07T13:30:00Z"))!.sendAt).toBe(at("2026-03-07T13:00:00Z"));
+    expect(range(duePeriod(newYork, at("2026-03-08T11:30:00Z")))).toBe("2026-03-06..2026-03-06"); // 07:30 local
+  });
+
   it("weekly: the seven days before the chosen weekday", () => {
     const monday = sub({ frequency: "weekly", weekday: 1, hour: 9 });
     expect(range(duePeriod(monday, at("2026-11-30T10:00:00Z")))).toBe("2026-11-23..2026-11-29");
