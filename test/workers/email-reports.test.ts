@@ -207,6 +207,44 @@ describe("alerts", () => {
   });
 });
 
+describe("conversions dropped to zero", () => {
+  it("alerts after a week of daily sales and a day without any", async () => {
+    const site = await createSite({ currency: "CNY" });
+    const todayStart = Date.parse(`${today()}T00:00:00Z`);
+    // One purchase on each of the seven days before today, none today.
+    const events = [1, 2, 3, 4, 5, 6, 7].flatMap((back) => {
+      const ts = todayStart - back * DAY + 12 * HOUR;
+      const visitor = unique("l");
+      return [
+        {
+          id: unique("v"),
+          type: "pageview",
+          visitor_id: visitor,
+          ts,
+          url: `${site.origin}/?utm_source=zhihu&utm_medium=social`,
+        },
+        purchase(visitor, unique("o"), 99, ts + 1000),
+      ];
+    });
+    await sendEvents(site, events);
+    await eventsLanded(site.id, events.length);
+    await rollupSite(env.DB, (await getSite(env.DB, { siteId: site.id }))!, Date.now() + ROLLUP_SAFETY_MARGIN_MS, {
+      full: true,
+    });
+    const to = `${unique("zero")}@example.com`;
+    const res = await api("/api/v1/alert-rules", {
+      method: "POST",
+      token: site.admin,
+      json: { kind: "conversions_zero", recipients: [to] },
+    });
+    expect(res.status).toBe(201);
+    await runReports(env, tomorrowAt(9));
+    const [mail] = await messagesTo(to);
+    expect(mail!.subject).toContain("No conversions on all channels");
+    expect(mail!.text).toContain(`dropped to zero on ${today()}, after 1 a day`);
+  });
+});
+
 describe("bad input", () => {
   it("gets the standard error envelope with the field at fault", async () => {
     const site = await createSite();
