@@ -6,6 +6,9 @@ import { currencyDigits } from "../capture/schemas";
 export const errors = { content: { "application/json": { schema: ErrorEnvelope } } };
 export const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
 
+/** `?site_id=`: required with the admin token, implied by a site's key. */
+export const SiteQuery = z.object({ site_id: z.string().optional() });
+
 /** The `{id}` path parameter. */
 export const IdParam = z.object({
   id: z

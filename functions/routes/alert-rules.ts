@@ -7,17 +7,16 @@ import { drizzle } from "drizzle-orm/d1";
 import { ALERT_KINDS } from "../../jobs/reports/alerts";
 import { MODEL_NAMES } from "../../models/attribution/paths";
 import { type AlertRuleRow, sendsOf } from "../../schema/queries/mail";
-import { getSite } from "../../schema/queries/sites";
 import { alertRules } from "../../schema/tables";
 import { requireScope, siteScope } from "../lib/auth";
 import { randomToken } from "../lib/crypto";
 import type { AppBindings } from "../lib/env";
 import { ApiError } from "../lib/errors";
-import { errors, IdParam, iso, json } from "../lib/openapi";
+import { siteOr404 } from "../lib/sites";
+import { errors, IdParam, iso, json, SiteQuery } from "../lib/openapi";
 import { Recipients, sendView } from "./report-subscriptions";
 
 export const alertRuleRoutes = new OpenAPIHono<AppBindings>();
-const SiteQuery = z.object({ site_id: z.string().optional() });
 
 const RuleInput = z
   .object({
@@ -85,8 +84,7 @@ alertRuleRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const site = await getSite(c.env.DB, scope);
-    if (!site) throw new ApiError(404, "not_found", "No such site.");
+    const site = await siteOr404(c.env.DB, scope);
     const b = c.req.valid("json");
     const row: AlertRuleRow = {
       siteId: scope.siteId,

@@ -12,17 +12,16 @@ import {
   payableTotals,
   type PayoutRow,
 } from "../../schema/queries/payouts";
-import { getSite } from "../../schema/queries/sites";
 import { requireScope, siteScope } from "../lib/auth";
 import { randomToken } from "../lib/crypto";
 import type { AppBindings } from "../lib/env";
 import { ApiError } from "../lib/errors";
+import { siteOr404 } from "../lib/sites";
 import { ListPage, ListQuery, respondWithPage } from "../lib/listing";
-import { errors, IdParam, iso, json, major } from "../lib/openapi";
+import { errors, IdParam, iso, json, major, SiteQuery } from "../lib/openapi";
 
 export const commissionRoutes = new OpenAPIHono<AppBindings>();
 export const COMMISSION_STATUSES = ["held", "pending", "approved", "paid", "reversed", "rejected"] as const;
-const SiteQuery = z.object({ site_id: z.string().optional() });
 
 /** `forPartner` leaves out who bought: a partner sees its conversions, not the site's learners. */
 export function commissionView(r: CommissionRow, currency: string, forPartner = false) {
@@ -60,12 +59,6 @@ export function payoutView(p: PayoutRow) {
     created_at: iso(p.createdAt),
     paid_at: iso(p.paidAt),
   };
-}
-
-async function siteOr404(db: D1Database, scope: { siteId: string }) {
-  const site = await getSite(db, scope);
-  if (!site) throw new ApiError(404, "not_found", "No such site.");
-  return site;
 }
 
 commissionRoutes.openapi(

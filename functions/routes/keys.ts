@@ -1,10 +1,10 @@
 // Secret API keys of a site: shown once on creation, stored as SHA-256 only, revocable.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { insertKey, listKeys, revokeKey } from "../../schema/queries/keys";
-import { getSite } from "../../schema/queries/sites";
 import { clearKeyCache, requireScope, SCOPES, siteScope } from "../lib/auth";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import type { AppBindings } from "../lib/env";
+import { siteOr404 } from "../lib/sites";
 import { ApiError, ErrorEnvelope } from "../lib/errors";
 
 export const keyRoutes = new OpenAPIHono<AppBindings>();
@@ -53,7 +53,7 @@ keyRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c, c.req.valid("param").id);
-    if (!(await getSite(c.env.DB, scope))) throw new ApiError(404, "not_found", "No such site.");
+    await siteOr404(c.env.DB, scope);
     const b = c.req.valid("json");
     const key = `wf_sk_${randomToken(32)}`;
     const row = {

@@ -7,8 +7,9 @@ import { requireScope, siteScope } from "../lib/auth";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import type { AppBindings } from "../lib/env";
 import { ApiError } from "../lib/errors";
-import { errors, IdParam, iso, json } from "../lib/openapi";
-import { Code, isSiteUrl, SiteQuery, siteOr404 } from "./partners";
+import { errors, IdParam, iso, json, SiteQuery } from "../lib/openapi";
+import { siteOr404 } from "../lib/sites";
+import { Code, isSiteUrl } from "./partners";
 
 export const partnerLinkRoutes = new OpenAPIHono<AppBindings>();
 export const DAY_MS = 24 * 3600_000;
@@ -74,7 +75,7 @@ partnerLinkRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const site = await siteOr404(c, scope);
+    const site = await siteOr404(c.env.DB, scope);
     const partner = await getPartner(c.env.DB, scope, c.req.valid("param").id);
     if (!partner) throw new ApiError(404, "not_found", "No such partner.");
     const b = c.req.valid("json");

@@ -12,15 +12,14 @@ import {
   type ProgramRow,
   updateRule,
 } from "../../schema/queries/partners";
-import { getSite } from "../../schema/queries/sites";
 import { requireScope, siteScope } from "../lib/auth";
 import { randomToken } from "../lib/crypto";
 import type { AppBindings } from "../lib/env";
 import { ApiError } from "../lib/errors";
-import { errors, IdParam, iso, json, major, minor } from "../lib/openapi";
+import { siteOr404 } from "../lib/sites";
+import { errors, IdParam, iso, json, major, minor, SiteQuery } from "../lib/openapi";
 
 export const partnerProgramRoutes = new OpenAPIHono<AppBindings>();
-const SiteQuery = z.object({ site_id: z.string().optional() });
 
 const Weights = z
   .object(Object.fromEntries([...CRITERIA, ...METRICS].map((k) => [k, z.number().min(0).max(10).optional()])))
@@ -53,11 +52,6 @@ function programView(p: ProgramRow, currency: string) {
 }
 const Program = z.record(z.string(), z.unknown()).openapi("PartnerProgram");
 
-async function siteOr404(db: D1Database, scope: { siteId: string }) {
-  const site = await getSite(db, scope);
-  if (!site) throw new ApiError(404, "not_found", "No such site.");
-  return site;
-}
 const siteCurrency = async (db: D1Database, scope: { siteId: string }) => (await siteOr404(db, scope)).currency;
 
 partnerProgramRoutes.openapi(

@@ -2,15 +2,15 @@
 // scope, changes the admin scope. Their extra links and portal keys: partner-links.ts.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { getPartner, insertPartner, type PartnerRow, updatePartner } from "../../schema/queries/partners";
-import { getSite, type SiteRow } from "../../schema/queries/sites";
+import type { SiteRow } from "../../schema/queries/sites";
 import { requireScope, siteScope } from "../lib/auth";
 import { randomToken } from "../lib/crypto";
 import type { AppBindings } from "../lib/env";
 import { ApiError } from "../lib/errors";
-import { errors, iso, json, IdParam } from "../lib/openapi";
+import { siteOr404 } from "../lib/sites";
+import { errors, IdParam, iso, json, SiteQuery } from "../lib/openapi";
 import { CRITERIA } from "../../models/partners/scorecard";
 
-export const SiteQuery = z.object({ site_id: z.string().optional() });
 export const partnerRoutes = new OpenAPIHono<AppBindings>();
 
 export const PARTNER_TYPES = ["creator", "affiliate", "vendor", "advertiser"] as const;
@@ -86,12 +86,6 @@ export function isSiteUrl(site: SiteRow, url: string): boolean {
   return hosts.some((h) => host === h || host.endsWith(`.${h}`));
 }
 
-export async function siteOr404(c: { env: { DB: D1Database } }, scope: { siteId: string }) {
-  const site = await getSite(c.env.DB, scope);
-  if (!site) throw new ApiError(404, "not_found", "No such site.");
-  return site;
-}
-
 /** A parent must exist in the site and must not be the partner or one of its descendants. */
 async function checkParent(db: D1Database, scope: { siteId: string }, id: string | null, parentId: string) {
   let current: string | null = parentId;
@@ -128,7 +122,7 @@ partnerRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const site = await siteOr404(c, scope);
+    const site = await siteOr404(c.env.DB, scope);
     const b = c.req.valid("json");
     const id = `ptr_${randomToken(10)}`;
     if (b.parent_id) await checkParent(c.env.DB, scope, id, b.parent_id);

@@ -8,17 +8,16 @@ import { sendSubscription, testPeriod } from "../../jobs/reports/run";
 import { MODEL_NAMES } from "../../models/attribution/paths";
 import { FREQUENCIES } from "../../models/reports/schedule";
 import { sendsOf, type SendRow, type SubscriptionRow } from "../../schema/queries/mail";
-import { getSite } from "../../schema/queries/sites";
 import { reportSubscriptions } from "../../schema/tables";
 import { requireScope, siteScope } from "../lib/auth";
 import { randomToken } from "../lib/crypto";
 import type { AppBindings } from "../lib/env";
 import { ApiError } from "../lib/errors";
-import { errors, IdParam, iso, json } from "../lib/openapi";
+import { siteOr404 } from "../lib/sites";
+import { errors, IdParam, iso, json, SiteQuery } from "../lib/openapi";
 import { isTimeZone } from "./sites";
 
 export const reportSubscriptionRoutes = new OpenAPIHono<AppBindings>();
-const SiteQuery = z.object({ site_id: z.string().optional() });
 
 export const Recipients = z.array(z.email().max(254)).min(1).max(50);
 const Frequency = z.enum(FREQUENCIES);
@@ -108,8 +107,7 @@ reportSubscriptionRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const site = await getSite(c.env.DB, scope);
-    if (!site) throw new ApiError(404, "not_found", "No such site.");
+    const site = await siteOr404(c.env.DB, scope);
     const b = c.req.valid("json");
     const now = Date.now();
     const row: SubscriptionRow = {
@@ -250,7 +248,7 @@ reportSubscriptionRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const row = await find(c.env.DB, scope, c.req.valid("param").id);
-    const site = (await getSite(c.env.DB, scope))!;
+    const site = await siteOr404(c.env.DB, scope);
     const now = Date.now();
     const period = testPeriod(row, now);
     const result = await sendSubscription(c.env, site, row, period, now);

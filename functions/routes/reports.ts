@@ -8,13 +8,14 @@ import { addSums, emptySums, roiMetrics } from "../../models/attribution/roi";
 import { getRollupState } from "../../schema/queries/rollup";
 import { sums } from "../../schema/queries/roi-sums";
 import type { SiteScope } from "../../schema/queries/scope";
-import { getSite, type SiteRow } from "../../schema/queries/sites";
+import type { SiteRow } from "../../schema/queries/sites";
 import { rollupSite } from "../../jobs/rollup";
 import { currencyDigits } from "../capture/schemas";
 import { requireScope, siteScope } from "../lib/auth";
 import { addDays, localDay } from "../lib/calendar";
 import type { AppBindings } from "../lib/env";
 import { ApiError, ErrorEnvelope } from "../lib/errors";
+import { siteOr404 } from "../lib/sites";
 
 export const reportRoutes = new OpenAPIHono<AppBindings>();
 const errors = { content: { "application/json": { schema: ErrorEnvelope } } };
@@ -27,9 +28,7 @@ const Range = z.object({
 });
 
 export async function loadSite(c: { env: { DB: D1Database } }, scope: SiteScope): Promise<SiteRow> {
-  const site = await getSite(c.env.DB, scope);
-  if (!site) throw new ApiError(404, "not_found", "No such site.");
-  return site;
+  return siteOr404(c.env.DB, scope);
 }
 
 /** How fresh the rollups are: events received up to this instant are counted (null: never rolled up). */

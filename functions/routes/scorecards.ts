@@ -10,9 +10,9 @@ import {
 } from "../../models/partners/scorecard";
 import { getProgram, listPartners, type PartnerRow } from "../../schema/queries/partners";
 import { emptyFacts, partnerFacts } from "../../schema/queries/scorecards";
-import { getSite } from "../../schema/queries/sites";
 import { requireScope, siteScope } from "../lib/auth";
 import type { AppBindings } from "../lib/env";
+import { siteOr404 } from "../lib/sites";
 import { ApiError } from "../lib/errors";
 import { errors, IdParam, json, major } from "../lib/openapi";
 import { PARTNER_STATUSES, PARTNER_TYPES, partnerView } from "./partners";
@@ -27,8 +27,7 @@ const Window = z.object({
 
 async function scorecards(c: Parameters<typeof siteScope>[0], days: number) {
   const scope = siteScope(c);
-  const site = await getSite(c.env.DB, scope);
-  if (!site) throw new ApiError(404, "not_found", "No such site.");
+  const site = await siteOr404(c.env.DB, scope);
   const now = Date.now();
   const [partners, facts, program] = await Promise.all([
     listPartners(c.env.DB, scope),

@@ -4,7 +4,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import Papa from "papaparse";
 import { upsertCosts, upsertRates } from "../../schema/queries/spend";
-import { getSite } from "../../schema/queries/sites";
 import { classifyChannel } from "../capture/channels";
 import { toMinorUnits } from "../capture/enrich";
 import { CurrencyCode } from "../capture/schemas";
@@ -12,6 +11,7 @@ import { siteContext } from "../capture/accept";
 import { requireScope, siteScope } from "../lib/auth";
 import { readLimitedText } from "../lib/body";
 import type { AppBindings } from "../lib/env";
+import { siteOr404 } from "../lib/sites";
 import { ApiError, ErrorEnvelope, type Issue, zodIssues } from "../lib/errors";
 
 export const spendRoutes = new OpenAPIHono<AppBindings>();
@@ -155,8 +155,7 @@ docs(
 
 spendRoutes.post("/api/v1/costs", requireScope("admin"), async (c) => {
   const scope = siteScope(c);
-  const site = await getSite(c.env.DB, scope);
-  if (!site) throw new ApiError(404, "not_found", "No such site.");
+  const site = await siteOr404(c.env.DB, scope);
   const { good, rejected } = validateRows(CostInput, await readRows(c.req.raw));
   const rules = siteContext(site).channelRules;
   const importedAt = Date.now();

@@ -10,7 +10,7 @@ import { activeAlertRules, type AlertRuleRow } from "../../schema/queries/mail";
 import { sums } from "../../schema/queries/roi-sums";
 import type { SiteRow } from "../../schema/queries/sites";
 import { formatters } from "./render";
-import { sendToList } from "./send";
+import { addSends, noSends, sendToList } from "./send";
 
 export const ALERT_KINDS = ["roi_below", "spend_up", "conversions_zero"] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
@@ -65,7 +65,7 @@ export async function checkRule(db: D1Database, site: SiteRow, rule: AlertRuleRo
 }
 
 export async function runAlerts(env: EdgeEnv, now: number, siteOf: (id: string) => Promise<SiteRow | undefined>) {
-  const totals = { sent: 0, failed: 0, skipped: 0, unsubscribed: 0 };
+  const totals = noSends();
   for (const rule of await activeAlertRules(env.DB)) {
     const site = await siteOf(rule.siteId);
     if (!site) continue;
@@ -93,7 +93,7 @@ export async function runAlerts(env: EdgeEnv, now: number, siteOf: (id: string) 
       },
       now,
     );
-    for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += result[k];
+    addSends(totals, result);
   }
   return totals;
 }

@@ -11,7 +11,7 @@ import { revenueCostSvg, roiByChannelSvg } from "./charts";
 import { loadReportData, type Section } from "./data";
 import { svgToPng } from "./png";
 import { CHART_CIDS, formatters, renderHtml, renderText } from "./render";
-import { type MailContent, sendToList } from "./send";
+import { addSends, type MailContent, noSends, type SendCounts, sendToList } from "./send";
 
 const TITLES: Record<Frequency, string> = { daily: "Daily", weekly: "Weekly", monthly: "Monthly" };
 
@@ -79,10 +79,8 @@ export function testPeriod(sub: Pick<SubscriptionRow, "frequency" | "timezone">,
 }
 
 export async function runReports(env: EdgeEnv, now: number) {
-  const totals = { sent: 0, failed: 0, skipped: 0, unsubscribed: 0 };
-  const add = (r: typeof totals) => {
-    for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
-  };
+  const totals = noSends();
+  const add = (r: SendCounts) => addSends(totals, r);
   const sites = new Map<string, SiteRow | undefined>();
   const siteOf = async (id: string) => {
     if (!sites.has(id)) sites.set(id, await getSite(env.DB, { siteId: id }));

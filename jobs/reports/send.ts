@@ -41,8 +41,16 @@ export async function unsubscribeUrl(env: EdgeEnv, scope: SiteScope, listId: str
   return `${(env.PUBLIC_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "")}/u/${await signToken(signingKey(env), claim)}`;
 }
 
-export async function sendToList(env: EdgeEnv, list: ListMail, now: number) {
-  const result = { sent: 0, failed: 0, skipped: 0, unsubscribed: 0 };
+export type SendCounts = { sent: number; failed: number; skipped: number; unsubscribed: number };
+export const noSends = (): SendCounts => ({ sent: 0, failed: 0, skipped: 0, unsubscribed: 0 });
+/** Adds `more` into `into`, for totals over several lists. */
+export function addSends(into: SendCounts, more: SendCounts): SendCounts {
+  for (const k of Object.keys(into) as (keyof SendCounts)[]) into[k] += more[k];
+  return into;
+}
+
+export async function sendToList(env: EdgeEnv, list: ListMail, now: number): Promise<SendCounts> {
+  const result = noSends();
   const unsubscribed = await unsubscribedFrom(env.DB, list.scope, list.listId);
   for (const recipient of [...new Set(list.recipients.map((r) => r.toLowerCase()))]) {
     if (unsubscribed.has(recipient)) {
