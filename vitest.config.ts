@@ -43,13 +43,17 @@ export default defineConfig(async () => {
                 },
                 // Cloudflare's send_email binding, as miniflare emulates it (validates the MIME, delivers nothing).
                 email: { send_email: [{ name: "REPORT_EMAIL" }] },
+                // The recommend Worker's model bucket, shared so tests can inspect the stored files.
+                r2Buckets: { MODELS: "wayfind-models" },
                 workers: [
                   {
                     name: "wayfind-recommend",
                     modules: recommendModules(),
                     modulesRoot: "dist/recommend",
                     compatibilityDate: "2026-11-01",
-                    d1Databases: { DB: "wayfind" },
+                    // The same database the test worker gets from wrangler.toml (keyed by its database_id).
+                    d1Databases: { DB: "00000000-0000-0000-0000-000000000000" },
+                    r2Buckets: { MODELS: "wayfind-models" },
                   },
                 ],
               },

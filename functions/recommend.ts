@@ -1,44 +1,75 @@
-// The recommend Worker: model inference with onnxruntime-web (and, later, training).
+// The recommend Worker: recommendations, ranking and propensity served from ONNX models with
+// onnxruntime-web, the model registry, and retraining (daily cron, or POST /api/v1/models/retrain).
 // Reached only through the edge Worker's service binding, which names the site in x-wayfind-site.
 import { Hono } from "hono";
-import { logisticRegression, logisticRegressionOnnx, LOGISTIC_INPUT, LOGISTIC_OUTPUT } from "../models/onnx/logistic";
+import { networkOnnx } from "../models/onnx/network";
 import { createSession, ort } from "../models/onnx/runtime";
-import { errorBody } from "./lib/errors";
+import { predict, type Network } from "../models/propensity/network";
+import { retrainSite } from "../jobs/recs/train";
+import { runNetwork } from "../jobs/recs/verify";
+import { ApiError, errorBody, errorResponse } from "./lib/errors";
+import type { RecommendBindings, RecommendEnv } from "./recommend/env";
+import { modelRoutes } from "./recommend/models";
+import { recommendationRoutes } from "./recommend/recommendations";
+import { scoringRoutes } from "./recommend/scoring";
 
-export interface RecommendEnv {
-  DB: D1Database;
-}
-
-// A fixed two-feature model: proves the wasm path end to end in the real bundle.
-const PROBE_WEIGHTS = [0.75, -1.25];
-const PROBE_BIAS = 0.1;
-const PROBE_ROW = [2, 0.5];
+// A fixed two-feature logistic model: proves the wasm path end to end in the real bundle.
+const PROBE: Network = {
+  inputs: 2,
+  hidden: 0,
+  w1: new Float32Array(),
+  b1: new Float32Array(),
+  w2: Float32Array.of(0.75, -1.25),
+  b2: 0.1,
+};
+const PROBE_ROW = Float32Array.of(2, 0.5);
 let probeSession: Promise<ort.InferenceSession> | undefined;
 
-const app = new Hono<{ Bindings: RecommendEnv }>();
+const app = new Hono<RecommendBindings>();
 
 app.get("/healthz", (c) => c.json({ ok: true, worker: "recommend" }));
 
 app.get("/api/v1/models/health", async (c) => {
   const started = Date.now();
-  probeSession ??= createSession(logisticRegressionOnnx(PROBE_WEIGHTS, PROBE_BIAS));
-  const session = await probeSession;
-  const input = new ort.Tensor("float32", Float32Array.from(PROBE_ROW), [1, PROBE_ROW.length]);
-  const output = await session.run({ [LOGISTIC_INPUT]: input });
-  const probability = (output[LOGISTIC_OUTPUT]!.data as Float32Array)[0]!;
+  probeSession ??= createSession(networkOnnx(PROBE));
+  const [probability] = await runNetwork(await probeSession, PROBE_ROW, 2);
   return c.json({
     ok: true,
     runtime: "onnxruntime-web",
     site_id: c.req.header("x-wayfind-site") ?? null,
-    probe: { probability, expected: logisticRegression(PROBE_WEIGHTS, PROBE_BIAS, PROBE_ROW) },
+    probe: { probability, expected: predict(PROBE, PROBE_ROW) },
     ms: Date.now() - started,
   });
 });
 
-app.notFound((c) => c.json(errorBody("not_found", "This model endpoint is not built yet."), 404));
+for (const routes of [modelRoutes, recommendationRoutes, scoringRoutes]) app.route("/", routes);
+
+app.notFound((c) => c.json(errorBody("not_found", "No such recommendation endpoint."), 404));
 app.onError((err, c) => {
+  if (err instanceof ApiError) return errorResponse(c, err);
   console.error("recommend error", err);
   return c.json(errorBody("internal", "The recommend Worker failed."), 500);
 });
 
-export default { fetch: app.fetch } satisfies ExportedHandler<RecommendEnv>;
+/** Daily (recommend.wrangler.toml): retrain every site with new item signals since yesterday. */
+async function scheduled(controller: ScheduledController, env: RecommendEnv): Promise<void> {
+  const since = controller.scheduledTime - 86_400_000;
+  const { results: sites } = await env.DB.prepare("SELECT id FROM sites").all<{ id: string }>();
+  for (const { id } of sites) {
+    const fresh = await env.DB.prepare(
+      "SELECT 1 FROM events WHERE site_id = ?1 AND received_at >= ?2 " +
+        "AND (items IS NOT NULL OR json_extract(props, '$.item_id') IS NOT NULL) LIMIT 1",
+    )
+      .bind(id, since)
+      .first();
+    if (!fresh) continue;
+    try {
+      const outcomes = await retrainSite(env, id, controller.scheduledTime);
+      console.log("retrained", id, outcomes.map((o) => `${o.kind}: ${o.reason}`).join("; "));
+    } catch (err) {
+      console.error("retrain failed", id, err);
+    }
+  }
+}
+
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<RecommendEnv>;

@@ -1,5 +1,6 @@
 // D1 tables. Every tenant-owned table carries site_id as the first column of its primary key,
 // so every lookup is scoped by site and served by the key's index.
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const sites = sqliteTable("sites", {
@@ -103,6 +104,10 @@ export const events = sqliteTable(
     index("events_site_session").on(t.siteId, t.sessionId),
     index("events_site_order").on(t.siteId, t.orderId),
     index("events_site_received").on(t.siteId, t.receivedAt),
+    // A learner's history for recommendations: partial, so anonymous page views cost nothing extra.
+    index("events_site_user_ts")
+      .on(t.siteId, t.userId, t.ts)
+      .where(sql`user_id IS NOT NULL`),
   ],
 );
 
@@ -250,3 +255,4 @@ export const rollupState = sqliteTable("rollup_state", {
 
 export * from "./partner-tables";
 export * from "./report-tables";
+export * from "./model-tables";

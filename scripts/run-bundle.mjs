@@ -71,6 +71,7 @@ export async function startBuiltWorkers({
           modulesRoot: resolve(root, "dist/recommend"),
           compatibilityDate: COMPATIBILITY_DATE,
           d1Databases: { DB: "wayfind" },
+          r2Buckets: { MODELS: "wayfind-models" },
         }
       : { name: "wayfind-recommend", modules: true, script: HELLO_WORKER, compatibilityDate: COMPATIBILITY_DATE };
   // Options in Miniflare 4's familiar shape, converted to Miniflare 5's.

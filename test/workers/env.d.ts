@@ -8,6 +8,8 @@ declare global {
       ADMIN_TOKEN: string;
       /** The test mailbox's HTTP API (test/support/mailbox.mjs). */
       MAILBOX_URL: string;
+      /** The recommend Worker's model bucket (bound here too, to inspect stored files). */
+      MODELS: R2Bucket;
     }
   }
 }

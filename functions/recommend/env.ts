@@ -1,0 +1,19 @@
+// The recommend Worker's bindings and the site it acts for. It is reachable only through the edge
+// Worker's service binding, which authenticates the caller and names the site in x-wayfind-site.
+import type { Context } from "hono";
+import { ApiError } from "../lib/errors";
+
+export interface RecommendEnv {
+  DB: D1Database;
+  MODELS: R2Bucket;
+}
+
+export type RecommendBindings = { Bindings: RecommendEnv };
+
+export const SITE_HEADER = "x-wayfind-site";
+
+export function siteOf(c: Context<RecommendBindings>): string {
+  const site = c.req.header(SITE_HEADER);
+  if (!site) throw new ApiError(401, "unauthorized", "Call the recommendation API through the Wayfind edge Worker.");
+  return site;
+}

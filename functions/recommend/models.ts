@@ -1,0 +1,118 @@
+// The model registry API: list, retrain now, promote (and so roll back) by hand, and how each
+// model version performs online: impressions, clicks, purchases and revenue from its lists.
+import { Hono } from "hono";
+import { z } from "@hono/zod-openapi";
+import { getModel, listModels, promote, type ModelRow } from "../../jobs/recs/registry";
+import { retrainSite } from "../../jobs/recs/train";
+import { currencyDigits } from "../capture/schemas";
+import { ApiError } from "../lib/errors";
+import { siteOf, type RecommendBindings } from "./env";
+import { jsonBody, parse } from "./validate";
+
+export const modelRoutes = new Hono<RecommendBindings>();
+
+const RetrainBody = z
+  .object({
+    epochs: z.number().int().min(0).max(200).optional(),
+    dim: z.number().int().min(2).max(128).optional(),
+    propensity_epochs: z.number().int().min(1).max(200).optional(),
+  })
+  .strict();
+const PerformanceQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
+
+export function modelView(row: ModelRow) {
+  return {
+    id: row.id,
+    kind: row.kind,
+    version: row.version,
+    status: row.status,
+    data_from: new Date(row.dataFrom).toISOString(),
+    data_to: new Date(row.dataTo).toISOString(),
+    metrics: JSON.parse(row.metrics) as Record<string, unknown>,
+    size_bytes: row.sizeBytes,
+    created_at: new Date(row.createdAt).toISOString(),
+    promoted_at: row.promotedAt === null ? null : new Date(row.promotedAt).toISOString(),
+    note: row.note,
+  };
+}
+
+modelRoutes.get("/api/v1/models", async (c) => {
+  const rows = await listModels(c.env.DB, siteOf(c));
+  return c.json({ data: rows.map(modelView) });
+});
+
+modelRoutes.post("/api/v1/models/retrain", async (c) => {
+  const siteId = siteOf(c);
+  const body = parse(RetrainBody, await jsonBody(c.req.raw, {}));
+  const mf = {
+    ...(body.epochs !== undefined && { epochs: body.epochs }),
+    ...(body.dim !== undefined && { dim: body.dim }),
+  };
+  const outcomes = await retrainSite(c.env, siteId, Date.now(), { mf, propensityEpochs: body.propensity_epochs });
+  return c.json({
+    data: outcomes.map((o) => ({
+      kind: o.kind,
+      promoted: o.promoted,
+      reason: o.reason,
+      model: o.model ? modelView(o.model) : null,
+    })),
+  });
+});
+
+modelRoutes.post("/api/v1/models/:id/promote", async (c) => {
+  const siteId = siteOf(c);
+  const id = c.req.param("id");
+  const row = await getModel(c.env.DB, siteId, id);
+  if (!row) throw new ApiError(404, "not_found", "No such model.", [{ path: "id", message: "Unknown model." }]);
+  if (row.status === "active") throw new ApiError(409, "already_active", "This model is already active.");
+  await promote(c.env.DB, siteId, id, Date.now());
+  return c.json(modelView((await getModel(c.env.DB, siteId, id))!));
+});
+
+modelRoutes.get("/api/v1/models/performance", async (c) => {
+  const siteId = siteOf(c);
+  const q = parse(PerformanceQuery, c.req.query());
+  const from = Date.now() - q.days * 86_400_000;
+  const site = await c.env.DB.prepare("SELECT currency FROM sites WHERE id = ?1")
+    .bind(siteId)
+    .first<{ currency: string }>();
+  const currency = site?.currency ?? "CNY";
+  const [shown, acted] = await c.env.DB.batch<{ model_id: string | null; type?: string; n: number; revenue?: number }>([
+    c.env.DB.prepare(
+      "SELECT model_id, count(*) AS n FROM rec_impressions WHERE site_id = ?1 AND created_at >= ?2 GROUP BY model_id",
+    ).bind(siteId, from),
+    c.env.DB.prepare(
+      "SELECT i.model_id, e.type, count(*) AS n, coalesce(sum(CASE WHEN e.currency = ?3 THEN e.revenue_minor END), 0) AS revenue " +
+        "FROM events e JOIN rec_impressions i ON i.site_id = e.site_id AND i.id = e.rec_id " +
+        "WHERE e.site_id = ?1 AND e.ts >= ?2 AND e.superseded = 0 AND e.type IN ('click', 'purchase') " +
+        "GROUP BY i.model_id, e.type",
+    ).bind(siteId, from, currency),
+  ]);
+  const byModel = new Map<string | null, { impressions: number; clicks: number; purchases: number; revenue: number }>();
+  const entry = (id: string | null) => {
+    let e = byModel.get(id);
+    if (!e) byModel.set(id, (e = { impressions: 0, clicks: 0, purchases: 0, revenue: 0 }));
+    return e;
+  };
+  for (const r of shown!.results) entry(r.model_id).impressions = r.n;
+  for (const r of acted!.results) {
+    const e = entry(r.model_id);
+    if (r.type === "click") e.clicks = r.n;
+    else {
+      e.purchases = r.n;
+      e.revenue = (r.revenue ?? 0) / 10 ** currencyDigits(currency);
+    }
+  }
+  const versions = new Map((await listModels(c.env.DB, siteId, 200)).map((m) => [m.id, m.version]));
+  return c.json({
+    currency,
+    days: q.days,
+    data: [...byModel].map(([id, e]) => ({
+      model_id: id,
+      version: id ? (versions.get(id) ?? null) : null,
+      ...e,
+      ctr: e.impressions ? e.clicks / e.impressions : null,
+      conversion: e.impressions ? e.purchases / e.impressions : null,
+    })),
+  });
+});

@@ -1,0 +1,139 @@
+// GET /api/v1/recommendations and GET /api/v1/items/{id}/similar. Every list gets a rec_id that
+// apps echo back on clicks and purchases (data-wayfind-rec, or rec_id on server events), so the
+// model version behind it can be judged online (GET /api/v1/models/performance).
+import { Hono, type Context } from "hono";
+import { z } from "@hono/zod-openapi";
+import { ApiError } from "../lib/errors";
+import { addAlsoBought, addPersonal, addTrending, ListBuilder, type Recommended } from "./candidates";
+import { siteOf, type RecommendBindings } from "./env";
+import { activeLoaded, learnerOf, type RecommenderMeta } from "./serving";
+import { ItemId, LearnerFields, learnerKey, MAX_K, parse } from "./validate";
+
+export const recommendationRoutes = new Hono<RecommendBindings>();
+
+const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+const RecommendationsQuery = z.object({
+  ...LearnerFields,
+  k: z.coerce.number().int().min(1).max(MAX_K).default(10),
+  context_item: ItemId.optional(),
+  category: z.string().trim().min(1).max(128).optional(),
+  exclude_owned: flag.default(true),
+  exclude: z
+    .string()
+    .max(4000)
+    .optional()
+    .transform((v) =>
+      v
+        ? v
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    ),
+});
+const SimilarQuery = z.object({ k: z.coerce.number().int().min(1).max(MAX_K).default(10) });
+
+interface CatalogView {
+  published: Set<string>;
+  categoryOf: Map<string, string | null>;
+  newest: string[];
+}
+
+/** Published items (ids, categories), newest first: small rows, read per request so an unpublish is immediate. */
+async function catalogOf(db: D1Database, siteId: string): Promise<CatalogView> {
+  const { results } = await db
+    .prepare("SELECT id, category FROM items WHERE site_id = ?1 AND published = 1 ORDER BY created_at DESC, id")
+    .bind(siteId)
+    .all<{ id: string; category: string | null }>();
+  return {
+    published: new Set(results.map((r) => r.id)),
+    categoryOf: new Map(results.map((r) => [r.id, r.category])),
+    newest: results.map((r) => r.id),
+  };
+}
+
+async function logList(
+  c: Context<RecommendBindings>,
+  siteId: string,
+  endpoint: string,
+  modelId: string | null,
+  userKey: string | null,
+  items: Recommended[],
+): Promise<string> {
+  const recId = `rec_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
+  const insert = c.env.DB.prepare(
+    "INSERT INTO rec_impressions (site_id, id, model_id, endpoint, user_key, items, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+  )
+    .bind(siteId, recId, modelId, endpoint, userKey, JSON.stringify(items.map((i) => i.id)), Date.now())
+    .run();
+  c.executionCtx.waitUntil(insert.catch((err) => console.error("rec_impressions insert failed", err)));
+  return recId;
+}
+
+const modelView = (model: { row: { id: string; version: number } } | null) =>
+  model ? { id: model.row.id, version: model.row.version } : null;
+
+recommendationRoutes.get("/api/v1/recommendations", async (c) => {
+  const siteId = siteOf(c);
+  const q = parse(RecommendationsQuery, c.req.query());
+  const who = learnerKey(q);
+  const [learner, catalog, model] = await Promise.all([
+    learnerOf(c.env, siteId, who),
+    catalogOf(c.env.DB, siteId),
+    activeLoaded<RecommenderMeta>(c.env, siteId, "recommender"),
+  ]);
+  if (q.context_item && !catalog.categoryOf.has(q.context_item) && !model?.itemIndex.has(q.context_item)) {
+    throw new ApiError(404, "not_found", "No such item.", [{ path: "context_item", message: "Unknown item." }]);
+  }
+  const allowed = q.category
+    ? new Set([...catalog.published].filter((id) => catalog.categoryOf.get(id) === q.category))
+    : catalog.published;
+  const blocked = new Set([...q.exclude, ...(q.context_item ? [q.context_item] : [])]);
+  if (q.exclude_owned) for (const id of learner.owned) blocked.add(id);
+  const list = new ListBuilder({ allowed, blocked }, q.k);
+  if (model) {
+    if (q.context_item) addAlsoBought(list, model, [q.context_item]);
+    const user = model.userIndex.get(learner.key);
+    if (user !== undefined) await addPersonal(list, model, user);
+    addAlsoBought(list, model, learner.liked);
+    addTrending(list, model);
+  }
+  for (const id of catalog.newest) list.add(id, 0, "cold_start");
+  const recId = await logList(c, siteId, "recommendations", model?.row.id ?? null, learner.key, list.items);
+  return c.json({
+    rec_id: recId,
+    model: modelView(model),
+    learner: { known: learner.known, in_model: model?.userIndex.has(learner.key) ?? false },
+    items: list.items,
+  });
+});
+
+recommendationRoutes.get("/api/v1/items/:id/similar", async (c) => {
+  const siteId = siteOf(c);
+  const id = parse(ItemId, c.req.param("id"));
+  const q = parse(SimilarQuery, c.req.query());
+  const [catalog, model] = await Promise.all([
+    catalogOf(c.env.DB, siteId),
+    activeLoaded<RecommenderMeta>(c.env, siteId, "recommender"),
+  ]);
+  const exists = await c.env.DB.prepare("SELECT category FROM items WHERE site_id = ?1 AND id = ?2")
+    .bind(siteId, id)
+    .first<{ category: string | null }>();
+  if (!exists) throw new ApiError(404, "not_found", "No such item.", [{ path: "id", message: "Unknown item." }]);
+  const list = new ListBuilder({ allowed: catalog.published, blocked: new Set([id]) }, q.k);
+  if (model) addAlsoBought(list, model, [id]);
+  // Then the same category's trending items, then the same category's newest.
+  const sameCategory = new Set([...catalog.published].filter((i) => catalog.categoryOf.get(i) === exists.category));
+  const fallback = new ListBuilder({ allowed: sameCategory, blocked: new Set([id]) }, q.k);
+  if (model) addTrending(fallback, model);
+  for (const item of [
+    ...fallback.items,
+    ...catalog.newest
+      .filter((i) => sameCategory.has(i))
+      .map((i) => ({ id: i, score: 0, reason: "cold_start" as const })),
+  ]) {
+    list.add(item.id, item.score, item.reason);
+  }
+  const recId = await logList(c, siteId, "similar", model?.row.id ?? null, null, list.items);
+  return c.json({ rec_id: recId, model: modelView(model), item_id: id, items: list.items });
+});

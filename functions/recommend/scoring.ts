@@ -1,0 +1,134 @@
+// POST /api/v1/rank and POST /api/v1/propensity: purchase probabilities from the propensity
+// network in ORT, over features built by the same learnerItemFeatures() training used.
+import { Hono } from "hono";
+import { z } from "@hono/zod-openapi";
+import { runMf, runNetwork } from "../../jobs/recs/verify";
+import { encode, encodeAll, type FeatureRow } from "../../models/propensity/features";
+import { LEARNER_ITEM_SPEC, learnerItemFeatures } from "../../models/propensity/learner";
+import { ApiError } from "../lib/errors";
+import { siteOf, type RecommendBindings, type RecommendEnv } from "./env";
+import {
+  activeLoaded,
+  learnerOf,
+  type Learner,
+  type Loaded,
+  type PropensityMeta,
+  type RecommenderMeta,
+} from "./serving";
+import { ItemId, jsonBody, LearnerFields, learnerKey, MAX_RANK_ITEMS, parse } from "./validate";
+
+export const scoringRoutes = new Hono<RecommendBindings>();
+
+const RankBody = z.object({
+  ...LearnerFields,
+  items: z
+    .array(ItemId)
+    .min(1)
+    .max(MAX_RANK_ITEMS)
+    .refine((ids) => new Set(ids).size === ids.length, { message: "Item ids must be unique." }),
+});
+const featureValue = z.union([z.number().finite(), z.string().max(128), z.boolean()]);
+const PropensityBody = z.union([
+  z.object({ ...LearnerFields, item_id: ItemId.optional() }).strict(),
+  z
+    .object({
+      features: z.partialRecord(z.enum([...LEARNER_ITEM_SPEC.numeric, ...LEARNER_ITEM_SPEC.categorical]), featureValue),
+    })
+    .strict(),
+]);
+
+async function knownLearner(
+  env: RecommendEnv,
+  siteId: string,
+  input: z.infer<typeof RankBody> | { user_id?: string; visitor_id?: string },
+) {
+  const who = learnerKey(input);
+  const learner = await learnerOf(env, siteId, who);
+  if (!learner.known) {
+    const path = "userId" in who ? "user_id" : "visitor_id";
+    throw new ApiError(404, "unknown_learner", "No events from this learner yet.", [
+      { path, message: "Unknown learner." },
+    ]);
+  }
+  return learner;
+}
+
+async function pricesOf(db: D1Database, siteId: string, ids: readonly string[]): Promise<Map<string, number | null>> {
+  const { results } = await db
+    .prepare(
+      "SELECT id, price_minor AS price FROM items WHERE site_id = ?1 AND id IN (SELECT value FROM json_each(?2))",
+    )
+    .bind(siteId, JSON.stringify(ids))
+    .all<{ id: string; price: number | null }>();
+  return new Map(results.map((r) => [r.id, r.price === null ? null : r.price / 100]));
+}
+
+async function probabilities(model: Loaded<PropensityMeta>, rows: FeatureRow[]): Promise<Float32Array> {
+  const x = encodeAll(model.meta.encoder, rows);
+  return runNetwork(model.session, x, model.meta.encoder.width);
+}
+
+function rowsFor(learner: Learner, items: readonly string[], prices: Map<string, number | null>, now: number) {
+  return items.map((id) => learnerItemFeatures(learner.sessions, learner.signals, id, prices.get(id) ?? null, now));
+}
+
+scoringRoutes.post("/api/v1/rank", async (c) => {
+  const siteId = siteOf(c);
+  const body = parse(RankBody, await jsonBody(c.req.raw));
+  const prices = await pricesOf(c.env.DB, siteId, body.items);
+  const unknown = body.items.map((id, i) => [id, i] as const).filter(([id]) => !prices.has(id));
+  if (unknown.length) {
+    throw new ApiError(
+      400,
+      "validation_failed",
+      "Unknown items.",
+      unknown.map(([, i]) => ({ path: `items.${i}`, message: "Not in the catalog." })),
+    );
+  }
+  const learner = await knownLearner(c.env, siteId, body);
+  const model = await activeLoaded<PropensityMeta>(c.env, siteId, "propensity");
+  if (model) {
+    const p = await probabilities(model, rowsFor(learner, body.items, prices, Date.now()));
+    const ranked = body.items
+      .map((id, i) => ({ id, probability: p[i]! }))
+      .sort((a, b) => b.probability - a.probability);
+    return c.json({ ranked_by: "propensity", model: { id: model.row.id, version: model.row.version }, items: ranked });
+  }
+  // Before the first propensity model: order by the recommender's affinity, if there is one.
+  const recommender = await activeLoaded<RecommenderMeta>(c.env, siteId, "recommender");
+  const user = recommender?.userIndex.get(learner.key);
+  const affinity = new Map<string, number>();
+  if (recommender && user !== undefined) {
+    const n = recommender.meta.items.length;
+    const { scores, items } = await runMf(recommender.session, user, new Float32Array(n), n);
+    items.forEach((i, r) => affinity.set(recommender.meta.items[i]!, scores[r]!));
+  }
+  const ranked = body.items
+    .map((id) => ({ id, probability: null, affinity: affinity.get(id) ?? 0 }))
+    .sort((a, b) => b.affinity - a.affinity);
+  return c.json({ ranked_by: "affinity", model: null, items: ranked });
+});
+
+scoringRoutes.post("/api/v1/propensity", async (c) => {
+  const siteId = siteOf(c);
+  const body = parse(PropensityBody, await jsonBody(c.req.raw));
+  const model = await activeLoaded<PropensityMeta>(c.env, siteId, "propensity");
+  if (!model) throw new ApiError(409, "model_not_ready", "No propensity model has been trained for this site yet.");
+  const view = { id: model.row.id, version: model.row.version };
+  if ("features" in body) {
+    const [p] = await runNetwork(model.session, encode(model.meta.encoder, body.features), model.meta.encoder.width);
+    return c.json({ probability: p!, model: view, item_id: null, features: body.features });
+  }
+  const learner = await knownLearner(c.env, siteId, body);
+  // Without an item: the course they are closest to buying, among those they looked at and do not own.
+  const considered = body.item_id
+    ? [body.item_id]
+    : [...new Set(learner.signals.map((s) => s.item))].filter((id) => !learner.owned.has(id));
+  const items = considered.length ? considered : [""];
+  const prices = await pricesOf(c.env.DB, siteId, items);
+  const rows = rowsFor(learner, items, prices, Date.now());
+  const p = await probabilities(model, rows);
+  let best = 0;
+  for (let i = 1; i < p.length; i++) if (p[i]! > p[best]!) best = i;
+  return c.json({ probability: p[best]!, model: view, item_id: items[best] || null, features: rows[best] });
+});

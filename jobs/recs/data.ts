@@ -1,0 +1,134 @@
+// D1 reads for the recommenders: the catalog, a site's item signals for training, one learner's
+// history for serving. All bound parameters; pages of PAGE_ROWS keep each result small.
+import type { EventRow } from "../../models/recs/signals";
+import type { SessionFact } from "../../models/propensity/learner";
+
+/** Training looks back this far. Older taste says little about what a learner buys next. */
+export const TRAINING_WINDOW_DAYS = 365;
+/** Upper bound on events read for one training run: memory (128 MB) and CPU stay bounded. */
+export const MAX_TRAINING_EVENTS = 400_000;
+/** Rows per D1 read while paging. */
+export const PAGE_ROWS = 5_000;
+/** A learner's history for serving: their most recent events, this many at most. */
+export const MAX_HISTORY_EVENTS = 2_000;
+/** Orders whose refunds are looked up per request: 500 ids of at most 128 characters stay inside JSON_PARAM_BUDGET_BYTES. */
+export const MAX_REFUND_LOOKUP_ORDERS = 500;
+
+export interface CatalogItem {
+  id: string;
+  category: string | null;
+  priceMinor: number | null;
+  currency: string | null;
+  published: boolean;
+}
+
+export async function loadCatalog(db: D1Database, siteId: string): Promise<CatalogItem[]> {
+  const { results } = await db
+    .prepare(
+      "SELECT id, category, price_minor AS priceMinor, currency, published FROM items WHERE site_id = ?1 ORDER BY id",
+    )
+    .bind(siteId)
+    .all<Omit<CatalogItem, "published"> & { published: number }>();
+  return results.map((r) => ({ ...r, published: r.published === 1 }));
+}
+
+// An event "about an item" has item lines or props.item_id; refunds may name only their order.
+const ITEM_EVENT_FILTER =
+  "superseded = 0 AND (items IS NOT NULL OR type = 'refund' OR json_extract(props, '$.item_id') IS NOT NULL)";
+const EVENT_COLUMNS = "coalesce(user_id, visitor_id) AS user, type, name, ts, items, props, order_id, engaged_ms, id";
+
+/** Every item signal of a site since `from`, oldest first, paged by (ts, id). */
+export async function loadSiteEvents(db: D1Database, siteId: string, from: number): Promise<EventRow[]> {
+  const rows: EventRow[] = [];
+  let after = { ts: from - 1, id: "" };
+  while (rows.length < MAX_TRAINING_EVENTS) {
+    const { results } = await db
+      .prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE site_id = ?1 AND ${ITEM_EVENT_FILTER} ` +
+          "AND (ts > ?2 OR (ts = ?2 AND id > ?3)) ORDER BY ts, id LIMIT ?4",
+      )
+      .bind(siteId, after.ts, after.id, PAGE_ROWS)
+      .all<EventRow & { id: string }>();
+    rows.push(...results);
+    if (results.length < PAGE_ROWS) break;
+    const last = results[results.length - 1]!;
+    after = { ts: last.ts, id: last.id };
+  }
+  return rows;
+}
+
+/** Sessions since `from` per learner key (user id, else visitor id), for propensity features. */
+export async function loadSiteSessions(
+  db: D1Database,
+  siteId: string,
+  from: number,
+): Promise<Map<string, SessionFact[]>> {
+  const byUser = new Map<string, SessionFact[]>();
+  let after = { startedAt: from - 1, id: "" };
+  for (let read = 0; read < MAX_TRAINING_EVENTS; read += PAGE_ROWS) {
+    const { results } = await db
+      .prepare(
+        "SELECT id, coalesce(user_id, visitor_id) AS user, started_at AS startedAt, pageviews, " +
+          "engaged_ms AS engagedMs, channel, device FROM sessions WHERE site_id = ?1 " +
+          "AND (started_at > ?2 OR (started_at = ?2 AND id > ?3)) ORDER BY started_at, id LIMIT ?4",
+      )
+      .bind(siteId, after.startedAt, after.id, PAGE_ROWS)
+      .all<SessionFact & { id: string; user: string }>();
+    for (const { id: _id, user, ...fact } of results) {
+      const list = byUser.get(user);
+      if (list) list.push(fact);
+      else byUser.set(user, [fact]);
+    }
+    if (results.length < PAGE_ROWS) break;
+    const last = results[results.length - 1]!;
+    after = { startedAt: last.startedAt, id: last.id };
+  }
+  return byUser;
+}
+
+export type LearnerKey = { userId: string } | { visitorId: string };
+
+/** One learner's recent item events and sessions (by user id, else visitor id), and refunds of their orders. */
+export async function loadLearner(
+  db: D1Database,
+  siteId: string,
+  who: LearnerKey,
+): Promise<{ key: string; events: EventRow[]; sessions: SessionFact[] }> {
+  const sessionColumns =
+    "started_at AS startedAt, pageviews, engaged_ms AS engagedMs, channel, device FROM sessions WHERE site_id = ?1";
+  const byUser = "userId" in who;
+  const key = byUser ? who.userId : who.visitorId;
+  const own = byUser
+    ? "user_id = ?2"
+    : "session_id IN (SELECT id FROM sessions WHERE site_id = ?1 AND visitor_id = ?2 ORDER BY last_seen_at DESC LIMIT 200)";
+  const [events, sessions] = await db.batch<EventRow>([
+    db
+      .prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE site_id = ?1 AND ${own} AND ${ITEM_EVENT_FILTER} ORDER BY ts DESC LIMIT ?3`,
+      )
+      .bind(siteId, key, MAX_HISTORY_EVENTS),
+    db
+      .prepare(
+        `SELECT ${sessionColumns} AND ${byUser ? "user_id" : "visitor_id"} = ?2 ORDER BY started_at DESC LIMIT 200`,
+      )
+      .bind(siteId, key),
+  ]);
+  const rows = events!.results;
+  // Refunds often come from the payment back end, without this learner's id: find them by order.
+  const orders = [...new Set(rows.filter((e) => e.type === "purchase" && e.order_id).map((e) => e.order_id!))].slice(
+    0,
+    MAX_REFUND_LOOKUP_ORDERS,
+  );
+  if (orders.length) {
+    const { results: refunds } = await db
+      .prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE site_id = ?1 AND type = 'refund' AND superseded = 0 ` +
+          "AND order_id IN (SELECT value FROM json_each(?2))",
+      )
+      .bind(siteId, JSON.stringify(orders))
+      .all<EventRow>();
+    const seen = new Set(rows.map((e) => (e as EventRow & { id: string }).id));
+    for (const r of refunds) if (!seen.has((r as EventRow & { id: string }).id)) rows.push(r);
+  }
+  return { key, events: rows, sessions: sessions!.results as unknown as SessionFact[] };
+}
