@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
-import { Miniflare } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { root } from "./local-env.mjs";
 import { importTs } from "./import-ts.mjs";
 import { COMPATIBILITY_DATE } from "./run-bundle.mjs";
@@ -82,14 +82,21 @@ async function startBenchWorker() {
       },
     ],
   });
-  const mf = new Miniflare({
-    modules: [
-      { type: "ESModule", path: resolve(dir, "bench.js") },
-      { type: "CompiledWasm", path: resolve(dir, "ort.wasm") },
-    ],
-    modulesRoot: dir,
-    compatibilityDate: COMPATIBILITY_DATE,
-  });
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      workers: [
+        {
+          name: "bench-recs",
+          modules: [
+            { type: "ESModule", path: resolve(dir, "bench.js") },
+            { type: "CompiledWasm", path: resolve(dir, "ort.wasm") },
+          ],
+          modulesRoot: dir,
+          compatibilityDate: COMPATIBILITY_DATE,
+        },
+      ],
+    }),
+  );
   return { mf, url: await mf.ready };
 }
 
@@ -145,18 +152,25 @@ function gzipSize(dir) {
 async function recommendCold() {
   const dir = resolve(root, "dist/recommend");
   const t0 = performance.now();
-  const mf = new Miniflare({
-    modules: [
-      { type: "ESModule", path: resolve(dir, "recommend.js") },
-      ...readdirSync(dir)
-        .filter((f) => f.endsWith(".wasm"))
-        .map((f) => ({ type: "CompiledWasm", path: resolve(dir, f) })),
-    ],
-    modulesRoot: dir,
-    compatibilityDate: COMPATIBILITY_DATE,
-    d1Databases: { DB: "bench" },
-    r2Buckets: { MODELS: "bench" },
-  });
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      workers: [
+        {
+          name: "wayfind-recommend",
+          modules: [
+            { type: "ESModule", path: resolve(dir, "recommend.js") },
+            ...readdirSync(dir)
+              .filter((f) => f.endsWith(".wasm"))
+              .map((f) => ({ type: "CompiledWasm", path: resolve(dir, f) })),
+          ],
+          modulesRoot: dir,
+          compatibilityDate: COMPATIBILITY_DATE,
+          d1Databases: { DB: "bench" },
+          r2Buckets: { MODELS: "bench" },
+        },
+      ],
+    }),
+  );
   const url = await mf.ready;
   await (await mf.dispatchFetch(new URL("/healthz", url))).text();
   const ms = performance.now() - t0;

@@ -6,6 +6,7 @@ import { root } from "./local-env.mjs";
 import { benchMarkov, benchRollup } from "./bench-attribution.mjs";
 import { benchEmail } from "./bench-email.mjs";
 import { benchSettlement } from "./bench-partners.mjs";
+import { benchRecommendBundle, benchRecommendLatency } from "./bench-recs.mjs";
 import { startBuiltWorkers, startHelloWorker } from "./run-bundle.mjs";
 
 const ADMIN = "bench-admin-token";
@@ -248,6 +249,38 @@ rows.push([
   `${fmt(email.withoutChartsMs)} ms (same email without charts)`,
   ratio(email.withChartsMs, email.withoutChartsMs),
 ]);
+const recLatency = await benchRecommendLatency();
+for (const r of recLatency.rows) {
+  for (const p of ["p50", "p99"]) {
+    rows.push([
+      `Top-10 recommendation in workerd, ${fmt(r.items)} items (${p}; MF d=32, 5 owned masked)`,
+      `${fmt(r.ort[p], 2)} ms (ONNX in ORT)`,
+      `${fmt(r.ts[p], 2)} ms (plain TypeScript scorer)`,
+      ratio(r.ort[p], r.ts[p]),
+    ]);
+  }
+}
+if (recLatency.training) {
+  rows.push([
+    "BPR-MF training, MovieLens 100K (55k positives, d=32), per epoch in workerd",
+    `${fmt(recLatency.training.workerdMs)} ms`,
+    `${fmt(recLatency.training.nodeMs)} ms (same code in Node)`,
+    ratio(recLatency.training.workerdMs, recLatency.training.nodeMs),
+  ]);
+}
+const recBundle = await benchRecommendBundle();
+rows.push([
+  "Recommend Worker bundle: script + ORT wasm, gzip -9",
+  `${fmt(recBundle.recommend.gzip / 1e6, 2)} MB (${fmt(recBundle.recommend.raw / 1e6, 1)} MB raw)`,
+  `${fmt(recBundle.edge.gzip / 1e6, 2)} MB (edge Worker)`,
+  ratio(recBundle.recommend.gzip, recBundle.edge.gzip),
+]);
+rows.push([
+  "Recommend Worker cold start (workerd start + first request, median of 3)",
+  `${fmt(recBundle.coldMs)} ms`,
+  `${fmt(edgeCold)} ms (edge Worker)`,
+  ratio(recBundle.coldMs, edgeCold),
+]);
 
 const widths = [0, 1, 2, 3].map((i) =>
   Math.max(...rows.map((r) => r[i].length), ["Metric", "Wayfind", "Baseline", "Ratio"][i].length),
@@ -272,5 +305,7 @@ console.log(
     rollups,
     settlement,
     email,
+    recLatency,
+    recBundle,
   }),
 );

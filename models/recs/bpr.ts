@@ -1,9 +1,11 @@
 // Implicit-feedback matrix factorisation with the BPR loss (Rendle et al., 2009), trained with
 // tfjs: for a learner u, a course they liked i and one they did not touch j, push
 // score(u, i) = p_u . q_i + b_i above score(u, j).
+import type { Scalar, Tensor } from "@tensorflow/tfjs-core";
 import type { Tf } from "../tf/backend";
 import { gaussian, seededRandom, shuffle } from "../random";
 import type { Dataset } from "./dataset";
+import { gatherRows, SparseAdam } from "./sparse-adam";
 
 export interface MfOptions {
   dim: number;
@@ -69,69 +71,81 @@ export async function trainBpr(
     }
   });
   const order = Int32Array.from(pairUsers.keys());
-  const users = tf.variable(tf.tensor2d(gaussian(numUsers * o.dim, 0.1, random), [numUsers, o.dim]));
-  const items = tf.variable(tf.tensor2d(gaussian(numItems * o.dim, 0.1, random), [numItems, o.dim]));
-  const bias = tf.variable(tf.zeros([numItems]));
-  const optimizer = tf.train.adam(o.learningRate);
+  const d = o.dim;
+  const userFactors = gaussian(numUsers * d, 0.1, random);
+  const itemFactors = gaussian(numItems * d, 0.1, random);
+  const itemBias = new Float32Array(numItems);
+  const userAdam = new SparseAdam(userFactors, d, o.learningRate);
+  const itemAdam = new SparseAdam(itemFactors, d, o.learningRate);
+  const biasAdam = new SparseAdam(itemBias, 1, o.learningRate);
+  // The BPR loss of a batch and its gradients with respect to the batch's own rows (tfjs
+  // autodiff); the tables themselves stay plain arrays, updated row by row by SparseAdam.
+  const lossAndGrads = tf.valueAndGrads((pu: Tensor, qi: Tensor, qj: Tensor, bi: Tensor, bj: Tensor) => {
+    const size = pu.shape[0]!;
+    // Row-wise dot products as a MatMul with a ones column: the gradient of sum(axis 1) would
+    // broadcast through the cpu backend's slow per-element path.
+    const dots = tf.reshape(tf.matMul(tf.mul(pu, tf.sub(qi, qj)), tf.ones([pu.shape[1]!, 1])), [size]);
+    const margin = tf.add(dots, tf.sub(bi, bj));
+    // -log sigmoid(m) written as softplus(-m): tfjs 4.22's logSigmoid gradient loses its
+    // input when that input is an intermediate tensor ("reading 'backend'" errors).
+    const bprLoss = tf.mean(tf.softplus(tf.neg(margin)));
+    // Sums of squares as 1 x n by n x 1 MatMuls, for the same reason.
+    const squares = (x: Tensor) => tf.matMul(tf.reshape(x, [1, -1]), tf.reshape(x, [-1, 1]));
+    const norms = tf.reshape(tf.add(tf.add(squares(pu), squares(qi)), squares(qj)), []);
+    return tf.add(bprLoss, tf.mul(o.l2 / size, norms)) as Scalar;
+  });
   const epochs: EpochReport[] = [];
-  try {
-    for (let epoch = 1; epoch <= o.epochs && order.length > 0; epoch++) {
-      const started = Date.now();
-      shuffle(order, random);
-      let lossSum = 0;
-      let batches = 0;
-      for (let start = 0; start < order.length; start += o.batchSize) {
-        const size = Math.min(o.batchSize, order.length - start);
-        const u = new Int32Array(size);
-        const i = new Int32Array(size);
-        const j = new Int32Array(size);
-        for (let b = 0; b < size; b++) {
-          const pair = order[start + b]!;
-          u[b] = pairUsers[pair]!;
-          i[b] = pairItems[pair]!;
-          j[b] = sampleNegative(data.seen[u[b]!]!, numItems, random);
-        }
-        const loss = tf.tidy(() => {
-          const uT = tf.tensor1d(u, "int32");
-          const iT = tf.tensor1d(i, "int32");
-          const jT = tf.tensor1d(j, "int32");
-          const step = optimizer.minimize(() => {
-            const pu = tf.gather(users, uT);
-            const qi = tf.gather(items, iT);
-            const qj = tf.gather(items, jT);
-            const dots = tf.sum(tf.mul(pu, tf.sub(qi, qj)), 1);
-            const margin = tf.add(dots, tf.sub(tf.gather(bias, iT), tf.gather(bias, jT)));
-            const norms = tf.add(tf.add(tf.sum(tf.square(pu)), tf.sum(tf.square(qi))), tf.sum(tf.square(qj)));
-            // -log sigmoid(m) written as softplus(-m): tfjs 4.22's logSigmoid gradient loses its
-            // input when that input is an intermediate tensor ("reading 'backend'" errors).
-            const bprLoss = tf.mean(tf.softplus(tf.neg(margin)));
-            return tf.add(bprLoss, tf.mul(o.l2 / size, norms)) as ReturnType<typeof tf.scalar>;
-          }, true);
-          return step ?? tf.scalar(0);
-        });
-        lossSum += loss.dataSync()[0]!;
-        loss.dispose();
-        batches++;
+  for (let epoch = 1; epoch <= o.epochs && order.length > 0; epoch++) {
+    const started = Date.now();
+    shuffle(order, random);
+    let lossSum = 0;
+    let batches = 0;
+    for (let start = 0; start < order.length; start += o.batchSize) {
+      const size = Math.min(o.batchSize, order.length - start);
+      const u = new Int32Array(size);
+      const ij = new Int32Array(2 * size); // positives, then negatives: one update of the item table
+      for (let b = 0; b < size; b++) {
+        const pair = order[start + b]!;
+        u[b] = pairUsers[pair]!;
+        ij[b] = pairItems[pair]!;
+        ij[size + b] = sampleNegative(data.seen[u[b]!]!, numItems, random);
       }
-      const report = { epoch, loss: lossSum / Math.max(1, batches), ms: Date.now() - started };
-      epochs.push(report);
-      onEpoch?.(report);
+      const i = ij.subarray(0, size);
+      const j = ij.subarray(size);
+      // Read results out inside tidy rather than returning them: tidy walks returned containers
+      // element by element, which for 32k-float gradients cost more than the maths.
+      let loss = 0;
+      let grads: Float32Array[] = [];
+      tf.tidy(() => {
+        const result = lossAndGrads([
+          tf.tensor2d(gatherRows(userFactors, d, u), [size, d]),
+          tf.tensor2d(gatherRows(itemFactors, d, i), [size, d]),
+          tf.tensor2d(gatherRows(itemFactors, d, j), [size, d]),
+          tf.tensor1d(gatherRows(itemBias, 1, i)),
+          tf.tensor1d(gatherRows(itemBias, 1, j)),
+        ]);
+        loss = result.value.dataSync()[0]!;
+        grads = result.grads.map((g) => g.dataSync() as Float32Array);
+      });
+      const [gUser, gI, gJ, gBi, gBj] = grads as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+      userAdam.apply(u, gUser);
+      itemAdam.apply(ij, concat(gI, gJ));
+      biasAdam.apply(ij, concat(gBi, gBj));
+      lossSum += loss;
+      batches++;
     }
-    const model: MfModel = {
-      dim: o.dim,
-      numUsers,
-      numItems,
-      userFactors: Float32Array.from(users.dataSync()),
-      itemFactors: Float32Array.from(items.dataSync()),
-      itemBias: Float32Array.from(bias.dataSync()),
-    };
-    return { model, epochs };
-  } finally {
-    users.dispose();
-    items.dispose();
-    bias.dispose();
-    optimizer.dispose();
+    const report = { epoch, loss: lossSum / Math.max(1, batches), ms: Date.now() - started };
+    epochs.push(report);
+    onEpoch?.(report);
   }
+  return { model: { dim: d, numUsers, numItems, userFactors, itemFactors, itemBias }, epochs };
+}
+
+function concat(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** tfjs's own scores for users (rows) over all items: the reference the ONNX export must match. */

@@ -175,4 +175,66 @@ describe("the built edge bundle in workerd", () => {
     expect(pngs).toHaveLength(2);
     expect(Buffer.from(pngs[0]!.base64, "base64").subarray(1, 4).toString()).toBe("PNG");
   });
+  it("retrains and serves recommendations in the built recommend Worker (tfjs and ORT, no nodejs_compat)", async () => {
+    const call = (path: string, init: { method?: string; body?: string } = {}) =>
+      started.mf.dispatchFetch(new URL(path, started.url), {
+        ...init,
+        headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      });
+    const site = (await (
+      await call("/api/v1/sites", {
+        method: "POST",
+        body: JSON.stringify({ name: "Recs", domain: "recs.example.com" }),
+      })
+    ).json()) as { id: string };
+    const q = `site_id=${site.id}`;
+    const courses = ["a1", "a2", "a3", "b1", "b2", "b3"];
+    await call(`/api/v1/items?${q}`, {
+      method: "POST",
+      body: JSON.stringify({ items: courses.map((id) => ({ id, title: id, category: id[0] })) }),
+    });
+    const t = Date.now() - 86_400_000;
+    const events = [];
+    for (let n = 0; n < 8; n++) {
+      const taste = n % 2 ? ["a1", "a2", "a3"] : ["b1", "b2", "b3"];
+      for (const [i, item] of taste.slice(0, 2 + (n % 2)).entries()) {
+        const ts = t + n * 60_000 + i * 1000;
+        events.push({
+          id: `v${n}${i}`,
+          type: "custom",
+          name: "view_item",
+          user_id: `u${n}`,
+          ts,
+          props: { item_id: item },
+        });
+        events.push({
+          id: `p${n}${i}`,
+          type: "purchase",
+          user_id: `u${n}`,
+          ts: ts + 500,
+          order_id: `o${n}${i}`,
+          revenue: 10,
+          currency: "USD",
+          items: [{ id: item }],
+        });
+      }
+    }
+    expect((await call(`/api/v1/events?${q}`, { method: "POST", body: JSON.stringify({ events }) })).status).toBe(202);
+    for (let i = 0; i < 100; i++) {
+      const res = await call(`/api/v1/events?${q}&limit=200`);
+      if (((await res.json()) as { data: unknown[] }).data.length >= events.length) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const retrained = (await (await call(`/api/v1/models/retrain?${q}`, { method: "POST" })).json()) as {
+      data: { kind: string; promoted: boolean; model: { metrics: { export_max_abs_diff: number } } | null }[];
+    };
+    const rec = retrained.data.find((d) => d.kind === "recommender")!;
+    expect(rec.promoted).toBe(true);
+    expect(rec.model!.metrics.export_max_abs_diff).toBeLessThanOrEqual(1e-5);
+    const list = (await (await call(`/api/v1/recommendations?${q}&user_id=u0&k=2`)).json()) as {
+      items: { id: string; reason: string }[];
+    };
+    expect(list.items.map((i) => i.id)).not.toContain("b1"); // owned
+    expect(list.items[0]!.reason).toBe("personal");
+  });
 });
