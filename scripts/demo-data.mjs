@@ -189,3 +189,51 @@ export function demoPartnerProgram() {
     })),
   };
 }
+
+/**
+ * Returning learners over the last 30 days, for the recommender: each follows one of a few
+ * learning tracks, views courses (as an app does with `view_item` events carrying item_id), adds
+ * some to the cart and buys one to three of them, in the track's order.
+ */
+export const DEMO_TRACKS = [
+  ["py-101", "ds-201", "ml-301", "col-weekly"],
+  ["py-101", "ds-201", "col-weekly"],
+  ["pm-101", "col-weekly", "ds-201"],
+  ["pm-101", "py-101"],
+];
+
+export function demoLearnerJourneys({ learners = 160, seed = 7, now = Date.now() } = {}) {
+  const rand = mulberry32(seed);
+  const events = [];
+  let n = 0;
+  const id = () => `journey-${seed}-${(n++).toString(36)}`;
+  for (let l = 0; l < learners; l++) {
+    const track = DEMO_TRACKS[Math.floor(rand() * DEMO_TRACKS.length)];
+    const user = `learner-track-${l}`;
+    const base = { user_id: user, user_agent: UAS[l % UAS.length], country: "CN" };
+    let ts = now - 30 * 86_400_000 + Math.floor(rand() * 20 * 86_400_000);
+    const buys = 1 + Math.floor(rand() * Math.min(3, track.length));
+    for (let step = 0; step < Math.min(track.length, buys + 1); step++) {
+      const course = DEMO_COURSES.find((c) => c.id === track[step]);
+      ts += 3_600_000 + Math.floor(rand() * 3 * 86_400_000);
+      const look = { ...base, type: "custom", props: { item_id: course.id } };
+      const buying = step < buys;
+      const views = 1 + Math.floor(rand() * 3);
+      for (let v = 0; v < views; v++) events.push({ ...look, id: id(), name: "view_item", ts: ts + v * 30_000 });
+      // Carts are abandoned too, and some learners buy straight from the course page.
+      if (rand() < (buying ? 0.6 : 0.3)) events.push({ ...look, id: id(), name: "add_to_cart", ts: ts + 100_000 });
+      if (!buying) continue; // looked at the next course, did not buy it (yet)
+      events.push({
+        ...base,
+        id: id(),
+        type: "purchase",
+        ts: ts + 120_000,
+        order_id: `journey-order-${l}-${step}`,
+        revenue: course.price,
+        currency: "CNY",
+        items: [{ id: course.id, name: course.name, price: course.price }],
+      });
+    }
+  }
+  return events.filter((e) => e.ts < now).sort((a, b) => a.ts - b.ts);
+}

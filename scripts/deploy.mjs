@@ -1,4 +1,4 @@
-// `npm run deploy`: creates (or reuses) the D1 database and queues on your Cloudflare account,
+// `npm run deploy`: creates (or reuses) the D1 database, the queues and the R2 model bucket on your Cloudflare account,
 // applies migrations, deploys the recommend Worker and then the edge Worker, and sets the
 // bootstrap admin token. Needs `npx wrangler login` first. Not run in CI.
 import { execFileSync } from "node:child_process";
@@ -26,6 +26,7 @@ if (!info.trim().startsWith("{")) {
 }
 const databaseId = JSON.parse(info).uuid;
 for (const q of ["wayfind-events", "wayfind-events-dlq"]) tryRun(["queues", "create", q]); // "already exists" is fine
+tryRun(["r2", "bucket", "create", "wayfind-models"]); // the recommend Worker's model files
 
 // Deploy from copies of the configs that carry the real database id; the committed ones stay generic.
 const configs = ["recommend.wrangler.toml", "wrangler.toml"].map((name) => {

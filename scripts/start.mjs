@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { offlineEnv, root } from "./local-env.mjs";
-import { demoCosts, demoEvents, demoPartnerProgram } from "./demo-data.mjs";
+import { demoCosts, demoEvents, demoLearnerJourneys, demoPartnerProgram } from "./demo-data.mjs";
 import { startMailbox } from "../test/support/mailbox.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
@@ -125,7 +125,7 @@ if (!known) {
     })
   ).json();
   await seedPartners(key.key);
-  const events = demoEvents({ origin: "https://demo.wayfind.local" });
+  const events = [...demoEvents({ origin: "https://demo.wayfind.local" }), ...demoLearnerJourneys()];
   for (let i = 0; i < events.length; i += 1000) {
     const res = await call("/api/v1/events", {
       method: "POST",
@@ -145,6 +145,10 @@ if (!known) {
     await new Promise((r) => setTimeout(r, 200));
   }
   await call(`/api/v1/reports/rebuild?site_id=${site.id}`, { method: "POST" });
+  // Train the first recommendation and propensity models now (the recommend Worker's cron does
+  // this daily): tfjs in the Worker, ONNX files into local R2, served by onnxruntime-web.
+  const retrained = await (await call(`/api/v1/models/retrain?site_id=${site.id}`, { method: "POST" })).json();
+  for (const outcome of retrained.data ?? []) console.log(`Model ${outcome.kind}: ${outcome.reason}`);
   const report = await (
     await call(`/api/v1/report-subscriptions?site_id=${site.id}`, {
       method: "POST",
@@ -159,7 +163,9 @@ if (!known) {
     demo_secret_key: key.key,
     demo_report_subscription_id: report.id,
   };
-  console.log(`Seeded ${events.length} demo events (5 days of traffic) and ad spend for "Demo Academy".`);
+  console.log(
+    `Seeded ${events.length} demo events (5 days of traffic, 30 days of returning learners) and ad spend for "Demo Academy".`,
+  );
 }
 facts = { ...facts, url, admin_token: adminToken };
 writeFileSync(statePath, JSON.stringify(facts, null, 2) + "\n");
@@ -181,6 +187,7 @@ Wayfind is running (both Workers, local D1/Queues; Ctrl-C stops).
   Try:  curl -H "Authorization: Bearer ${facts.demo_secret_key}" "${url}/api/v1/sessions?limit=5"
         curl -H "Authorization: Bearer ${facts.demo_secret_key}" "${url}/api/v1/reports/roi?group_by=channel"
         curl -X POST -H "Authorization: Bearer ${facts.demo_secret_key}" "${url}/api/v1/report-subscriptions/${facts.demo_report_subscription_id}/send-now"
+        curl -H "Authorization: Bearer ${facts.demo_secret_key}" "${url}/api/v1/recommendations?user_id=learner-track-1&k=3"
   Mailbox            ${mailbox.httpUrl}/messages   (the demo's ROI emails, parsed; SMTP on 127.0.0.1:${mailbox.smtpPort})
   The same facts are in .wayfind/local.json.
 `);

@@ -10,6 +10,8 @@ import {
   MAX_EVENT_BYTES,
 } from "../../schema/limits";
 import { BULK_SQL } from "../../schema/queries/ingest";
+import { MAX_REFUND_LOOKUP_ORDERS } from "../../jobs/recs/data";
+import { MAX_RANK_ITEMS } from "../../functions/recommend/validate";
 import { api, createSite, eventually, storedEvents, storedSessions, unique } from "./helpers";
 
 describe("platform limits", () => {
@@ -21,6 +23,14 @@ describe("platform limits", () => {
       expect(byteLength(sqlText) + JSON_PARAM_BUDGET_BYTES).toBeLessThan(D1_MAX_STATEMENT_BYTES);
     }
     expect(MAX_EVENT_BYTES * 2).toBeLessThan(JSON_PARAM_BUDGET_BYTES); // any single event fits a statement
+  });
+
+  it("the recommend Worker's id lists, bound as one JSON parameter, stay inside the budget at their caps", () => {
+    const longestId = "x".repeat(128); // order and item ids are at most 128 characters
+    for (const cap of [MAX_REFUND_LOOKUP_ORDERS, MAX_RANK_ITEMS]) {
+      const json = JSON.stringify(Array.from({ length: cap }, () => longestId));
+      expect(byteLength(json)).toBeLessThan(JSON_PARAM_BUDGET_BYTES);
+    }
   });
 
   it("chunks never exceed the byte budget or the item cap", () => {
