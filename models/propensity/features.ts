@@ -16,6 +16,13 @@ export interface Encoder {
   width: number;
 }
 
+/**
+ * Standardised values are clipped to this many deviations. Serving can see values training never
+ * did (a learner back after 20 days, when every training example was mid-session); unclipped, one
+ * such feature saturates the network.
+ */
+export const MAX_STANDARD_SCORE = 5;
+
 /** Categories seen fewer times than this share one "other" slot: rare codes only add noise. */
 export const MIN_CATEGORY_COUNT = 10;
 
@@ -59,7 +66,10 @@ export function fitEncoder(rows: readonly FeatureRow[], spec: FeatureSpec): Enco
 export function encode(encoder: Encoder, row: FeatureRow, out = new Float32Array(encoder.width)): Float32Array {
   out.fill(0);
   let at = 0;
-  for (const f of encoder.numeric) out[at++] = (squash(row[f.name]) - f.mean) / f.std;
+  for (const f of encoder.numeric) {
+    const z = (squash(row[f.name]) - f.mean) / f.std;
+    out[at++] = Math.max(-MAX_STANDARD_SCORE, Math.min(MAX_STANDARD_SCORE, z));
+  }
   for (const f of encoder.categorical) {
     const slot = f.values.indexOf(category(row[f.name]));
     out[at + (slot < 0 ? f.values.length : slot)] = 1;

@@ -8,6 +8,7 @@ import { timeHoldout } from "../../models/recs/dataset";
 import { ownedItems, signalsOf, type EventRow } from "../../models/recs/signals";
 import { rocAuc, stratifiedFolds } from "../../models/propensity/metrics";
 import { gaussian, seededRandom } from "../../models/random";
+import { encode, fitEncoder, MAX_STANDARD_SCORE } from "../../models/propensity/features";
 
 describe("SparseAdam", () => {
   it("moves the touched rows exactly as tfjs's Adam does, and leaves the others alone", async () => {
@@ -123,5 +124,19 @@ describe("holdout and signals", () => {
     ]);
     expect([...ownedItems(signals)]).toEqual(["c2"]); // c1 refunded; c2 refunded, then bought again
     expect(signals.find((s) => s.item === "c9")?.kind).toBe("add_to_cart");
+  });
+});
+
+describe("propensity features", () => {
+  it("standardises, one-hots with an other slot, and clips values training never saw", () => {
+    const rows = Array.from({ length: 40 }, (_, i) => ({ days: i % 2, channel: i < 30 ? "Direct" : "Email" }));
+    const encoder = fitEncoder(rows, { numeric: ["days"], categorical: ["channel"] });
+    expect(encoder.width).toBe(1 + 2 + 1); // days, Direct, Email, other
+    const seen = encode(encoder, { days: 1, channel: "Email" });
+    expect(seen[0]).toBeCloseTo(1, 5); // (log1p(1) - mean) / std with half the rows at 1
+    expect(Array.from(seen.subarray(1))).toEqual([0, 1, 0]);
+    const unseen = encode(encoder, { days: 365, channel: "Baidu" });
+    expect(unseen[0]).toBe(MAX_STANDARD_SCORE);
+    expect(Array.from(unseen.subarray(1))).toEqual([0, 0, 1]);
   });
 });
