@@ -1,24 +1,15 @@
 // The model registry API: list, retrain now, promote (and so roll back) by hand, and how each
 // model version performs online: impressions, clicks, purchases and revenue from its lists.
 import { Hono } from "hono";
-import { z } from "@hono/zod-openapi";
 import { getModel, listModels, promote, type ModelRow } from "../../jobs/recs/registry";
 import { retrainSite } from "../../jobs/recs/train";
 import { currencyDigits } from "../capture/schemas";
 import { ApiError } from "../lib/errors";
 import { siteOf, type RecommendBindings } from "./env";
+import { PerformanceQuery, RetrainBody } from "./schemas";
 import { jsonBody, parse } from "./validate";
 
 export const modelRoutes = new Hono<RecommendBindings>();
-
-const RetrainBody = z
-  .object({
-    epochs: z.number().int().min(0).max(200).optional(),
-    dim: z.number().int().min(2).max(128).optional(),
-    propensity_epochs: z.number().int().min(1).max(200).optional(),
-  })
-  .strict();
-const PerformanceQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
 
 export function modelView(row: ModelRow) {
   return {

@@ -2,36 +2,14 @@
 // apps echo back on clicks and purchases (data-wayfind-rec, or rec_id on server events), so the
 // model version behind it can be judged online (GET /api/v1/models/performance).
 import { Hono, type Context } from "hono";
-import { z } from "@hono/zod-openapi";
 import { ApiError } from "../lib/errors";
 import { addAlsoBought, addPersonal, addTrending, ListBuilder, type Recommended } from "./candidates";
 import { siteOf, type RecommendBindings } from "./env";
 import { activeLoaded, learnerOf, type RecommenderMeta } from "./serving";
-import { ItemId, LearnerFields, learnerKey, MAX_K, parse } from "./validate";
+import { ItemId, RecommendationsQuery, SimilarQuery } from "./schemas";
+import { learnerKey, parse } from "./validate";
 
 export const recommendationRoutes = new Hono<RecommendBindings>();
-
-const flag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
-const RecommendationsQuery = z.object({
-  ...LearnerFields,
-  k: z.coerce.number().int().min(1).max(MAX_K).default(10),
-  context_item: ItemId.optional(),
-  category: z.string().trim().min(1).max(128).optional(),
-  exclude_owned: flag.default(true),
-  exclude: z
-    .string()
-    .max(4000)
-    .optional()
-    .transform((v) =>
-      v
-        ? v
-            .split(",")
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : [],
-    ),
-});
-const SimilarQuery = z.object({ k: z.coerce.number().int().min(1).max(MAX_K).default(10) });
 
 interface CatalogView {
   published: Set<string>;
@@ -88,8 +66,9 @@ recommendationRoutes.get("/api/v1/recommendations", async (c) => {
   const allowed = q.category
     ? new Set([...catalog.published].filter((id) => catalog.categoryOf.get(id) === q.category))
     : catalog.published;
-  const blocked = new Set([...q.exclude, ...(q.context_item ? [q.context_item] : [])]);
-  if (q.exclude_owned) for (const id of learner.owned) blocked.add(id);
+  const excluded = (q.exclude ?? "").split(",").map((id) => id.trim());
+  const blocked = new Set([...excluded.filter(Boolean), ...(q.context_item ? [q.context_item] : [])]);
+  if (q.exclude_owned === "true" || q.exclude_owned === "1") for (const id of learner.owned) blocked.add(id);
   const list = new ListBuilder({ allowed, blocked }, q.k);
   if (model) {
     if (q.context_item) addAlsoBought(list, model, [q.context_item]);

@@ -1,10 +1,10 @@
 // POST /api/v1/rank and POST /api/v1/propensity: purchase probabilities from the propensity
 // network in ORT, over features built by the same learnerItemFeatures() training used.
 import { Hono } from "hono";
-import { z } from "@hono/zod-openapi";
+import type { z } from "@hono/zod-openapi";
 import { runMf, runNetwork } from "../../jobs/recs/verify";
 import { encode, encodeAll, type FeatureRow } from "../../models/propensity/features";
-import { LEARNER_ITEM_SPEC, learnerItemFeatures } from "../../models/propensity/learner";
+import { learnerItemFeatures } from "../../models/propensity/learner";
 import { ApiError } from "../lib/errors";
 import { siteOf, type RecommendBindings, type RecommendEnv } from "./env";
 import {
@@ -15,27 +15,10 @@ import {
   type PropensityMeta,
   type RecommenderMeta,
 } from "./serving";
-import { ItemId, jsonBody, LearnerFields, learnerKey, MAX_RANK_ITEMS, parse } from "./validate";
+import { PropensityBody, RankBody } from "./schemas";
+import { jsonBody, learnerKey, parse } from "./validate";
 
 export const scoringRoutes = new Hono<RecommendBindings>();
-
-const RankBody = z.object({
-  ...LearnerFields,
-  items: z
-    .array(ItemId)
-    .min(1)
-    .max(MAX_RANK_ITEMS)
-    .refine((ids) => new Set(ids).size === ids.length, { message: "Item ids must be unique." }),
-});
-const featureValue = z.union([z.number().finite(), z.string().max(128), z.boolean()]);
-const PropensityBody = z.union([
-  z.object({ ...LearnerFields, item_id: ItemId.optional() }).strict(),
-  z
-    .object({
-      features: z.partialRecord(z.enum([...LEARNER_ITEM_SPEC.numeric, ...LEARNER_ITEM_SPEC.categorical]), featureValue),
-    })
-    .strict(),
-]);
 
 async function knownLearner(
   env: RecommendEnv,

@@ -1,16 +1,7 @@
-// Request parsing for the recommend Worker: zod schemas, the shared error envelope.
+// Request parsing for the recommend Worker: schemas (./schemas) applied with the shared error envelope.
 import { z } from "@hono/zod-openapi";
 import { ApiError, validationError } from "../lib/errors";
 import type { LearnerKey } from "../../jobs/recs/data";
-
-export const MAX_K = 100;
-export const MAX_RANK_ITEMS = 100;
-
-export const ItemId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "1-128 letters, digits or _.:-");
-export const LearnerFields = {
-  user_id: z.string().trim().min(1).max(128).optional(),
-  visitor_id: z.string().trim().min(1).max(128).optional(),
-};
 
 export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const result = schema.safeParse(value);

@@ -1,9 +1,18 @@
 // Recommendation, ranking, propensity and model endpoints live in the recommend Worker. The edge
 // authenticates (read scope) and forwards over the service binding, naming the site in a header
 // the recommend Worker trusts because it is reachable only through this binding.
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  PerformanceQuery,
+  PropensityBody,
+  RankBody,
+  RecommendationsQuery,
+  RetrainBody,
+  SimilarQuery,
+} from "../recommend/schemas";
 import { requireScope, siteScope } from "../lib/auth";
 import type { AppBindings } from "../lib/env";
+import { errors, IdParam, json } from "../lib/openapi";
 
 export const recommendProxyRoutes = new OpenAPIHono<AppBindings>();
 export const SITE_HEADER = "x-wayfind-site";
@@ -30,3 +39,47 @@ for (const [method, path, scope] of paths) {
     return c.env.RECOMMEND.fetch(new Request(c.req.url, { method: c.req.method, headers, body: c.req.raw.body }));
   });
 }
+
+// The same endpoints in the OpenAPI document, with the schemas the recommend Worker validates.
+const RecList = z.record(z.string(), z.unknown()).openapi("RecommendationList");
+const doc = (
+  method: "get" | "post",
+  path: string,
+  summary: string,
+  request: Record<string, unknown>,
+  scope: "read" | "admin" = "read",
+) =>
+  recommendProxyRoutes.openAPIRegistry.registerPath({
+    method,
+    path,
+    summary: `${summary} (scope: ${scope})`,
+    tags: ["Recommendations"],
+    security: [{ bearer: [] }],
+    request,
+    responses: {
+      200: { description: "OK", ...json(RecList) },
+      400: { description: "Invalid", ...errors },
+      404: { description: "Unknown learner, item or model", ...errors },
+    },
+  });
+const body = (schema: z.ZodType) => ({ body: { ...json(schema), required: true } });
+doc("get", "/api/v1/recommendations", "Top-k courses for a learner, with reasons and a rec_id", {
+  query: RecommendationsQuery,
+});
+doc("get", "/api/v1/items/{id}/similar", "Courses bought together with this one", {
+  params: IdParam,
+  query: SimilarQuery,
+});
+doc("post", "/api/v1/rank", "Items ordered by purchase probability", body(RankBody));
+doc(
+  "post",
+  "/api/v1/propensity",
+  "Purchase probability for a learner (and course) or for features",
+  body(PropensityBody),
+);
+doc("get", "/api/v1/models", "The model registry", {});
+doc("get", "/api/v1/models/performance", "Impressions, clicks, purchases and revenue per model version", {
+  query: PerformanceQuery,
+});
+doc("post", "/api/v1/models/retrain", "Retrain now; promoted only if at least as good", body(RetrainBody), "admin");
+doc("post", "/api/v1/models/{id}/promote", "Make a model active (also: roll back)", { params: IdParam }, "admin");

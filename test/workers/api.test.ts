@@ -30,6 +30,11 @@ describe("API description", () => {
       ["/api/v1/reports/overview", "get"],
       ["/api/v1/reports/budget", "get"],
       ["/api/v1/reports/rebuild", "post"],
+      ["/api/v1/recommendations", "get"],
+      ["/api/v1/items/{id}/similar", "get"],
+      ["/api/v1/rank", "post"],
+      ["/api/v1/propensity", "post"],
+      ["/api/v1/models/retrain", "post"],
     ] as const) {
       expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
     }

@@ -11,7 +11,7 @@ import {
 } from "../../schema/limits";
 import { BULK_SQL } from "../../schema/queries/ingest";
 import { MAX_REFUND_LOOKUP_ORDERS } from "../../jobs/recs/data";
-import { MAX_RANK_ITEMS } from "../../functions/recommend/validate";
+import { MAX_RANK_ITEMS } from "../../functions/recommend/schemas";
 import { api, createSite, eventually, storedEvents, storedSessions, unique } from "./helpers";
 
 describe("platform limits", () => {
