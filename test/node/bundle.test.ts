@@ -236,5 +236,11 @@ describe("the built edge bundle in workerd", () => {
     };
     expect(list.items.map((i) => i.id)).not.toContain("b1"); // owned
     expect(list.items[0]!.reason).toBe("personal");
+
+    // The recommend Worker's daily cron retrains sites with new item signals (this one has some).
+    const recommend = await started.mf.getWorker("wayfind-recommend");
+    await recommend.scheduled({ cron: "41 2 * * *", scheduledTime: new Date() });
+    const models = (await (await call(`/api/v1/models?${q}`)).json()) as { data: { kind: string; version: number }[] };
+    expect(Math.max(...models.data.filter((m) => m.kind === "recommender").map((m) => m.version))).toBe(2);
   });
 });

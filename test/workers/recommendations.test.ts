@@ -2,6 +2,8 @@
 // tfjs in the recommend Worker, ONNX files in R2, serving through onnxruntime-web.
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { onnx } from "onnx-proto";
+import { tensorflow } from "../../models/tf/backend";
 import { api, createSite, expectError, type TestSite } from "./helpers";
 import {
   buy,
@@ -70,6 +72,38 @@ describe("training and export", () => {
     ).toEqual(["propensity", "recommender"]);
     const onnx = await env.MODELS.get(`models/${site.id}/${first.recommender.model!.id}/model.onnx`);
     expect(onnx!.size).toBeGreaterThan(1000);
+  });
+});
+
+describe("serving through onnxruntime-web", () => {
+  it("serves personal scores equal to tfjs's on the exported weights, within 1e-5", async () => {
+    const id = first.recommender.model!.id;
+    const file = await env.MODELS.get(`models/${site.id}/${id}/model.onnx`);
+    const graph = onnx.ModelProto.decode(new Uint8Array(await file!.arrayBuffer())).graph!;
+    const weights = (name: string) => {
+      const t = graph.initializer!.find((i) => i.name === name)!;
+      return { values: new Float32Array(t.rawData!.slice().buffer), dims: t.dims!.map(Number) };
+    };
+    const meta = (await (await env.MODELS.get(`models/${site.id}/${id}/meta.json`))!.json()) as {
+      users: string[];
+      items: string[];
+    };
+    const [users, itemsT, bias] = ["user_factors", "item_factors_t", "item_bias"].map(weights);
+    const tf = await tensorflow();
+    const expected = tf.tidy(() => {
+      const user = tf.gather(tf.tensor2d(users!.values, users!.dims as [number, number]), [
+        meta.users.indexOf("data-0"),
+      ]);
+      const scores = tf.matMul(user, tf.tensor2d(itemsT!.values, itemsT!.dims as [number, number]));
+      return tf.add(scores, tf.tensor1d(bias!.values)).dataSync();
+    });
+    const list = await recommend(site, "user_id=data-0&k=12&exclude_owned=false");
+    expect(list.model!.id).toBe(id);
+    const personal = list.items.filter((i) => i.reason === "personal");
+    expect(personal.length).toBeGreaterThan(5);
+    for (const item of personal) {
+      expect(Math.abs(item.score - expected[meta.items.indexOf(item.id)]!)).toBeLessThanOrEqual(1e-5);
+    }
   });
 });
 
