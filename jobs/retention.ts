@@ -1,4 +1,4 @@
-// Daily: prune raw events, sessions and referral clicks past each site's retention, and delete old visitor-id salts
+// Daily: prune raw events, sessions, referral clicks and served recommendation lists past each site's retention, and delete old visitor-id salts
 // (once a salt is gone, the cookieless ids made with it cannot be recomputed).
 import { utcDay } from "../functions/capture/identity";
 
@@ -36,6 +36,14 @@ export async function pruneRetention(
       db
         .prepare(
           "DELETE FROM partner_clicks WHERE rowid IN (SELECT rowid FROM partner_clicks WHERE site_id = ?1 AND ts < ?2 LIMIT ?3)",
+        )
+        .bind(site.id, cutoff, PRUNE_CHUNK),
+    );
+    // Served recommendation lists name learners: they age out with the events they are credited by.
+    await deleteInChunks(
+      db
+        .prepare(
+          "DELETE FROM rec_impressions WHERE rowid IN (SELECT rowid FROM rec_impressions WHERE site_id = ?1 AND created_at < ?2 LIMIT ?3)",
         )
         .bind(site.id, cutoff, PRUNE_CHUNK),
     );

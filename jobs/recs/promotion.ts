@@ -3,6 +3,7 @@
 import {
   activeModel,
   promote,
+  pruneModels,
   saveModel,
   setStatus,
   type ModelKind,
@@ -46,7 +47,9 @@ export async function registerCandidate(env: RegistryEnv, c: Candidate): Promise
     },
     { onnx: c.onnx, meta: c.meta },
   );
-  return decide(env, row, c.metrics.value, c.metrics.export_max_abs_diff, c.now);
+  const outcome = await decide(env, row, c.metrics.value, c.metrics.export_max_abs_diff, c.now);
+  await pruneModels(env, c.siteId, c.kind);
+  return outcome;
 }
 
 /** The promotion rule: a faithful export, and a holdout metric at least the active model's. */

@@ -1,6 +1,6 @@
 // The model registry: files in R2 under models/{site}/{id}/, one row per model in D1. Exactly one
 // model per (site, kind) is active; promotion and rollback swap it in one D1 batch.
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { models } from "../../schema/tables";
 
@@ -96,4 +96,28 @@ export async function loadFiles<Meta>(env: RegistryEnv, row: ModelRow): Promise<
   ]);
   if (!onnx || !meta) throw new Error(`Model files missing in R2 for ${row.id}`);
   return { onnx: new Uint8Array(await onnx.arrayBuffer()), meta: (await meta.json()) as Meta };
+}
+
+/** Model versions kept per site and kind besides the active one: enough to roll back, bounded R2 use. */
+export const KEEP_MODEL_VERSIONS = 10;
+
+/** Deletes the files and rows of all but the newest `keep` inactive models of a kind. */
+export async function pruneModels(
+  env: RegistryEnv,
+  siteId: string,
+  kind: ModelKind,
+  keep = KEEP_MODEL_VERSIONS,
+): Promise<number> {
+  const d = drizzle(env.DB);
+  const inactive = await d
+    .select({ id: models.id, r2Key: models.r2Key })
+    .from(models)
+    .where(and(eq(models.siteId, siteId), eq(models.kind, kind), ne(models.status, "active")))
+    .orderBy(desc(models.version));
+  const old = inactive.slice(keep); // at most keep + 1 rows here, as every retrain prunes
+  for (const row of old) {
+    await env.MODELS.delete([`${row.r2Key}/model.onnx`, `${row.r2Key}/meta.json`]);
+    await d.delete(models).where(and(eq(models.siteId, siteId), eq(models.id, row.id)));
+  }
+  return old.length;
 }

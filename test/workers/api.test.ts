@@ -86,7 +86,7 @@ describe("recommend Worker", () => {
 });
 
 describe("retention cron", () => {
-  it("prunes raw events past the site's retention and old salts, and keeps the rest", async () => {
+  it("prunes raw events and served recommendation lists past the site's retention, and old salts, and keeps the rest", async () => {
     const site = await createSite({ retention_days: 30 });
     await collect(site, [pageview(`${site.origin}/fresh`)]);
     await eventsLanded(site.id, 1);
@@ -98,6 +98,12 @@ describe("retention cron", () => {
       .bind(site.id, old)
       .run();
     await env.DB.prepare("INSERT OR IGNORE INTO salts (day, salt) VALUES ('2020-01-01', 'x')").run();
+    const list =
+      "INSERT INTO rec_impressions (site_id, id, model_id, endpoint, user_key, items, created_at) VALUES (?1, ?2, NULL, 'recommendations', 'u', '[]', ?3)";
+    await env.DB.batch([
+      env.DB.prepare(list).bind(site.id, "rec_old", old),
+      env.DB.prepare(list).bind(site.id, "rec_new", Date.now()),
+    ]);
 
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ cron: DAILY_CRON, scheduledTime: Date.now() }), env, ctx);
@@ -105,5 +111,7 @@ describe("retention cron", () => {
 
     expect((await storedEvents(site.id)).map((e) => e.path)).toEqual(["/fresh"]);
     expect(await env.DB.prepare("SELECT day FROM salts WHERE day = '2020-01-01'").first()).toBeNull();
+    const lists = await env.DB.prepare("SELECT id FROM rec_impressions WHERE site_id = ?1").bind(site.id).all();
+    expect(lists.results.map((r) => r.id)).toEqual(["rec_new"]);
   });
 });

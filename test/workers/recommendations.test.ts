@@ -4,6 +4,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { onnx } from "onnx-proto";
 import { tensorflow } from "../../models/tf/backend";
+import { pruneModels } from "../../jobs/recs/registry";
 import { api, createSite, expectError, type TestSite } from "./helpers";
 import {
   buy,
@@ -236,6 +237,30 @@ describe("the model registry", () => {
       "already_active",
     );
   }, 60_000);
+
+  it("keeps the active model and the newest inactive ones, deleting older files and rows", async () => {
+    await retrain(site, { epochs: 0 }); // one more rejected version
+    const before = (
+      await env.DB.prepare(
+        "SELECT id, status, r2_key AS key FROM models WHERE site_id = ?1 AND kind = 'recommender' ORDER BY version DESC",
+      )
+        .bind(site.id)
+        .all<{ id: string; status: string; key: string }>()
+    ).results;
+    expect(before.filter((m) => m.status !== "active").length).toBeGreaterThan(1);
+    const deleted = await pruneModels({ DB: env.DB, MODELS: env.MODELS }, site.id, "recommender", 1);
+    const after = (
+      await env.DB.prepare("SELECT id, status FROM models WHERE site_id = ?1 AND kind = 'recommender'")
+        .bind(site.id)
+        .all<{ id: string; status: string }>()
+    ).results;
+    expect(deleted).toBe(before.length - after.length);
+    expect(after.filter((m) => m.status === "active")).toHaveLength(1);
+    expect(after.filter((m) => m.status !== "active")).toHaveLength(1);
+    const gone = before.find((m) => !after.some((a) => a.id === m.id))!;
+    expect(await env.MODELS.head(`${gone.key}/model.onnx`)).toBeNull();
+    expect((await recommend(site, "user_id=data-0")).model!.id).toBe(after.find((m) => m.status === "active")!.id);
+  });
 
   it("promotes a better retrain automatically, and credits clicks and purchases carrying a rec_id to its version", async () => {
     const other = await createSite({ currency: "CNY" });
