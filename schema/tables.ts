@@ -24,6 +24,8 @@ export const sites = sqliteTable("sites", {
   lookbackDays: integer("lookback_days").notNull().default(30),
   /** Time-decay attribution: a touch this many days older counts half. */
   halfLifeDays: real("half_life_days").notNull().default(7),
+  /** Course pages, e.g. "/courses/:id": their page views and engaged time count as views of that item. */
+  itemPathPattern: text("item_path_pattern"),
   createdAt: integer("created_at").notNull(),
 });
 

@@ -115,6 +115,8 @@ if (!known) {
         allowed_origins: [],
         currency: "CNY",
         timezone: "Asia/Shanghai",
+        // Course pages: their page views count as views of the course for the recommenders.
+        item_path_pattern: "/courses/:id",
       }),
     })
   ).json();

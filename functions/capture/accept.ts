@@ -1,5 +1,6 @@
 // The capture path shared by the public collector and the server API: validate each event on its
 // own (good events are kept beside bad ones), enrich, and enqueue. D1 is written by the consumer.
+import { compileItemPath } from "./item-path";
 import type { z } from "@hono/zod-openapi";
 import type { EdgeEnv, IngestMessage } from "../lib/env";
 import { type Issue, zodIssues } from "../lib/errors";
@@ -48,6 +49,7 @@ export interface SiteSettings {
   allowedOrigins: string[];
   domains: string[];
   channelRules: ChannelRule[];
+  itemPath: RegExp | null;
 }
 
 /** Parsed once per site row: the capture path caches rows per isolate, so requests reuse this. */
@@ -62,6 +64,7 @@ export function siteContext(site: SiteRow): SiteSettings {
       allowedOrigins,
       domains: [site.domain, ...allowedOrigins.map((o) => new URL(o).hostname)],
       channelRules: JSON.parse(site.channelRules) as ChannelRule[],
+      itemPath: site.itemPathPattern ? compileItemPath(site.itemPathPattern) : null,
     };
     parsedSettings.set(site, settings);
   }

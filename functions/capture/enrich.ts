@@ -1,5 +1,6 @@
 // Turns a validated event plus what the request tells us (user agent, country) into the row we
 // store, minus the session, which the queue consumer assigns. Pure, apart from the salt lookup.
+import { itemFromPath } from "./item-path";
 import { findBotMatch, isbot } from "isbot";
 import UAParser from "ua-parser-js";
 import type { ChannelRule } from "./channels";
@@ -20,6 +21,8 @@ export interface SiteContext {
   siteId: string;
   domains: readonly string[];
   channelRules: readonly ChannelRule[];
+  /** Compiled item path pattern (sites.item_path_pattern), if the site set one. */
+  itemPath?: RegExp | null;
 }
 
 export interface Client {
@@ -118,6 +121,12 @@ export function enrichEvent(e: EventInput, req: RequestContext, site: SiteContex
     path = u.pathname + (u.hash.startsWith("#/") ? u.hash : "");
   }
   const traffic = deriveTraffic(e.url, e.referrer, site.domains, site.channelRules);
+  // A course page's view and engaged time are about that course, unless the event names one.
+  let props = e.props;
+  if (site.itemPath && path && (e.type === "pageview" || e.type === "engagement") && props?.item_id === undefined) {
+    const item = itemFromPath(site.itemPath, path);
+    if (item) props = { ...props, item_id: item };
+  }
   return {
     id: e.id,
     type: e.type,
@@ -154,7 +163,7 @@ export function enrichEvent(e: EventInput, req: RequestContext, site: SiteContex
     currency: e.currency ?? null,
     orderId: e.order_id ?? null,
     items: e.items ? JSON.stringify(e.items) : null,
-    props: e.props ? JSON.stringify(e.props) : null,
+    props: props ? JSON.stringify(props) : null,
     recId: e.rec_id ?? null,
     hasCampaign: traffic.hasCampaign,
   };

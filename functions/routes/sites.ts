@@ -1,5 +1,6 @@
 // Sites (tenants). Creating one needs the bootstrap admin token; a site's own admin key may read
 // and change its settings.
+import { isItemPathPattern } from "../capture/item-path";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { getSite, insertSite, listSites, type SiteRow, updateSite, clearSiteCache } from "../../schema/queries/sites";
 import { requireScope, siteScope } from "../lib/auth";
@@ -60,6 +61,13 @@ const SiteSettings = z.object({
   channel_rules: z.array(ChannelRuleSchema).max(50).default([]),
   lookback_days: z.number().int().min(1).max(90).default(30),
   half_life_days: z.number().positive().max(90).default(7),
+  item_path_pattern: z
+    .string()
+    .max(200)
+    .refine(isItemPathPattern, { message: 'A path with ":id" once, e.g. "/courses/:id".' })
+    .nullable()
+    .default(null)
+    .openapi({ description: "Course pages: their page views count as views of the course, for recommendations." }),
 });
 
 const Site = z
@@ -77,6 +85,7 @@ const Site = z
     channel_rules: z.array(ChannelRuleSchema),
     lookback_days: z.number(),
     half_life_days: z.number(),
+    item_path_pattern: z.string().nullable(),
     created_at: z.string(),
   })
   .openapi("Site");
@@ -96,6 +105,7 @@ function siteView(s: SiteRow): z.infer<typeof Site> {
     channel_rules: JSON.parse(s.channelRules) as z.infer<typeof ChannelRuleSchema>[],
     lookback_days: s.lookbackDays,
     half_life_days: s.halfLifeDays,
+    item_path_pattern: s.itemPathPattern,
     created_at: new Date(s.createdAt).toISOString(),
   };
 }
@@ -141,6 +151,7 @@ siteRoutes.openapi(
       channelRules: JSON.stringify(b.channel_rules),
       lookbackDays: b.lookback_days,
       halfLifeDays: b.half_life_days,
+      itemPathPattern: b.item_path_pattern,
       createdAt: Date.now(),
     };
     await insertSite(c.env.DB, row);
@@ -222,6 +233,7 @@ siteRoutes.openapi(
       ...(b.channel_rules !== undefined && { channelRules: JSON.stringify(b.channel_rules) }),
       ...(b.lookback_days !== undefined && { lookbackDays: b.lookback_days }),
       ...(b.half_life_days !== undefined && { halfLifeDays: b.half_life_days }),
+      ...(b.item_path_pattern !== undefined && { itemPathPattern: b.item_path_pattern }),
     };
     const site = Object.keys(patch).length ? await updateSite(c.env.DB, scope, patch) : await getSite(c.env.DB, scope);
     if (!site) throw new ApiError(404, "not_found", "No such site.");

@@ -1,5 +1,6 @@
 // D1 reads for the recommenders: the catalog, a site's item signals for training, one learner's
 // history for serving. All bound parameters; pages of PAGE_ROWS keep each result small.
+import { firstPartyVisitorId } from "../../functions/capture/identity";
 import type { EventRow } from "../../models/recs/signals";
 import type { SessionFact } from "../../models/propensity/learner";
 
@@ -35,7 +36,14 @@ export async function loadCatalog(db: D1Database, siteId: string): Promise<Catal
 // An event "about an item" has item lines or props.item_id; refunds may name only their order.
 const ITEM_EVENT_FILTER =
   "superseded = 0 AND (items IS NOT NULL OR type = 'refund' OR json_extract(props, '$.item_id') IS NOT NULL)";
-const EVENT_COLUMNS = "coalesce(user_id, visitor_id) AS user, type, name, ts, items, props, order_id, engaged_ms, id";
+/**
+ * The learner an event or session belongs to: its user id; else the user its visitor was
+ * identified as (identify() or signup), so browsing before sign-up counts; else the visitor.
+ */
+const learnerOf = (table: string) =>
+  `coalesce(${table}.user_id, (SELECT i.user_id FROM identities i WHERE i.site_id = ${table}.site_id ` +
+  `AND i.visitor_id = ${table}.visitor_id), ${table}.visitor_id)`;
+const EVENT_COLUMNS = `${learnerOf("events")} AS user, type, name, ts, items, props, order_id, engaged_ms, id`;
 
 /** Every item signal of a site since `from`, oldest first, paged by (ts, id). */
 export async function loadSiteEvents(db: D1Database, siteId: string, from: number): Promise<EventRow[]> {
@@ -68,7 +76,7 @@ export async function loadSiteSessions(
   for (let read = 0; read < MAX_TRAINING_EVENTS; read += PAGE_ROWS) {
     const { results } = await db
       .prepare(
-        "SELECT id, coalesce(user_id, visitor_id) AS user, started_at AS startedAt, pageviews, " +
+        `SELECT id, ${learnerOf("sessions")} AS user, started_at AS startedAt, pageviews, ` +
           "engaged_ms AS engagedMs, channel, device FROM sessions WHERE site_id = ?1 " +
           "AND (started_at > ?2 OR (started_at = ?2 AND id > ?3)) ORDER BY started_at, id LIMIT ?4",
       )
@@ -96,11 +104,23 @@ export async function loadLearner(
 ): Promise<{ key: string; events: EventRow[]; sessions: SessionFact[] }> {
   const sessionColumns =
     "started_at AS startedAt, pageviews, engaged_ms AS engagedMs, channel, device FROM sessions WHERE site_id = ?1";
-  const byUser = "userId" in who;
-  const key = byUser ? who.userId : who.visitorId;
-  const own = byUser
-    ? "user_id = ?2"
-    : "session_id IN (SELECT id FROM sessions WHERE site_id = ?1 AND visitor_id = ?2 ORDER BY last_seen_at DESC LIMIT 200)";
+  // A visitor identified as a user is that user; a user is also every visitor identified as them.
+  let userId = "userId" in who ? who.userId : null;
+  // Visitor ids are stored hashed per site, as capture hashes the id a back end or cookie sends.
+  const visitorId = "visitorId" in who ? await firstPartyVisitorId(siteId, who.visitorId) : null;
+  if (!userId && visitorId) {
+    const identified = await db
+      .prepare("SELECT user_id FROM identities WHERE site_id = ?1 AND visitor_id = ?2")
+      .bind(siteId, visitorId)
+      .first<{ user_id: string }>();
+    userId = identified?.user_id ?? null;
+  }
+  const key = userId ?? visitorId!;
+  const visitors = userId
+    ? "visitor_id IN (SELECT visitor_id FROM identities WHERE site_id = ?1 AND user_id = ?2)"
+    : "visitor_id = ?2";
+  const ownSessions = `SELECT id FROM sessions WHERE site_id = ?1 AND ${visitors} ORDER BY last_seen_at DESC LIMIT 200`;
+  const own = userId ? `(user_id = ?2 OR session_id IN (${ownSessions}))` : `session_id IN (${ownSessions})`;
   const [events, sessions] = await db.batch<EventRow>([
     db
       .prepare(
@@ -109,7 +129,7 @@ export async function loadLearner(
       .bind(siteId, key, MAX_HISTORY_EVENTS),
     db
       .prepare(
-        `SELECT ${sessionColumns} AND ${byUser ? "user_id" : "visitor_id"} = ?2 ORDER BY started_at DESC LIMIT 200`,
+        `SELECT ${sessionColumns} AND ${userId ? `(user_id = ?2 OR ${visitors})` : visitors} ORDER BY started_at DESC LIMIT 200`,
       )
       .bind(siteId, key),
   ]);

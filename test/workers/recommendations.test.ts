@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { onnx } from "onnx-proto";
 import { tensorflow } from "../../models/tf/backend";
 import { pruneModels } from "../../jobs/recs/registry";
-import { api, createSite, expectError, type TestSite } from "./helpers";
+import { api, collect, createSite, eventsLanded, eventually, expectError, pageview, type TestSite } from "./helpers";
 import {
   buy,
   catalog,
@@ -152,6 +152,31 @@ describe("GET /api/v1/recommendations", () => {
     expect(after.items.map((i) => i.id)).not.toContain("d6");
     await api("/api/v1/items/d6", { method: "PUT", token: site.admin, json: { title: "Course d6", published: true } });
   });
+
+  it("counts a visitor's browsing before sign-up toward the user they became", async () => {
+    const t = Date.now() - 3_600_000;
+    const anon = (item: string, i: number) => ({
+      ...view("x", item, t + i),
+      user_id: undefined,
+      visitor_id: "anon-v1",
+    });
+    await send(site, [
+      anon("g1", 0),
+      anon("g2", 1),
+      { id: "signup-newbie", type: "signup", visitor_id: "anon-v1", user_id: "newbie", ts: t + 10 },
+    ]);
+    await eventually(async () =>
+      env.DB.prepare("SELECT 1 FROM identities WHERE site_id = ?1 AND user_id = 'newbie'").bind(site.id).first(),
+    );
+    for (const query of ["user_id=newbie", "visitor_id=anon-v1"]) {
+      const list = await eventually(async () => {
+        const l = await recommend(site, `${query}&k=3`);
+        return l.learner.known ? l : null;
+      });
+      expect(list.items[0]!.reason).toBe("also_bought");
+      expect(list.items.every((i) => DESIGN.includes(i.id))).toBe(true);
+    }
+  }, 30_000);
 
   it("falls back to trending for a new learner and to cold_start for a new course", async () => {
     await api("/api/v1/items/n1", {
@@ -305,6 +330,43 @@ describe("the model registry", () => {
     const mine = (await (await api("/api/v1/models", { token: site.read })).json()) as { data: { id: string }[] };
     expect(mine.data.map((m) => m.id)).not.toContain(trained.recommender.model!.id);
   }, 60_000);
+});
+
+describe("course pages from the snippet", () => {
+  it("counts page views and engaged time on a site's item path as views of that course", async () => {
+    const shop = await createSite({ item_path_pattern: "/courses/:id" });
+    const engaged = {
+      id: "e-engaged",
+      type: "engagement",
+      url: `${shop.origin}/courses/ds%20201/`,
+      engaged_ms: 90_000,
+    };
+    const res = await collect(shop, [
+      pageview(`${shop.origin}/courses/ds-201?utm_source=zhihu`),
+      pageview(`${shop.origin}/courses/ds-201/reviews`),
+      engaged,
+    ]);
+    expect(res.status).toBe(202);
+    const rows = await eventsLanded(shop.id, 3);
+    const items = rows.map((r) => [r.path, JSON.parse((r.props as string) ?? "{}").item_id ?? null]);
+    expect(items).toEqual(
+      expect.arrayContaining([
+        ["/courses/ds-201", "ds-201"],
+        ["/courses/ds-201/reviews", null], // not the pattern: a sub-page
+        ["/courses/ds%20201/", "ds 201"],
+      ]),
+    );
+    await expectError(
+      await api(`/api/v1/sites/${shop.id}`, {
+        method: "PATCH",
+        token: shop.admin,
+        json: { item_path_pattern: "/courses" },
+      }),
+      400,
+      "validation_failed",
+      "item_path_pattern",
+    );
+  });
 });
 
 describe("bad input", () => {

@@ -1,0 +1,1 @@
+ALTER TABLE `sites` ADD `item_path_pattern` text;
