@@ -30,6 +30,7 @@ export interface Loaded<Meta> {
 }
 
 const cache = new Map<string, Promise<Loaded<unknown>>>();
+const retired = new Map<string, Loaded<unknown>>();
 
 async function load<Meta>(env: RecommendEnv, row: ModelRow): Promise<Loaded<Meta>> {
   const { onnx, meta } = await loadFiles<Meta>(env, row);
@@ -57,7 +58,10 @@ export async function activeLoaded<Meta>(
   if (cached) {
     const loaded = await cached.catch(() => null);
     if (loaded?.row.id === row.id) return loaded as Loaded<Meta>;
-    void loaded?.session.release();
+    // The replaced session may still be serving a request in this isolate, so it is freed at the
+    // next replacement instead (ORT's wasm memory is not reclaimed by garbage collection).
+    void retired.get(key)?.session.release();
+    if (loaded) retired.set(key, loaded);
   }
   const loading = load<Meta>(env, row);
   cache.set(key, loading);

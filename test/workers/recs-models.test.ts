@@ -9,6 +9,8 @@ import { ownedItems, signalsOf, type EventRow } from "../../models/recs/signals"
 import { rocAuc, stratifiedFolds } from "../../models/propensity/metrics";
 import { gaussian, seededRandom } from "../../models/random";
 import { encode, fitEncoder, MAX_STANDARD_SCORE } from "../../models/propensity/features";
+import { parseInteractions } from "../../models/recs/evaluate";
+import { parseTable } from "../../models/propensity/evaluate";
 
 describe("SparseAdam", () => {
   it("moves the touched rows exactly as tfjs's Adam does, and leaves the others alone", async () => {
@@ -138,5 +140,33 @@ describe("propensity features", () => {
     const unseen = encode(encoder, { days: 365, channel: "Baidu" });
     expect(unseen[0]).toBe(MAX_STANDARD_SCORE);
     expect(Array.from(unseen.subarray(1))).toEqual([0, 0, 1]);
+  });
+});
+
+describe("eval file formats", () => {
+  it("reads MovieLens u.data, ratings.csv and the generic CSV alike, ratings below 4 as seen-only", () => {
+    const expected = [
+      { user: "1", item: "10", ts: 100, weight: 1 },
+      { user: "1", item: "11", ts: 101, weight: 0 },
+      { user: "2", item: "10", ts: 102, weight: 1 },
+    ];
+    expect(parseInteractions("1\t10\t5\t100\n1\t11\t3\t101\n2\t10\t4\t102\n")).toEqual(expected);
+    expect(parseInteractions("userId,movieId,rating,timestamp\n1,10,4.5,100\n1,11,2,101\n2,10,4,102")).toEqual(
+      expected,
+    );
+    expect(parseInteractions("user_id,item_id,timestamp\r\n1,10,100\r\n2,10,102\r\n")).toEqual([
+      expected[0],
+      expected[2],
+    ]);
+    expect(() => parseInteractions("who,what\n1,2")).toThrow(/header/);
+    expect(() => parseInteractions("user_id,item_id,timestamp\n1,10,soon")).toThrow(/Line 2/);
+  });
+
+  it("reads a labelled CSV: numbers numeric, text and named columns categorical", () => {
+    const table = parseTable("pages,browser,month,bought\n3,2,Feb,TRUE\n0,1,Mar,FALSE\n", "bought", ["browser"]);
+    expect(table.spec).toEqual({ numeric: ["pages"], categorical: ["browser", "month"] });
+    expect(Array.from(table.labels)).toEqual([1, 0]);
+    expect(table.rows[0]).toEqual({ pages: 3, browser: "2", month: "Feb" });
+    expect(() => parseTable("a,b\n1,2", "label")).toThrow(/No column "label"/);
   });
 });
