@@ -99,7 +99,8 @@ export function demoEvents({ origin, days = 5, visitorsPerDay = 120, seed = 42, 
           engaged_ms: 5_000 + Math.floor(rand() * 90_000),
         });
       }
-      if (rand() < 0.18) {
+      // Learners who read more course pages sign up (and buy) more often.
+      if (rand() < 0.04 + 0.05 * pages) {
         const user = `learner-${seed}-${day}-${v}`;
         ts += 60_000;
         events.push({ ...base, id: id(), type: "signup", ts, user_id: user, url: `${origin}/signup` });
