@@ -101,18 +101,12 @@ recommendationRoutes.get("/api/v1/items/:id/similar", async (c) => {
   if (!exists) throw new ApiError(404, "not_found", "No such item.", [{ path: "id", message: "Unknown item." }]);
   const list = new ListBuilder({ allowed: catalog.published, blocked: new Set([id]) }, q.k);
   if (model) addAlsoBought(list, model, [id]);
-  // Then the same category's trending items, then the same category's newest.
+  // Then the same category's trending courses, then its newest ones.
   const sameCategory = new Set([...catalog.published].filter((i) => catalog.categoryOf.get(i) === exists.category));
   const fallback = new ListBuilder({ allowed: sameCategory, blocked: new Set([id]) }, q.k);
   if (model) addTrending(fallback, model);
-  for (const item of [
-    ...fallback.items,
-    ...catalog.newest
-      .filter((i) => sameCategory.has(i))
-      .map((i) => ({ id: i, score: 0, reason: "cold_start" as const })),
-  ]) {
-    list.add(item.id, item.score, item.reason);
-  }
+  for (const newest of catalog.newest) fallback.add(newest, 0, "cold_start");
+  for (const item of fallback.items) list.add(item.id, item.score, item.reason);
   const recId = await logList(c, siteId, "similar", model?.row.id ?? null, null, list.items);
   return c.json({ rec_id: recId, model: modelView(model), item_id: id, items: list.items });
 });
