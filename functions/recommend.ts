@@ -6,9 +6,9 @@ import { networkOnnx } from "../models/onnx/network";
 import { createSession, ort } from "../models/onnx/runtime";
 import { predict, type Network } from "../models/propensity/network";
 import { retrainSite } from "../jobs/recs/train";
-import { runNetwork } from "../jobs/recs/verify";
+import { runNetwork } from "../models/onnx/run";
 import { ApiError, errorBody, errorResponse } from "./lib/errors";
-import type { RecommendBindings, RecommendEnv } from "./recommend/env";
+import { SITE_HEADER, type RecommendBindings, type RecommendEnv } from "./recommend/env";
 import { modelRoutes } from "./recommend/models";
 import { recommendationRoutes } from "./recommend/recommendations";
 import { scoringRoutes } from "./recommend/scoring";
@@ -36,7 +36,7 @@ app.get("/api/v1/models/health", async (c) => {
   return c.json({
     ok: true,
     runtime: "onnxruntime-web",
-    site_id: c.req.header("x-wayfind-site") ?? null,
+    site_id: c.req.header(SITE_HEADER) ?? null,
     probe: { probability, expected: predict(PROBE, PROBE_ROW) },
     ms: Date.now() - started,
   });

@@ -3,8 +3,7 @@
 //   heuristic on the same paths;
 // - one incremental rollup run (the real cron, in workerd) for one hour of new events over a
 //   30-day and a 300-day history: the ratio shows the cost follows new events, not history.
-import { resolve } from "node:path";
-import { build } from "esbuild";
+import { importTs } from "./import-ts.mjs";
 import { root } from "./local-env.mjs";
 import { startBuiltWorkers } from "./run-bundle.mjs";
 
@@ -36,22 +35,11 @@ function syntheticPaths(count, seed = 11) {
   return paths;
 }
 
-async function loadEngine() {
-  const outfile = resolve(root, ".wayfind/tmp/bench-attribution-engine.mjs");
-  await build({
-    stdin: {
-      contents:
-        'export { markovAttribution } from "./models/attribution/markov"; export { heuristicAttribution } from "./models/attribution/heuristics";',
-      resolveDir: root,
-      loader: "ts",
-    },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    outfile,
-    logLevel: "error",
-  });
-  return import(outfile);
+function loadEngine() {
+  return importTs(
+    "bench-attribution-engine",
+    'export { markovAttribution } from "./models/attribution/markov"; export { heuristicAttribution } from "./models/attribution/heuristics";',
+  );
 }
 
 export async function benchMarkov() {

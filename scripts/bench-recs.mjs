@@ -10,7 +10,7 @@ import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { root } from "./local-env.mjs";
 import { importTs } from "./import-ts.mjs";
-import { COMPATIBILITY_DATE } from "./run-bundle.mjs";
+import { COMPATIBILITY_DATE, modulesOf } from "./run-bundle.mjs";
 
 const MOVIELENS = resolve(root, "../shared/datasets/movielens-100k/u.data");
 const CALLS = 300;
@@ -21,7 +21,7 @@ const WORKER = `
 import { tensorflow } from "./models/tf/backend";
 import { mfOnnx } from "./models/onnx/mf";
 import { createSession } from "./models/onnx/runtime";
-import { runMf } from "./jobs/recs/verify";
+import { runMf } from "./models/onnx/run";
 import { mfScores, trainBpr } from "./models/recs/bpr";
 import { topK } from "./models/recs/metrics";
 import { buildDataset } from "./models/recs/dataset";
@@ -157,12 +157,7 @@ async function recommendCold() {
       workers: [
         {
           name: "wayfind-recommend",
-          modules: [
-            { type: "ESModule", path: resolve(dir, "recommend.js") },
-            ...readdirSync(dir)
-              .filter((f) => f.endsWith(".wasm"))
-              .map((f) => ({ type: "CompiledWasm", path: resolve(dir, f) })),
-          ],
+          modules: modulesOf(dir, "recommend.js"),
           modulesRoot: dir,
           compatibilityDate: COMPATIBILITY_DATE,
           d1Databases: { DB: "bench" },

@@ -1,11 +1,12 @@
-// Loads TypeScript from models/ in Node: esbuild bundles the named exports into .wayfind/tmp and
+// Loads the project's TypeScript in Node: esbuild bundles the named exports into .wayfind/tmp and
 // we import the result. Packages are bundled too, from their ES module builds (mainFields), as
 // wrangler does: tfjs-core's gradients register into the same copy of tfjs-core that trains.
 import { resolve } from "node:path";
 import { build } from "esbuild";
 import { root } from "./local-env.mjs";
 
-export async function importTs(name, source) {
+/** `options` are more esbuild options (external, plugins) for callers that need them. */
+export async function importTs(name, source, options = {}) {
   const outfile = resolve(root, `.wayfind/tmp/${name}.mjs`);
   await build({
     stdin: { contents: source, resolveDir: root, loader: "ts" },
@@ -19,6 +20,7 @@ export async function importTs(name, source) {
     },
     outfile,
     logLevel: "error",
+    ...options,
   });
   return import(`${outfile}?t=${Date.now()}`);
 }

@@ -5,25 +5,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
-import { build } from "esbuild";
+import { importTs } from "./import-ts.mjs";
 import { root } from "./local-env.mjs";
 
 // The renderer and chart builders are TypeScript shared with the Worker: bundle them for Node.
-const bundled = await build({
-  stdin: {
-    contents: `export { renderHtml, renderText, CHART_CIDS } from "./jobs/reports/render";
+const lib = await importTs(
+  "render-sample-report",
+  `export { renderHtml, renderText, CHART_CIDS } from "./jobs/reports/render";
                export { revenueCostSvg, roiByChannelSvg } from "./jobs/reports/charts";
                export { SECTIONS } from "./jobs/reports/data";`,
-    resolveDir: root,
-    loader: "ts",
-  },
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  write: false,
-  external: ["cloudflare:*"],
-});
-const lib = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString("base64")}`);
+  { external: ["cloudflare:*"] },
+);
 
 await initWasm(readFileSync(resolve(root, "node_modules/@resvg/resvg-wasm/index_bg.wasm")));
 const font = readFileSync(resolve(root, "node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf"));

@@ -8,7 +8,8 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 
 export const COMPATIBILITY_DATE = "2026-11-01";
 
-function modulesOf(dir, main) {
+/** A built Worker's modules as wrangler uploads them: the script, pre-compiled wasm, data files. */
+export function modulesOf(dir, main) {
   return [
     { type: "ESModule", path: resolve(dir, main) },
     ...readdirSync(dir)

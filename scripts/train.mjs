@@ -7,8 +7,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { build } from "esbuild";
 import { getPlatformProxy } from "wrangler";
+import { importTs } from "./import-ts.mjs";
 import { offlineEnv, root } from "./local-env.mjs";
 
 const { values } = parseArgs({
@@ -20,29 +20,20 @@ if (!values.site) {
 }
 
 /** The training code, bundled for Node with the Node ORT loader in place of the workerd one. */
-async function loadTrainer() {
-  const outfile = resolve(root, ".wayfind/tmp/train.mjs");
-  await build({
-    stdin: { contents: 'export { retrainSite } from "./jobs/recs/train";', resolveDir: root, loader: "ts" },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    mainFields: ["module", "main"],
+function loadTrainer() {
+  return importTs("train", 'export { retrainSite } from "./jobs/recs/train";', {
     external: ["onnxruntime-web"],
-    banner: { js: "import { createRequire as $cr } from 'node:module'; const require = $cr(import.meta.url);" },
-    outfile,
-    logLevel: "error",
     plugins: [
       {
         name: "node-ort",
         setup: (b) =>
-          b.onResolve({ filter: /\/onnx\/runtime$/ }, (args) => ({
-            path: resolve(args.resolveDir, `${args.path}-node.ts`),
-          })),
+          b.onResolve({ filter: /runtime$/ }, (args) => {
+            const target = resolve(args.resolveDir, args.path);
+            return target === resolve(root, "models/onnx/runtime") ? { path: `${target}-node.ts` } : undefined;
+          }),
       },
     ],
   });
-  return import(outfile);
 }
 
 /** recommend.wrangler.toml with the real database id and `remote = true` on D1 and R2. */

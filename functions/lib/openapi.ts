@@ -18,6 +18,9 @@ export const IdParam = z.object({
     .openapi({ param: { name: "id", in: "path" } }),
 });
 
+/** A catalog item id (course, column, membership), as the catalog API stores it. */
+export const ItemId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "1-128 letters, digits or _.:-");
+
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Minor units as a decimal amount of the currency (19990 CNY -> 199.9). */

@@ -1,7 +1,7 @@
 // Building a recommendation list: the rules every list obeys (published only, nothing owned or
 // excluded, the requested category), filled from the strongest source down: personal (matrix
 // factorisation in ORT), also_bought (co-occurrence), trending, then cold_start (newest items).
-import { runMf } from "../../jobs/recs/verify";
+import { runMf } from "../../models/onnx/run";
 import { itemKnnScores, type Neighbours } from "../../models/recs/item-knn";
 import { topK } from "../../models/recs/metrics";
 import type { Loaded, RecommenderMeta } from "./serving";
@@ -47,6 +47,7 @@ export class ListBuilder {
 
   /** Adds the best-scoring eligible items of a model's score vector. */
   addScores(model: Loaded<RecommenderMeta>, scores: ArrayLike<number>, reason: Reason, minScore = -Infinity): void {
+    if (this.full) return;
     const skip = { has: (i: number) => !this.eligible(model.meta.items[i]!) || !(scores[i]! > minScore) };
     for (const i of topK(scores, this.k - this.items.length, skip)) this.add(model.meta.items[i]!, scores[i]!, reason);
   }
@@ -84,7 +85,7 @@ function neighboursOf(meta: RecommenderMeta): Neighbours {
 /** Co-occurrence with the given items (a context course, or the learner's recent history). */
 export function addAlsoBought(list: ListBuilder, model: Loaded<RecommenderMeta>, from: readonly string[]): void {
   const history = from.map((id) => model.itemIndex.get(id)).filter((i) => i !== undefined);
-  if (history.length === 0) return;
+  if (history.length === 0 || list.full) return; // scoring every item is wasted on a full list
   list.addScores(model, itemKnnScores(neighboursOf(model.meta), history, model.meta.items.length), "also_bought", 0);
 }
 

@@ -2,11 +2,13 @@
 // apps echo back on clicks and purchases (data-wayfind-rec, or rec_id on server events), so the
 // model version behind it can be judged online (GET /api/v1/models/performance).
 import { Hono, type Context } from "hono";
+import { siteCatalog } from "../../schema/queries/items";
 import { ApiError } from "../lib/errors";
+import { ItemId } from "../lib/openapi";
 import { addAlsoBought, addPersonal, addTrending, ListBuilder, type Recommended } from "./candidates";
 import { siteOf, type RecommendBindings } from "./env";
 import { activeLoaded, learnerOf, type RecommenderMeta } from "./serving";
-import { ItemId, RecommendationsQuery, SimilarQuery } from "./schemas";
+import { RecommendationsQuery, SimilarQuery } from "./schemas";
 import { learnerKey, parse } from "./validate";
 
 export const recommendationRoutes = new Hono<RecommendBindings>();
@@ -14,20 +16,15 @@ export const recommendationRoutes = new Hono<RecommendBindings>();
 interface CatalogView {
   published: Set<string>;
   categoryOf: Map<string, string | null>;
+  /** Published ids, newest first. */
   newest: string[];
 }
 
-/** Published items (ids, categories), newest first: small rows, read per request so an unpublish is immediate. */
-async function catalogOf(db: D1Database, siteId: string): Promise<CatalogView> {
-  const { results } = await db
-    .prepare("SELECT id, category FROM items WHERE site_id = ?1 AND published = 1 ORDER BY created_at DESC, id")
-    .bind(siteId)
-    .all<{ id: string; category: string | null }>();
-  return {
-    published: new Set(results.map((r) => r.id)),
-    categoryOf: new Map(results.map((r) => [r.id, r.category])),
-    newest: results.map((r) => r.id),
-  };
+/** The catalog, read per request so an unpublish takes effect on the next one. */
+async function catalogView(db: D1Database, siteId: string): Promise<CatalogView> {
+  const catalog = await siteCatalog(db, { siteId });
+  const newest = catalog.filter((item) => item.published).map((item) => item.id);
+  return { published: new Set(newest), categoryOf: new Map(catalog.map((i) => [i.id, i.category])), newest };
 }
 
 async function logList(
@@ -57,7 +54,7 @@ recommendationRoutes.get("/api/v1/recommendations", async (c) => {
   const who = learnerKey(q);
   const [learner, catalog, model] = await Promise.all([
     learnerOf(c.env, siteId, who),
-    catalogOf(c.env.DB, siteId),
+    catalogView(c.env.DB, siteId),
     activeLoaded<RecommenderMeta>(c.env, siteId, "recommender"),
   ]);
   if (q.context_item && !catalog.categoryOf.has(q.context_item) && !model?.itemIndex.has(q.context_item)) {
@@ -92,17 +89,17 @@ recommendationRoutes.get("/api/v1/items/:id/similar", async (c) => {
   const id = parse(ItemId, c.req.param("id"));
   const q = parse(SimilarQuery, c.req.query());
   const [catalog, model] = await Promise.all([
-    catalogOf(c.env.DB, siteId),
+    catalogView(c.env.DB, siteId),
     activeLoaded<RecommenderMeta>(c.env, siteId, "recommender"),
   ]);
-  const exists = await c.env.DB.prepare("SELECT category FROM items WHERE site_id = ?1 AND id = ?2")
-    .bind(siteId, id)
-    .first<{ category: string | null }>();
-  if (!exists) throw new ApiError(404, "not_found", "No such item.", [{ path: "id", message: "Unknown item." }]);
+  if (!catalog.categoryOf.has(id)) {
+    throw new ApiError(404, "not_found", "No such item.", [{ path: "id", message: "Unknown item." }]);
+  }
+  const category = catalog.categoryOf.get(id);
   const list = new ListBuilder({ allowed: catalog.published, blocked: new Set([id]) }, q.k);
   if (model) addAlsoBought(list, model, [id]);
   // Then the same category's trending courses, then its newest ones.
-  const sameCategory = new Set([...catalog.published].filter((i) => catalog.categoryOf.get(i) === exists.category));
+  const sameCategory = new Set([...catalog.published].filter((i) => catalog.categoryOf.get(i) === category));
   const fallback = new ListBuilder({ allowed: sameCategory, blocked: new Set([id]) }, q.k);
   if (model) addTrending(fallback, model);
   for (const newest of catalog.newest) fallback.add(newest, 0, "cold_start");

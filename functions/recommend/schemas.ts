@@ -3,11 +3,11 @@
 // bundle can import them without ORT or tfjs.
 import { z } from "@hono/zod-openapi";
 import { LEARNER_ITEM_SPEC } from "../../models/propensity/learner";
+import { ItemId } from "../lib/openapi";
 
 export const MAX_K = 100;
 export const MAX_RANK_ITEMS = 100;
 
-export const ItemId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "1-128 letters, digits or _.:-");
 const LearnerFields = {
   user_id: z.string().trim().min(1).max(128).optional().openapi({ description: "Your learner id." }),
   visitor_id: z

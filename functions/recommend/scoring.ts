@@ -2,7 +2,9 @@
 // network in ORT, over features built by the same learnerItemFeatures() training used.
 import { Hono } from "hono";
 import type { z } from "@hono/zod-openapi";
-import { runMf, runNetwork } from "../../jobs/recs/verify";
+import { priceOf } from "../../jobs/recs/data";
+import { runMf, runNetwork } from "../../models/onnx/run";
+import { catalogOf } from "../../schema/queries/items";
 import { encode, encodeAll, type FeatureRow } from "../../models/propensity/features";
 import { learnerItemFeatures } from "../../models/propensity/learner";
 import { ApiError } from "../lib/errors";
@@ -36,14 +38,10 @@ async function knownLearner(
   return learner;
 }
 
+/** Prices of these items (major units) from the catalog; unknown ids are absent. */
 async function pricesOf(db: D1Database, siteId: string, ids: readonly string[]): Promise<Map<string, number | null>> {
-  const { results } = await db
-    .prepare(
-      "SELECT id, price_minor AS price FROM items WHERE site_id = ?1 AND id IN (SELECT value FROM json_each(?2))",
-    )
-    .bind(siteId, JSON.stringify(ids))
-    .all<{ id: string; price: number | null }>();
-  return new Map(results.map((r) => [r.id, r.price === null ? null : r.price / 100]));
+  const catalog = await catalogOf(db, { siteId }, ids);
+  return new Map([...catalog].map(([id, item]) => [id, priceOf(item)]));
 }
 
 async function probabilities(model: Loaded<PropensityMeta>, rows: FeatureRow[]): Promise<Float32Array> {

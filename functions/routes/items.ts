@@ -6,11 +6,10 @@ import { CurrencyCode } from "../capture/schemas";
 import { requireScope, siteScope } from "../lib/auth";
 import type { AppBindings } from "../lib/env";
 import { ApiError, type Issue, zodIssues } from "../lib/errors";
-import { errors, IdParam, iso, json, major, minor, SiteQuery } from "../lib/openapi";
+import { errors, IdParam, iso, ItemId, json, major, minor, SiteQuery } from "../lib/openapi";
 
 export const itemRoutes = new OpenAPIHono<AppBindings>();
 export const ITEMS_MAX_BULK = 1000;
-const ItemId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "1-128 letters, digits or _.:-");
 
 const ItemFields = z
   .object({

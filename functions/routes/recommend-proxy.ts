@@ -10,12 +10,12 @@ import {
   RetrainBody,
   SimilarQuery,
 } from "../recommend/schemas";
+import { SITE_HEADER } from "../recommend/env";
 import { requireScope, siteScope } from "../lib/auth";
 import type { AppBindings } from "../lib/env";
 import { errors, IdParam, json } from "../lib/openapi";
 
 export const recommendProxyRoutes = new OpenAPIHono<AppBindings>();
-export const SITE_HEADER = "x-wayfind-site";
 
 // Reading recommendations and scores needs `read`; retraining and promoting models need `admin`.
 const paths: [method: "GET" | "POST", path: string, scope: "read" | "admin"][] = [

@@ -1,6 +1,7 @@
-// D1 reads for the recommenders: the catalog, a site's item signals for training, one learner's
+// D1 reads for the recommenders: a site's item signals for training, one learner's
 // history for serving. All bound parameters; pages of PAGE_ROWS keep each result small.
 import { firstPartyVisitorId } from "../../functions/capture/identity";
+import { currencyDigits } from "../../functions/capture/schemas";
 import type { EventRow } from "../../models/recs/signals";
 import type { SessionFact } from "../../models/propensity/learner";
 
@@ -15,22 +16,10 @@ export const MAX_HISTORY_EVENTS = 2_000;
 /** Orders whose refunds are looked up per request: 500 ids of at most 128 characters stay inside JSON_PARAM_BUDGET_BYTES. */
 export const MAX_REFUND_LOOKUP_ORDERS = 500;
 
-export interface CatalogItem {
-  id: string;
-  category: string | null;
-  priceMinor: number | null;
-  currency: string | null;
-  published: boolean;
-}
-
-export async function loadCatalog(db: D1Database, siteId: string): Promise<CatalogItem[]> {
-  const { results } = await db
-    .prepare(
-      "SELECT id, category, price_minor AS priceMinor, currency, published FROM items WHERE site_id = ?1 ORDER BY id",
-    )
-    .bind(siteId)
-    .all<Omit<CatalogItem, "published"> & { published: number }>();
-  return results.map((r) => ({ ...r, published: r.published === 1 }));
+/** An item's price as the propensity `price` feature: major units of its currency (199.00), or null. */
+export function priceOf(item: { priceMinor: number | null; currency: string | null }): number | null {
+  if (item.priceMinor === null) return null;
+  return item.priceMinor / 10 ** (item.currency ? currencyDigits(item.currency) : 2);
 }
 
 // An event "about an item" has item lines or props.item_id; refunds may name only their order.
@@ -43,7 +32,10 @@ const ITEM_EVENT_FILTER =
 const learnerOf = (table: string) =>
   `coalesce(${table}.user_id, (SELECT i.user_id FROM identities i WHERE i.site_id = ${table}.site_id ` +
   `AND i.visitor_id = ${table}.visitor_id), ${table}.visitor_id)`;
-const EVENT_COLUMNS = `${learnerOf("events")} AS user, type, name, ts, items, props, order_id, engaged_ms, id`;
+const SIGNAL_COLUMNS = "type, name, ts, items, props, order_id, engaged_ms, id";
+const EVENT_COLUMNS = `${learnerOf("events")} AS user, ${SIGNAL_COLUMNS}`;
+/** Serving reads one learner, so every row is theirs: no per-row identity lookup on the request path. */
+const LEARNER_EVENT_COLUMNS = `'learner' AS user, ${SIGNAL_COLUMNS}`;
 
 /** Every item signal of a site since `from`, oldest first, paged by (ts, id). */
 export async function loadSiteEvents(db: D1Database, siteId: string, from: number): Promise<EventRow[]> {
@@ -124,7 +116,7 @@ export async function loadLearner(
   const [events, sessions] = await db.batch<EventRow>([
     db
       .prepare(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE site_id = ?1 AND ${own} AND ${ITEM_EVENT_FILTER} ORDER BY ts DESC LIMIT ?3`,
+        `SELECT ${LEARNER_EVENT_COLUMNS} FROM events WHERE site_id = ?1 AND ${own} AND ${ITEM_EVENT_FILTER} ORDER BY ts DESC LIMIT ?3`,
       )
       .bind(siteId, key, MAX_HISTORY_EVENTS),
     db
@@ -142,7 +134,7 @@ export async function loadLearner(
   if (orders.length) {
     const { results: refunds } = await db
       .prepare(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE site_id = ?1 AND type = 'refund' AND superseded = 0 ` +
+        `SELECT ${LEARNER_EVENT_COLUMNS} FROM events WHERE site_id = ?1 AND type = 'refund' AND superseded = 0 ` +
           "AND order_id IN (SELECT value FROM json_each(?2))",
       )
       .bind(siteId, JSON.stringify(orders))

@@ -9,7 +9,8 @@ import { scoreHoldout } from "../../models/recs/evaluate";
 import { itemKnnScores, itemNeighbours } from "../../models/recs/item-knn";
 import { popularity, trending } from "../../models/recs/popularity";
 import { signalsOf, type Signal } from "../../models/recs/signals";
-import { loadCatalog, loadSiteEvents, loadSiteSessions, TRAINING_WINDOW_DAYS } from "./data";
+import { siteCatalog } from "../../schema/queries/items";
+import { loadSiteEvents, loadSiteSessions, priceOf, TRAINING_WINDOW_DAYS } from "./data";
 import { registerCandidate, type RetrainOutcome } from "./promotion";
 import type { RegistryEnv } from "./registry";
 import { verifyMf } from "./verify";
@@ -43,7 +44,7 @@ export async function retrainSite(
   options: RetrainOptions = {},
 ): Promise<RetrainOutcome[]> {
   const from = now - TRAINING_WINDOW_DAYS * 86_400_000;
-  const [catalog, events] = await Promise.all([loadCatalog(env.DB, siteId), loadSiteEvents(env.DB, siteId, from)]);
+  const [catalog, events] = await Promise.all([siteCatalog(env.DB, { siteId }), loadSiteEvents(env.DB, siteId, from)]);
   const signals = signalsOf(events);
   const outcomes = [
     await trainRecommender(
@@ -57,7 +58,7 @@ export async function retrainSite(
     ),
   ];
   const sessions = await loadSiteSessions(env.DB, siteId, from);
-  const prices = new Map(catalog.map((c) => [c.id, c.priceMinor === null ? null : c.priceMinor / 100]));
+  const prices = new Map(catalog.map((c) => [c.id, priceOf(c)]));
   outcomes.push(await trainPropensity(env, siteId, now, from, signals, sessions, prices, options.propensityEpochs));
   return outcomes;
 }

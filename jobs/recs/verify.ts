@@ -3,31 +3,14 @@
 import type { Tf } from "../../models/tf/backend";
 import { tfjsScores, type MfModel } from "../../models/recs/bpr";
 import { topK } from "../../models/recs/metrics";
-import { MF_INPUTS, MF_OUTPUTS } from "../../models/onnx/mf";
-import { NETWORK_INPUT, NETWORK_OUTPUT } from "../../models/onnx/network";
 import { tfjsPredict, type Network } from "../../models/propensity/network";
-import { createSession, ort } from "../../models/onnx/runtime";
+import { createSession } from "../../models/onnx/runtime";
+import { runMf, runNetwork } from "../../models/onnx/run";
 
 /** Largest |ORT - tfjs| accepted for a score or a probability. */
 export const EXPORT_TOLERANCE = 1e-5;
 const CHECK_USERS = 16;
 const CHECK_K = 10;
-
-/** Runs the MF top-k graph for a user with an additive mask. */
-export async function runMf(
-  session: ort.InferenceSession,
-  user: number,
-  mask: Float32Array,
-  k: number,
-): Promise<{ scores: Float32Array; items: number[] }> {
-  const out = await session.run({
-    [MF_INPUTS.user]: new ort.Tensor("int64", BigInt64Array.of(BigInt(user)), [1]),
-    [MF_INPUTS.mask]: new ort.Tensor("float32", mask, [1, mask.length]),
-    [MF_INPUTS.k]: new ort.Tensor("int64", BigInt64Array.of(BigInt(k)), [1]),
-  });
-  const items = Array.from(out[MF_OUTPUTS.items]!.data as BigInt64Array, Number);
-  return { scores: out[MF_OUTPUTS.scores]!.data as Float32Array, items };
-}
 
 export async function verifyMf(tf: Tf, model: MfModel, onnx: Uint8Array): Promise<{ maxAbsDiff: number }> {
   const session = await createSession(onnx);
@@ -51,15 +34,6 @@ export async function verifyMf(tf: Tf, model: MfModel, onnx: Uint8Array): Promis
   }
   await session.release();
   return { maxAbsDiff };
-}
-
-export async function runNetwork(
-  session: ort.InferenceSession,
-  x: Float32Array,
-  inputs: number,
-): Promise<Float32Array> {
-  const out = await session.run({ [NETWORK_INPUT]: new ort.Tensor("float32", x, [x.length / inputs, inputs]) });
-  return out[NETWORK_OUTPUT]!.data as Float32Array;
 }
 
 export async function verifyNetwork(

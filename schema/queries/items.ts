@@ -42,16 +42,51 @@ export async function listItems(d1: D1Database, scope: SiteScope, after: string,
     .limit(limit);
 }
 
-/** Category and creator of these items, for commission rules. Unknown ids are simply absent. */
-export async function catalogOf(db: D1Database, scope: SiteScope, ids: string[]) {
+/**
+ * Category, creator and price of these items, for commission rules and purchase propensity.
+ * Unknown ids are simply absent.
+ */
+export async function catalogOf(db: D1Database, scope: SiteScope, ids: readonly string[]) {
   const rows = await inChunks([...new Set(ids)], async (json) => {
     const { results } = await db
       .prepare(
-        "SELECT id, category, creator_partner_id FROM items WHERE site_id = ?1 AND id IN (SELECT value FROM json_each(?2))",
+        "SELECT id, category, creator_partner_id, price_minor, currency FROM items " +
+          "WHERE site_id = ?1 AND id IN (SELECT value FROM json_each(?2))",
       )
       .bind(scope.siteId, json)
-      .all<{ id: string; category: string | null; creator_partner_id: string | null }>();
+      .all<{
+        id: string;
+        category: string | null;
+        creator_partner_id: string | null;
+        price_minor: number | null;
+        currency: string | null;
+      }>();
     return results;
   });
-  return new Map(rows.map((r) => [r.id, { category: r.category, creatorPartnerId: r.creator_partner_id }]));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { category: r.category, creatorPartnerId: r.creator_partner_id, priceMinor: r.price_minor, currency: r.currency },
+    ]),
+  );
+}
+
+export interface CatalogEntry {
+  id: string;
+  category: string | null;
+  priceMinor: number | null;
+  currency: string | null;
+  published: boolean;
+}
+
+/** The whole catalog, newest first: what the recommenders may score and show. */
+export async function siteCatalog(db: D1Database, scope: SiteScope): Promise<CatalogEntry[]> {
+  const { results } = await db
+    .prepare(
+      "SELECT id, category, price_minor AS priceMinor, currency, published FROM items WHERE site_id = ?1 " +
+        "ORDER BY created_at DESC, id",
+    )
+    .bind(scope.siteId)
+    .all<Omit<CatalogEntry, "published"> & { published: number }>();
+  return results.map((r) => ({ ...r, published: r.published === 1 }));
 }
