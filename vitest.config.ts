@@ -11,7 +11,7 @@ function recommendModules() {
   const dir = "dist/recommend";
   const files = readdirSync(dir);
   return [
-    { type: "ESModule" as const, path: `${dir}/recommend.js` },
+    { type: "ESModule" as const, path: `${dir}/index.js` },
     ...files.filter((f) => f.endsWith(".wasm")).map((f) => ({ type: "CompiledWasm" as const, path: `${dir}/${f}` })),
   ];
 }
@@ -28,7 +28,7 @@ export default defineConfig(async () => {
         {
           plugins: [
             cloudflareTest({
-              main: "functions/edge.ts",
+              main: "functions/edge/index.ts",
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
                 bindings: {

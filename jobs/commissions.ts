@@ -3,10 +3,10 @@
 // deterministic per (order, kind, partner), an order already settled is never recomputed, and
 // refunds are applied from the order's total refunded so far. An order's rows and refund
 // statements always go in the same D1 batch (one transaction).
-import { localDay } from "../functions/lib/calendar";
-import { currencyDigits } from "../functions/capture/schemas";
-import { bindingPartner, DAY_MS, type Earning, earningFor, orderLines, type Rule } from "../models/partners/commission";
-import { convertMinor, rateTable, type RateTable } from "../models/attribution/money";
+import { DAY_MS, localDay } from "../core/time";
+import { currencyDigits } from "../core/money";
+import { bindingPartner, type Earning, earningFor, orderLines, type Rule } from "../models/partners/commission";
+import { convertMinor, rateTable, type RateTable } from "../core/money";
 import {
   commissionsOfOrders,
   deleteRecomputableStatement,

@@ -2,9 +2,10 @@
 // batch; event ids dedupe retries; a message that fails on its own is retried with backoff and,
 // after max_retries (wrangler.toml), lands in the dead-letter queue. Nothing accepted is lost,
 // nothing is written twice. Purchases and refunds then settle partner commissions.
-import type { EnrichedEvent } from "../functions/capture/enrich";
-import { userVisitorId } from "../functions/capture/identity";
-import type { EdgeEnv, IngestMessage } from "../functions/lib/env";
+import type { EnrichedEvent } from "../core/event";
+import { userVisitorId } from "../core/hash";
+import type { EdgeEnv } from "../core/env";
+import { type IngestMessage, isIngestMessage } from "../core/queue";
 import {
   botHitsStatements,
   existingEventIds,
@@ -18,21 +19,6 @@ import {
 import type { SiteScope } from "../schema/queries/scope";
 import { settleOrders } from "./commissions";
 import { SESSION_TIMEOUT_MS, sessionize } from "./sessionize";
-
-/** Must match the dead_letter_queue in wrangler.toml. */
-export const DEAD_LETTER_QUEUE_NAME = "wayfind-events-dlq";
-
-export function isIngestMessage(body: unknown): body is IngestMessage {
-  const m = body as IngestMessage;
-  return (
-    typeof m === "object" &&
-    m !== null &&
-    m.v === 1 &&
-    typeof m.siteId === "string" &&
-    Array.isArray(m.events) &&
-    m.events.every((e) => typeof e?.id === "string" && typeof e.ts === "number")
-  );
-}
 
 /** Writes one site's events (any number of messages' worth) in a single D1 transaction. */
 export async function writeSiteEvents(

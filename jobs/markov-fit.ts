@@ -8,6 +8,7 @@ import { markovAttribution } from "../models/attribution/markov";
 import type { ConversionPath } from "../models/attribution/paths";
 import { purchasesBetween, type SessionTouch, sessionsBetween } from "../schema/queries/rollup";
 import type { SiteScope } from "../schema/queries/scope";
+import { DAY_MS } from "../core/time";
 
 export const FIT_WINDOW_DAYS = 90;
 /**
@@ -15,7 +16,6 @@ export const FIT_WINDOW_DAYS = 90;
  * this many of the most recent sessions (a sample of the window for the largest sites).
  */
 export const FIT_MAX_SESSIONS = 200_000;
-const DAY_MS = 86_400_000;
 
 export const toTouch = (s: SessionTouch): Touch => ({
   ts: s.started_at,

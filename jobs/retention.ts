@@ -1,12 +1,11 @@
 // Daily: prune raw events, sessions, referral clicks and served recommendation lists past each site's retention, and delete old visitor-id salts
 // (once a salt is gone, the cookieless ids made with it cannot be recomputed).
-import { utcDay } from "../functions/capture/identity";
+import { DAY_MS, utcDay } from "../core/time";
 
 /** Rows deleted per statement: bounded work per statement, well inside D1's limits. */
 export const PRUNE_CHUNK = 5_000;
 /** A run stops after this many chunks per table and site; the next day's run continues. */
 export const PRUNE_MAX_CHUNKS = 40;
-const DAY_MS = 24 * 3600_000;
 
 export async function pruneRetention(
   db: D1Database,

@@ -5,9 +5,9 @@
 // running twice changes nothing, late events and refunds are picked up, and a full rebuild is the
 // same recompute over every day.
 import { creditPurchases, DIMENSIONS, type RemovalEffects, type Touch } from "../models/attribution/credit";
-import { convertMinor, rateTable, type RateTable } from "../models/attribution/money";
-import { currencyDigits } from "../functions/capture/schemas";
-import { addDays, dayStart, daysBetween, localDay } from "../functions/lib/calendar";
+import { convertMinor, rateTable, type RateTable } from "../core/money";
+import { currencyDigits } from "../core/money";
+import { DAY_MS, addDays, dayStart, daysBetween, localDay } from "../core/time";
 import * as q from "../schema/queries/rollup";
 import type { SiteScope } from "../schema/queries/scope";
 import type { SiteRow } from "../schema/queries/sites";
@@ -16,7 +16,6 @@ import { fitRemovalEffects, toTouch } from "./markov-fit";
 
 /** Events are written by the queue consumer shortly after they are received; a run stops this far behind now. */
 export const ROLLUP_SAFETY_MARGIN_MS = 10 * 60_000;
-const DAY_MS = 86_400_000;
 
 interface Context {
   db: D1Database;

@@ -1,5 +1,5 @@
 // Cron entry: dispatches on the cron expression (wrangler.toml [triggers]).
-import type { EdgeEnv } from "../functions/lib/env";
+import type { EdgeEnv } from "../core/env";
 import { approveDue } from "../schema/queries/commissions";
 import { listSites } from "../schema/queries/sites";
 import { saveRollupState } from "../schema/queries/rollup";

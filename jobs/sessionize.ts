@@ -2,41 +2,10 @@
 // Pure: given the visitors' recent sessions and new events, returns the session of each event and
 // the session rows to upsert. Session ids derive from the first event's id, so a retried batch
 // produces the same ids.
-import type { EnrichedEvent } from "../functions/capture/enrich";
-import { sha256Hex } from "../functions/lib/crypto";
+import type { EnrichedEvent, SessionState, StoredEvent } from "../core/event";
+import { sha256Hex } from "../core/hash";
 
 export const SESSION_TIMEOUT_MS = 30 * 60_000;
-
-export interface SessionState {
-  id: string;
-  visitorId: string;
-  userId: string | null;
-  startedAt: number;
-  lastSeenAt: number;
-  source: string;
-  medium: string;
-  campaign: string;
-  term: string | null;
-  content: string | null;
-  channel: string;
-  landingUrl: string | null;
-  landingPath: string | null;
-  referrer: string | null;
-  partnerCode: string | null;
-  clickIdType: string | null;
-  clickId: string | null;
-  device: string;
-  browser: string | null;
-  os: string | null;
-  country: string | null;
-  region: string | null;
-  /** Increments from this batch only; the upsert adds them to the stored counters. */
-  pageviews: number;
-  events: number;
-  engagedMs: number;
-}
-
-export type StoredEvent = EnrichedEvent & { visitorId: string; sessionId: string };
 
 function campaignChanged(event: EnrichedEvent, session: SessionState): boolean {
   if (event.type !== "pageview" || !event.hasCampaign) return false;

@@ -157,7 +157,7 @@ async function recommendCold() {
       workers: [
         {
           name: "wayfind-recommend",
-          modules: modulesOf(dir, "recommend.js"),
+          modules: modulesOf(dir, "index.js"),
           modulesRoot: dir,
           compatibilityDate: COMPATIBILITY_DATE,
           d1Databases: { DB: "bench" },

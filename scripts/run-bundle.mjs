@@ -51,7 +51,7 @@ export async function startBuiltWorkers({
 }) {
   const edge = {
     name: "wayfind",
-    modules: modulesOf(resolve(root, "dist/edge"), "edge.js"),
+    modules: modulesOf(resolve(root, "dist/edge"), "index.js"),
     modulesRoot: resolve(root, "dist/edge"),
     compatibilityDate: COMPATIBILITY_DATE,
     bindings: { ADMIN_TOKEN: adminToken, DEFAULT_RETENTION_DAYS: "400", ...bindings },
@@ -68,7 +68,7 @@ export async function startBuiltWorkers({
     which === "built"
       ? {
           name: "wayfind-recommend",
-          modules: modulesOf(resolve(root, "dist/recommend"), "recommend.js"),
+          modules: modulesOf(resolve(root, "dist/recommend"), "index.js"),
           modulesRoot: resolve(root, "dist/recommend"),
           compatibilityDate: COMPATIBILITY_DATE,
           d1Databases: { DB: "wayfind" },

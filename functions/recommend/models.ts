@@ -3,11 +3,12 @@
 import { Hono } from "hono";
 import { getModel, listModels, promote, type ModelRow } from "../../jobs/recs/registry";
 import { retrainSite } from "../../jobs/recs/train";
-import { currencyDigits } from "../capture/schemas";
-import { ApiError } from "../lib/errors";
+import { currencyDigits } from "../../core/money";
+import { ApiError } from "../shared/errors";
 import { siteOf, type RecommendBindings } from "./env";
-import { PerformanceQuery, RetrainBody } from "./schemas";
+import { PerformanceQuery, RetrainBody } from "../shared/recommend-api";
 import { jsonBody, parse } from "./validate";
+import { DAY_MS } from "../../core/time";
 
 export const modelRoutes = new Hono<RecommendBindings>();
 
@@ -63,7 +64,7 @@ modelRoutes.post("/api/v1/models/:id/promote", async (c) => {
 modelRoutes.get("/api/v1/models/performance", async (c) => {
   const siteId = siteOf(c);
   const q = parse(PerformanceQuery, c.req.query());
-  const from = Date.now() - q.days * 86_400_000;
+  const from = Date.now() - q.days * DAY_MS;
   const site = await c.env.DB.prepare("SELECT currency FROM sites WHERE id = ?1")
     .bind(siteId)
     .first<{ currency: string }>();

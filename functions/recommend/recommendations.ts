@@ -3,12 +3,12 @@
 // model version behind it can be judged online (GET /api/v1/models/performance).
 import { Hono, type Context } from "hono";
 import { siteCatalog } from "../../schema/queries/items";
-import { ApiError } from "../lib/errors";
-import { ItemId } from "../lib/openapi";
+import { ApiError } from "../shared/errors";
+import { ItemId } from "../shared/openapi";
 import { addAlsoBought, addPersonal, addTrending, ListBuilder, type Recommended } from "./candidates";
 import { siteOf, type RecommendBindings } from "./env";
 import { activeLoaded, learnerOf, type RecommenderMeta } from "./serving";
-import { RecommendationsQuery, SimilarQuery } from "./schemas";
+import { RecommendationsQuery, SimilarQuery } from "../shared/recommend-api";
 import { learnerKey, parse } from "./validate";
 
 export const recommendationRoutes = new Hono<RecommendBindings>();

@@ -7,7 +7,7 @@ import { runMf, runNetwork } from "../../models/onnx/run";
 import { catalogOf } from "../../schema/queries/items";
 import { encode, encodeAll, type FeatureRow } from "../../models/propensity/features";
 import { learnerItemFeatures } from "../../models/propensity/learner";
-import { ApiError } from "../lib/errors";
+import { ApiError } from "../shared/errors";
 import { siteOf, type RecommendBindings, type RecommendEnv } from "./env";
 import {
   activeLoaded,
@@ -17,7 +17,7 @@ import {
   type PropensityMeta,
   type RecommenderMeta,
 } from "./serving";
-import { PropensityBody, RankBody } from "./schemas";
+import { PropensityBody, RankBody } from "../shared/recommend-api";
 import { jsonBody, learnerKey, parse } from "./validate";
 
 export const scoringRoutes = new Hono<RecommendBindings>();

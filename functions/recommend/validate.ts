@@ -1,6 +1,6 @@
 // Request parsing for the recommend Worker: schemas (./schemas) applied with the shared error envelope.
 import { z } from "@hono/zod-openapi";
-import { ApiError, validationError } from "../lib/errors";
+import { ApiError, validationError } from "../shared/errors";
 import type { LearnerKey } from "../../jobs/recs/data";
 
 export function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {

@@ -1,7 +1,7 @@
 // D1 reads for the recommenders: a site's item signals for training, one learner's
 // history for serving. All bound parameters; pages of PAGE_ROWS keep each result small.
-import { firstPartyVisitorId } from "../../functions/capture/identity";
-import { currencyDigits } from "../../functions/capture/schemas";
+import { firstPartyVisitorId } from "../../core/hash";
+import { currencyDigits } from "../../core/money";
 import type { EventRow } from "../../models/recs/signals";
 import type { SessionFact } from "../../models/propensity/learner";
 

@@ -16,6 +16,7 @@ import type { RegistryEnv } from "./registry";
 import { verifyMf } from "./verify";
 import { trainPropensity } from "./train-propensity";
 import { mfOnnx } from "../../models/onnx/mf";
+import { DAY_MS } from "../../core/time";
 
 /** Below this many learners with a positive signal, personal models are noise: serve trending. */
 export const MIN_TRAINING_USERS = 3;
@@ -43,7 +44,7 @@ export async function retrainSite(
   now: number,
   options: RetrainOptions = {},
 ): Promise<RetrainOutcome[]> {
-  const from = now - TRAINING_WINDOW_DAYS * 86_400_000;
+  const from = now - TRAINING_WINDOW_DAYS * DAY_MS;
   const [catalog, events] = await Promise.all([siteCatalog(env.DB, { siteId }), loadSiteEvents(env.DB, siteId, from)]);
   const signals = signalsOf(events);
   const outcomes = [

@@ -1,9 +1,9 @@
 // Threshold alerts, checked by the hourly job: "ROI of channel X below Y over N days", "spend up
 // more than Z% day over day", "conversions dropped to zero". At most one email per rule per day:
 // the send log's period is the rule's local day.
-import { currencyDigits } from "../../functions/capture/schemas";
-import { addDays, localDay } from "../../functions/lib/calendar";
-import type { EdgeEnv } from "../../functions/lib/env";
+import { currencyDigits } from "../../core/money";
+import { addDays, localDay } from "../../core/time";
+import type { EdgeEnv } from "../../core/env";
 import type { ModelName } from "../../models/attribution/paths";
 import { addSums, emptySums, type GroupSums, roiMetrics } from "../../models/attribution/roi";
 import { activeAlertRules, type AlertRuleRow } from "../../schema/queries/mail";

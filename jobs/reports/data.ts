@@ -1,8 +1,8 @@
 // The figures of one ROI email, from the same sums as the reports API (so they always agree):
 // period totals against the previous period, channels by ROI, top campaigns, partners,
 // recommendation performance, what moved most, and the daily series for the charts.
-import { currencyDigits } from "../../functions/capture/schemas";
-import { addDays, dayStart, daysBetween } from "../../functions/lib/calendar";
+import { currencyDigits } from "../../core/money";
+import { addDays, dayStart, daysBetween } from "../../core/time";
 import type { ModelName } from "../../models/attribution/paths";
 import { addSums, emptySums, type GroupSums, roiMetrics } from "../../models/attribution/roi";
 import { type ReportIssue, sums } from "../../schema/queries/roi-sums";

@@ -1,7 +1,7 @@
 // Delivery of a built message: through Cloudflare's send_email binding when configured (and chosen),
 // else over SMTP to the provider in SMTP_HOST (ports 465 or 587 in production; port 25 is blocked).
 import { EmailMessage } from "cloudflare:email";
-import type { EdgeEnv } from "../../functions/lib/env";
+import type { EdgeEnv } from "../../core/env";
 import { sendSmtp } from "./smtp";
 
 export class MailConfigError extends Error {}

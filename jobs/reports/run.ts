@@ -1,7 +1,7 @@
 // The hourly report job: every subscription whose period is due gets its report, exactly once per
 // period and recipient; failed sends are retried with backoff; then the alert rules are checked.
-import type { EdgeEnv } from "../../functions/lib/env";
-import { addDays, localDay } from "../../functions/lib/calendar";
+import type { EdgeEnv } from "../../core/env";
+import { addDays, localDay } from "../../core/time";
 import type { ModelName } from "../../models/attribution/paths";
 import { duePeriod, type Frequency, periodFromKey } from "../../models/reports/schedule";
 import { activeSubscriptions, sendsDueForRetry, type SubscriptionRow } from "../../schema/queries/mail";

@@ -1,8 +1,8 @@
 // Sends one list's mail (a report subscription's or an alert rule's) for one period: one message
 // per recipient, each with its own signed one-click unsubscribe link, each claimed in the send log
 // first so it goes out at most once, and each failure recorded for a retry with backoff.
-import type { EdgeEnv } from "../../functions/lib/env";
-import { signToken } from "../../functions/lib/crypto";
+import type { EdgeEnv } from "../../core/env";
+import { signToken } from "../../core/hash";
 import { claimSend, markFailed, markSent, unsubscribedFrom } from "../../schema/queries/mail";
 import type { SiteScope } from "../../schema/queries/scope";
 import { deliver, mailFrom } from "./mailer";

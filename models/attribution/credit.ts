@@ -2,6 +2,7 @@
 // Pure: the rollup job gathers purchases and their touchpoints from D1 and writes what this returns.
 import { touchWeights, type HeuristicModel } from "./heuristics";
 import { MODEL_NAMES, type ModelName } from "./paths";
+import { DAY_MS } from "../../core/time";
 
 export const DIMENSIONS = ["channel", "source", "campaign", "partner"] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -51,8 +52,6 @@ export interface CreditRow {
 
 /** Markov removal effects per dimension value, from the site's fitted chain. */
 export type RemovalEffects = Partial<Record<Dimension, Record<string, number>>>;
-
-const DAY_MS = 86_400_000;
 
 export function touchValue(touch: Touch, dimension: Dimension): string {
   return dimension === "partner" ? (touch.partner ?? "(none)") : touch[dimension];

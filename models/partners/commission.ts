@@ -1,8 +1,7 @@
+import { DAY_MS } from "../../core/time";
 // Which partner a purchase is credited to, and what each partner earns from it. Pure: the job loads
 // the facts (touches, rules, month-to-date sales, earlier orders) and writes what this returns.
 // Money is integer minor units of the site's currency; no floats reach a stored amount.
-
-export const DAY_MS = 24 * 3600_000;
 
 export type Binding = "first" | "last";
 export interface BindingPolicy {

@@ -3,6 +3,7 @@
 // past; serving takes now. Same function, so the model sees the same numbers in both.
 import type { Signal } from "../recs/signals";
 import type { FeatureRow, FeatureSpec } from "./features";
+import { DAY_MS } from "../../core/time";
 
 export interface SessionFact {
   startedAt: number;
@@ -29,8 +30,6 @@ export const LEARNER_ITEM_SPEC: FeatureSpec = {
   categorical: ["channel", "device"],
 };
 
-const DAY = 86_400_000;
-
 /** Features of (learner, item) at time `at`; sessions and signals are the learner's own. */
 export function learnerItemFeatures(
   sessions: readonly SessionFact[],
@@ -49,7 +48,7 @@ export function learnerItemFeatures(
     count++;
     pageviews += s.pageviews;
     engagedMs += s.engagedMs;
-    if (s.startedAt > at - 30 * DAY) sessions30++;
+    if (s.startedAt > at - 30 * DAY_MS) sessions30++;
     if (!last || s.startedAt > last.startedAt) last = s;
   }
   const viewed = new Set<string>();
@@ -68,7 +67,7 @@ export function learnerItemFeatures(
   }
   return {
     sessions_30d: sessions30,
-    days_since_last_session: last ? (at - last.startedAt) / DAY : 365,
+    days_since_last_session: last ? (at - last.startedAt) / DAY_MS : 365,
     pageviews,
     course_pages: viewed.size,
     engaged_s: engagedMs / 1000,

@@ -1,5 +1,6 @@
 // Popularity and trending: the cold-start model, and the baseline every other model must beat.
 import type { Dataset, Interaction } from "./dataset";
+import { DAY_MS } from "../../core/time";
 
 /** How fast a signal stops counting as "trending": its weight halves every this many days. */
 export const TRENDING_HALF_LIFE_DAYS = 7;
@@ -19,7 +20,7 @@ export function trending(
   halfLifeDays = TRENDING_HALF_LIFE_DAYS,
 ): Float32Array {
   const scores = new Float32Array(data.items.length);
-  const lambda = Math.LN2 / (halfLifeDays * 86_400_000);
+  const lambda = Math.LN2 / (halfLifeDays * DAY_MS);
   for (const row of interactions) {
     const i = data.itemIndex.get(row.item);
     if (i === undefined || row.weight <= 0) continue;

@@ -1,6 +1,6 @@
 // When a report is due, in the subscriber's time zone: daily (yesterday), weekly on a chosen
 // weekday (the seven days before it), monthly on the 1st (the month before). Pure.
-import { addDays, localDay, localTime } from "../../functions/lib/calendar";
+import { addDays, localDay, localTime } from "../../core/time";
 
 export const FREQUENCIES = ["daily", "weekly", "monthly"] as const;
 export type Frequency = (typeof FREQUENCIES)[number];

@@ -2,7 +2,7 @@
 // json_each() expands into rows, so a statement has 2 bound parameters whatever its row count,
 // and the JSON is chunked under JSON_PARAM_BUDGET_BYTES (schema/limits.ts). The SQL text is built
 // only from the constant column lists below, never from input.
-import type { SessionState, StoredEvent } from "../../jobs/sessionize";
+import type { SessionState, StoredEvent } from "../../core/event";
 import { chunkByJsonBytes, JSON_PARAM_BUDGET_BYTES } from "../limits";
 import type { SiteScope } from "./scope";
 

@@ -2,10 +2,10 @@
 // currency) and partner commissions. Shared by the reports API and the ROI emails, so both always
 // show the same figures.
 import type { Dimension } from "../../models/attribution/credit";
-import { convertMinor, rateTable } from "../../models/attribution/money";
+import { convertMinor, rateTable } from "../../core/money";
 import type { ModelName } from "../../models/attribution/paths";
 import { addSums, emptySums, type GroupSums, periodOf } from "../../models/attribution/roi";
-import { currencyDigits } from "../../functions/capture/schemas";
+import { currencyDigits } from "../../core/money";
 import { commissionCostsBetween } from "./commissions";
 import { rollupRows } from "./rollup";
 import type { SiteScope } from "./scope";

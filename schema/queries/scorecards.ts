@@ -1,8 +1,8 @@
 // Measured performance of every partner of a site, in a handful of grouped queries.
 import type { PartnerFacts } from "../../models/partners/scorecard";
 import type { SiteScope } from "./scope";
+import { DAY_MS } from "../../core/time";
 
-const DAY_MS = 24 * 3600_000;
 /** A server event `{type: "custom", name: "lesson_complete"}` marks a finished lesson. */
 export const LESSON_COMPLETE_EVENT = "lesson_complete";
 

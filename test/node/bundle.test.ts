@@ -5,6 +5,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBuiltWorkers } from "../../scripts/run-bundle.mjs";
 import { startMailbox } from "../support/mailbox.mjs";
+import { DAY_MS } from "../../core/time";
 
 const root = resolve(import.meta.dirname, "../..");
 /** Workers Free plan: 3 MB gzip per Worker; Paid: 10 MB. The edge Worker must fit Free. */
@@ -29,7 +30,7 @@ describe("bundle sizes", () => {
     expect(edge.gzip).toBeLessThan(FREE_PLAN_BUNDLE_GZIP);
     // Its only wasm is resvg's, for the report charts; ORT stays in the recommend Worker.
     expect(edge.files.filter((f) => f.endsWith(".wasm")).every((f) => f.endsWith("index_bg.wasm"))).toBe(true);
-    const source = readFileSync(resolve(root, "dist/edge/edge.js"), "utf8");
+    const source = readFileSync(resolve(root, "dist/edge/index.js"), "utf8");
     expect(source).not.toMatch(/onnxruntime|InferenceSession|tfjs/);
   });
 
@@ -193,7 +194,7 @@ describe("the built edge bundle in workerd", () => {
       method: "POST",
       body: JSON.stringify({ items: courses.map((id) => ({ id, title: id, category: id[0] })) }),
     });
-    const t = Date.now() - 86_400_000;
+    const t = Date.now() - DAY_MS;
     const events = [];
     for (let n = 0; n < 8; n++) {
       const taste = n % 2 ? ["a1", "a2", "a3"] : ["b1", "b2", "b3"];

@@ -1,9 +1,10 @@
 // OpenAPI document, reference page, health, the recommend Worker through the binding, retention.
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../functions/edge";
+import worker from "../../functions/edge/index";
 import { DAILY_CRON } from "../../jobs/scheduled";
 import { api, collect, createSite, eventsLanded, pageview, storedEvents } from "./helpers";
+import { DAY_MS } from "../../core/time";
 
 describe("API description", () => {
   it("serves OpenAPI 3.1 generated from the validating schemas", async () => {
@@ -90,7 +91,7 @@ describe("retention cron", () => {
     const site = await createSite({ retention_days: 30 });
     await collect(site, [pageview(`${site.origin}/fresh`)]);
     await eventsLanded(site.id, 1);
-    const old = Date.now() - 40 * 24 * 3600_000;
+    const old = Date.now() - 40 * DAY_MS;
     await env.DB.prepare(
       "INSERT INTO events (site_id, id, type, ts, received_at, origin, session_id, visitor_id, source, medium, campaign, channel, device) " +
         "VALUES (?1, 'old', 'pageview', ?2, ?2, 'browser', 's_old', 'h_old', '(direct)', '(none)', '(direct)', 'Direct', 'desktop')",

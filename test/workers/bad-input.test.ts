@@ -1,7 +1,7 @@
 // Every bad input gets the one error envelope, the right status, and never costs good data.
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { PUBLIC_MAX_BODY_BYTES, PUBLIC_MAX_EVENTS, SERVER_MAX_EVENTS } from "../../functions/capture/schemas";
+import { PUBLIC_MAX_BODY_BYTES, PUBLIC_MAX_EVENTS, SERVER_MAX_EVENTS } from "../../functions/edge/capture/schemas";
 import {
   api,
   BASE,
@@ -14,6 +14,7 @@ import {
   unique,
   uniqueIp,
 } from "./helpers";
+import { DAY_MS } from "../../core/time";
 
 function rawCollect(body: string, headers: Record<string, string> = {}) {
   return SELF.fetch(`${BASE}/api/collect`, {
@@ -51,7 +52,7 @@ describe("public collector", () => {
       good,
       { id: unique(), type: "purchase", order_id: "o1", revenue: 10, currency: "XYZ" },
       { id: unique(), type: "pageview", url: `${site.origin}/`, ts: Date.now() + 3600_000 },
-      { id: unique(), type: "pageview", url: `${site.origin}/`, ts: Date.now() - 8 * 24 * 3600_000 },
+      { id: unique(), type: "pageview", url: `${site.origin}/`, ts: Date.now() - 8 * DAY_MS },
       { id: unique(), type: "pageview", url: `${site.origin}/`, ts: "yesterday" },
       { id: unique(), type: "custom" },
     ]);

@@ -4,6 +4,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { allocate, EXTRAPOLATION_CAP, fitCurve, predict } from "../../models/attribution/budget";
 import { api, createSite } from "./helpers";
+import { DAY_MS } from "../../core/time";
 
 const sqrtChannel = (a: number, costs: number[]) => costs.map((cost) => ({ cost, revenue: a * Math.sqrt(cost) }));
 const costs = Array.from({ length: 30 }, (_, i) => 100 + ((i * 37) % 200));
@@ -37,8 +38,8 @@ describe("response curves and allocation", () => {
 describe("GET /api/v1/reports/budget", () => {
   it("moves spend towards the better channel, with the expected change, and explains exclusions and caps", async () => {
     const site = await createSite({ currency: "CNY" });
-    const yesterday = new Date(Date.now() - 86_400_000);
-    const day = (i: number) => new Date(yesterday.getTime() - i * 86_400_000).toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - DAY_MS);
+    const day = (i: number) => new Date(yesterday.getTime() - i * DAY_MS).toISOString().slice(0, 10);
     const rows = costs.flatMap(
       (cost, i) =>
         [

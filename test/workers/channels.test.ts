@@ -1,8 +1,8 @@
 // GA4's default channel group, rule by rule (RULES.md order), plus our extensions and site rules.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { classifyChannel } from "../../functions/capture/channels";
-import { deriveTraffic } from "../../functions/capture/traffic";
+import { classifyChannel } from "../../functions/edge/capture/channels";
+import { deriveTraffic } from "../../functions/edge/capture/traffic";
 import { api, createSite, IPHONE_UA } from "./helpers";
 
 const ch = (source: string, medium: string, campaign = "(not set)") => classifyChannel({ source, medium, campaign });

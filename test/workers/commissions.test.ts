@@ -3,7 +3,7 @@
 // settlement and a purchase and its refund arriving together.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { SERVER_MAX_EVENTS } from "../../functions/capture/schemas";
+import { SERVER_MAX_EVENTS } from "../../functions/edge/capture/schemas";
 import { SETTLE_ORDERS_PER_BATCH, settleOrders } from "../../jobs/commissions";
 import { approveDue } from "../../schema/queries/commissions";
 import { api, collect, createSite, eventually, pageview, type TestSite, unique, uniqueIp } from "./helpers";

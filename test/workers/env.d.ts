@@ -1,5 +1,5 @@
 import type { D1Migration } from "cloudflare:test";
-import type { EdgeEnv } from "../../functions/lib/env";
+import type { EdgeEnv } from "../../core/env";
 
 declare global {
   namespace Cloudflare {

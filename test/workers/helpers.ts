@@ -1,6 +1,6 @@
 import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { expect } from "vitest";
-import edge from "../../functions/edge";
+import edge from "../../functions/edge/index";
 
 export const BASE = "https://wayfind.test";
 export const BROWSER_UA =

@@ -1,6 +1,6 @@
 // Platform limits are design inputs: bulk statements stay inside D1's and Queues' limits.
 import { describe, expect, it } from "vitest";
-import { SERVER_MAX_EVENTS } from "../../functions/capture/schemas";
+import { SERVER_MAX_EVENTS } from "../../functions/edge/capture/schemas";
 import {
   byteLength,
   chunkByJsonBytes,
@@ -11,7 +11,7 @@ import {
 } from "../../schema/limits";
 import { BULK_SQL } from "../../schema/queries/ingest";
 import { MAX_REFUND_LOOKUP_ORDERS } from "../../jobs/recs/data";
-import { MAX_RANK_ITEMS } from "../../functions/recommend/schemas";
+import { MAX_RANK_ITEMS } from "../../functions/shared/recommend-api";
 import { api, createSite, eventually, storedEvents, storedSessions, unique } from "./helpers";
 
 describe("platform limits", () => {

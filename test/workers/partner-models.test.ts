@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import {
   afterRefund,
   bindingPartner,
-  DAY_MS,
   earningFor,
   effectiveTerms,
   orderLines,
@@ -16,6 +15,7 @@ import {
 import { compositeScores, FLAG_RULES, flags, performance, type PartnerFacts } from "../../models/partners/scorecard";
 import { REFUND_SQL_PARAMS } from "../../schema/queries/commissions";
 import { emptyFacts } from "../../schema/queries/scorecards";
+import { DAY_MS } from "../../core/time";
 
 // The exact SQL fragments refundStatements uses: ?3 refunded, ?4 revenue.
 const { refunded: REFUNDED, revenue: REVENUE } = REFUND_SQL_PARAMS;

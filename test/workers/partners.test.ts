@@ -3,7 +3,7 @@
 // the ROI report counting commissions as the partner channel's cost.
 import { createExecutionContext, createScheduledController, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../functions/edge";
+import worker from "../../functions/edge/index";
 import { rollupSite, ROLLUP_SAFETY_MARGIN_MS } from "../../jobs/rollup";
 import { ROLLUP_CRON } from "../../jobs/scheduled";
 import { getSite } from "../../schema/queries/sites";

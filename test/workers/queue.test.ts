@@ -8,10 +8,10 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { EnrichedEvent } from "../../functions/capture/enrich";
-import worker from "../../functions/edge";
+import type { EnrichedEvent } from "../../core/event";
+import worker from "../../functions/edge/index";
 import { retryDelaySeconds } from "../../jobs/ingest";
-import type { IngestMessage } from "../../functions/lib/env";
+import type { IngestMessage } from "../../core/queue";
 import { createSite, eventually, storedEvents, storedSessions, unique } from "./helpers";
 
 function enriched(overrides: Partial<EnrichedEvent> = {}): EnrichedEvent {

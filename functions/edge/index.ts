@@ -1,0 +1,114 @@
+// The edge Worker: capture, the API, and the cron and queue jobs.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import { handleDeadLetters, handleIngestBatch } from "../../jobs/ingest";
+import { DEAD_LETTER_QUEUE_NAME } from "../../core/queue";
+import { handleScheduled } from "../../jobs/scheduled";
+import type { EdgeEnv } from "../../core/env";
+import type { AppBindings } from "./env";
+import { ApiError, errorBody, errorResponse, validationError } from "../shared/errors";
+import { alertRuleRoutes } from "./routes/alert-rules";
+import { attributionRoutes } from "./routes/attribution";
+import { budgetRoutes } from "./routes/budget";
+import { classifyRoutes } from "./routes/classify";
+import { collectRoutes } from "./routes/collect";
+import { commissionRoutes } from "./routes/commissions";
+import { mountDocs } from "./routes/docs";
+import { eventRoutes } from "./routes/events";
+import { healthRoutes } from "./routes/health";
+import { itemRoutes } from "./routes/items";
+import { keyRoutes } from "./routes/keys";
+import { partnerLinkRoutes } from "./routes/partner-links";
+import { partnerProgramRoutes } from "./routes/partner-program";
+import { partnerRoutes } from "./routes/partners";
+import { portalRoutes } from "./routes/portal";
+import { recommendProxyRoutes } from "./routes/recommend-proxy";
+import { referralRoutes } from "./routes/referrals";
+import { reportSubscriptionRoutes } from "./routes/report-subscriptions";
+import { reportRoutes } from "./routes/reports";
+import { scorecardRoutes } from "./routes/scorecards";
+import { sessionRoutes } from "./routes/sessions";
+import { siteRoutes } from "./routes/sites";
+import { snippetRoutes } from "./routes/snippet";
+import { spendRoutes } from "./routes/spend";
+import { unsubscribeRoutes } from "./routes/unsubscribe";
+
+// Only handlers may be exported from the entry module: workerd refuses any other named export.
+function createApp() {
+  const app = new OpenAPIHono<AppBindings>({
+    // Request validation failures use the same envelope as every other error.
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error);
+    },
+  });
+  for (const routes of [
+    healthRoutes,
+    snippetRoutes,
+    collectRoutes,
+    eventRoutes,
+    sessionRoutes,
+    siteRoutes,
+    keyRoutes,
+    classifyRoutes,
+    attributionRoutes,
+    spendRoutes,
+    budgetRoutes,
+    reportRoutes,
+    recommendProxyRoutes,
+    itemRoutes,
+    referralRoutes,
+    partnerRoutes,
+    partnerLinkRoutes,
+    scorecardRoutes,
+    partnerProgramRoutes,
+    commissionRoutes,
+    portalRoutes,
+    reportSubscriptionRoutes,
+    alertRuleRoutes,
+    unsubscribeRoutes,
+  ]) {
+    app.route("/", routes);
+  }
+  mountDocs(app);
+  app.notFound((c) =>
+    c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`), 404),
+  );
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return errorResponse(c, err);
+    if (err instanceof HTTPException) {
+      const malformed = /malformed json/i.test(err.message);
+      const code = malformed ? "invalid_json" : err.status === 413 ? "payload_too_large" : "bad_request";
+      return c.json(errorBody(code, malformed ? "The body is not valid JSON." : err.message), err.status);
+    }
+    console.error("unhandled", err);
+    return c.json(errorBody("internal", "Something went wrong on our side."), 500);
+  });
+  return app;
+}
+
+const app = createApp();
+
+/**
+ * The snippet and the collector also answer under any path prefix, so a site can route
+ * example.com/stats/* to this Worker and serve them first-party (README: ad blockers).
+ */
+const PREFIXED_PUBLIC_PATH = /^\/.+?(\/t\.js|\/t\/[0-9a-f]+\.js|\/api\/collect)$/;
+
+export default {
+  fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    const match = PREFIXED_PUBLIC_PATH.exec(url.pathname);
+    if (match) {
+      url.pathname = match[1]!;
+      return app.fetch(new Request(url, request), env, ctx);
+    }
+    return app.fetch(request, env, ctx);
+  },
+  async queue(batch, env, _ctx) {
+    if (batch.queue === DEAD_LETTER_QUEUE_NAME) await handleDeadLetters(batch, env);
+    else await handleIngestBatch(batch, env);
+  },
+  async scheduled(controller, env, _ctx) {
+    await handleScheduled(controller, env);
+  },
+} satisfies ExportedHandler<EdgeEnv, unknown>;

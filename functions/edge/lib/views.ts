@@ -1,0 +1,80 @@
+// API shapes of stored rows: snake_case, times as ISO strings beside epoch ms, money in both units.
+import type { events, sessions } from "../../../schema/tables";
+import { currencyDigits } from "../../../core/money";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function eventView(e: typeof events.$inferSelect) {
+  return {
+    id: e.id,
+    type: e.type,
+    name: e.name,
+    time: iso(e.ts),
+    ts: e.ts,
+    origin: e.origin,
+    session_id: e.sessionId,
+    visitor_id: e.visitorId,
+    user_id: e.userId,
+    url: e.url,
+    path: e.path,
+    referrer: e.referrer,
+    title: e.title,
+    source: e.source,
+    medium: e.medium,
+    campaign: e.campaign,
+    term: e.term,
+    content: e.content,
+    utm_id: e.utmId,
+    channel: e.channel,
+    click_id_type: e.clickIdType,
+    click_id: e.clickId,
+    partner_code: e.partnerCode,
+    device: e.device,
+    browser: e.browser,
+    os: e.os,
+    country: e.country,
+    region: e.region,
+    screen: e.screen,
+    language: e.language,
+    engaged_ms: e.engagedMs,
+    revenue: e.revenueMinor !== null && e.currency ? e.revenueMinor / 10 ** currencyDigits(e.currency) : null,
+    revenue_minor: e.revenueMinor,
+    currency: e.currency,
+    order_id: e.orderId,
+    items: e.items ? (JSON.parse(e.items) as unknown) : null,
+    props: e.props ? (JSON.parse(e.props) as unknown) : null,
+    rec_id: e.recId,
+    superseded: e.superseded === 1,
+  };
+}
+
+export function sessionView(s: typeof sessions.$inferSelect) {
+  return {
+    id: s.id,
+    visitor_id: s.visitorId,
+    user_id: s.userId,
+    started_at: iso(s.startedAt),
+    last_seen_at: iso(s.lastSeenAt),
+    duration_ms: s.lastSeenAt - s.startedAt,
+    source: s.source,
+    medium: s.medium,
+    campaign: s.campaign,
+    term: s.term,
+    content: s.content,
+    channel: s.channel,
+    landing_url: s.landingUrl,
+    landing_path: s.landingPath,
+    referrer: s.referrer,
+    partner_code: s.partnerCode,
+    click_id_type: s.clickIdType,
+    click_id: s.clickId,
+    device: s.device,
+    browser: s.browser,
+    os: s.os,
+    country: s.country,
+    region: s.region,
+    pageviews: s.pageviews,
+    events: s.events,
+    engaged_ms: s.engagedMs,
+  };
+}

@@ -1,0 +1,164 @@
+// Threshold alerts by email: ROI of a channel below a value over N days, spend up more than a
+// percentage day over day, conversions dropped to zero. Checked hourly; at most one email per
+// rule per day.
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { ALERT_KINDS } from "../../../jobs/reports/alerts";
+import { MODEL_NAMES } from "../../../models/attribution/paths";
+import { type AlertRuleRow, sendsOf } from "../../../schema/queries/mail";
+import { alertRules } from "../../../schema/tables";
+import { requireScope, siteScope } from "../auth";
+import { randomToken } from "../../../core/hash";
+import type { AppBindings } from "../env";
+import { ApiError } from "../../shared/errors";
+import { siteOr404 } from "../lib/sites";
+import { errors, IdParam, iso, json, SiteQuery } from "../../shared/openapi";
+import { Recipients, sendView } from "./report-subscriptions";
+
+export const alertRuleRoutes = new OpenAPIHono<AppBindings>();
+
+const RuleInput = z
+  .object({
+    kind: z.enum(ALERT_KINDS),
+    channel: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "Required for roi_below; else all channels." }),
+    threshold: z.number().finite().optional().openapi({
+      description: "roi_below: the ROI floor (e.g. 1.5); spend_up: the percentage rise (e.g. 50).",
+    }),
+    window_days: z.number().int().min(1).max(90).default(7),
+    recipients: Recipients,
+    model: z.enum(MODEL_NAMES).default("last_non_direct"),
+  })
+  .superRefine((r, ctx) => {
+    if (r.kind === "roi_below" && !r.channel)
+      ctx.addIssue({ code: "custom", path: ["channel"], message: "Required for roi_below." });
+    if (r.kind !== "conversions_zero" && r.threshold === undefined) {
+      ctx.addIssue({ code: "custom", path: ["threshold"], message: `Required for ${r.kind}.` });
+    }
+    if (r.kind === "spend_up" && (r.threshold ?? 0) <= 0) {
+      ctx.addIssue({ code: "custom", path: ["threshold"], message: "A percentage above 0." });
+    }
+  });
+
+function view(r: AlertRuleRow) {
+  return {
+    id: r.id,
+    kind: r.kind,
+    channel: r.channel,
+    threshold: r.threshold,
+    window_days: r.windowDays,
+    recipients: JSON.parse(r.recipients) as string[],
+    timezone: r.timezone,
+    model: r.model,
+    active: r.active,
+    created_at: iso(r.createdAt),
+  };
+}
+const Out = z.record(z.string(), z.unknown()).openapi("AlertRule");
+
+async function find(db: D1Database, scope: { siteId: string }, id: string) {
+  const [row] = await drizzle(db)
+    .select()
+    .from(alertRules)
+    .where(and(eq(alertRules.siteId, scope.siteId), eq(alertRules.id, id)));
+  if (!row) throw new ApiError(404, "not_found", "No such alert rule.");
+  return row;
+}
+
+alertRuleRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/v1/alert-rules",
+    tags: ["Reports by email"],
+    summary: "Add an alert rule (admin scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("admin")] as const,
+    request: { query: SiteQuery, body: { ...json(RuleInput), required: true } },
+    responses: { 201: { description: "Created", ...json(Out) }, 400: { description: "Invalid", ...errors } },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const site = await siteOr404(c.env.DB, scope);
+    const b = c.req.valid("json");
+    const row: AlertRuleRow = {
+      siteId: scope.siteId,
+      id: `alert_${randomToken(10)}`,
+      kind: b.kind,
+      channel: b.channel ?? null,
+      threshold: b.threshold ?? 0,
+      windowDays: b.window_days,
+      recipients: JSON.stringify(b.recipients.map((r) => r.toLowerCase())),
+      timezone: site.timezone,
+      model: b.model,
+      active: true,
+      createdAt: Date.now(),
+    };
+    await drizzle(c.env.DB).insert(alertRules).values(row);
+    return c.json(view(row), 201);
+  },
+);
+
+alertRuleRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/alert-rules",
+    tags: ["Reports by email"],
+    summary: "The site's alert rules (read scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")] as const,
+    request: { query: SiteQuery },
+    responses: { 200: { description: "Rules", ...json(z.object({ data: z.array(Out) })) } },
+  }),
+  async (c) => {
+    const rows = await drizzle(c.env.DB)
+      .select()
+      .from(alertRules)
+      .where(eq(alertRules.siteId, siteScope(c).siteId));
+    return c.json({ data: rows.map(view) }, 200);
+  },
+);
+
+alertRuleRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/alert-rules/{id}",
+    tags: ["Reports by email"],
+    summary: "An alert rule with the alerts it sent (read scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")] as const,
+    request: { params: IdParam, query: SiteQuery },
+    responses: { 200: { description: "Rule", ...json(Out) }, 404: { description: "Unknown", ...errors } },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const row = await find(c.env.DB, scope, c.req.valid("param").id);
+    return c.json({ ...view(row), sends: (await sendsOf(c.env.DB, scope, row.id)).map(sendView) }, 200);
+  },
+);
+
+alertRuleRoutes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/v1/alert-rules/{id}",
+    tags: ["Reports by email"],
+    summary: "Delete an alert rule (admin scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("admin")] as const,
+    request: { params: IdParam, query: SiteQuery },
+    responses: { 204: { description: "Deleted" }, 404: { description: "Unknown", ...errors } },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const row = await find(c.env.DB, scope, c.req.valid("param").id);
+    await drizzle(c.env.DB)
+      .delete(alertRules)
+      .where(and(eq(alertRules.siteId, scope.siteId), eq(alertRules.id, row.id)));
+    return c.body(null, 204);
+  },
+);

@@ -1,0 +1,139 @@
+// GET /api/v1/reports/budget: how to move a daily budget between channels to raise total return,
+// from each channel's fitted spend -> revenue curve, with the expected change and its uncertainty.
+// It refuses to extrapolate far past observed spend, and says so.
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  ALLOCATION_STEPS,
+  allocate,
+  EXTRAPOLATION_CAP,
+  fitCurve,
+  MIN_SPEND_DAYS,
+  predict,
+  type DailyPoint,
+  type ResponseCurve,
+} from "../../../models/attribution/budget";
+import { MODEL_NAMES } from "../../../models/attribution/paths";
+import { currencyDigits } from "../../../core/money";
+import { requireScope, siteScope } from "../auth";
+import { addDays, localDay } from "../../../core/time";
+import type { AppBindings } from "../env";
+import { ErrorEnvelope } from "../../shared/errors";
+import { sums } from "../../../schema/queries/roi-sums";
+import { loadSite } from "./reports";
+
+export const budgetRoutes = new OpenAPIHono<AppBindings>();
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+budgetRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/reports/budget",
+    tags: ["Reports"],
+    summary: "Suggest how to split a daily ad budget between channels (read scope)",
+    description:
+      `Fits revenue = a * spend^b (0 < b <= 1) per channel on daily spend and attributed revenue, needs ${MIN_SPEND_DAYS} ` +
+      `days with spend per channel, and never suggests more than ${EXTRAPOLATION_CAP}x a channel's highest observed day.`,
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")] as const,
+    request: {
+      query: z.object({
+        site_id: z.string().optional(),
+        days: z.coerce.number().int().min(14).max(365).default(90),
+        model: z.enum(MODEL_NAMES).default("last_non_direct"),
+        budget: z.coerce
+          .number()
+          .positive()
+          .optional()
+          .openapi({ description: "Daily budget to split. Default: today's average daily spend." }),
+      }),
+    },
+    responses: {
+      200: {
+        description: "Suggested daily spend per channel",
+        content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+      },
+      400: { description: "Bad query", content: { "application/json": { schema: ErrorEnvelope } } },
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const scope = siteScope(c, q.site_id);
+    const site = await loadSite(c, scope);
+    const to = addDays(localDay(Date.now(), site.timezone), -1); // whole days only
+    const from = addDays(to, -(q.days - 1));
+    const minor = 10 ** currencyDigits(site.currency);
+    const { groups, issues } = await sums(c.env.DB, scope, site, "channel", q.model, from, to, "day");
+
+    const points = new Map<string, DailyPoint[]>();
+    const spent = new Map<string, number>();
+    for (const g of groups) {
+      if (!points.has(g.key)) points.set(g.key, []);
+      points.get(g.key)!.push({ cost: g.sums.costMinor / minor, revenue: g.sums.revenueMinor / minor });
+      spent.set(g.key, (spent.get(g.key) ?? 0) + g.sums.costMinor / minor);
+    }
+    const curves = new Map<string, ResponseCurve>();
+    const excluded: { channel: string; reason: string }[] = [];
+    for (const [channel, total] of spent) {
+      if (total <= 0) continue;
+      const curve = fitCurve(points.get(channel)!);
+      if (curve) curves.set(channel, curve);
+      else
+        excluded.push({ channel, reason: `fewer than ${MIN_SPEND_DAYS} days with spend in the last ${q.days} days` });
+    }
+    const current = new Map([...curves.keys()].map((k) => [k, spent.get(k)! / q.days]));
+    const budget = q.budget ?? [...current.values()].reduce((a, b) => a + b, 0);
+    const { spend, unallocated } = allocate(curves, budget);
+
+    let variance = 0;
+    const notes: string[] = [];
+    const channels = [...curves].map(([channel, curve]) => {
+      const now = current.get(channel)!;
+      const next = spend.get(channel)!;
+      variance += ((next ** curve.b - now ** curve.b) * curve.aStdError) ** 2;
+      const cap = curve.maxObservedCost * EXTRAPOLATION_CAP;
+      if (next + budget / ALLOCATION_STEPS > cap + 1e-9) {
+        notes.push(
+          `${channel}: held at ${EXTRAPOLATION_CAP}x its highest observed daily spend (${round2(curve.maxObservedCost)}); the data says nothing about spending more.`,
+        );
+      }
+      return {
+        channel,
+        current_daily_spend: round2(now),
+        suggested_daily_spend: round2(next),
+        change: round2(next - now),
+        expected_daily_revenue: { current: round2(predict(curve, now)), suggested: round2(predict(curve, next)) },
+        fit: { a: curve.a, b: curve.b, r2: round2(curve.r2), days_with_spend: curve.days },
+      };
+    });
+    if (unallocated > 0)
+      notes.push(
+        `${round2(unallocated)} of the budget is left unallocated: placing it would extrapolate past every channel's observed spend.`,
+      );
+    const change = channels.reduce(
+      (n, ch) => n + ch.expected_daily_revenue.suggested - ch.expected_daily_revenue.current,
+      0,
+    );
+    const margin = 1.96 * Math.sqrt(variance);
+    return c.json(
+      {
+        currency: site.currency,
+        model: q.model,
+        from,
+        to,
+        daily_budget: round2(budget),
+        channels: channels.sort((a, b) => b.suggested_daily_spend - a.suggested_daily_spend),
+        expected_daily_revenue_change: {
+          estimate: round2(change),
+          low: round2(change - margin),
+          high: round2(change + margin),
+          confidence: 0.95,
+        },
+        excluded,
+        notes,
+        issues,
+      },
+      200,
+    );
+  },
+);

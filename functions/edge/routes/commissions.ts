@@ -1,0 +1,217 @@
+// Commission records (pending -> approved -> paid; reversed; clawbacks) and payouts: batch approved
+// commissions per partner above the program's minimum, mark paid with a reference, export as CSV.
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { settleOrders } from "../../../jobs/commissions";
+import { getPartner, getProgram } from "../../../schema/queries/partners";
+import {
+  type CommissionRow,
+  createPayout,
+  listCommissions,
+  listPayouts,
+  markPaid,
+  payableTotals,
+  type PayoutRow,
+} from "../../../schema/queries/payouts";
+import { requireScope, siteScope } from "../auth";
+import { randomToken } from "../../../core/hash";
+import type { AppBindings } from "../env";
+import { ApiError } from "../../shared/errors";
+import { siteOr404 } from "../lib/sites";
+import { ListPage, ListQuery, respondWithPage } from "../lib/listing";
+import { errors, IdParam, iso, json, SiteQuery } from "../../shared/openapi";
+import { toMajor } from "../../../core/money";
+
+export const commissionRoutes = new OpenAPIHono<AppBindings>();
+export const COMMISSION_STATUSES = ["held", "pending", "approved", "paid", "reversed", "rejected"] as const;
+
+/** `forPartner` leaves out who bought: a partner sees its conversions, not the site's learners. */
+export function commissionView(r: CommissionRow, currency: string, forPartner = false) {
+  return {
+    id: r.id,
+    partner_id: r.partnerId,
+    order_id: r.orderId,
+    kind: r.kind,
+    status: r.status,
+    reason: r.reason,
+    amount: toMajor(r.amountMinor, currency),
+    amount_minor: r.amountMinor,
+    base: toMajor(r.baseMinor, currency),
+    currency,
+    purchase_time: iso(r.purchaseTs),
+    hold_until: iso(r.holdUntil),
+    payout_id: r.payoutId,
+    partner_code: r.partnerCode,
+    ...(forPartner ? {} : { learner: r.learner, channel: r.channel, source: r.source, campaign: r.campaign }),
+  };
+}
+
+export function payoutView(p: PayoutRow) {
+  return {
+    id: p.id,
+    partner_id: p.partnerId,
+    partner_name: p.partnerName,
+    partner_email: p.partnerEmail,
+    amount: toMajor(p.amountMinor, p.currency),
+    amount_minor: p.amountMinor,
+    currency: p.currency,
+    commissions: p.commissions,
+    status: p.status,
+    reference: p.reference,
+    created_at: iso(p.createdAt),
+    paid_at: iso(p.paidAt),
+  };
+}
+
+commissionRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/commissions",
+    tags: ["Partners"],
+    summary: "Commission records by purchase time, as JSON pages, NDJSON or CSV (read scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")] as const,
+    request: {
+      query: ListQuery.extend({
+        partner_id: z.string().max(64).optional(),
+        status: z.enum(COMMISSION_STATUSES).optional(),
+        payout_id: z.string().max(64).optional(),
+      }),
+    },
+    responses: { 200: { description: "Commissions", ...json(ListPage) }, 400: { description: "Invalid", ...errors } },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const scope = siteScope(c);
+    const site = await siteOr404(c.env.DB, scope);
+    const filter = { partnerId: q.partner_id, status: q.status, payoutId: q.payout_id };
+    return respondWithPage(
+      c,
+      { ...q, from: q.from ?? 0 },
+      (page) => listCommissions(c.env.DB, scope, filter, page),
+      (r) => r.purchaseTs,
+      (r) => commissionView(r, site.currency),
+      "commissions",
+    ) as never;
+  },
+);
+
+commissionRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/v1/commissions/reprocess",
+    tags: ["Partners"],
+    summary:
+      "Settle orders again (idempotent: a settled order never pays twice; held ones are recomputed) (admin scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("admin")] as const,
+    request: {
+      query: SiteQuery,
+      body: { ...json(z.object({ order_ids: z.array(z.string().min(1).max(128)).min(1).max(1000) })), required: true },
+    },
+    responses: { 200: { description: "Done", ...json(z.object({ orders: z.number() })) } },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    await siteOr404(c.env.DB, scope);
+    const orders = await settleOrders(c.env.DB, scope, c.req.valid("json").order_ids, Date.now());
+    return c.json({ orders }, 200);
+  },
+);
+
+commissionRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/v1/payouts",
+    tags: ["Partners"],
+    summary: "Batch each partner's approved commissions into a payout, if at least the program's minimum (admin scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("admin")] as const,
+    request: {
+      query: SiteQuery,
+      body: { ...json(z.object({ partner_id: z.string().min(1).max(64).optional() })), required: true },
+    },
+    responses: {
+      201: { description: "Payouts created", ...json(z.object({ data: z.array(z.record(z.string(), z.unknown())) })) },
+      404: { description: "Unknown partner", ...errors },
+    },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const site = await siteOr404(c.env.DB, scope);
+    const { partner_id } = c.req.valid("json");
+    if (partner_id && !(await getPartner(c.env.DB, scope, partner_id)))
+      throw new ApiError(404, "not_found", "No such partner.");
+    const program = await getProgram(c.env.DB, scope);
+    const now = Date.now();
+    const ids: string[] = [];
+    for (const t of await payableTotals(c.env.DB, scope, partner_id)) {
+      // A net total of zero or less (clawbacks) waits for more earnings; so does one under the minimum.
+      if (t.total <= 0 || t.total < program.payoutMinimumMinor) continue;
+      const id = `pay_${randomToken(10)}`;
+      await createPayout(c.env.DB, scope, id, t.partner_id, site.currency, now);
+      ids.push(id);
+    }
+    const created = [];
+    for (const id of ids)
+      created.push(...(await listPayouts(c.env.DB, scope, { id }, { from: 0, to: now + 1, limit: 1 })));
+    return c.json({ data: created.map(payoutView) }, 201);
+  },
+);
+
+commissionRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/payouts",
+    tags: ["Partners"],
+    summary: "Payouts, as JSON pages, NDJSON or CSV for the finance team (read scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")] as const,
+    request: { query: ListQuery.extend({ partner_id: z.string().max(64).optional() }) },
+    responses: { 200: { description: "Payouts", ...json(ListPage) } },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const scope = siteScope(c);
+    return respondWithPage(
+      c,
+      { ...q, from: q.from ?? 0 },
+      (page) => listPayouts(c.env.DB, scope, { partnerId: q.partner_id }, page),
+      (p) => p.createdAt,
+      payoutView,
+      "payouts",
+    ) as never;
+  },
+);
+
+commissionRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/v1/payouts/{id}/paid",
+    tags: ["Partners"],
+    summary: "Mark a payout paid, with the bank or payment reference (admin scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("admin")] as const,
+    request: {
+      params: IdParam,
+      query: SiteQuery,
+      body: { ...json(z.object({ reference: z.string().trim().min(1).max(200) })), required: true },
+    },
+    responses: {
+      200: { description: "Paid", ...json(z.record(z.string(), z.unknown())) },
+      404: { description: "Unknown", ...errors },
+      409: { description: "Already paid", ...errors },
+    },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const id = c.req.valid("param").id;
+    const now = Date.now();
+    const [payout] = await listPayouts(c.env.DB, scope, { id }, { from: 0, to: now + 1, limit: 1 });
+    if (!payout) throw new ApiError(404, "not_found", "No such payout.");
+    if (!(await markPaid(c.env.DB, scope, id, c.req.valid("json").reference, now))) {
+      throw new ApiError(409, "conflict", "This payout is already paid.");
+    }
+    const [paid] = await listPayouts(c.env.DB, scope, { id }, { from: 0, to: now + 1, limit: 1 });
+    return c.json(payoutView(paid!), 200);
+  },
+);

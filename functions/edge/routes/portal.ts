@@ -1,0 +1,146 @@
+// The partner portal: what a partner key may read. Every query is bound to the key's own site and
+// partner; there is no parameter that could name another.
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { clickBreakdown, getPartner, linksOf } from "../../../schema/queries/partners";
+import { listCommissions, listPayouts } from "../../../schema/queries/payouts";
+import { getSite } from "../../../schema/queries/sites";
+import { partnerScope, requirePartner } from "../auth";
+import type { AppBindings } from "../env";
+import { ApiError } from "../../shared/errors";
+import { ListPage, ListQuery, respondWithPage } from "../lib/listing";
+import { errors, iso, json } from "../../shared/openapi";
+import { toMajor } from "../../../core/money";
+import { commissionView, payoutView } from "./commissions";
+import { ClickBreakdown, ClickQuery } from "./partner-links";
+import { partnerView } from "./partners";
+import { DAY_MS } from "../../../core/time";
+
+export const portalRoutes = new OpenAPIHono<AppBindings>();
+const PortalList = ListQuery.omit({ site_id: true });
+
+async function context(c: Parameters<typeof partnerScope>[0]) {
+  const scope = partnerScope(c);
+  const [site, partner] = await Promise.all([getSite(c.env.DB, scope), getPartner(c.env.DB, scope, scope.partnerId)]);
+  if (!site || !partner) throw new ApiError(404, "not_found", "This partner no longer exists.");
+  return { scope, site, partner };
+}
+
+portalRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/portal/me",
+    tags: ["Partner portal"],
+    summary: "The partner's profile, links and totals (partner key)",
+    security: [{ bearer: [] }],
+    middleware: [requirePartner()] as const,
+    responses: {
+      200: { description: "Profile", ...json(z.record(z.string(), z.unknown())) },
+      403: { description: "Not a partner key", ...errors },
+    },
+  }),
+  async (c) => {
+    const { scope, site, partner } = await context(c);
+    const origin = new URL(c.req.url).origin;
+    const [clicks, totals] = await c.env.DB.batch<Record<string, number | string | null>>([
+      c.env.DB.prepare("SELECT count(*) AS clicks FROM partner_clicks WHERE site_id = ?1 AND partner_id = ?2").bind(
+        scope.siteId,
+        scope.partnerId,
+      ),
+      c.env.DB.prepare(
+        "SELECT status, count(DISTINCT order_id) AS orders, sum(amount_minor) AS amount FROM partner_commissions " +
+          "WHERE site_id = ?1 AND partner_id = ?2 GROUP BY status",
+      ).bind(scope.siteId, scope.partnerId),
+    ]);
+    const earnings = Object.fromEntries(
+      totals!.results.map((r) => [
+        String(r.status),
+        { orders: Number(r.orders), amount: toMajor(Number(r.amount ?? 0), site.currency) },
+      ]),
+    );
+    const { ratings: _private, user_id: _user, ...profile } = partnerView(partner, origin);
+    return c.json(
+      {
+        ...profile,
+        links: (await linksOf(c.env.DB, scope, scope.partnerId)).map((l) => ({
+          code: l.code,
+          url: `${origin}/r/${l.code}`,
+          target_url: l.targetUrl,
+          created_at: iso(l.createdAt),
+        })),
+        clicks: Number(clicks!.results[0]?.clicks ?? 0),
+        earnings,
+        currency: site.currency,
+      },
+      200,
+    );
+  },
+);
+
+portalRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/portal/clicks",
+    tags: ["Partner portal"],
+    summary: "The partner's link clicks by day, link, country, device or referrer (partner key)",
+    security: [{ bearer: [] }],
+    middleware: [requirePartner()] as const,
+    request: { query: ClickQuery },
+    responses: { 200: { description: "Clicks", ...json(ClickBreakdown) } },
+  }),
+  async (c) => {
+    const scope = partnerScope(c);
+    const q = c.req.valid("query");
+    const data = await clickBreakdown(c.env.DB, scope, scope.partnerId, Date.now() - q.days * DAY_MS, q.group_by);
+    return c.json({ group_by: q.group_by, data }, 200);
+  },
+);
+
+portalRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/portal/commissions",
+    tags: ["Partner portal"],
+    summary: "The partner's conversions and commissions (partner key)",
+    security: [{ bearer: [] }],
+    middleware: [requirePartner()] as const,
+    request: { query: PortalList },
+    responses: { 200: { description: "Commissions", ...json(ListPage) } },
+  }),
+  async (c) => {
+    const { scope, site } = await context(c);
+    const q = c.req.valid("query");
+    return respondWithPage(
+      c,
+      { ...q, from: q.from ?? 0 },
+      (page) => listCommissions(c.env.DB, scope, { partnerId: scope.partnerId }, page),
+      (r) => r.purchaseTs,
+      (r) => commissionView(r, site.currency, true),
+      "commissions",
+    ) as never;
+  },
+);
+
+portalRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/portal/payouts",
+    tags: ["Partner portal"],
+    summary: "The partner's payouts (partner key)",
+    security: [{ bearer: [] }],
+    middleware: [requirePartner()] as const,
+    request: { query: PortalList },
+    responses: { 200: { description: "Payouts", ...json(ListPage) } },
+  }),
+  async (c) => {
+    const scope = partnerScope(c);
+    const q = c.req.valid("query");
+    return respondWithPage(
+      c,
+      { ...q, from: q.from ?? 0 },
+      (page) => listPayouts(c.env.DB, scope, { partnerId: scope.partnerId }, page),
+      (p) => p.createdAt,
+      payoutView,
+      "payouts",
+    ) as never;
+  },
+);

@@ -1,0 +1,85 @@
+// Recommendation, ranking, propensity and model endpoints live in the recommend Worker. The edge
+// authenticates (read scope) and forwards over the service binding, naming the site in a header
+// the recommend Worker trusts because it is reachable only through this binding.
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import {
+  PerformanceQuery,
+  PropensityBody,
+  RankBody,
+  RecommendationsQuery,
+  RetrainBody,
+  SimilarQuery,
+  SITE_HEADER,
+} from "../../shared/recommend-api";
+import { requireScope, siteScope } from "../auth";
+import type { AppBindings } from "../env";
+import { errors, IdParam, json } from "../../shared/openapi";
+
+export const recommendProxyRoutes = new OpenAPIHono<AppBindings>();
+
+// Reading recommendations and scores needs `read`; retraining and promoting models need `admin`.
+const paths: [method: "GET" | "POST", path: string, scope: "read" | "admin"][] = [
+  ["GET", "/api/v1/recommendations", "read"],
+  ["GET", "/api/v1/items/:id/similar", "read"],
+  ["POST", "/api/v1/rank", "read"],
+  ["POST", "/api/v1/propensity", "read"],
+  ["GET", "/api/v1/models", "read"],
+  ["GET", "/api/v1/models/performance", "read"],
+  ["GET", "/api/v1/models/health", "read"],
+  ["POST", "/api/v1/models/retrain", "admin"],
+  ["POST", "/api/v1/models/:id/promote", "admin"],
+];
+
+for (const [method, path, scope] of paths) {
+  recommendProxyRoutes.on(method, path, requireScope(scope), async (c) => {
+    const site = siteScope(c);
+    const headers = new Headers(c.req.raw.headers);
+    headers.delete("authorization");
+    headers.set(SITE_HEADER, site.siteId);
+    return c.env.RECOMMEND.fetch(new Request(c.req.url, { method: c.req.method, headers, body: c.req.raw.body }));
+  });
+}
+
+// The same endpoints in the OpenAPI document, with the schemas the recommend Worker validates.
+const RecList = z.record(z.string(), z.unknown()).openapi("RecommendationList");
+const doc = (
+  method: "get" | "post",
+  path: string,
+  summary: string,
+  request: Record<string, unknown>,
+  scope: "read" | "admin" = "read",
+) =>
+  recommendProxyRoutes.openAPIRegistry.registerPath({
+    method,
+    path,
+    summary: `${summary} (scope: ${scope})`,
+    tags: ["Recommendations"],
+    security: [{ bearer: [] }],
+    request,
+    responses: {
+      200: { description: "OK", ...json(RecList) },
+      400: { description: "Invalid", ...errors },
+      404: { description: "Unknown learner, item or model", ...errors },
+    },
+  });
+const body = (schema: z.ZodType) => ({ body: { ...json(schema), required: true } });
+doc("get", "/api/v1/recommendations", "Top-k courses for a learner, with reasons and a rec_id", {
+  query: RecommendationsQuery,
+});
+doc("get", "/api/v1/items/{id}/similar", "Courses bought together with this one", {
+  params: IdParam,
+  query: SimilarQuery,
+});
+doc("post", "/api/v1/rank", "Items ordered by purchase probability", body(RankBody));
+doc(
+  "post",
+  "/api/v1/propensity",
+  "Purchase probability for a learner (and course) or for features",
+  body(PropensityBody),
+);
+doc("get", "/api/v1/models", "The model registry", {});
+doc("get", "/api/v1/models/performance", "Impressions, clicks, purchases and revenue per model version", {
+  query: PerformanceQuery,
+});
+doc("post", "/api/v1/models/retrain", "Retrain now; promoted only if at least as good", body(RetrainBody), "admin");
+doc("post", "/api/v1/models/{id}/promote", "Make a model active (also: roll back)", { params: IdParam }, "admin");

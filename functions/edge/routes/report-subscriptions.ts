@@ -1,0 +1,258 @@
+// ROI report subscriptions: who gets which report when, a "send a test email now", and the send
+// log (what went out, what failed and why, what will be retried).
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { SECTIONS } from "../../../jobs/reports/data";
+import { sendSubscription, testPeriod } from "../../../jobs/reports/run";
+import { MODEL_NAMES } from "../../../models/attribution/paths";
+import { FREQUENCIES } from "../../../models/reports/schedule";
+import { sendsOf, type SendRow, type SubscriptionRow } from "../../../schema/queries/mail";
+import { reportSubscriptions } from "../../../schema/tables";
+import { requireScope, siteScope } from "../auth";
+import { randomToken } from "../../../core/hash";
+import type { AppBindings } from "../env";
+import { ApiError } from "../../shared/errors";
+import { siteOr404 } from "../lib/sites";
+import { errors, IdParam, iso, json, SiteQuery } from "../../shared/openapi";
+import { isTimeZone } from "./sites";
+
+export const reportSubscriptionRoutes = new OpenAPIHono<AppBindings>();
+
+export const Recipients = z.array(z.email().max(254)).min(1).max(50);
+const Frequency = z.enum(FREQUENCIES);
+const Weekday = z.number().int().min(1).max(7).openapi({ description: "Weekly: 1 Monday .. 7 Sunday." });
+const Hour = z.number().int().min(0).max(23).openapi({ description: "Local hour the report goes out." });
+const TimeZone = z.string().refine(isTimeZone, { message: "Not an IANA time zone." });
+const Sections = z.array(z.enum(SECTIONS)).min(1);
+const Name = z.string().trim().min(1).max(100);
+
+const SubscriptionInput = z
+  .object({
+    name: Name.default("ROI report"),
+    recipients: Recipients,
+    frequency: Frequency,
+    weekday: Weekday.optional(),
+    hour: Hour.default(8),
+    timezone: TimeZone.optional().openapi({ description: "Default: the site's time zone." }),
+    model: z.enum(MODEL_NAMES).default("last_non_direct"),
+    sections: Sections.default([...SECTIONS]),
+    active: z.boolean().default(true),
+  })
+  .refine((s) => s.frequency !== "weekly" || s.weekday !== undefined, {
+    path: ["weekday"],
+    message: "Required for weekly reports.",
+  });
+const SubscriptionPatch = z.object({
+  name: Name.optional(),
+  recipients: Recipients.optional(),
+  frequency: Frequency.optional(),
+  weekday: Weekday.optional(),
+  hour: Hour.optional(),
+  timezone: TimeZone.optional(),
+  model: z.enum(MODEL_NAMES).optional(),
+  sections: Sections.optional(),
+  active: z.boolean().optional(),
+});
+
+function view(r: SubscriptionRow) {
+  return {
+    id: r.id,
+    name: r.name,
+    recipients: JSON.parse(r.recipients) as string[],
+    frequency: r.frequency,
+    weekday: r.weekday,
+    hour: r.hour,
+    timezone: r.timezone,
+    model: r.model,
+    sections: JSON.parse(r.sections) as string[],
+    active: r.active,
+    created_at: iso(r.createdAt),
+  };
+}
+
+export function sendView(s: SendRow) {
+  return {
+    period: s.period,
+    recipient: s.recipient,
+    status: s.status,
+    attempts: s.attempts,
+    last_error: s.lastError,
+    next_attempt_at: iso(s.nextAttemptAt),
+    sent_at: iso(s.sentAt),
+    message_id: s.messageId,
+  };
+}
+const Out = z.record(z.string(), z.unknown()).openapi("ReportSubscription");
+
+async function find(db: D1Database, scope: { siteId: string }, id: string) {
+  const [row] = await drizzle(db)
+    .select()
+    .from(reportSubscriptions)
+    .where(and(eq(reportSubscriptions.siteId, scope.siteId), eq(reportSubscriptions.id, id)));
+  if (!row) throw new ApiError(404, "not_found", "No such report subscription.");
+  return row;
+}
+
+reportSubscriptionRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/v1/report-subscriptions",
+    tags: ["Reports by email"],
+    summary: "Subscribe people to a scheduled ROI email (admin scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("admin")] as const,
+    request: { query: SiteQuery, body: { ...json(SubscriptionInput), required: true } },
+    responses: { 201: { description: "Created", ...json(Out) }, 400: { description: "Invalid", ...errors } },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const site = await siteOr404(c.env.DB, scope);
+    const b = c.req.valid("json");
+    const now = Date.now();
+    const row: SubscriptionRow = {
+      siteId: scope.siteId,
+      id: `sub_${randomToken(10)}`,
+      name: b.name,
+      recipients: JSON.stringify(b.recipients.map((r) => r.toLowerCase())),
+      frequency: b.frequency,
+      weekday: b.frequency === "weekly" ? b.weekday! : null,
+      hour: b.hour,
+      timezone: b.timezone ?? site.timezone,
+      model: b.model,
+      sections: JSON.stringify(b.sections),
+      active: b.active,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await drizzle(c.env.DB).insert(reportSubscriptions).values(row);
+    return c.json(view(row), 201);
+  },
+);
+
+reportSubscriptionRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/report-subscriptions",
+    tags: ["Reports by email"],
+    summary: "The site's report subscriptions (read scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")] as const,
+    request: { query: SiteQuery },
+    responses: { 200: { description: "Subscriptions", ...json(z.object({ data: z.array(Out) })) } },
+  }),
+  async (c) => {
+    const rows = await drizzle(c.env.DB)
+      .select()
+      .from(reportSubscriptions)
+      .where(eq(reportSubscriptions.siteId, siteScope(c).siteId));
+    return c.json({ data: rows.map(view) }, 200);
+  },
+);
+
+reportSubscriptionRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/report-subscriptions/{id}",
+    tags: ["Reports by email"],
+    summary: "A subscription with its recent sends (read scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")] as const,
+    request: { params: IdParam, query: SiteQuery },
+    responses: { 200: { description: "Subscription", ...json(Out) }, 404: { description: "Unknown", ...errors } },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const row = await find(c.env.DB, scope, c.req.valid("param").id);
+    return c.json({ ...view(row), sends: (await sendsOf(c.env.DB, scope, row.id)).map(sendView) }, 200);
+  },
+);
+
+reportSubscriptionRoutes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/api/v1/report-subscriptions/{id}",
+    tags: ["Reports by email"],
+    summary: "Change a subscription (admin scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("admin")] as const,
+    request: { params: IdParam, query: SiteQuery, body: { ...json(SubscriptionPatch), required: true } },
+    responses: { 200: { description: "Changed", ...json(Out) }, 400: { description: "Invalid", ...errors } },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const current = await find(c.env.DB, scope, c.req.valid("param").id);
+    const b = c.req.valid("json");
+    const frequency = b.frequency ?? current.frequency;
+    const weekday = b.weekday ?? current.weekday;
+    if (frequency === "weekly" && !weekday) {
+      throw new ApiError(400, "validation_failed", "The request did not validate.", [
+        { path: "weekday", message: "Required for weekly reports." },
+      ]);
+    }
+    const [row] = await drizzle(c.env.DB)
+      .update(reportSubscriptions)
+      .set({
+        ...(b.name !== undefined && { name: b.name }),
+        ...(b.recipients && { recipients: JSON.stringify(b.recipients.map((r) => r.toLowerCase())) }),
+        frequency,
+        weekday: frequency === "weekly" ? weekday : null,
+        ...(b.hour !== undefined && { hour: b.hour }),
+        ...(b.timezone && { timezone: b.timezone }),
+        ...(b.model && { model: b.model }),
+        ...(b.sections && { sections: JSON.stringify(b.sections) }),
+        ...(b.active !== undefined && { active: b.active }),
+        updatedAt: Date.now(),
+      })
+      .where(and(eq(reportSubscriptions.siteId, scope.siteId), eq(reportSubscriptions.id, current.id)))
+      .returning();
+    return c.json(view(row!), 200);
+  },
+);
+
+reportSubscriptionRoutes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/api/v1/report-subscriptions/{id}",
+    tags: ["Reports by email"],
+    summary: "Delete a subscription (admin scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("admin")] as const,
+    request: { params: IdParam, query: SiteQuery },
+    responses: { 204: { description: "Deleted" }, 404: { description: "Unknown", ...errors } },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const row = await find(c.env.DB, scope, c.req.valid("param").id);
+    await drizzle(c.env.DB)
+      .delete(reportSubscriptions)
+      .where(and(eq(reportSubscriptions.siteId, scope.siteId), eq(reportSubscriptions.id, row.id)));
+    return c.body(null, 204);
+  },
+);
+
+reportSubscriptionRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/v1/report-subscriptions/{id}/send-now",
+    tags: ["Reports by email"],
+    summary: "Send the report now, as a test of the last full period (admin scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("admin")] as const,
+    request: { params: IdParam, query: SiteQuery },
+    responses: {
+      200: { description: "What happened to each recipient", ...json(z.record(z.string(), z.unknown())) },
+      404: { description: "Unknown", ...errors },
+    },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const row = await find(c.env.DB, scope, c.req.valid("param").id);
+    const site = await siteOr404(c.env.DB, scope);
+    const now = Date.now();
+    const period = testPeriod(row, now);
+    const result = await sendSubscription(c.env, site, row, period, now);
+    const sends = (await sendsOf(c.env.DB, scope, row.id)).filter((s) => s.period === period.key).map(sendView);
+    return c.json({ period: { from: period.from, to: period.to }, ...result, sends }, 200);
+  },
+);

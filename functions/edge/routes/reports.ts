@@ -1,0 +1,193 @@
+// ROI reports, answered from the rollup tables and imported costs (fast: no raw-event scans).
+// GET /api/v1/reports/roi, GET /api/v1/reports/overview, POST /api/v1/reports/rebuild.
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import Papa from "papaparse";
+import { DIMENSIONS } from "../../../models/attribution/credit";
+import { MODEL_NAMES } from "../../../models/attribution/paths";
+import { addSums, emptySums, roiMetrics } from "../../../models/attribution/roi";
+import { getRollupState } from "../../../schema/queries/rollup";
+import { sums } from "../../../schema/queries/roi-sums";
+import type { SiteScope } from "../../../schema/queries/scope";
+import type { SiteRow } from "../../../schema/queries/sites";
+import { rollupSite } from "../../../jobs/rollup";
+import { currencyDigits } from "../../../core/money";
+import { requireScope, siteScope } from "../auth";
+import { DAY_MS, addDays, localDay } from "../../../core/time";
+import type { AppBindings } from "../env";
+import { ApiError, ErrorEnvelope } from "../../shared/errors";
+import { siteOr404 } from "../lib/sites";
+
+export const reportRoutes = new OpenAPIHono<AppBindings>();
+const errors = { content: { "application/json": { schema: ErrorEnvelope } } };
+
+const Range = z.object({
+  site_id: z.string().optional(),
+  from: z.iso.date().optional().openapi({ description: "First day (site's time zone). Default: 29 days before `to`." }),
+  to: z.iso.date().optional().openapi({ description: "Last day, inclusive. Default: today." }),
+  model: z.enum(MODEL_NAMES).default("last_non_direct"),
+});
+
+export async function loadSite(c: { env: { DB: D1Database } }, scope: SiteScope): Promise<SiteRow> {
+  return siteOr404(c.env.DB, scope);
+}
+
+/** How fresh the rollups are: events received up to this instant are counted (null: never rolled up). */
+async function dataUntil(db: D1Database, scope: SiteScope): Promise<string | null> {
+  const state = await getRollupState(db, scope);
+  return state ? new Date(state.watermark).toISOString() : null;
+}
+
+export function range(site: SiteRow, q: { from?: string; to?: string }) {
+  const to = q.to ?? localDay(Date.now(), site.timezone);
+  const from = q.from ?? addDays(to, -29);
+  if (from > to)
+    throw new ApiError(400, "validation_failed", "The range is empty.", [
+      { path: "from", message: "Must not be after `to`." },
+    ]);
+  return { from, to };
+}
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/reports/roi",
+    tags: ["Reports"],
+    summary:
+      "ROI, ROAS, CAC, conversion rate, AOV, LTV and payback per channel, source, campaign or partner (read scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")] as const,
+    request: {
+      query: Range.extend({
+        group_by: z.enum(DIMENSIONS).default("channel"),
+        period: z.enum(["day", "week", "month", "total"]).default("total"),
+        format: z.enum(["json", "csv"]).default("json"),
+      }),
+    },
+    responses: {
+      200: {
+        description: "Rows per period and group, totals, and issues such as missing exchange rates",
+        content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+      },
+      400: { description: "Bad query", ...errors },
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const scope = siteScope(c, q.site_id);
+    const site = await loadSite(c, scope);
+    const { from, to } = range(site, q);
+    const minor = 10 ** currencyDigits(site.currency);
+    const { groups, issues } = await sums(c.env.DB, scope, site, q.group_by, q.model, from, to, q.period);
+    const rows = groups
+      .map((g) => ({ period: g.period, [q.group_by]: g.key, ...roiMetrics(g.sums, minor) }))
+      .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : b.revenue - a.revenue));
+    const totals = roiMetrics(
+      groups.reduce((t, g) => addSums(t, g.sums), emptySums()),
+      minor,
+    );
+    if (q.format === "csv") {
+      return c.body(Papa.unparse(rows, { escapeFormulae: true, newline: "\n" }) + "\n", 200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="roi-${q.group_by}-${from}-${to}.csv"`,
+      }) as never;
+    }
+    return c.json(
+      {
+        from,
+        to,
+        model: q.model,
+        group_by: q.group_by,
+        period: q.period,
+        currency: site.currency,
+        data_until: await dataUntil(c.env.DB, scope),
+        rows,
+        totals,
+        issues,
+      },
+      200,
+    );
+  },
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/reports/overview",
+    tags: ["Reports"],
+    summary: "Period totals against the previous period, and the channels by revenue (read scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")] as const,
+    request: { query: Range },
+    responses: {
+      200: { description: "Overview", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } },
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const scope = siteScope(c, q.site_id);
+    const site = await loadSite(c, scope);
+    const { from, to } = range(site, q);
+    const length = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
+    const previous = { from: addDays(from, -length), to: addDays(from, -1) };
+    const minor = 10 ** currencyDigits(site.currency);
+    const current = await sums(c.env.DB, scope, site, "channel", q.model, from, to, "total");
+    const before = await sums(c.env.DB, scope, site, "channel", q.model, previous.from, previous.to, "total");
+    const total = (gs: typeof current.groups) =>
+      roiMetrics(
+        gs.reduce((t, g) => addSums(t, g.sums), emptySums()),
+        minor,
+      );
+    const now = total(current.groups);
+    const prev = total(before.groups);
+    const change = Object.fromEntries(
+      Object.entries(now).map(([k, v]) => {
+        const p = prev[k as keyof typeof prev];
+        return [
+          k,
+          typeof v === "number" && typeof p === "number" && p !== 0
+            ? Math.round(((v - p) / Math.abs(p)) * 10_000) / 10_000
+            : null,
+        ];
+      }),
+    );
+    const channels = current.groups
+      .map((g) => ({ channel: g.key, ...roiMetrics(g.sums, minor) }))
+      .sort((a, b) => b.revenue - a.revenue);
+    return c.json(
+      {
+        from,
+        to,
+        previous,
+        model: q.model,
+        currency: site.currency,
+        data_until: await dataUntil(c.env.DB, scope),
+        totals: now,
+        previous_totals: prev,
+        change,
+        channels,
+        issues: [...current.issues, ...before.issues],
+      },
+      200,
+    );
+  },
+);
+
+reportRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/v1/reports/rebuild",
+    tags: ["Reports"],
+    summary: "Rebuild the site's rollups from raw events (admin scope; for repairs)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("admin")] as const,
+    request: { query: z.object({ site_id: z.string().optional() }) },
+    responses: {
+      200: { description: "Days rebuilt", content: { "application/json": { schema: z.object({ days: z.number() }) } } },
+    },
+  }),
+  async (c) => {
+    const site = await loadSite(c, siteScope(c, c.req.valid("query").site_id));
+    const { days } = await rollupSite(c.env.DB, site, Date.now(), { full: true });
+    return c.json({ days }, 200);
+  },
+);

@@ -1,0 +1,37 @@
+// GET /api/v1/sessions: sessions with their entry channel, source, campaign and landing (read scope).
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { type ListParams, listSessions } from "../../../schema/queries/listing";
+import { requireScope, siteScope } from "../auth";
+import type { AppBindings } from "../env";
+import { ErrorEnvelope } from "../../shared/errors";
+import { ListPage, ListQuery, respondWithPage } from "../lib/listing";
+import { sessionView } from "../lib/views";
+
+export const sessionRoutes = new OpenAPIHono<AppBindings>();
+const errors = { content: { "application/json": { schema: ErrorEnvelope } } };
+
+const route = createRoute({
+  method: "get",
+  path: "/api/v1/sessions",
+  tags: ["Raw data"],
+  summary: "List sessions, by start time (read scope)",
+  security: [{ bearer: [] }],
+  middleware: [requireScope("read")] as const,
+  request: { query: ListQuery.extend({ channel: z.string().max(64).optional() }) },
+  responses: {
+    200: {
+      description: "A page of sessions (JSON) or an export (NDJSON, CSV; next page in x-next-cursor)",
+      content: { "application/json": { schema: ListPage } },
+    },
+    400: { description: "Bad query", ...errors },
+    401: { description: "Missing or unknown key", ...errors },
+    403: { description: "Key lacks the read scope or names another site", ...errors },
+  },
+});
+
+sessionRoutes.openapi(route, async (c) => {
+  const q = c.req.valid("query");
+  const scope = siteScope(c, q.site_id);
+  const fetchRows = (p: ListParams) => listSessions(c.env.DB, scope, { ...p, channel: q.channel });
+  return respondWithPage(c, q, fetchRows, (s) => s.startedAt, sessionView, "sessions") as never;
+});

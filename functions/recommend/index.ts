@@ -1,0 +1,76 @@
+// The recommend Worker: recommendations, ranking and propensity served from ONNX models with
+// onnxruntime-web, the model registry, and retraining (daily cron, or POST /api/v1/models/retrain).
+// Reached only through the edge Worker's service binding, which names the site in x-wayfind-site.
+import { Hono } from "hono";
+import { networkOnnx } from "../../models/onnx/network";
+import { createSession, ort } from "../../models/onnx/runtime";
+import { predict, type Network } from "../../models/propensity/network";
+import { retrainSite } from "../../jobs/recs/train";
+import { runNetwork } from "../../models/onnx/run";
+import { ApiError, errorBody, errorResponse } from "../shared/errors";
+import { SITE_HEADER, type RecommendBindings, type RecommendEnv } from "./env";
+import { modelRoutes } from "./models";
+import { recommendationRoutes } from "./recommendations";
+import { scoringRoutes } from "./scoring";
+import { DAY_MS } from "../../core/time";
+
+// A fixed two-feature logistic model: proves the wasm path end to end in the real bundle.
+const PROBE: Network = {
+  inputs: 2,
+  hidden: 0,
+  w1: new Float32Array(),
+  b1: new Float32Array(),
+  w2: Float32Array.of(0.75, -1.25),
+  b2: 0.1,
+};
+const PROBE_ROW = Float32Array.of(2, 0.5);
+let probeSession: Promise<ort.InferenceSession> | undefined;
+
+const app = new Hono<RecommendBindings>();
+
+app.get("/healthz", (c) => c.json({ ok: true, worker: "recommend" }));
+
+app.get("/api/v1/models/health", async (c) => {
+  const started = Date.now();
+  probeSession ??= createSession(networkOnnx(PROBE));
+  const [probability] = await runNetwork(await probeSession, PROBE_ROW, 2);
+  return c.json({
+    ok: true,
+    runtime: "onnxruntime-web",
+    site_id: c.req.header(SITE_HEADER) ?? null,
+    probe: { probability, expected: predict(PROBE, PROBE_ROW) },
+    ms: Date.now() - started,
+  });
+});
+
+for (const routes of [modelRoutes, recommendationRoutes, scoringRoutes]) app.route("/", routes);
+
+app.notFound((c) => c.json(errorBody("not_found", "No such recommendation endpoint."), 404));
+app.onError((err, c) => {
+  if (err instanceof ApiError) return errorResponse(c, err);
+  console.error("recommend error", err);
+  return c.json(errorBody("internal", "The recommend Worker failed."), 500);
+});
+
+/** Daily (recommend.wrangler.toml): retrain every site with new item signals since yesterday. */
+async function scheduled(controller: ScheduledController, env: RecommendEnv): Promise<void> {
+  const since = controller.scheduledTime - DAY_MS;
+  const { results: sites } = await env.DB.prepare("SELECT id FROM sites").all<{ id: string }>();
+  for (const { id } of sites) {
+    const fresh = await env.DB.prepare(
+      "SELECT 1 FROM events WHERE site_id = ?1 AND received_at >= ?2 " +
+        "AND (items IS NOT NULL OR json_extract(props, '$.item_id') IS NOT NULL) LIMIT 1",
+    )
+      .bind(id, since)
+      .first();
+    if (!fresh) continue;
+    try {
+      const outcomes = await retrainSite(env, id, controller.scheduledTime);
+      console.log("retrained", id, outcomes.map((o) => `${o.kind}: ${o.reason}`).join("; "));
+    } catch (err) {
+      console.error("retrain failed", id, err);
+    }
+  }
+}
+
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<RecommendEnv>;
