@@ -9,11 +9,17 @@ export function isCurrencyCode(code: string): boolean {
   return currencyCodes.has(code);
 }
 
+const digitsByCode = new Map<string, number>();
 /** Digits after the decimal point for a currency: 2 for CNY and USD, 0 for JPY and KRW. */
 export function currencyDigits(code: string): number {
-  return (
-    new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2
-  );
+  // Cached: building an Intl.NumberFormat per call is slow, and reports convert every row's amounts.
+  let digits = digitsByCode.get(code);
+  if (digits === undefined) {
+    digits =
+      new Intl.NumberFormat("en", { style: "currency", currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsByCode.set(code, digits);
+  }
+  return digits;
 }
 
 /** A decimal amount as integer minor units, rounded to the currency's precision: 199.9 CNY -> 19990, 5000 JPY -> 5000. */
@@ -24,6 +30,13 @@ export function toMinor(amount: number, currency: string): number {
 /** Minor units as a decimal amount of the currency (19990 CNY -> 199.9). */
 export function toMajor(minor: number, currency: string): number {
   return minor / 10 ** currencyDigits(currency);
+}
+
+/** `n` rounded to `places` decimal places (null stays null): report amounts in major units, ratios. */
+export function roundTo(n: number, places: number): number;
+export function roundTo(n: number | null, places: number): number | null;
+export function roundTo(n: number | null, places: number): number | null {
+  return n === null ? null : Math.round(n * 10 ** places) / 10 ** places;
 }
 
 export type Digits = (currency: string) => number;

@@ -67,3 +67,13 @@ export function daysBetween(from: string, to: string): string[] {
   for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
   return out;
 }
+
+/**
+ * The period a report compares [from, to] with: as many local calendar days, ending the day before
+ * `from`. Counting calendar days (not milliseconds between instants) keeps a range across a DST
+ * change or a month end the same length: 2026-03-01..2026-03-14 compares with 2026-02-15..2026-02-28.
+ */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const length = daysBetween(from, to).length;
+  return { from: addDays(from, -length), to: addDays(from, -1) };
+}

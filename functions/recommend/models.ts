@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { getModel, listModels, promote, type ModelRow } from "../../jobs/recs/registry";
 import { retrainSite } from "../../jobs/recs/train";
-import { currencyDigits } from "../../core/money";
+import { toMajor } from "../../core/money";
 import { ApiError } from "../shared/errors";
 import { siteOf, type RecommendBindings } from "./env";
 import { PerformanceQuery, RetrainBody } from "../shared/recommend-api";
@@ -92,7 +92,7 @@ modelRoutes.get("/api/v1/models/performance", async (c) => {
     if (r.type === "click") e.clicks = r.n;
     else {
       e.purchases = r.n;
-      e.revenue = (r.revenue ?? 0) / 10 ** currencyDigits(currency);
+      e.revenue = toMajor(r.revenue ?? 0, currency);
     }
   }
   const versions = new Map((await listModels(c.env.DB, siteId, 200)).map((m) => [m.id, m.version]));

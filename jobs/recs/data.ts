@@ -1,7 +1,7 @@
 // D1 reads for the recommenders: a site's item signals for training, one learner's
 // history for serving. All bound parameters; pages of PAGE_ROWS keep each result small.
 import { firstPartyVisitorId } from "../../core/hash";
-import { currencyDigits } from "../../core/money";
+import { toMajor } from "../../core/money";
 import type { EventRow } from "../../models/recs/signals";
 import type { SessionFact } from "../../models/propensity/learner";
 
@@ -16,10 +16,13 @@ export const MAX_HISTORY_EVENTS = 2_000;
 /** Orders whose refunds are looked up per request: 500 ids of at most 128 characters stay inside JSON_PARAM_BUDGET_BYTES. */
 export const MAX_REFUND_LOOKUP_ORDERS = 500;
 
-/** An item's price as the propensity `price` feature: major units of its currency (199.00), or null. */
+/**
+ * An item's price as the propensity `price` feature: major units of its currency (199.00), or null.
+ * A price without a currency is read with two decimals, as most currencies have.
+ */
 export function priceOf(item: { priceMinor: number | null; currency: string | null }): number | null {
   if (item.priceMinor === null) return null;
-  return item.priceMinor / 10 ** (item.currency ? currencyDigits(item.currency) : 2);
+  return item.currency ? toMajor(item.priceMinor, item.currency) : item.priceMinor / 100;
 }
 
 // An event "about an item" has item lines or props.item_id; refunds may name only their order.

@@ -1,14 +1,14 @@
 // Threshold alerts, checked by the hourly job: "ROI of channel X below Y over N days", "spend up
 // more than Z% day over day", "conversions dropped to zero". At most one email per rule per day:
 // the send log's period is the rule's local day.
-import { currencyDigits } from "../../core/money";
+import { toMajor } from "../../core/money";
 import { addDays, localDay } from "../../core/time";
 import type { EdgeEnv } from "../../core/env";
 import type { ModelName } from "../../models/attribution/paths";
-import { addSums, emptySums, type GroupSums, roiMetrics } from "../../models/attribution/roi";
+import { addSums, emptySums, roiMetrics, sumsByPeriod } from "../../models/attribution/roi";
 import { activeAlertRules, type AlertRuleRow } from "../../schema/queries/mail";
-import { sums } from "../../schema/queries/roi-sums";
 import type { SiteRow } from "../../schema/queries/sites";
+import { roiFigures } from "../roi";
 import { formatters } from "./render";
 import { addSends, noSends, sendToList } from "./send";
 
@@ -17,18 +17,20 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** Sums of one channel (or all, for null) per local day over [from, to]. */
 async function daily(db: D1Database, site: SiteRow, rule: AlertRuleRow, from: string, to: string) {
-  const { groups } = await sums(db, { siteId: site.id }, site, "channel", rule.model as ModelName, from, to, "day");
-  const byDay = new Map<string, GroupSums>();
-  for (const g of groups) {
-    if (rule.channel && g.key !== rule.channel) continue;
-    byDay.set(g.period, addSums(byDay.get(g.period) ?? emptySums(), g.sums));
-  }
+  const { groups } = await roiFigures(db, {
+    site,
+    from,
+    to,
+    model: rule.model as ModelName,
+    groupBy: "channel",
+    period: "day",
+  });
+  const byDay = sumsByPeriod(groups, rule.channel);
   return (day: string) => byDay.get(day) ?? emptySums();
 }
 
 /** The alert's message when the rule's condition holds on `today`'s data, else null. */
 export async function checkRule(db: D1Database, site: SiteRow, rule: AlertRuleRow, today: string) {
-  const minor = 10 ** currencyDigits(site.currency);
   const f = formatters(site.currency);
   const yesterday = addDays(today, -1);
   const scope = rule.channel ? `channel ${rule.channel}` : "all channels";
@@ -37,7 +39,7 @@ export async function checkRule(db: D1Database, site: SiteRow, rule: AlertRuleRo
     const day = await daily(db, site, rule, from, yesterday);
     let total = emptySums();
     for (let d = from; d <= yesterday; d = addDays(d, 1)) total = addSums(total, day(d));
-    const m = roiMetrics(total, minor);
+    const m = roiMetrics(total, site.currency);
     if (m.roi === null || m.roi >= rule.threshold) return null;
     return {
       title: `ROI of ${scope} below ${rule.threshold}`,
@@ -51,7 +53,7 @@ export async function checkRule(db: D1Database, site: SiteRow, rule: AlertRuleRo
     if (before <= 0 || after <= before * (1 + rule.threshold / 100)) return null;
     return {
       title: `Spend on ${scope} up ${Math.round((after / before - 1) * 100)}%`,
-      message: `Spend on ${scope} rose ${Math.round((after / before - 1) * 100)}% on ${yesterday}: ${f.money(after / minor)} against ${f.money(before / minor)} the day before (threshold ${rule.threshold}%).`,
+      message: `Spend on ${scope} rose ${Math.round((after / before - 1) * 100)}% on ${yesterday}: ${f.money(toMajor(after, site.currency))} against ${f.money(toMajor(before, site.currency))} the day before (threshold ${rule.threshold}%).`,
     };
   }
   const day = await daily(db, site, rule, addDays(today, -8), yesterday);

@@ -1,16 +1,17 @@
-// The figures of one ROI email, from the same sums as the reports API (so they always agree):
+// The figures of one ROI email, from the ROI figures service the reports API uses (so they agree):
 // period totals against the previous period, channels by ROI, top campaigns, partners,
 // recommendation performance, what moved most, and the daily series for the charts.
-import { currencyDigits } from "../../core/money";
+import { toMajor } from "../../core/money";
 import { addDays, dayStart, daysBetween } from "../../core/time";
 import type { ModelName } from "../../models/attribution/paths";
-import { addSums, emptySums, type GroupSums, roiMetrics } from "../../models/attribution/roi";
-import { type ReportIssue, sums } from "../../schema/queries/roi-sums";
+import { emptySums, type Metrics, sumsByPeriod } from "../../models/attribution/roi";
+import { recommendationTotals, type ReportIssue } from "../../schema/queries/roi-sums";
 import type { SiteRow } from "../../schema/queries/sites";
+import { roiFigures } from "../roi";
 
 export const SECTIONS = ["totals", "channels", "campaigns", "partners", "recommendations", "movers", "charts"] as const;
 export type Section = (typeof SECTIONS)[number];
-export type Metrics = ReturnType<typeof roiMetrics>;
+export type { Metrics };
 
 export interface ReportData {
   site: { id: string; name: string; currency: string };
@@ -29,8 +30,6 @@ export interface ReportData {
   issues: ReportIssue[];
 }
 
-const total = (groups: { sums: GroupSums }[]) => groups.reduce((t, g) => addSums(t, g.sums), emptySums());
-
 export async function loadReportData(
   db: D1Database,
   site: SiteRow,
@@ -38,25 +37,22 @@ export async function loadReportData(
   from: string,
   to: string,
 ): Promise<ReportData> {
-  const scope = { siteId: site.id };
-  const minor = 10 ** currencyDigits(site.currency);
-  const length = daysBetween(from, to).length;
-  const previous = { from: addDays(from, -length), to: addDays(from, -1) };
-  const [current, before, campaigns, partners, daily] = await Promise.all([
-    sums(db, scope, site, "channel", model, from, to, "total"),
-    sums(db, scope, site, "channel", model, previous.from, previous.to, "total"),
-    sums(db, scope, site, "campaign", model, from, to, "total"),
-    sums(db, scope, site, "partner", model, from, to, "total"),
-    sums(db, scope, site, "channel", model, from, to, "day"),
+  const range = { site, model, from, to };
+  const [current, campaigns, partners, daily] = await Promise.all([
+    roiFigures(db, { ...range, groupBy: "channel", compare: true }),
+    roiFigures(db, { ...range, groupBy: "campaign" }),
+    roiFigures(db, { ...range, groupBy: "partner" }),
+    roiFigures(db, { ...range, groupBy: "channel", period: "day" }),
   ]);
+  const previous = current.previous;
   const channels = current.groups
-    .map((g) => ({ channel: g.key, ...roiMetrics(g.sums, minor) }))
+    .map((g) => ({ channel: g.key, ...g.metrics }))
     .sort((a, b) => (b.roi ?? -Infinity) - (a.roi ?? -Infinity) || b.revenue - a.revenue);
-  const previousRevenue = new Map(before.groups.map((g) => [g.key, roiMetrics(g.sums, minor).revenue]));
+  const previousRevenue = new Map(previous.groups.map((g) => [g.key, g.metrics.revenue]));
   const movers = channels
     .map((c) => ({ channel: c.channel, revenue: c.revenue, previous: previousRevenue.get(c.channel) ?? 0 }))
     .concat(
-      before.groups
+      previous.groups
         .filter((g) => !channels.some((c) => c.channel === g.key))
         .map((g) => ({ channel: g.key, revenue: 0, previous: previousRevenue.get(g.key) ?? 0 })),
     )
@@ -64,51 +60,50 @@ export async function loadReportData(
     .filter((m) => m.change !== 0)
     .sort((a, b) => Math.abs(b.change) - Math.abs(a.change))
     .slice(0, 3);
-  const byDay = new Map<string, GroupSums>();
-  for (const g of daily.groups) byDay.set(g.period, addSums(byDay.get(g.period) ?? emptySums(), g.sums));
+  const byDay = sumsByPeriod(daily.groups);
   return {
     site: { id: site.id, name: site.name, currency: site.currency },
     model,
     from,
     to,
-    previous,
-    totals: roiMetrics(total(current.groups), minor),
-    previousTotals: roiMetrics(total(before.groups), minor),
+    previous: { from: previous.from, to: previous.to },
+    totals: current.totals,
+    previousTotals: previous.totals,
     channels,
     campaigns: campaigns.groups
-      .map((g) => ({ campaign: g.key, ...roiMetrics(g.sums, minor) }))
+      .map((g) => ({ campaign: g.key, ...g.metrics }))
       .filter((c) => c.revenue > 0 || c.cost > 0)
       .sort((a, b) => b.revenue - a.revenue)
       .slice(0, 5),
     partners: partners.groups
       .filter((g) => g.key !== "(none)")
-      .map((g) => ({ partner: g.key, ...roiMetrics(g.sums, minor) }))
+      .map((g) => ({ partner: g.key, ...g.metrics }))
       .sort((a, b) => b.revenue - a.revenue),
     recommendations: await recommendationFigures(db, site, from, to),
     movers,
     daily: daysBetween(from, to).map((day) => {
       const s = byDay.get(day) ?? emptySums();
-      return { day, revenue: s.revenueMinor / minor, cost: s.costMinor / minor };
+      return { day, revenue: toMajor(s.revenueMinor, site.currency), cost: toMajor(s.costMinor, site.currency) };
     }),
-    issues: [...current.issues, ...before.issues],
+    issues: current.issues,
   };
 }
 
 /** Clicks on recommendations and purchases carrying a recommendation id, when the site has any. */
 async function recommendationFigures(db: D1Database, site: SiteRow, from: string, to: string) {
-  const { results } = await db
-    .prepare(
-      "SELECT type, count(*) AS n, coalesce(sum(CASE WHEN currency = ?4 THEN revenue_minor END), 0) AS revenue " +
-        "FROM events WHERE site_id = ?1 AND rec_id IS NOT NULL AND ts >= ?2 AND ts < ?3 AND superseded = 0 " +
-        "AND type IN ('click', 'purchase') GROUP BY type",
-    )
-    .bind(site.id, dayStart(from, site.timezone), dayStart(addDays(to, 1), site.timezone), site.currency)
-    .all<{ type: string; n: number; revenue: number }>();
-  if (results.length === 0) return null;
-  const of = (type: string) => results.find((r) => r.type === type);
+  const totals = await recommendationTotals(
+    db,
+    { siteId: site.id },
+    {
+      fromMs: dayStart(from, site.timezone),
+      toMs: dayStart(addDays(to, 1), site.timezone),
+      currency: site.currency,
+    },
+  );
+  if (!totals) return null;
   return {
-    clicks: of("click")?.n ?? 0,
-    purchases: of("purchase")?.n ?? 0,
-    revenue: (of("purchase")?.revenue ?? 0) / 10 ** currencyDigits(site.currency),
+    clicks: totals.clicks,
+    purchases: totals.purchases,
+    revenue: toMajor(totals.revenueMinor, site.currency),
   };
 }

@@ -1,4 +1,9 @@
 // ROI metrics from rollup sums and costs. Pure; money in minor units in, major units out.
+import { roundTo, toMajor } from "../../core/money";
+
+/** How a report buckets days: each day, ISO week, calendar month, or the whole range. */
+export const PERIODS = ["day", "week", "month", "total"] as const;
+export type Period = (typeof PERIODS)[number];
 
 export interface GroupSums {
   sessions: number;
@@ -27,16 +32,30 @@ export function addSums(a: GroupSums, b: Partial<GroupSums>): GroupSums {
   return a;
 }
 
+/** The sums of many groups added up (e.g. every channel of a period). */
+export const totalOf = (groups: readonly { sums: GroupSums }[]): GroupSums =>
+  groups.reduce((t, g) => addSums(t, g.sums), emptySums());
+
+/** Sums per period across groups, keeping only the group `key` when one is given. */
+export function sumsByPeriod(groups: readonly { period: string; key: string; sums: GroupSums }[], key?: string | null) {
+  const byPeriod = new Map<string, GroupSums>();
+  for (const g of groups) {
+    if (key && g.key !== key) continue;
+    byPeriod.set(g.period, addSums(byPeriod.get(g.period) ?? emptySums(), g.sums));
+  }
+  return byPeriod;
+}
+
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
-const round = (n: number | null, digits = 4) => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+const round = (n: number | null, places = 4) => roundTo(n, places);
 
 /**
  * ROI = (revenue - cost) / cost; ROAS = revenue / cost; CAC = cost / new paying customers;
  * LTV_n = revenue within n days of the first purchase per new customer; payback = days for a new
  * customer's 90-day revenue rate to repay its CAC. Undefined ratios are null, never zero.
  */
-export function roiMetrics(s: GroupSums, minorPerMajor: number) {
-  const major = (minor: number) => round(minor / minorPerMajor, 2)!;
+export function roiMetrics(s: GroupSums, currency: string) {
+  const major = (minor: number) => roundTo(toMajor(minor, currency), 2);
   const ltv90 = ratio(s.ltv90Minor, s.newCustomers);
   const cac = ratio(s.costMinor, s.newCustomers);
   return {
@@ -57,8 +76,20 @@ export function roiMetrics(s: GroupSums, minorPerMajor: number) {
   };
 }
 
+export type Metrics = ReturnType<typeof roiMetrics>;
+
+/** Relative change of each numeric metric against the previous period (null when either is missing or was 0). */
+export function metricChange(now: Metrics, previous: Metrics) {
+  return Object.fromEntries(
+    Object.entries(now).map(([k, v]) => {
+      const p = previous[k as keyof Metrics];
+      return [k, typeof v === "number" && typeof p === "number" && p !== 0 ? roundTo((v - p) / Math.abs(p), 4) : null];
+    }),
+  ) as Record<keyof Metrics, number | null>;
+}
+
 /** The bucket a day falls in: the day, the Monday of its ISO week, the first of its month, or the whole range. */
-export function periodOf(day: string, period: "day" | "week" | "month" | "total", from: string): string {
+export function periodOf(day: string, period: Period, from: string): string {
   if (period === "day") return day;
   if (period === "month") return `${day.slice(0, 7)}-01`;
   if (period === "total") return from;

@@ -1,6 +1,6 @@
 // API shapes of stored rows: snake_case, times as ISO strings beside epoch ms, money in both units.
 import type { events, sessions } from "../../../schema/tables";
-import { currencyDigits } from "../../../core/money";
+import { toMajor } from "../../../core/money";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -37,7 +37,7 @@ export function eventView(e: typeof events.$inferSelect) {
     screen: e.screen,
     language: e.language,
     engaged_ms: e.engagedMs,
-    revenue: e.revenueMinor !== null && e.currency ? e.revenueMinor / 10 ** currencyDigits(e.currency) : null,
+    revenue: e.revenueMinor !== null && e.currency ? toMajor(e.revenueMinor, e.currency) : null,
     revenue_minor: e.revenueMinor,
     currency: e.currency,
     order_id: e.orderId,

@@ -13,12 +13,12 @@ import {
   type ResponseCurve,
 } from "../../../models/attribution/budget";
 import { MODEL_NAMES } from "../../../models/attribution/paths";
-import { currencyDigits } from "../../../core/money";
+import { toMajor } from "../../../core/money";
 import { requireScope, siteScope } from "../auth";
 import { addDays, localDay } from "../../../core/time";
 import type { AppBindings } from "../env";
 import { ErrorEnvelope } from "../../shared/errors";
-import { sums } from "../../../schema/queries/roi-sums";
+import { roiFigures } from "../../../jobs/roi";
 import { loadSite } from "./reports";
 
 export const budgetRoutes = new OpenAPIHono<AppBindings>();
@@ -62,15 +62,22 @@ budgetRoutes.openapi(
     const site = await loadSite(c, scope);
     const to = addDays(localDay(Date.now(), site.timezone), -1); // whole days only
     const from = addDays(to, -(q.days - 1));
-    const minor = 10 ** currencyDigits(site.currency);
-    const { groups, issues } = await sums(c.env.DB, scope, site, "channel", q.model, from, to, "day");
+    const { groups, issues } = await roiFigures(c.env.DB, {
+      site,
+      from,
+      to,
+      model: q.model,
+      groupBy: "channel",
+      period: "day",
+    });
+    const major = (minor: number) => toMajor(minor, site.currency);
 
     const points = new Map<string, DailyPoint[]>();
     const spent = new Map<string, number>();
     for (const g of groups) {
       if (!points.has(g.key)) points.set(g.key, []);
-      points.get(g.key)!.push({ cost: g.sums.costMinor / minor, revenue: g.sums.revenueMinor / minor });
-      spent.set(g.key, (spent.get(g.key) ?? 0) + g.sums.costMinor / minor);
+      points.get(g.key)!.push({ cost: major(g.sums.costMinor), revenue: major(g.sums.revenueMinor) });
+      spent.set(g.key, (spent.get(g.key) ?? 0) + major(g.sums.costMinor));
     }
     const curves = new Map<string, ResponseCurve>();
     const excluded: { channel: string; reason: string }[] = [];

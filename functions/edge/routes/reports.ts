@@ -4,15 +4,14 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import Papa from "papaparse";
 import { DIMENSIONS } from "../../../models/attribution/credit";
 import { MODEL_NAMES } from "../../../models/attribution/paths";
-import { addSums, emptySums, roiMetrics } from "../../../models/attribution/roi";
+import { metricChange, PERIODS } from "../../../models/attribution/roi";
 import { getRollupState } from "../../../schema/queries/rollup";
-import { sums } from "../../../schema/queries/roi-sums";
 import type { SiteScope } from "../../../schema/queries/scope";
 import type { SiteRow } from "../../../schema/queries/sites";
+import { roiFigures } from "../../../jobs/roi";
 import { rollupSite } from "../../../jobs/rollup";
-import { currencyDigits } from "../../../core/money";
 import { requireScope, siteScope } from "../auth";
-import { DAY_MS, addDays, localDay } from "../../../core/time";
+import { addDays, localDay } from "../../../core/time";
 import type { AppBindings } from "../env";
 import { ApiError, ErrorEnvelope } from "../../shared/errors";
 import { siteOr404 } from "../lib/sites";
@@ -59,7 +58,7 @@ reportRoutes.openapi(
     request: {
       query: Range.extend({
         group_by: z.enum(DIMENSIONS).default("channel"),
-        period: z.enum(["day", "week", "month", "total"]).default("total"),
+        period: z.enum(PERIODS).default("total"),
         format: z.enum(["json", "csv"]).default("json"),
       }),
     },
@@ -76,15 +75,17 @@ reportRoutes.openapi(
     const scope = siteScope(c, q.site_id);
     const site = await loadSite(c, scope);
     const { from, to } = range(site, q);
-    const minor = 10 ** currencyDigits(site.currency);
-    const { groups, issues } = await sums(c.env.DB, scope, site, q.group_by, q.model, from, to, q.period);
+    const { groups, totals, issues } = await roiFigures(c.env.DB, {
+      site,
+      from,
+      to,
+      model: q.model,
+      groupBy: q.group_by,
+      period: q.period,
+    });
     const rows = groups
-      .map((g) => ({ period: g.period, [q.group_by]: g.key, ...roiMetrics(g.sums, minor) }))
+      .map((g) => ({ period: g.period, [q.group_by]: g.key, ...g.metrics }))
       .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : b.revenue - a.revenue));
-    const totals = roiMetrics(
-      groups.reduce((t, g) => addSums(t, g.sums), emptySums()),
-      minor,
-    );
     if (q.format === "csv") {
       return c.body(Papa.unparse(rows, { escapeFormulae: true, newline: "\n" }) + "\n", 200, {
         "content-type": "text/csv; charset=utf-8",
@@ -127,45 +128,24 @@ reportRoutes.openapi(
     const scope = siteScope(c, q.site_id);
     const site = await loadSite(c, scope);
     const { from, to } = range(site, q);
-    const length = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
-    const previous = { from: addDays(from, -length), to: addDays(from, -1) };
-    const minor = 10 ** currencyDigits(site.currency);
-    const current = await sums(c.env.DB, scope, site, "channel", q.model, from, to, "total");
-    const before = await sums(c.env.DB, scope, site, "channel", q.model, previous.from, previous.to, "total");
-    const total = (gs: typeof current.groups) =>
-      roiMetrics(
-        gs.reduce((t, g) => addSums(t, g.sums), emptySums()),
-        minor,
-      );
-    const now = total(current.groups);
-    const prev = total(before.groups);
-    const change = Object.fromEntries(
-      Object.entries(now).map(([k, v]) => {
-        const p = prev[k as keyof typeof prev];
-        return [
-          k,
-          typeof v === "number" && typeof p === "number" && p !== 0
-            ? Math.round(((v - p) / Math.abs(p)) * 10_000) / 10_000
-            : null,
-        ];
-      }),
-    );
-    const channels = current.groups
-      .map((g) => ({ channel: g.key, ...roiMetrics(g.sums, minor) }))
+    const figures = await roiFigures(c.env.DB, { site, from, to, model: q.model, groupBy: "channel", compare: true });
+    const previous = figures.previous;
+    const channels = figures.groups
+      .map((g) => ({ channel: g.key, ...g.metrics }))
       .sort((a, b) => b.revenue - a.revenue);
     return c.json(
       {
         from,
         to,
-        previous,
+        previous: { from: previous.from, to: previous.to },
         model: q.model,
         currency: site.currency,
         data_until: await dataUntil(c.env.DB, scope),
-        totals: now,
-        previous_totals: prev,
-        change,
+        totals: figures.totals,
+        previous_totals: previous.totals,
+        change: metricChange(figures.totals, previous.totals),
         channels,
-        issues: [...current.issues, ...before.issues],
+        issues: figures.issues,
       },
       200,
     );
