@@ -8,8 +8,7 @@ import { addSums, emptySums, type GroupSums, roiMetrics } from "../../models/att
 import { type ReportIssue, sums } from "../../schema/queries/roi-sums";
 import type { SiteRow } from "../../schema/queries/sites";
 
-export const SECTIONS = ["totals", "channels", "campaigns", "partners", "recommendations", "movers", "charts"] as const;
-export type Section = (typeof SECTIONS)[number];
+export { SECTIONS, type Section } from "../../models/reports/lists";
 export type Metrics = ReturnType<typeof roiMetrics>;
 
 export interface ReportData {
