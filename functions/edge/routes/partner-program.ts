@@ -1,7 +1,7 @@
 // A site's partner program settings (binding, levels, holding period, payout minimum, scorecard
 // weights) and its commission rules. Rule changes apply to orders settled afterwards.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { BINDINGS } from "../../../models/partners/commission";
+import { BINDINGS, RULE_BASES } from "../../../models/partners/commission";
 import { CRITERIA, DEFAULT_WEIGHTS, METRICS } from "../../../models/partners/scorecard";
 import {
   getPartner,
@@ -128,7 +128,7 @@ const RuleInput = z
     partner_id: z.string().min(1).max(64).optional(),
     partner_group: z.string().min(1).max(64).optional(),
     basis: z
-      .enum(["referral", "creator"])
+      .enum(RULE_BASES)
       .default("referral")
       .openapi({ description: "creator: a share of the partner's own items." }),
     level: z
