@@ -2,6 +2,21 @@
 // the queue carries it (core/queue.ts), ingest sessionizes and stores it (jobs/ingest.ts,
 // schema/queries/ingest.ts). One shape, defined here once.
 
+export const EVENT_TYPES = ["pageview", "engagement", "click", "signup", "purchase", "refund", "custom"] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+export const EVENT_ORIGINS = ["browser", "server"] as const;
+
+/** One line of a purchase (or cart) event, as the event's `items` column stores it. */
+export interface EventItem {
+  id: string;
+  name?: string;
+  price?: number;
+  quantity?: number;
+}
+
+/** An event's custom properties, as its `props` column stores them. */
+export type EventProps = Record<string, string | number | boolean | null>;
+
 /** An accepted event after validation and enrichment: what capture puts on the queue. */
 export interface EnrichedEvent {
   id: string;
@@ -9,7 +24,7 @@ export interface EnrichedEvent {
   name: string | null;
   ts: number;
   receivedAt: number;
-  origin: "browser" | "server";
+  origin: (typeof EVENT_ORIGINS)[number];
   visitorId: string | null;
   userId: string | null;
   url: string | null;
@@ -38,6 +53,7 @@ export interface EnrichedEvent {
   revenueMinor: number | null;
   currency: string | null;
   orderId: string | null;
+  /** JSON of EventItem[] and EventProps, serialised once at capture. */
   items: string | null;
   props: string | null;
   recId: string | null;

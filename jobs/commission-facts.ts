@@ -17,7 +17,6 @@ import { visitorsOfUsers } from "../schema/queries/rollup";
 import type { SiteScope } from "../schema/queries/scope";
 
 export type Touch = PartnerTouch & { channel: string; source: string; campaign: string; code: string };
-export type OrderItem = { id: string; price?: number; quantity?: number };
 
 export interface CommissionFacts {
   partnersByCode: Map<string, PartnerRow>;
@@ -32,7 +31,6 @@ export interface CommissionFacts {
   firstOrders: Map<string, number>;
 }
 
-export const itemsOf = (p: PurchaseFacts): OrderItem[] => (p.items ? (JSON.parse(p.items) as OrderItem[]) : []);
 export const learnerOf = (p: PurchaseFacts) => p.user_id ?? p.visitor_id;
 
 /** `replaced`: rows of orders about to be recomputed, whose sales and first orders must not count. */
@@ -61,7 +59,7 @@ export async function loadCommissionFacts(
   const catalog = await catalogOf(
     db,
     scope,
-    purchases.flatMap((p) => itemsOf(p).map((i) => i.id)),
+    purchases.flatMap((p) => p.items.map((i) => i.id)),
   );
 
   // Parents of referrers and creators of the items bought.

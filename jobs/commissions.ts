@@ -29,14 +29,8 @@ import { refundsFor } from "../schema/queries/rollup";
 import type { SiteScope } from "../schema/queries/scope";
 import { getSite, type SiteRow } from "../schema/queries/sites";
 import { allRates } from "../schema/queries/spend";
-import {
-  type CommissionFacts,
-  itemsOf,
-  learnerOf,
-  loadCommissionFacts,
-  type Touch,
-  touchesFor,
-} from "./commission-facts";
+import { runBatch } from "../schema/queries/batch";
+import { type CommissionFacts, learnerOf, loadCommissionFacts, type Touch, touchesFor } from "./commission-facts";
 
 /** Orders written per D1 batch: bounded statement batches, each order whole inside one. */
 export const SETTLE_ORDERS_PER_BATCH = 50;
@@ -92,7 +86,7 @@ export async function settleOrders(db: D1Database, scope: SiteScope, orderIds: s
   }
   // A refund that arrives before its purchase waits: the purchase's settlement applies it.
   for (let i = 0; i < perOrder.length; i += SETTLE_ORDERS_PER_BATCH) {
-    await db.batch(perOrder.slice(i, i + SETTLE_ORDERS_PER_BATCH).flat());
+    await runBatch(db, perOrder.slice(i, i + SETTLE_ORDERS_PER_BATCH).flat());
   }
   return unique.length;
 }
@@ -136,13 +130,13 @@ function computeCommissions(ctx: SettleContext, purchase: PurchaseFacts): NewCom
   const visitors = new Set([purchase.visitor_id, ...(facts.visitorsByUser.get(purchase.user_id ?? "") ?? [])]);
   const touches = touchesFor(facts, purchase, visitors);
   const referrerId = bindingPartner(touches, purchase.ts, {
-    binding: program.binding as "first" | "last",
+    binding: program.binding,
     bindingDays: program.bindingDays,
     cookieDays: program.cookieDays,
   });
   const referrer = referrerId ? facts.partnersById.get(referrerId) : undefined;
   const touch: Touch | undefined = referrerId ? touches.filter((t) => t.partnerId === referrerId).at(-1) : undefined;
-  const items = itemsOf(purchase);
+  const items = purchase.items;
   const creatorIds = [
     ...new Set(items.map((i) => facts.catalog.get(i.id)?.creatorPartnerId).filter((id): id is string => !!id)),
   ];

@@ -32,20 +32,17 @@ export async function rollupSite(db: D1Database, site: SiteRow, now: number, opt
   const days = new Set<string>();
   let events = 0;
   if (options.full || !state) {
-    const span = await db
-      .prepare("SELECT min(ts) AS first, max(ts) AS last FROM events WHERE site_id = ?1")
-      .bind(site.id)
-      .first<{ first: number | null; last: number | null }>();
+    const span = await q.eventSpan(db, scope);
     if (span?.first != null && span.last != null) {
       for (const d of daysBetween(localDay(span.first, site.timezone), localDay(span.last, site.timezone))) days.add(d);
     }
-    await db.prepare("DELETE FROM rollup_daily WHERE site_id = ?1").bind(site.id).run();
+    await q.clearRollup(db, scope);
   } else {
     const fresh = await q.eventsReceivedBetween(db, scope, state.watermark, upTo);
     events = fresh.length;
     for (const d of await dirtyDays(db, scope, site, fresh)) days.add(d);
   }
-  let effects = JSON.parse(state?.markovEffects ?? "{}") as RemovalEffects;
+  let effects = q.markovEffectsOf(state);
   if (!state?.markovFittedAt) {
     effects = await fitRemovalEffects(db, scope, now, site.lookbackDays);
     await q.saveRollupState(db, scope, { markovEffects: JSON.stringify(effects), markovFittedAt: now });
@@ -166,7 +163,7 @@ async function recomputeDay(ctx: Context, day: string) {
   const rows = new Map<string, q.RollupRow>();
   const rowFor = (dimension: string, key: string) => {
     const id = `${dimension}\u0000${key}`;
-    if (!rows.has(id)) rows.set(id, { day, dimension, key, sessions: 0, visitors: 0, attributed: "{}" });
+    if (!rows.has(id)) rows.set(id, { day, dimension, key, sessions: 0, visitors: 0, attributed: {} });
     return rows.get(id)!;
   };
   for (const dimension of DIMENSIONS) {
@@ -179,7 +176,7 @@ async function recomputeDay(ctx: Context, day: string) {
       newCustomers: c.newCustomers,
       revenueMinor: c.revenueMinor,
       refundsMinor: c.refundsMinor,
-      attributed: JSON.stringify(c.attributed),
+      attributed: c.attributed,
     });
   }
   // A purchase whose currency has no rate is left out of the figures and named on every row of its day.

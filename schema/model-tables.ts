@@ -3,20 +3,29 @@
 // its id can be credited to the model version that produced it.
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
+export const MODEL_KINDS = ["recommender", "propensity"] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+/** candidate (just trained), active (served), retired (was active), rejected (worse than active). */
+export const MODEL_STATUSES = ["candidate", "active", "retired", "rejected"] as const;
+export const REC_ENDPOINTS = ["recommendations", "similar", "rank"] as const;
+export type RecEndpoint = (typeof REC_ENDPOINTS)[number];
+
+/** What training measured; `value` is the holdout metric promotion compares (null: no holdout). */
+export type ModelMetrics = { value: number | null } & Record<string, unknown>;
+
 export const models = sqliteTable(
   "models",
   {
     siteId: text("site_id").notNull(),
     id: text("id").notNull(),
-    kind: text("kind").notNull(), // recommender | propensity
+    kind: text("kind", { enum: MODEL_KINDS }).notNull(),
     version: integer("version").notNull(),
-    /** candidate (just trained), active (served), retired (was active), rejected (worse than active). */
-    status: text("status").notNull(),
+    status: text("status", { enum: MODEL_STATUSES }).notNull(),
     /** The training data window, epoch ms. */
     dataFrom: integer("data_from").notNull(),
     dataTo: integer("data_to").notNull(),
-    /** JSON: holdout metrics, sizes, training time, export check. */
-    metrics: text("metrics").notNull(),
+    /** Holdout metrics, sizes, training time, export check. */
+    metrics: text("metrics", { mode: "json" }).$type<ModelMetrics>().notNull(),
     /** R2 prefix holding model.onnx and meta.json. */
     r2Key: text("r2_key").notNull(),
     sizeBytes: integer("size_bytes").notNull(),
@@ -34,10 +43,10 @@ export const recImpressions = sqliteTable(
     /** The recommendation id returned to the app and echoed back on clicks and purchases. */
     id: text("id").notNull(),
     modelId: text("model_id"),
-    endpoint: text("endpoint").notNull(), // recommendations | similar | rank
+    endpoint: text("endpoint", { enum: REC_ENDPOINTS }).notNull(),
     userKey: text("user_key"),
-    /** JSON array of item ids, in the order shown. */
-    items: text("items").notNull(),
+    /** Item ids, in the order shown. */
+    items: text("items", { mode: "json" }).$type<string[]>().notNull(),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.id] }), index("rec_impressions_site_created").on(t.siteId, t.createdAt)],

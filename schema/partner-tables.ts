@@ -2,20 +2,31 @@
 // records and payouts, plus the course catalog (creators' items and categories drive rules).
 // Money is integer minor units of the site's currency throughout.
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { BINDINGS, RULE_BASES, RULE_KINDS, type Tier } from "../models/partners/commission";
+import type { Criterion, PartnerRatings } from "../models/partners/scorecard";
+
+export const PARTNER_TYPES = ["creator", "affiliate", "vendor", "advertiser"] as const;
+export const PARTNER_STATUSES = ["applied", "active", "paused", "ended"] as const;
+export const COMMISSION_KINDS = ["referral", "second_level", "creator_share", "clawback"] as const;
+export const COMMISSION_STATUSES = ["held", "pending", "approved", "paid", "reversed", "rejected"] as const;
+export const PAYOUT_STATUSES = ["pending", "paid"] as const;
 
 /** One row per site: how referrals bind and when commissions are approved. Absent = defaults. */
 export const partnerPrograms = sqliteTable("partner_programs", {
   siteId: text("site_id").primaryKey(),
   /** "first": the first referrer keeps the learner for binding_days; "last": last referrer within cookie_days. */
-  binding: text("binding").notNull().default("last"),
+  binding: text("binding", { enum: BINDINGS }).notNull().default("last"),
   bindingDays: integer("binding_days").notNull().default(365),
   cookieDays: integer("cookie_days").notNull().default(30),
   /** 2 turns on second-level shares (二级分销) for parents of referring partners. */
   levels: integer("levels").notNull().default(1),
   holdingDays: integer("holding_days").notNull().default(30),
   payoutMinimumMinor: integer("payout_minimum_minor").notNull().default(0),
-  /** JSON {criterion: weight} for the composite scorecard score. */
-  scoreWeights: text("score_weights").notNull().default("{}"),
+  /** {criterion: weight} for the composite scorecard score. */
+  scoreWeights: text("score_weights", { mode: "json" })
+    .$type<Partial<Record<Criterion, number>>>()
+    .notNull()
+    .default({}),
   updatedAt: integer("updated_at").notNull(),
 });
 
@@ -24,10 +35,10 @@ export const partners = sqliteTable(
   {
     siteId: text("site_id").notNull(),
     id: text("id").notNull(),
-    type: text("type").notNull(), // creator | affiliate | vendor | advertiser
+    type: text("type", { enum: PARTNER_TYPES }).notNull(),
     name: text("name").notNull(),
     email: text("email"),
-    status: text("status").notNull(), // applied | active | paused | ended
+    status: text("status", { enum: PARTNER_STATUSES }).notNull(),
     parentId: text("parent_id"),
     /** Commission rules may target a group ("gold affiliates") instead of one partner. */
     groupName: text("group_name"),
@@ -35,8 +46,8 @@ export const partners = sqliteTable(
     userId: text("user_id"),
     /** The default referral code (also a row in partner_links). */
     code: text("code").notNull(),
-    /** JSON {professionalism, reputation, resources, cooperation, responsiveness}: 1-5 each. */
-    ratings: text("ratings").notNull().default("{}"),
+    /** {professionalism, reputation, resources, cooperation, responsiveness}: 1-5 each. */
+    ratings: text("ratings", { mode: "json" }).$type<PartnerRatings>().notNull().default({}),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -85,15 +96,15 @@ export const commissionRules = sqliteTable(
     partnerId: text("partner_id"),
     partnerGroup: text("partner_group"),
     /** "referral": the referring partner (level 1) or its parent (level 2); "creator": share of own items. */
-    basis: text("basis").notNull(),
+    basis: text("basis", { enum: RULE_BASES }).notNull(),
     level: integer("level").notNull().default(1),
-    kind: text("kind").notNull(), // percent | flat
+    kind: text("kind", { enum: RULE_KINDS }).notNull(),
     rateBps: integer("rate_bps"),
     flatMinor: integer("flat_minor"),
     itemId: text("item_id"),
     category: text("category"),
-    /** JSON [{from_minor, rate_bps?, flat_minor?}]: rate by the partner's month-to-date sales. */
-    tiers: text("tiers").notNull().default("[]"),
+    /** [{fromMinor, rateBps?, flatMinor?}]: rate by the partner's month-to-date sales. */
+    tiers: text("tiers", { mode: "json" }).$type<Tier[]>().notNull().default([]),
     /** null: every referred purchase; 0: the learner's first purchase only; N: purchases within N months. */
     recurringMonths: integer("recurring_months"),
     holdingDays: integer("holding_days"),
@@ -111,7 +122,7 @@ export const partnerCommissions = sqliteTable(
     id: text("id").notNull(),
     partnerId: text("partner_id").notNull(),
     orderId: text("order_id").notNull(),
-    kind: text("kind").notNull(), // referral | second_level | creator_share | clawback
+    kind: text("kind", { enum: COMMISSION_KINDS }).notNull(),
     /** A clawback's commission. */
     parentId: text("parent_id"),
     ruleId: text("rule_id"),
@@ -128,7 +139,7 @@ export const partnerCommissions = sqliteTable(
     amountMinor: integer("amount_minor").notNull(),
     /** Share of the order refunded so far, in parts per million (net revenue for scorecards). */
     refundedPpm: integer("refunded_ppm").notNull().default(0),
-    status: text("status").notNull(), // held | pending | approved | paid | reversed | rejected
+    status: text("status", { enum: COMMISSION_STATUSES }).notNull(),
     reason: text("reason"),
     holdUntil: integer("hold_until").notNull(),
     payoutId: text("payout_id"),
@@ -159,7 +170,7 @@ export const payouts = sqliteTable(
     amountMinor: integer("amount_minor").notNull(),
     currency: text("currency").notNull(),
     commissions: integer("commissions").notNull(),
-    status: text("status").notNull(), // pending | paid
+    status: text("status", { enum: PAYOUT_STATUSES }).notNull(),
     reference: text("reference"),
     createdAt: integer("created_at").notNull(),
     paidAt: integer("paid_at"),
@@ -175,7 +186,8 @@ export const items = sqliteTable(
     id: text("id").notNull(),
     title: text("title").notNull(),
     category: text("category"),
-    tags: text("tags").notNull().default("[]"),
+    /** Written by upsertItems' raw SQL as JSON.stringify(tags). */
+    tags: text("tags", { mode: "json" }).$type<string[]>().notNull().default([]),
     priceMinor: integer("price_minor"),
     currency: text("currency"),
     creatorPartnerId: text("creator_partner_id"),

@@ -1,6 +1,11 @@
 // Scheduled ROI emails and threshold alerts: subscriptions, alert rules, unsubscribes, and the send
 // log that makes every (subscription or rule, period, recipient) go out at most once.
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { MODEL_NAMES } from "../models/attribution/paths";
+import { ALERT_KINDS, type Section } from "../models/reports/lists";
+import { FREQUENCIES } from "../models/reports/schedule";
+
+export const SEND_STATUSES = ["sending", "sent", "failed", "dead"] as const;
 
 export const reportSubscriptions = sqliteTable(
   "report_subscriptions",
@@ -8,17 +13,16 @@ export const reportSubscriptions = sqliteTable(
     siteId: text("site_id").notNull(),
     id: text("id").notNull(),
     name: text("name").notNull(),
-    /** JSON array of addresses. */
-    recipients: text("recipients").notNull(),
-    frequency: text("frequency").notNull(), // daily | weekly | monthly
+    /** Addresses, lower-case. */
+    recipients: text("recipients", { mode: "json" }).$type<string[]>().notNull(),
+    frequency: text("frequency", { enum: FREQUENCIES }).notNull(),
     /** ISO weekday for weekly reports: 1 Monday .. 7 Sunday. */
     weekday: integer("weekday"),
     /** Local hour (0-23) in `timezone` when the report goes out. */
     hour: integer("hour").notNull(),
     timezone: text("timezone").notNull(),
-    model: text("model").notNull(),
-    /** JSON array of section names. */
-    sections: text("sections").notNull(),
+    model: text("model", { enum: MODEL_NAMES }).notNull(),
+    sections: text("sections", { mode: "json" }).$type<Section[]>().notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -31,13 +35,13 @@ export const alertRules = sqliteTable(
   {
     siteId: text("site_id").notNull(),
     id: text("id").notNull(),
-    kind: text("kind").notNull(), // roi_below | spend_up | conversions_zero
+    kind: text("kind", { enum: ALERT_KINDS }).notNull(),
     channel: text("channel"),
     threshold: real("threshold").notNull().default(0),
     windowDays: integer("window_days").notNull().default(7),
-    recipients: text("recipients").notNull(),
+    recipients: text("recipients", { mode: "json" }).$type<string[]>().notNull(),
     timezone: text("timezone").notNull(),
-    model: text("model").notNull(),
+    model: text("model", { enum: MODEL_NAMES }).notNull(),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: integer("created_at").notNull(),
   },
@@ -67,7 +71,7 @@ export const mailSends = sqliteTable(
     listId: text("list_id").notNull(),
     period: text("period").notNull(),
     recipient: text("recipient").notNull(),
-    status: text("status").notNull(), // sending | sent | failed | dead
+    status: text("status", { enum: SEND_STATUSES }).notNull(),
     attempts: integer("attempts").notNull().default(1),
     claimedAt: integer("claimed_at").notNull(),
     nextAttemptAt: integer("next_attempt_at"),

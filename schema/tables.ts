@@ -2,6 +2,14 @@
 // so every lookup is scoped by site and served by the key's index.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { ChannelRule } from "../core/channels";
+import { EVENT_ORIGINS, EVENT_TYPES, type EventItem, type EventProps } from "../core/event";
+import type { ModelCredit } from "../models/attribution/credit";
+import type { ModelName } from "../models/attribution/paths";
+
+// JSON columns use drizzle's json mode: it writes JSON.stringify(value) and parses on read, so the
+// stored text is what the code wrote before by hand and raw-SQL readers (json_each, json_extract)
+// see the same JSON. Code writing such a column through raw SQL binds JSON.stringify(value) itself.
 
 export const sites = sqliteTable("sites", {
   id: text("id").primaryKey(),
@@ -10,7 +18,7 @@ export const sites = sqliteTable("sites", {
   /** Public key for the snippet: may only write events for this site. */
   publicKey: text("public_key").notNull().unique(),
   /** JSON array of origins ("https://example.com") allowed to post with the public key. */
-  allowedOrigins: text("allowed_origins").notNull().default("[]"),
+  allowedOrigins: text("allowed_origins", { mode: "json" }).$type<string[]>().notNull().default([]),
   timezone: text("timezone").notNull().default("UTC"),
   currency: text("currency").notNull().default("USD"),
   retentionDays: integer("retention_days").notNull().default(400),
@@ -19,7 +27,7 @@ export const sites = sqliteTable("sites", {
   /** When on, requests with DNT: 1 or Sec-GPC: 1 are dropped before anything is stored. */
   respectDnt: integer("respect_dnt", { mode: "boolean" }).notNull().default(false),
   /** JSON array of site channel rules evaluated before GA4's defaults. */
-  channelRules: text("channel_rules").notNull().default("[]"),
+  channelRules: text("channel_rules", { mode: "json" }).$type<ChannelRule[]>().notNull().default([]),
   /** Touchpoints this many days before a purchase count in its conversion path (1-90). */
   lookbackDays: integer("lookback_days").notNull().default(30),
   /** Time-decay attribution: a touch this many days older counts half. */
@@ -58,11 +66,11 @@ export const events = sqliteTable(
     siteId: text("site_id").notNull(),
     /** Client event id: the idempotency key within a site. */
     id: text("id").notNull(),
-    type: text("type").notNull(),
+    type: text("type", { enum: EVENT_TYPES }).notNull(),
     name: text("name"),
     ts: integer("ts").notNull(),
     receivedAt: integer("received_at").notNull(),
-    origin: text("origin").notNull(), // "browser" | "server"
+    origin: text("origin", { enum: EVENT_ORIGINS }).notNull(),
     sessionId: text("session_id").notNull(),
     visitorId: text("visitor_id").notNull(),
     userId: text("user_id"),
@@ -93,8 +101,9 @@ export const events = sqliteTable(
     revenueMinor: integer("revenue_minor"),
     currency: text("currency"),
     orderId: text("order_id"),
-    items: text("items"),
-    props: text("props"),
+    /** Written by ingest's raw SQL as the JSON text capture made; parsed on drizzle reads. */
+    items: text("items", { mode: "json" }).$type<EventItem[]>(),
+    props: text("props", { mode: "json" }).$type<EventProps>(),
     recId: text("rec_id"),
     /** 1 when a server-reported purchase with the same order id supersedes this browser one. */
     superseded: integer("superseded").notNull().default(0),
@@ -238,8 +247,11 @@ export const rollupDaily = sqliteTable(
     newCustomers: integer("new_customers").notNull().default(0),
     revenueMinor: integer("revenue_minor").notNull().default(0),
     refundsMinor: integer("refunds_minor").notNull().default(0),
-    /** JSON {model: {conversions, value_minor}} for the seven models. */
-    attributed: text("attributed").notNull().default("{}"),
+    /** {model: {conversions, value_minor, ...}} for the seven models. */
+    attributed: text("attributed", { mode: "json" })
+      .$type<Partial<Record<ModelName, ModelCredit>>>()
+      .notNull()
+      .default({}),
     /** Purchases whose currency had no rate: reported, never counted as zero. */
     missingFx: text("missing_fx"),
   },
@@ -250,6 +262,7 @@ export const rollupDaily = sqliteTable(
 export const rollupState = sqliteTable("rollup_state", {
   siteId: text("site_id").primaryKey(),
   watermark: integer("watermark").notNull().default(0),
+  /** JSON RemovalEffects: plain text (callers write JSON.stringify'd effects); read with markovEffectsOf. */
   markovEffects: text("markov_effects").notNull().default("{}"),
   markovFittedAt: integer("markov_fitted_at"),
   updatedAt: integer("updated_at").notNull(),

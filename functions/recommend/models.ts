@@ -4,6 +4,8 @@ import { Hono } from "hono";
 import { getModel, listModels, promote, type ModelRow } from "../../jobs/recs/registry";
 import { retrainSite } from "../../jobs/recs/train";
 import { toMajor } from "../../core/money";
+import { modelTraffic } from "../../schema/queries/models";
+import { getSite } from "../../schema/queries/sites";
 import { ApiError } from "../shared/errors";
 import { siteOf, type RecommendBindings } from "./env";
 import { PerformanceQuery, RetrainBody } from "../shared/recommend-api";
@@ -20,7 +22,7 @@ export function modelView(row: ModelRow) {
     status: row.status,
     data_from: new Date(row.dataFrom).toISOString(),
     data_to: new Date(row.dataTo).toISOString(),
-    metrics: JSON.parse(row.metrics) as Record<string, unknown>,
+    metrics: row.metrics,
     size_bytes: row.sizeBytes,
     created_at: new Date(row.createdAt).toISOString(),
     promoted_at: row.promotedAt === null ? null : new Date(row.promotedAt).toISOString(),
@@ -65,29 +67,17 @@ modelRoutes.get("/api/v1/models/performance", async (c) => {
   const siteId = siteOf(c);
   const q = parse(PerformanceQuery, c.req.query());
   const from = Date.now() - q.days * DAY_MS;
-  const site = await c.env.DB.prepare("SELECT currency FROM sites WHERE id = ?1")
-    .bind(siteId)
-    .first<{ currency: string }>();
+  const site = await getSite(c.env.DB, { siteId });
   const currency = site?.currency ?? "CNY";
-  const [shown, acted] = await c.env.DB.batch<{ model_id: string | null; type?: string; n: number; revenue?: number }>([
-    c.env.DB.prepare(
-      "SELECT model_id, count(*) AS n FROM rec_impressions WHERE site_id = ?1 AND created_at >= ?2 GROUP BY model_id",
-    ).bind(siteId, from),
-    c.env.DB.prepare(
-      "SELECT i.model_id, e.type, count(*) AS n, coalesce(sum(CASE WHEN e.currency = ?3 THEN e.revenue_minor END), 0) AS revenue " +
-        "FROM events e JOIN rec_impressions i ON i.site_id = e.site_id AND i.id = e.rec_id " +
-        "WHERE e.site_id = ?1 AND e.ts >= ?2 AND e.superseded = 0 AND e.type IN ('click', 'purchase') " +
-        "GROUP BY i.model_id, e.type",
-    ).bind(siteId, from, currency),
-  ]);
+  const { shown, acted } = await modelTraffic(c.env.DB, siteId, from, currency);
   const byModel = new Map<string | null, { impressions: number; clicks: number; purchases: number; revenue: number }>();
   const entry = (id: string | null) => {
     let e = byModel.get(id);
     if (!e) byModel.set(id, (e = { impressions: 0, clicks: 0, purchases: 0, revenue: 0 }));
     return e;
   };
-  for (const r of shown!.results) entry(r.model_id).impressions = r.n;
-  for (const r of acted!.results) {
+  for (const r of shown) entry(r.model_id).impressions = r.n;
+  for (const r of acted) {
     const e = entry(r.model_id);
     if (r.type === "click") e.clicks = r.n;
     else {

@@ -2,7 +2,9 @@
 // apps echo back on clicks and purchases (data-wayfind-rec, or rec_id on server events), so the
 // model version behind it can be judged online (GET /api/v1/models/performance).
 import { Hono, type Context } from "hono";
+import type { RecEndpoint } from "../../schema/model-tables";
 import { siteCatalog } from "../../schema/queries/items";
+import { insertImpression } from "../../schema/queries/models";
 import { ApiError } from "../shared/errors";
 import { ItemId } from "../shared/openapi";
 import { addAlsoBought, addPersonal, addTrending, ListBuilder, type Recommended } from "./candidates";
@@ -30,17 +32,21 @@ async function catalogView(db: D1Database, siteId: string): Promise<CatalogView>
 async function logList(
   c: Context<RecommendBindings>,
   siteId: string,
-  endpoint: string,
+  endpoint: RecEndpoint,
   modelId: string | null,
   userKey: string | null,
   items: Recommended[],
 ): Promise<string> {
   const recId = `rec_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
-  const insert = c.env.DB.prepare(
-    "INSERT INTO rec_impressions (site_id, id, model_id, endpoint, user_key, items, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-  )
-    .bind(siteId, recId, modelId, endpoint, userKey, JSON.stringify(items.map((i) => i.id)), Date.now())
-    .run();
+  const insert = insertImpression(c.env.DB, {
+    siteId,
+    id: recId,
+    modelId,
+    endpoint,
+    userKey,
+    items: items.map((i) => i.id),
+    createdAt: Date.now(),
+  });
   c.executionCtx.waitUntil(insert.catch((err) => console.error("rec_impressions insert failed", err)));
   return recId;
 }

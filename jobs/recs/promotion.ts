@@ -10,6 +10,7 @@ import {
   type ModelRow,
   type RegistryEnv,
 } from "./registry";
+import type { ModelMetrics } from "../../schema/model-tables";
 import { EXPORT_TOLERANCE } from "./verify";
 
 export interface RetrainOutcome {
@@ -26,7 +27,7 @@ export interface Candidate {
   from: number;
   now: number;
   /** `value` is the holdout metric promotion compares (null: no holdout). */
-  metrics: { value: number | null; export_max_abs_diff: number } & Record<string, unknown>;
+  metrics: ModelMetrics & { export_max_abs_diff: number };
   onnx: Uint8Array;
   meta: unknown;
 }
@@ -41,7 +42,7 @@ export async function registerCandidate(env: RegistryEnv, c: Candidate): Promise
       status: "candidate",
       dataFrom: c.from,
       dataTo: c.now,
-      metrics: JSON.stringify(c.metrics),
+      metrics: c.metrics,
       createdAt: c.now,
       note: null,
     },
@@ -60,14 +61,14 @@ async function decide(
   exportDiff: number,
   now: number,
 ): Promise<RetrainOutcome> {
-  const kind = row.kind as ModelKind;
-  const reject = async (reason: string) => {
+  const kind = row.kind;
+  const reject = async (reason: string): Promise<RetrainOutcome> => {
     await setStatus(env.DB, row.siteId, row.id, "rejected", reason);
     return { kind, model: { ...row, status: "rejected", note: reason }, promoted: false, reason };
   };
   if (!(exportDiff <= EXPORT_TOLERANCE)) return reject(`ONNX export differs from tfjs by ${exportDiff}`);
   const active = await activeModel(env.DB, row.siteId, kind);
-  const activeValue = active ? (JSON.parse(active.metrics) as { value: number | null }).value : null;
+  const activeValue = active ? active.metrics.value : null;
   if (active && activeValue !== null) {
     if (value === null) return reject("no holdout to compare with the active model");
     if (value < activeValue)

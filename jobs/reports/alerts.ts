@@ -12,9 +12,6 @@ import { roiFigures } from "../roi";
 import { formatters } from "./render";
 import { addSends, noSends, sendToList } from "./send";
 
-export const ALERT_KINDS = ["roi_below", "spend_up", "conversions_zero"] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
-
 /** Sums of one channel (or all, for null) per local day over [from, to]. */
 async function daily(db: D1Database, site: SiteRow, rule: AlertRuleRow, from: string, to: string) {
   const { groups } = await roiFigures(db, {
@@ -85,7 +82,7 @@ export async function runAlerts(env: EdgeEnv, now: number, siteOf: (id: string) 
         scope: { siteId: site.id },
         listId: rule.id,
         period: `alert:${today}`,
-        recipients: JSON.parse(rule.recipients) as string[],
+        recipients: rule.recipients,
         content: async (url) => ({
           subject,
           text: `${message}\n\nUnsubscribe from this alert: ${url}`,

@@ -9,8 +9,7 @@ import { recommendationTotals, type ReportIssue } from "../../schema/queries/roi
 import type { SiteRow } from "../../schema/queries/sites";
 import { roiFigures } from "../roi";
 
-export const SECTIONS = ["totals", "channels", "campaigns", "partners", "recommendations", "movers", "charts"] as const;
-export type Section = (typeof SECTIONS)[number];
+export { SECTIONS, type Section } from "../../models/reports/lists";
 export type { Metrics };
 
 export interface ReportData {

@@ -2,13 +2,12 @@
 // period and recipient; failed sends are retried with backoff; then the alert rules are checked.
 import type { EdgeEnv } from "../../core/env";
 import { addDays, localDay } from "../../core/time";
-import type { ModelName } from "../../models/attribution/paths";
 import { duePeriod, type Frequency, periodFromKey } from "../../models/reports/schedule";
 import { activeSubscriptions, sendsDueForRetry, type SubscriptionRow } from "../../schema/queries/mail";
 import { getSite, type SiteRow } from "../../schema/queries/sites";
 import { runAlerts } from "./alerts";
 import { revenueCostSvg, roiByChannelSvg } from "./charts";
-import { loadReportData, type Section } from "./data";
+import { loadReportData } from "./data";
 import { svgToPng } from "./png";
 import { CHART_CIDS, formatters, renderHtml, renderText } from "./render";
 import { addSends, type MailContent, noSends, type SendCounts, sendToList } from "./send";
@@ -24,8 +23,8 @@ export async function reportContent(
   to: string,
   test = false,
 ) {
-  const data = await loadReportData(db, site, sub.model as ModelName, from, to);
-  const sections = JSON.parse(sub.sections) as Section[];
+  const data = await loadReportData(db, site, sub.model, from, to);
+  const sections = sub.sections;
   const images = sections.includes("charts")
     ? [
         {
@@ -41,7 +40,7 @@ export async function reportContent(
       ]
     : [];
   const f = formatters(site.currency);
-  const title = `${TITLES[sub.frequency as Frequency]} ROI report: ${site.name}`;
+  const title = `${TITLES[sub.frequency]} ROI report: ${site.name}`;
   const change = f.change(data.totals.revenue, data.previousTotals.revenue);
   const subject = `${test ? "[Test] " : ""}${site.name} ${from === to ? from : `${from} to ${to}`}: revenue ${f.money(data.totals.revenue)}${change ? ` (${change})` : ""}, ROI ${f.ratio(data.totals.roi)}`;
   return {
@@ -67,7 +66,7 @@ export async function sendSubscription(
     (
       await (built ??= reportContent(env.DB, site, sub, period.from, period.to, period.key.startsWith("test:")))
     ).content(url);
-  const recipients = JSON.parse(sub.recipients) as string[];
+  const { recipients } = sub;
   return sendToList(env, { scope: { siteId: site.id }, listId: sub.id, period: period.key, recipients, content }, now);
 }
 
@@ -89,7 +88,7 @@ export async function runReports(env: EdgeEnv, now: number) {
   const subs = await activeSubscriptions(env.DB);
   const work = new Map<string, { sub: SubscriptionRow; period: { key: string; from: string; to: string } }>();
   for (const sub of subs) {
-    const period = duePeriod({ ...sub, frequency: sub.frequency as Frequency }, now);
+    const period = duePeriod(sub, now);
     if (period) work.set(`${sub.siteId}|${sub.id}|${period.key}`, { sub, period });
   }
   // Failed sends of earlier periods are retried too (only their failed recipients can be claimed).

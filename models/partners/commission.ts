@@ -3,7 +3,8 @@ import { DAY_MS } from "../../core/time";
 // the facts (touches, rules, month-to-date sales, earlier orders) and writes what this returns.
 // Money is integer minor units of the site's currency; no floats reach a stored amount.
 
-export type Binding = "first" | "last";
+export const BINDINGS = ["first", "last"] as const;
+export type Binding = (typeof BINDINGS)[number];
 export interface BindingPolicy {
   binding: Binding;
   bindingDays: number;
@@ -38,13 +39,17 @@ export interface Tier {
   flatMinor?: number;
 }
 
+/** "referral": the referring partner (level 1) or its parent (level 2); "creator": share of own items. */
+export const RULE_BASES = ["referral", "creator"] as const;
+export const RULE_KINDS = ["percent", "flat"] as const;
+
 export interface Rule {
   id: string;
   partnerId: string | null;
   partnerGroup: string | null;
-  basis: "referral" | "creator";
+  basis: (typeof RULE_BASES)[number];
   level: number;
-  kind: "percent" | "flat";
+  kind: (typeof RULE_KINDS)[number];
   rateBps: number | null;
   flatMinor: number | null;
   itemId: string | null;

@@ -130,9 +130,12 @@ export function flags(f: PartnerFacts): Flag[] {
   return out;
 }
 
+/** The site's ratings of a partner, 1-5 per criterion; unrated criteria are absent. */
+export type PartnerRatings = Partial<Record<(typeof CRITERIA)[number], number>>;
+
 export interface ScoreInput {
   id: string;
-  ratings: Partial<Record<(typeof CRITERIA)[number], number>>;
+  ratings: PartnerRatings;
   performance: Performance;
 }
 

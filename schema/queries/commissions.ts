@@ -1,6 +1,7 @@
 // Commission settlement reads and writes. Refund handling is pure SQL in one batch with the order's
 // inserts, so a refund and the approval cron can never race: whatever status a commission has when
 // the batch runs decides whether it is reduced (pending) or clawed back (approved, paid).
+import type { EventItem } from "../../core/event";
 import { inChunks } from "../limits";
 import type { SiteScope } from "./scope";
 
@@ -12,16 +13,22 @@ export interface PurchaseFacts {
   user_id: string | null;
   revenue_minor: number | null;
   currency: string | null;
-  items: string | null;
+  /** The purchase's lines ([] when it named none). */
+  items: EventItem[];
   partner_code: string | null;
   channel: string;
   source: string;
   campaign: string;
 }
 
+/** events.items as raw SQL reads it: the JSON text capture wrote, or null. */
+export function parseEventItems(text: string | null): EventItem[] {
+  return text ? (JSON.parse(text) as EventItem[]) : [];
+}
+
 /** The purchase that counts for each order: the server's when it superseded the browser's. */
-export async function purchasesFor(db: D1Database, scope: SiteScope, orderIds: string[]) {
-  return inChunks(orderIds, async (json) => {
+export async function purchasesFor(db: D1Database, scope: SiteScope, orderIds: string[]): Promise<PurchaseFacts[]> {
+  const rows = await inChunks(orderIds, async (json) => {
     const { results } = await db
       .prepare(
         "SELECT id, order_id, ts, visitor_id, user_id, revenue_minor, currency, items, partner_code, channel, source, campaign " +
@@ -29,9 +36,10 @@ export async function purchasesFor(db: D1Database, scope: SiteScope, orderIds: s
           "AND order_id IN (SELECT value FROM json_each(?2)) ORDER BY ts",
       )
       .bind(scope.siteId, json)
-      .all<PurchaseFacts>();
+      .all<Omit<PurchaseFacts, "items"> & { items: string | null }>();
     return results;
   });
+  return rows.map((r) => ({ ...r, items: parseEventItems(r.items) }));
 }
 
 export interface PartnerSessionTouch {

@@ -19,7 +19,9 @@ const UPSERT_ITEMS =
 export type ItemInput = Omit<ItemRow, "siteId" | "updatedAt" | "published"> & { published: 0 | 1 };
 
 export async function upsertItems(db: D1Database, scope: SiteScope, rows: ItemInput[], now: number): Promise<void> {
-  const statements = chunkByJsonBytes(rows, JSON_PARAM_BUDGET_BYTES).map((chunk) =>
+  // tags travel as their JSON text, so json_extract stores exactly what drizzle's json mode would write.
+  const stored = rows.map((r) => ({ ...r, tags: JSON.stringify(r.tags) }));
+  const statements = chunkByJsonBytes(stored, JSON_PARAM_BUDGET_BYTES).map((chunk) =>
     db.prepare(UPSERT_ITEMS).bind(scope.siteId, JSON.stringify(chunk), now),
   );
   if (statements.length > 0) await db.batch(statements);

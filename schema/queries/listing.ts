@@ -1,6 +1,7 @@
 // Raw-data listings, always scoped to one site, paged by a (time, id) keyset.
 import { and, asc, eq, gt, gte, lt, or, type SQL } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { EventType } from "../../core/event";
 import { events, sessions } from "../tables";
 import type { SiteScope } from "./scope";
 
@@ -11,7 +12,7 @@ export interface ListParams {
   after?: { time: number; id: string };
 }
 
-export async function listEvents(d1: D1Database, scope: SiteScope, p: ListParams & { type?: string }) {
+export async function listEvents(d1: D1Database, scope: SiteScope, p: ListParams & { type?: EventType }) {
   const conditions: (SQL | undefined)[] = [
     eq(events.siteId, scope.siteId),
     gte(events.ts, p.from),

@@ -18,7 +18,7 @@ export const DEFAULT_PROGRAM: Omit<ProgramRow, "siteId" | "updatedAt"> = {
   levels: 1,
   holdingDays: 30,
   payoutMinimumMinor: 0,
-  scoreWeights: "{}",
+  scoreWeights: {},
 };
 
 export async function getProgram(d1: D1Database, scope: SiteScope): Promise<ProgramRow> {
@@ -205,14 +205,14 @@ export function ruleFromRow(row: RuleRow): Rule {
     id: row.id,
     partnerId: row.partnerId,
     partnerGroup: row.partnerGroup,
-    basis: row.basis as Rule["basis"],
+    basis: row.basis,
     level: row.level,
-    kind: row.kind as Rule["kind"],
+    kind: row.kind,
     rateBps: row.rateBps,
     flatMinor: row.flatMinor,
     itemId: row.itemId,
     category: row.category,
-    tiers: JSON.parse(row.tiers) as Rule["tiers"],
+    tiers: row.tiers,
     recurringMonths: row.recurringMonths,
     holdingDays: row.holdingDays,
   };

@@ -18,7 +18,7 @@ export interface PageArgs {
 export async function listCommissions(
   d1: D1Database,
   scope: SiteScope,
-  filter: { partnerId?: string; status?: string; payoutId?: string },
+  filter: { partnerId?: string; status?: CommissionRow["status"]; payoutId?: string },
   page: PageArgs,
 ): Promise<CommissionRow[]> {
   const c = partnerCommissions;
@@ -140,4 +140,27 @@ export async function listPayouts(
     )
     .orderBy(asc(p.createdAt), asc(p.id))
     .limit(page.limit);
+}
+
+/** A partner's link clicks, and its orders and commission amounts per status (one round trip). */
+export async function partnerTotals(db: D1Database, scope: SiteScope, partnerId: string) {
+  const [clicks, byStatus] = await db.batch<Record<string, number | string | null>>([
+    db
+      .prepare("SELECT count(*) AS clicks FROM partner_clicks WHERE site_id = ?1 AND partner_id = ?2")
+      .bind(scope.siteId, partnerId),
+    db
+      .prepare(
+        "SELECT status, count(DISTINCT order_id) AS orders, sum(amount_minor) AS amount FROM partner_commissions " +
+          "WHERE site_id = ?1 AND partner_id = ?2 GROUP BY status",
+      )
+      .bind(scope.siteId, partnerId),
+  ]);
+  return {
+    clicks: Number(clicks!.results[0]?.clicks ?? 0),
+    byStatus: byStatus!.results.map((r) => ({
+      status: String(r.status),
+      orders: Number(r.orders),
+      amountMinor: Number(r.amount ?? 0),
+    })),
+  };
 }

@@ -40,12 +40,7 @@ export async function roiSums(db: D1Database, scope: SiteScope, q: SumsQuery) {
     return groups.get(id)!.sums;
   };
   for (const row of await rollupRows(db, scope, dimension, from, to)) {
-    const credit = (
-      JSON.parse(row.attributed) as Record<
-        string,
-        { conversions: number; value_minor: number; new_customers: number; ltv30_minor: number; ltv90_minor: number }
-      >
-    )[model];
+    const credit = row.attributed[model];
     addSums(group(row.day, row.key), {
       sessions: row.sessions,
       visitors: row.visitors,

@@ -2,6 +2,7 @@
 // write of one day's rows. Lists travel as one JSON parameter (json_each), as in ingest.
 import { and, eq, gte, lte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import type { RemovalEffects } from "../../models/attribution/credit";
 import { chunkByJsonBytes, inChunks, JSON_PARAM_BUDGET_BYTES } from "../limits";
 import { rollupDaily, rollupState } from "../tables";
 import type { SiteScope } from "./scope";
@@ -11,6 +12,19 @@ export interface NewEvent {
   ts: number;
   order_id: string | null;
   customer: string;
+}
+
+/** The times of a site's first and last events: the days a full rebuild recomputes. */
+export async function eventSpan(db: D1Database, scope: SiteScope) {
+  return db
+    .prepare("SELECT min(ts) AS first, max(ts) AS last FROM events WHERE site_id = ?1")
+    .bind(scope.siteId)
+    .first<{ first: number | null; last: number | null }>();
+}
+
+/** Deletes every rollup row of a site, before a full rebuild. */
+export async function clearRollup(db: D1Database, scope: SiteScope): Promise<void> {
+  await db.prepare("DELETE FROM rollup_daily WHERE site_id = ?1").bind(scope.siteId).run();
 }
 
 /** Events received in (after, upTo]: what a run has to account for. */
@@ -197,7 +211,7 @@ export async function replaceDay(db: D1Database, scope: SiteScope, day: string, 
     r.newCustomers ?? 0,
     r.revenueMinor ?? 0,
     r.refundsMinor ?? 0,
-    r.attributed ?? "{}",
+    JSON.stringify(r.attributed ?? {}), // JSON text, as drizzle's json mode writes it
     r.missingFx ?? null,
   ]);
   await db.batch([
@@ -208,9 +222,19 @@ export async function replaceDay(db: D1Database, scope: SiteScope, day: string, 
   ]);
 }
 
-export async function getRollupState(d1: D1Database, scope: SiteScope) {
+export type RollupStateRow = typeof rollupState.$inferSelect;
+
+export async function getRollupState(d1: D1Database, scope: SiteScope): Promise<RollupStateRow | undefined> {
   const [row] = await drizzle(d1).select().from(rollupState).where(eq(rollupState.siteId, scope.siteId));
   return row;
+}
+
+/**
+ * The Markov removal effects a state holds ({} before the first fit). The column stays plain text,
+ * written as JSON.stringify(effects) by the rollup and the daily refit; this is its one reader.
+ */
+export function markovEffectsOf(state: RollupStateRow | undefined): RemovalEffects {
+  return JSON.parse(state?.markovEffects ?? "{}") as RemovalEffects;
 }
 
 export async function saveRollupState(

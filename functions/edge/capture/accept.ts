@@ -62,12 +62,11 @@ const parsedSettings = new WeakMap<SiteRow, SiteSettings>();
 export function siteContext(site: SiteRow): SiteSettings {
   let settings = parsedSettings.get(site);
   if (!settings) {
-    const allowedOrigins = JSON.parse(site.allowedOrigins) as string[];
     settings = {
       siteId: site.id,
-      allowedOrigins,
-      domains: [site.domain, ...allowedOrigins.map((o) => new URL(o).hostname)],
-      channelRules: JSON.parse(site.channelRules) as ChannelRule[],
+      allowedOrigins: site.allowedOrigins,
+      domains: [site.domain, ...site.allowedOrigins.map((o) => new URL(o).hostname)],
+      channelRules: site.channelRules,
       itemPath: site.itemPathPattern ? compileItemPath(site.itemPathPattern) : null,
     };
     parsedSettings.set(site, settings);

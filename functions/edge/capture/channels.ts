@@ -1,6 +1,7 @@
 // Channel classification: GA4's default channel group, rule for rule and in GA4's order,
 // extended where GA4 is blind for this market (Chinese platforms, AI assistants).
 // Pure: the capture pipeline and POST /api/v1/classify call the same function.
+import type { ChannelRule } from "../../../core/channels";
 import { GA4_SOURCE_LISTS } from "./ga4-source-categories";
 
 export const CHANNELS = [
@@ -78,13 +79,7 @@ const SOCIAL_MEDIUM = new Set(["social", "social-network", "social-media", "sm",
 const EMAIL_TOKEN = new Set(["email", "e-mail", "e_mail", "e mail"]);
 const REFERRAL_MEDIUM = new Set(["referral", "app", "link"]);
 
-/** A site's own rule, evaluated before GA4's: every given pattern must match (full, case-insensitive). */
-export interface ChannelRule {
-  channel: string;
-  source?: string;
-  medium?: string;
-  campaign?: string;
-}
+export type { ChannelRule };
 
 export interface TrafficSource {
   source: string;

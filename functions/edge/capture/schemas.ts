@@ -1,10 +1,11 @@
 // What an event may look like, for the public collector and the server API alike.
 // The zod schemas validate requests and generate the OpenAPI document.
 import { z } from "@hono/zod-openapi";
+import { EVENT_TYPES } from "../../../core/event";
 import { isCurrencyCode } from "../../../core/money";
 import { DAY_MS } from "../../../core/time";
 
-export const EVENT_TYPES = ["pageview", "engagement", "click", "signup", "purchase", "refund", "custom"] as const;
+export { EVENT_TYPES };
 
 /** Public collector: one request from the snippet. */
 export const PUBLIC_MAX_EVENTS = 50;

@@ -41,8 +41,8 @@ export function eventView(e: typeof events.$inferSelect) {
     revenue_minor: e.revenueMinor,
     currency: e.currency,
     order_id: e.orderId,
-    items: e.items ? (JSON.parse(e.items) as unknown) : null,
-    props: e.props ? (JSON.parse(e.props) as unknown) : null,
+    items: e.items,
+    props: e.props,
     rec_id: e.recId,
     superseded: e.superseded === 1,
   };

@@ -2,12 +2,10 @@
 // percentage day over day, conversions dropped to zero. Checked hourly; at most one email per
 // rule per day.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import { ALERT_KINDS } from "../../../jobs/reports/alerts";
 import { MODEL_NAMES } from "../../../models/attribution/paths";
+import { ALERT_KINDS } from "../../../models/reports/lists";
 import { type AlertRuleRow, sendsOf } from "../../../schema/queries/mail";
-import { alertRules } from "../../../schema/tables";
+import { deleteAlertRule, getAlertRule, insertAlertRule, listAlertRules } from "../../../schema/queries/subscriptions";
 import { requireScope, siteScope } from "../auth";
 import { randomToken } from "../../../core/hash";
 import type { AppBindings } from "../env";
@@ -53,7 +51,7 @@ function view(r: AlertRuleRow) {
     channel: r.channel,
     threshold: r.threshold,
     window_days: r.windowDays,
-    recipients: JSON.parse(r.recipients) as string[],
+    recipients: r.recipients,
     timezone: r.timezone,
     model: r.model,
     active: r.active,
@@ -63,10 +61,7 @@ function view(r: AlertRuleRow) {
 const Out = z.record(z.string(), z.unknown()).openapi("AlertRule");
 
 async function find(db: D1Database, scope: { siteId: string }, id: string) {
-  const [row] = await drizzle(db)
-    .select()
-    .from(alertRules)
-    .where(and(eq(alertRules.siteId, scope.siteId), eq(alertRules.id, id)));
+  const row = await getAlertRule(db, scope, id);
   if (!row) throw new ApiError(404, "not_found", "No such alert rule.");
   return row;
 }
@@ -93,13 +88,13 @@ alertRuleRoutes.openapi(
       channel: b.channel ?? null,
       threshold: b.threshold ?? 0,
       windowDays: b.window_days,
-      recipients: JSON.stringify(b.recipients.map((r) => r.toLowerCase())),
+      recipients: b.recipients.map((r) => r.toLowerCase()),
       timezone: site.timezone,
       model: b.model,
       active: true,
       createdAt: Date.now(),
     };
-    await drizzle(c.env.DB).insert(alertRules).values(row);
+    await insertAlertRule(c.env.DB, row);
     return c.json(view(row), 201);
   },
 );
@@ -116,10 +111,7 @@ alertRuleRoutes.openapi(
     responses: { 200: { description: "Rules", ...json(z.object({ data: z.array(Out) })) } },
   }),
   async (c) => {
-    const rows = await drizzle(c.env.DB)
-      .select()
-      .from(alertRules)
-      .where(eq(alertRules.siteId, siteScope(c).siteId));
+    const rows = await listAlertRules(c.env.DB, siteScope(c));
     return c.json({ data: rows.map(view) }, 200);
   },
 );
@@ -156,9 +148,7 @@ alertRuleRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const row = await find(c.env.DB, scope, c.req.valid("param").id);
-    await drizzle(c.env.DB)
-      .delete(alertRules)
-      .where(and(eq(alertRules.siteId, scope.siteId), eq(alertRules.id, row.id)));
+    await deleteAlertRule(c.env.DB, scope, row.id);
     return c.body(null, 204);
   },
 );

@@ -2,6 +2,7 @@
 // commissions per partner above the program's minimum, mark paid with a reference, export as CSV.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { settleOrders } from "../../../jobs/commissions";
+import { COMMISSION_STATUSES } from "../../../schema/partner-tables";
 import { getPartner, getProgram } from "../../../schema/queries/partners";
 import {
   type CommissionRow,
@@ -22,7 +23,6 @@ import { errors, IdParam, iso, json, SiteQuery } from "../../shared/openapi";
 import { toMajor } from "../../../core/money";
 
 export const commissionRoutes = new OpenAPIHono<AppBindings>();
-export const COMMISSION_STATUSES = ["held", "pending", "approved", "paid", "reversed", "rejected"] as const;
 
 /** `forPartner` leaves out who bought: a partner sees its conversions, not the site's learners. */
 export function commissionView(r: CommissionRow, currency: string, forPartner = false) {

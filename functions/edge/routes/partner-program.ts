@@ -1,6 +1,7 @@
 // A site's partner program settings (binding, levels, holding period, payout minimum, scorecard
 // weights) and its commission rules. Rule changes apply to orders settled afterwards.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { BINDINGS, RULE_BASES } from "../../../models/partners/commission";
 import { CRITERIA, DEFAULT_WEIGHTS, METRICS } from "../../../models/partners/scorecard";
 import {
   getPartner,
@@ -27,7 +28,7 @@ const Weights = z
   .strict();
 const ProgramInput = z
   .object({
-    binding: z.enum(["first", "last"]).openapi({
+    binding: z.enum(BINDINGS).openapi({
       description: "first: the first referrer keeps the learner (绑定); last: the latest within cookie_days.",
     }),
     binding_days: z.number().int().min(1).max(3650),
@@ -41,14 +42,14 @@ const ProgramInput = z
 
 function programView(p: ProgramRow, currency: string) {
   return {
-    binding: p.binding as "first" | "last",
+    binding: p.binding,
     binding_days: p.bindingDays,
     cookie_days: p.cookieDays,
     levels: p.levels,
     holding_days: p.holdingDays,
     payout_minimum: toMajor(p.payoutMinimumMinor, currency),
     currency,
-    score_weights: { ...DEFAULT_WEIGHTS, ...(JSON.parse(p.scoreWeights) as object) },
+    score_weights: { ...DEFAULT_WEIGHTS, ...p.scoreWeights },
   };
 }
 const Program = z.record(z.string(), z.unknown()).openapi("PartnerProgram");
@@ -98,9 +99,7 @@ partnerProgramRoutes.openapi(
       ...(b.levels && { levels: b.levels }),
       ...(b.holding_days !== undefined && { holdingDays: b.holding_days }),
       ...(b.payout_minimum !== undefined && { payoutMinimumMinor: toMinor(b.payout_minimum, currency) }),
-      ...(b.score_weights && {
-        scoreWeights: JSON.stringify({ ...(JSON.parse(current.scoreWeights) as object), ...b.score_weights }),
-      }),
+      ...(b.score_weights && { scoreWeights: { ...current.scoreWeights, ...b.score_weights } }),
       updatedAt: Date.now(),
     };
     // Binding reads past visits: they must still be there (the retention cron deletes older ones).
@@ -129,7 +128,7 @@ const RuleInput = z
     partner_id: z.string().min(1).max(64).optional(),
     partner_group: z.string().min(1).max(64).optional(),
     basis: z
-      .enum(["referral", "creator"])
+      .enum(RULE_BASES)
       .default("referral")
       .openapi({ description: "creator: a share of the partner's own items." }),
     level: z
@@ -172,7 +171,7 @@ function ruleView(r: RuleRow, currency: string) {
     flat: r.flatMinor === null ? null : toMajor(r.flatMinor, currency),
     item_id: r.itemId,
     category: r.category,
-    tiers: (JSON.parse(r.tiers) as { fromMinor: number; rateBps?: number; flatMinor?: number }[]).map((t) => ({
+    tiers: r.tiers.map((t) => ({
       from: toMajor(t.fromMinor, currency),
       percent: t.rateBps === undefined ? null : t.rateBps / 100,
       flat: t.flatMinor === undefined ? null : toMajor(t.flatMinor, currency),
@@ -218,13 +217,11 @@ partnerProgramRoutes.openapi(
       flatMinor: b.flat !== undefined ? toMinor(b.flat, currency) : null,
       itemId: b.item_id ?? null,
       category: b.category ?? null,
-      tiers: JSON.stringify(
-        b.tiers.map((t) => ({
-          fromMinor: toMinor(t.from, currency),
-          ...(t.percent !== undefined && { rateBps: bps(t.percent) }),
-          ...(t.flat !== undefined && { flatMinor: toMinor(t.flat, currency) }),
-        })),
-      ),
+      tiers: b.tiers.map((t) => ({
+        fromMinor: toMinor(t.from, currency),
+        ...(t.percent !== undefined && { rateBps: bps(t.percent) }),
+        ...(t.flat !== undefined && { flatMinor: toMinor(t.flat, currency) }),
+      })),
       recurringMonths: b.recurring_months,
       holdingDays: b.holding_days ?? null,
       active: true,

@@ -3,6 +3,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { getPartner, insertPartner, type PartnerRow, updatePartner } from "../../../schema/queries/partners";
 import type { SiteRow } from "../../../schema/queries/sites";
+import { PARTNER_STATUSES, PARTNER_TYPES } from "../../../schema/partner-tables";
 import { requireScope, siteScope } from "../auth";
 import { randomToken } from "../../../core/hash";
 import type { AppBindings } from "../env";
@@ -12,9 +13,6 @@ import { errors, IdParam, iso, json, SiteQuery } from "../../shared/openapi";
 import { CRITERIA } from "../../../models/partners/scorecard";
 
 export const partnerRoutes = new OpenAPIHono<AppBindings>();
-
-export const PARTNER_TYPES = ["creator", "affiliate", "vendor", "advertiser"] as const;
-export const PARTNER_STATUSES = ["applied", "active", "paused", "ended"] as const;
 
 export const Code = z
   .string()
@@ -65,16 +63,16 @@ const Partner = z
 export function partnerView(p: PartnerRow, origin: string) {
   return {
     id: p.id,
-    type: p.type as (typeof PARTNER_TYPES)[number],
+    type: p.type,
     name: p.name,
     email: p.email,
-    status: p.status as (typeof PARTNER_STATUSES)[number],
+    status: p.status,
     parent_id: p.parentId,
     group: p.groupName,
     user_id: p.userId,
     code: p.code,
     referral_url: `${origin}/r/${p.code}`,
-    ratings: JSON.parse(p.ratings) as Record<string, number>,
+    ratings: p.ratings,
     created_at: iso(p.createdAt)!,
   };
 }
@@ -82,7 +80,7 @@ export function partnerView(p: PartnerRow, origin: string) {
 /** Hosts a referral link may send people to: the site's domain (and subdomains) and allowed origins. */
 export function isSiteUrl(site: SiteRow, url: string): boolean {
   const host = new URL(url).hostname.toLowerCase();
-  const hosts = [site.domain, ...(JSON.parse(site.allowedOrigins) as string[]).map((o) => new URL(o).hostname)];
+  const hosts = [site.domain, ...site.allowedOrigins.map((o) => new URL(o).hostname)];
   return hosts.some((h) => host === h || host.endsWith(`.${h}`));
 }
 
@@ -144,7 +142,7 @@ partnerRoutes.openapi(
       groupName: b.group ?? null,
       userId: b.user_id ?? null,
       code: b.code ?? randomToken(8).toLowerCase(),
-      ratings: JSON.stringify(b.ratings ?? {}),
+      ratings: b.ratings ?? {},
       createdAt: now,
       updatedAt: now,
     };
@@ -193,7 +191,7 @@ partnerRoutes.openapi(
     if (!current) throw new ApiError(404, "not_found", "No such partner.");
     const b = c.req.valid("json");
     if (b.parent_id) await checkParent(c.env.DB, scope, id, b.parent_id);
-    const ratings = b.ratings ? { ...(JSON.parse(current.ratings) as object), ...b.ratings } : undefined;
+    const ratings = b.ratings ? { ...current.ratings, ...b.ratings } : undefined;
     const row = await updatePartner(c.env.DB, scope, id, {
       ...(b.type !== undefined && { type: b.type }),
       ...(b.name !== undefined && { name: b.name }),
@@ -202,7 +200,7 @@ partnerRoutes.openapi(
       ...(b.parent_id !== undefined && { parentId: b.parent_id }),
       ...(b.group !== undefined && { groupName: b.group }),
       ...(b.user_id !== undefined && { userId: b.user_id }),
-      ...(ratings && { ratings: JSON.stringify(ratings) }),
+      ...(ratings && { ratings }),
       updatedAt: Date.now(),
     });
     return c.json(partnerView(row!, new URL(c.req.url).origin), 200);

@@ -2,7 +2,7 @@
 // partner; there is no parameter that could name another.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { clickBreakdown, getPartner, linksOf } from "../../../schema/queries/partners";
-import { listCommissions, listPayouts } from "../../../schema/queries/payouts";
+import { listCommissions, listPayouts, partnerTotals } from "../../../schema/queries/payouts";
 import { getSite } from "../../../schema/queries/sites";
 import { partnerScope, requirePartner } from "../auth";
 import type { AppBindings } from "../env";
@@ -41,21 +41,9 @@ portalRoutes.openapi(
   async (c) => {
     const { scope, site, partner } = await context(c);
     const origin = new URL(c.req.url).origin;
-    const [clicks, totals] = await c.env.DB.batch<Record<string, number | string | null>>([
-      c.env.DB.prepare("SELECT count(*) AS clicks FROM partner_clicks WHERE site_id = ?1 AND partner_id = ?2").bind(
-        scope.siteId,
-        scope.partnerId,
-      ),
-      c.env.DB.prepare(
-        "SELECT status, count(DISTINCT order_id) AS orders, sum(amount_minor) AS amount FROM partner_commissions " +
-          "WHERE site_id = ?1 AND partner_id = ?2 GROUP BY status",
-      ).bind(scope.siteId, scope.partnerId),
-    ]);
+    const totals = await partnerTotals(c.env.DB, scope, scope.partnerId);
     const earnings = Object.fromEntries(
-      totals!.results.map((r) => [
-        String(r.status),
-        { orders: Number(r.orders), amount: toMajor(Number(r.amount ?? 0), site.currency) },
-      ]),
+      totals.byStatus.map((r) => [r.status, { orders: r.orders, amount: toMajor(r.amountMinor, site.currency) }]),
     );
     const { ratings: _private, user_id: _user, ...profile } = partnerView(partner, origin);
     return c.json(
@@ -67,7 +55,7 @@ portalRoutes.openapi(
           target_url: l.targetUrl,
           created_at: iso(l.createdAt),
         })),
-        clicks: Number(clicks!.results[0]?.clicks ?? 0),
+        clicks: totals.clicks,
         earnings,
         currency: site.currency,
       },

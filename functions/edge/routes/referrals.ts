@@ -3,6 +3,7 @@
 // partner. Only pages on the site's own domains are ever targets: no open redirect. Unknown
 // codes go to the site's home page, never to an error page.
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { runBatch } from "../../../schema/queries/batch";
 import { botHitsStatements } from "../../../schema/queries/ingest";
 import { insertClick, linkByCode } from "../../../schema/queries/partners";
 import { getSite, listSites, type SiteRow } from "../../../schema/queries/sites";
@@ -51,7 +52,7 @@ referralRoutes.get("/r/:code", async (c) => {
   const client = parseClient(userAgent);
   const now = Date.now();
   if (client.bot) {
-    await c.env.DB.batch(botHitsStatements(c.env.DB, { siteId: site.id }, utcDay(now), { [client.botName!]: 1 }));
+    await runBatch(c.env.DB, botHitsStatements(c.env.DB, { siteId: site.id }, utcDay(now), { [client.botName!]: 1 }));
   } else {
     // The same cookieless id the snippet will compute for the landing page view.
     const visitorId = await cookielessVisitorId(

@@ -1,14 +1,18 @@
 // ROI report subscriptions: who gets which report when, a "send a test email now", and the send
 // log (what went out, what failed and why, what will be retried).
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import { SECTIONS } from "../../../jobs/reports/data";
 import { sendSubscription, testPeriod } from "../../../jobs/reports/run";
 import { MODEL_NAMES } from "../../../models/attribution/paths";
+import { SECTIONS } from "../../../models/reports/lists";
 import { FREQUENCIES } from "../../../models/reports/schedule";
 import { sendsOf, type SendRow, type SubscriptionRow } from "../../../schema/queries/mail";
-import { reportSubscriptions } from "../../../schema/tables";
+import {
+  deleteSubscription,
+  getSubscription,
+  insertSubscription,
+  listSubscriptions,
+  updateSubscription,
+} from "../../../schema/queries/subscriptions";
 import { requireScope, siteScope } from "../auth";
 import { randomToken } from "../../../core/hash";
 import type { AppBindings } from "../env";
@@ -59,13 +63,13 @@ function view(r: SubscriptionRow) {
   return {
     id: r.id,
     name: r.name,
-    recipients: JSON.parse(r.recipients) as string[],
+    recipients: r.recipients,
     frequency: r.frequency,
     weekday: r.weekday,
     hour: r.hour,
     timezone: r.timezone,
     model: r.model,
-    sections: JSON.parse(r.sections) as string[],
+    sections: r.sections,
     active: r.active,
     created_at: iso(r.createdAt),
   };
@@ -86,10 +90,7 @@ export function sendView(s: SendRow) {
 const Out = z.record(z.string(), z.unknown()).openapi("ReportSubscription");
 
 async function find(db: D1Database, scope: { siteId: string }, id: string) {
-  const [row] = await drizzle(db)
-    .select()
-    .from(reportSubscriptions)
-    .where(and(eq(reportSubscriptions.siteId, scope.siteId), eq(reportSubscriptions.id, id)));
+  const row = await getSubscription(db, scope, id);
   if (!row) throw new ApiError(404, "not_found", "No such report subscription.");
   return row;
 }
@@ -114,18 +115,18 @@ reportSubscriptionRoutes.openapi(
       siteId: scope.siteId,
       id: `sub_${randomToken(10)}`,
       name: b.name,
-      recipients: JSON.stringify(b.recipients.map((r) => r.toLowerCase())),
+      recipients: b.recipients.map((r) => r.toLowerCase()),
       frequency: b.frequency,
       weekday: b.frequency === "weekly" ? b.weekday! : null,
       hour: b.hour,
       timezone: b.timezone ?? site.timezone,
       model: b.model,
-      sections: JSON.stringify(b.sections),
+      sections: b.sections,
       active: b.active,
       createdAt: now,
       updatedAt: now,
     };
-    await drizzle(c.env.DB).insert(reportSubscriptions).values(row);
+    await insertSubscription(c.env.DB, row);
     return c.json(view(row), 201);
   },
 );
@@ -142,10 +143,7 @@ reportSubscriptionRoutes.openapi(
     responses: { 200: { description: "Subscriptions", ...json(z.object({ data: z.array(Out) })) } },
   }),
   async (c) => {
-    const rows = await drizzle(c.env.DB)
-      .select()
-      .from(reportSubscriptions)
-      .where(eq(reportSubscriptions.siteId, siteScope(c).siteId));
+    const rows = await listSubscriptions(c.env.DB, siteScope(c));
     return c.json({ data: rows.map(view) }, 200);
   },
 );
@@ -190,22 +188,18 @@ reportSubscriptionRoutes.openapi(
         { path: "weekday", message: "Required for weekly reports." },
       ]);
     }
-    const [row] = await drizzle(c.env.DB)
-      .update(reportSubscriptions)
-      .set({
-        ...(b.name !== undefined && { name: b.name }),
-        ...(b.recipients && { recipients: JSON.stringify(b.recipients.map((r) => r.toLowerCase())) }),
-        frequency,
-        weekday: frequency === "weekly" ? weekday : null,
-        ...(b.hour !== undefined && { hour: b.hour }),
-        ...(b.timezone && { timezone: b.timezone }),
-        ...(b.model && { model: b.model }),
-        ...(b.sections && { sections: JSON.stringify(b.sections) }),
-        ...(b.active !== undefined && { active: b.active }),
-        updatedAt: Date.now(),
-      })
-      .where(and(eq(reportSubscriptions.siteId, scope.siteId), eq(reportSubscriptions.id, current.id)))
-      .returning();
+    const row = await updateSubscription(c.env.DB, scope, current.id, {
+      ...(b.name !== undefined && { name: b.name }),
+      ...(b.recipients && { recipients: b.recipients.map((r) => r.toLowerCase()) }),
+      frequency,
+      weekday: frequency === "weekly" ? weekday : null,
+      ...(b.hour !== undefined && { hour: b.hour }),
+      ...(b.timezone && { timezone: b.timezone }),
+      ...(b.model && { model: b.model }),
+      ...(b.sections && { sections: b.sections }),
+      ...(b.active !== undefined && { active: b.active }),
+      updatedAt: Date.now(),
+    });
     return c.json(view(row!), 200);
   },
 );
@@ -224,9 +218,7 @@ reportSubscriptionRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const row = await find(c.env.DB, scope, c.req.valid("param").id);
-    await drizzle(c.env.DB)
-      .delete(reportSubscriptions)
-      .where(and(eq(reportSubscriptions.siteId, scope.siteId), eq(reportSubscriptions.id, row.id)));
+    await deleteSubscription(c.env.DB, scope, row.id);
     return c.body(null, 204);
   },
 );

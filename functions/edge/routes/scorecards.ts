@@ -1,13 +1,7 @@
 // Partner scorecards and the ranked partner list: the site's ratings, measured performance, a
 // composite score with the program's weights, and flags for partners going bad.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import {
-  compositeScores,
-  type Criterion,
-  flags,
-  performance,
-  type PartnerFacts,
-} from "../../../models/partners/scorecard";
+import { compositeScores, flags, performance, type PartnerFacts } from "../../../models/partners/scorecard";
 import { getProgram, listPartners, type PartnerRow } from "../../../schema/queries/partners";
 import { emptyFacts, partnerFacts } from "../../../schema/queries/scorecards";
 import { requireScope, siteScope } from "../auth";
@@ -16,7 +10,8 @@ import { siteOr404 } from "../lib/sites";
 import { ApiError } from "../../shared/errors";
 import { errors, IdParam, json } from "../../shared/openapi";
 import { toMajor } from "../../../core/money";
-import { PARTNER_STATUSES, PARTNER_TYPES, partnerView } from "./partners";
+import { PARTNER_STATUSES, PARTNER_TYPES } from "../../../schema/partner-tables";
+import { partnerView } from "./partners";
 import { DAY_MS } from "../../../core/time";
 
 export const scorecardRoutes = new OpenAPIHono<AppBindings>();
@@ -38,10 +33,10 @@ async function scorecards(c: Parameters<typeof siteScope>[0], days: number) {
   const factsOf = (p: PartnerRow): PartnerFacts => facts.get(p.id) ?? emptyFacts();
   const inputs = partners.map((p) => ({
     id: p.id,
-    ratings: JSON.parse(p.ratings) as Record<string, number>,
+    ratings: p.ratings,
     performance: performance(factsOf(p)),
   }));
-  const scores = compositeScores(inputs, JSON.parse(program.scoreWeights) as Partial<Record<Criterion, number>>);
+  const scores = compositeScores(inputs, program.scoreWeights);
   const origin = new URL(c.req.url).origin;
   return partners.map((p, i) => {
     const perf = inputs[i]!.performance;
