@@ -1,6 +1,7 @@
 // Daily: prune raw events, sessions, referral clicks and served recommendation lists past each site's retention, and delete old visitor-id salts
 // (once a salt is gone, the cookieless ids made with it cannot be recomputed).
 import { DAY_MS, utcDay } from "../core/time";
+import { forEachSite } from "./each-site";
 
 /** Rows deleted per statement: bounded work per statement, well inside D1's limits. */
 export const PRUNE_CHUNK = 5_000;
@@ -16,7 +17,7 @@ export async function pruneRetention(
     .all<{ id: string; retention_days: number }>();
   let eventsDeleted = 0;
   let sessionsDeleted = 0;
-  for (const site of sites) {
+  await forEachSite(sites, "retention", async (site) => {
     const cutoff = now - site.retention_days * DAY_MS;
     eventsDeleted += await deleteInChunks(
       db
@@ -46,7 +47,7 @@ export async function pruneRetention(
         )
         .bind(site.id, cutoff, PRUNE_CHUNK),
     );
-  }
+  });
   // Keep today's and yesterday's salt (events near midnight); older ones go.
   const salts = await db
     .prepare("DELETE FROM salts WHERE day < ?1")
