@@ -8,8 +8,11 @@ export function describeError(err: unknown): string {
   const parts: string[] = [];
   let current: unknown = err;
   for (let depth = 0; current !== undefined && depth <= MAX_CAUSES; depth++) {
-    const text = current instanceof Error ? `${current.name}: ${current.message}` : String(current);
-    if (!parts.includes(text)) parts.push(text);
+    const message = current instanceof Error ? current.message : String(current);
+    // A cause that only repeats its wrapper's words (D1's error wraps SQLite's) adds nothing.
+    if (!parts.some((p) => p.includes(message))) {
+      parts.push(current instanceof Error ? `${current.name}: ${message}` : message);
+    }
     current = current instanceof Error ? current.cause : undefined;
   }
   return parts.join(" <- caused by ");

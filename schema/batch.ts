@@ -1,0 +1,6 @@
+// Runs statements built by the query modules as one D1 batch: one transaction, so a caller that
+// collects several modules' statements (the queue consumer's events, sessions and identities)
+// writes all of them or none.
+export async function runBatch(db: D1Database, statements: D1PreparedStatement[]): Promise<void> {
+  if (statements.length > 0) await db.batch(statements);
+}
