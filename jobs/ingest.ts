@@ -168,7 +168,7 @@ export async function handleIngestBatch(batch: MessageBatch<unknown>, env: EdgeE
 async function messageFailed(env: EdgeEnv, m: Message<unknown>, err: unknown): Promise<void> {
   const error = describeError(err);
   const context = { siteId: (m.body as IngestMessage).siteId, messageId: m.id, attempts: m.attempts, error };
-  console.error("ingest: message failed", context);
+  console.error("ingest: message failed", context, err); // the error itself too: its stack
   if (m.attempts <= INGEST_MAX_RETRIES) {
     m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
     return;
