@@ -5,6 +5,8 @@ import type { EnrichedEvent } from "./event";
 
 export const EVENTS_QUEUE_NAME = "wayfind-events";
 export const DEAD_LETTER_QUEUE_NAME = "wayfind-events-dlq";
+/** The consumer's max_retries: a message is delivered at most this many times plus one. */
+export const INGEST_MAX_RETRIES = 5;
 
 /** Bot hits seen by the collector, by UTC day and agent: counted, never stored as events. */
 export type BotCounts = Record<string, Record<string, number>>;
@@ -27,4 +29,22 @@ export function isIngestMessage(body: unknown): body is IngestMessage {
     Array.isArray(m.events) &&
     m.events.every((e) => typeof e?.id === "string" && typeof e.ts === "number")
   );
+}
+
+/**
+ * What the consumer itself sends to the dead-letter queue: the original body with the reason it
+ * failed. A message that Queues moves there on its own (after max_retries) arrives as its bare body.
+ */
+export interface DeadLetter {
+  deadLetter: 1;
+  /** The message's id on the events queue. */
+  messageId: string;
+  attempts: number;
+  error: string;
+  body: unknown;
+}
+
+export function isDeadLetter(body: unknown): body is DeadLetter {
+  const d = body as DeadLetter;
+  return typeof d === "object" && d !== null && d.deadLetter === 1 && typeof d.error === "string";
 }

@@ -1,11 +1,15 @@
 // Queue consumer: writes accepted events to D1. One D1 batch (one transaction) per site per queue
 // batch; event ids dedupe retries; a message that fails on its own is retried with backoff and,
-// after max_retries (wrangler.toml), lands in the dead-letter queue. Nothing accepted is lost,
-// nothing is written twice. Purchases and refunds then settle partner commissions.
+// after max_retries (wrangler.toml), lands in the dead-letter queue with the reason it failed.
+// Nothing accepted is lost, nothing is written twice, every failure is logged with its site and
+// message. Purchases and refunds then settle partner commissions.
+import { describeError } from "../core/errors";
 import type { EnrichedEvent } from "../core/event";
 import { userVisitorId } from "../core/hash";
 import type { EdgeEnv } from "../core/env";
-import { type IngestMessage, isIngestMessage } from "../core/queue";
+import { type DeadLetter, INGEST_MAX_RETRIES, type IngestMessage, isDeadLetter, isIngestMessage } from "../core/queue";
+import { runBatch } from "../schema/queries/batch";
+import { saveDeadLetters } from "../schema/queries/dead-letters";
 import {
   botHitsStatements,
   existingEventIds,
@@ -70,7 +74,7 @@ export async function writeSiteEvents(
       ...supersedeBrowserPurchasesStatements(db, scope, orderIds),
     );
   }
-  if (statements.length > 0) await db.batch(statements);
+  await runBatch(db, statements);
   return { written: fresh.length, duplicates: firstById.size - fresh.length + (incoming.length - firstById.size) };
 }
 
@@ -102,13 +106,27 @@ async function writeMessages(db: D1Database, messages: IngestMessage[]): Promise
   }
 }
 
+/** Characters of an error kept in a dead letter: the SQL error and its causes, not a novel. */
+const DEAD_LETTER_ERROR_MAX_CHARS = 2_000;
+
+function deadLetter(m: Message<unknown>, error: string): DeadLetter {
+  return {
+    deadLetter: 1,
+    messageId: m.id,
+    attempts: m.attempts,
+    error: error.slice(0, DEAD_LETTER_ERROR_MAX_CHARS),
+    body: m.body,
+  };
+}
+
 export async function handleIngestBatch(batch: MessageBatch<unknown>, env: EdgeEnv): Promise<void> {
   const valid: Message<unknown>[] = [];
   for (const msg of batch.messages) {
     if (isIngestMessage(msg.body)) valid.push(msg);
     else {
       // Malformed bodies can never succeed: straight to the dead-letter queue, not five retries.
-      await env.DEAD_LETTER_QUEUE.send({ body: msg.body, error: "malformed ingest message", id: msg.id });
+      console.error("ingest: malformed message", { messageId: msg.id });
+      await env.DEAD_LETTER_QUEUE.send(deadLetter(msg, "malformed ingest message"));
       msg.ack();
     }
   }
@@ -119,27 +137,68 @@ export async function handleIngestBatch(batch: MessageBatch<unknown>, env: EdgeE
       valid.map((m) => m.body as IngestMessage),
     );
     for (const m of valid) m.ack();
-  } catch {
+    return;
+  } catch (err) {
     // One bad message must not hold back the rest: write each on its own, retry only failures.
-    for (const m of valid) {
-      try {
-        await writeMessages(env.DB, [m.body as IngestMessage]);
-        m.ack();
-      } catch {
-        m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
-      }
+    console.warn("ingest: batch write failed, writing its messages one by one", {
+      messageIds: valid.map((m) => m.id),
+      error: describeError(err),
+    });
+  }
+  for (const m of valid) {
+    try {
+      await writeMessages(env.DB, [m.body as IngestMessage]);
+      m.ack();
+    } catch (err) {
+      await messageFailed(env, m, err);
     }
   }
 }
 
-/** Dead-letter consumer: keeps what failed every retry in D1, for inspection and replay. */
+/**
+ * Logs a message's failure and retries it; its last attempt goes to the dead-letter queue with
+ * the error. Why the consumer sends it there itself rather than letting Queues move it after
+ * max_retries: Queues moves the bare body, so the reason would be lost. Recording each message's
+ * last error in D1 for the dead-letter consumer to look up would fail exactly when it matters
+ * (the failure is usually D1's own: a constraint, an outage) and would leave rows behind for
+ * messages that later succeed. The error carried in the message needs only the queue. If that
+ * send fails too, the message is retried once more and Queues moves it as is: nothing is lost,
+ * the row says "failed after max retries", and the log below keeps the reason.
+ */
+async function messageFailed(env: EdgeEnv, m: Message<unknown>, err: unknown): Promise<void> {
+  const error = describeError(err);
+  const context = { siteId: (m.body as IngestMessage).siteId, messageId: m.id, attempts: m.attempts, error };
+  console.error("ingest: message failed", context, err); // the error itself too: its stack
+  if (m.attempts <= INGEST_MAX_RETRIES) {
+    m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
+    return;
+  }
+  try {
+    await env.DEAD_LETTER_QUEUE.send(deadLetter(m, error));
+    m.ack();
+  } catch (sendError) {
+    console.error("ingest: dead-letter send failed", { ...context, sendError: describeError(sendError) });
+    m.retry();
+  }
+}
+
+/** Dead-letter consumer: keeps what failed every retry in D1, with its reason, for inspection and replay. */
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: EdgeEnv): Promise<void> {
-  const statements = batch.messages.map((m) => {
-    const body = m.body as { error?: string } | null;
-    return env.DB.prepare(
-      "INSERT INTO dead_letters (id, received_at, body, error) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
-    ).bind(m.id, Date.now(), JSON.stringify(m.body).slice(0, 90_000), body?.error ?? "failed after max retries");
-  });
-  await env.DB.batch(statements);
-  batch.ackAll();
+  const receivedAt = Date.now();
+  const rows = batch.messages.map((m) => ({
+    id: m.id,
+    receivedAt,
+    body: m.body,
+    error: isDeadLetter(m.body) ? m.body.error : "failed after max retries",
+  }));
+  try {
+    await saveDeadLetters(env.DB, rows);
+    batch.ackAll();
+  } catch (err) {
+    console.error("dead letters: write failed", {
+      messageIds: rows.map((r) => r.id),
+      error: describeError(err),
+    });
+    batch.retryAll();
+  }
 }

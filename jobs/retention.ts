@@ -2,6 +2,7 @@
 // (once a salt is gone, the cookieless ids made with it cannot be recomputed).
 import { DAY_MS, utcDay } from "../core/time";
 import { deleteOldRows, deleteSaltsBefore, PRUNED_TABLES, siteRetentions } from "../schema/queries/retention";
+import { forEachSite } from "./each-site";
 
 /** Rows deleted per statement: bounded work per statement, well inside D1's limits. */
 export const PRUNE_CHUNK = 5_000;
@@ -14,7 +15,7 @@ export async function pruneRetention(
 ): Promise<{ events: number; sessions: number; salts: number }> {
   let eventsDeleted = 0;
   let sessionsDeleted = 0;
-  for (const site of await siteRetentions(db)) {
+  await forEachSite(await siteRetentions(db), "retention", async (site) => {
     const cutoff = now - site.retention_days * DAY_MS;
     const prune = (table: keyof typeof PRUNED_TABLES) => deleteInChunks(db, table, site.id, cutoff);
     eventsDeleted += await prune("events");
@@ -23,7 +24,7 @@ export async function pruneRetention(
     await prune("partner_clicks");
     // Served recommendation lists name learners: they age out with the events they are credited by.
     await prune("rec_impressions");
-  }
+  });
   // Keep today's and yesterday's salt (events near midnight); older ones go.
   const salts = await deleteSaltsBefore(db, utcDay(now - DAY_MS));
   return { events: eventsDeleted, sessions: sessionsDeleted, salts };

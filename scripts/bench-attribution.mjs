@@ -118,7 +118,7 @@ async function seedNewHour(db, siteId, from) {
   return sessions * 4;
 }
 
-async function rollupRun(historyDays) {
+async function rollupRun(historyDays, cron) {
   const admin = "bench-admin";
   const { mf, url } = await startBuiltWorkers({ root, adminToken: admin, recommend: "stub" });
   const res = await mf.dispatchFetch(new URL("/api/v1/sites", url), {
@@ -141,7 +141,7 @@ async function rollupRun(historyDays) {
     .run();
   const worker = await mf.getWorker("wayfind");
   const t = performance.now();
-  const outcome = await worker.scheduled({ cron: "*/15 * * * *", scheduledTime: new Date(now) });
+  const outcome = await worker.scheduled({ cron, scheduledTime: new Date(now) });
   const ms = performance.now() - t;
   const rows = await db.prepare("SELECT count(*) AS n FROM rollup_daily WHERE site_id = ?1").bind(site.id).first();
   await mf.dispose();
@@ -150,5 +150,6 @@ async function rollupRun(historyDays) {
 }
 
 export async function benchRollup() {
-  return [await rollupRun(30), await rollupRun(300)];
+  const { ROLLUP_CRON } = await importTs("bench-crons", 'export { ROLLUP_CRON } from "./core/crons";');
+  return [await rollupRun(30, ROLLUP_CRON), await rollupRun(300, ROLLUP_CRON)];
 }

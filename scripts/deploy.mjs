@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { root } from "./local-env.mjs";
+import { queueNames } from "./wrangler-config.mjs";
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
 const run = (args, opts = {}) =>
@@ -25,7 +26,7 @@ if (!info.trim().startsWith("{")) {
   info = run(["d1", "info", "wayfind", "--json"]);
 }
 const databaseId = JSON.parse(info).uuid;
-for (const q of ["wayfind-events", "wayfind-events-dlq"]) tryRun(["queues", "create", q]); // "already exists" is fine
+for (const q of queueNames(root)) tryRun(["queues", "create", q]); // "already exists" is fine
 tryRun(["r2", "bucket", "create", "wayfind-models"]); // the recommend Worker's model files
 
 // Deploy from copies of the configs that carry the real database id; the committed ones stay generic.

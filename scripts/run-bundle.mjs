@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { queueOptions } from "./wrangler-config.mjs";
 
 export const COMPATIBILITY_DATE = "2026-11-01";
 
@@ -56,11 +57,8 @@ export async function startBuiltWorkers({
     compatibilityDate: COMPATIBILITY_DATE,
     bindings: { ADMIN_TOKEN: adminToken, DEFAULT_RETENTION_DAYS: "400", ...bindings },
     d1Databases: { DB: "wayfind" },
-    queueProducers: { EVENTS_QUEUE: "wayfind-events", DEAD_LETTER_QUEUE: "wayfind-events-dlq" },
-    queueConsumers: {
-      "wayfind-events": { maxBatchSize: 25, maxBatchTimeout: 1, maxRetries: 5, deadLetterQueue: "wayfind-events-dlq" },
-      "wayfind-events-dlq": { maxBatchSize: 10, maxBatchTimeout: 1 },
-    },
+    // Names and retry settings as wrangler.toml declares them.
+    ...queueOptions(root),
     ratelimits: { COLLECT_LIMITER: { namespace_id: "1001", simple: { limit: 120, period: 60 } } },
     serviceBindings: { RECOMMEND: "wayfind-recommend" },
   };

@@ -1,12 +1,12 @@
 // The edge Worker: capture, the API, and the cron and queue jobs.
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { HTTPException } from "hono/http-exception";
 import { handleDeadLetters, handleIngestBatch } from "../../jobs/ingest";
 import { DEAD_LETTER_QUEUE_NAME } from "../../core/queue";
 import { handleScheduled } from "../../jobs/scheduled";
 import type { EdgeEnv } from "../../core/env";
 import type { AppBindings } from "./env";
-import { ApiError, errorBody, errorResponse, validationError } from "../shared/errors";
+import { validationError } from "../shared/errors";
+import { notFound, onError } from "../shared/on-error";
 import { alertRuleRoutes } from "./routes/alert-rules";
 import { attributionRoutes } from "./routes/attribution";
 import { budgetRoutes } from "./routes/budget";
@@ -70,19 +70,8 @@ function createApp() {
     app.route("/", routes);
   }
   mountDocs(app);
-  app.notFound((c) =>
-    c.json(errorBody("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`), 404),
-  );
-  app.onError((err, c) => {
-    if (err instanceof ApiError) return errorResponse(c, err);
-    if (err instanceof HTTPException) {
-      const malformed = /malformed json/i.test(err.message);
-      const code = malformed ? "invalid_json" : err.status === 413 ? "payload_too_large" : "bad_request";
-      return c.json(errorBody(code, malformed ? "The body is not valid JSON." : err.message), err.status);
-    }
-    console.error("unhandled", err);
-    return c.json(errorBody("internal", "Something went wrong on our side."), 500);
-  });
+  app.notFound(notFound((c) => `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
+  app.onError(onError({ worker: "edge", internalMessage: "Something went wrong on our side." }));
   return app;
 }
 

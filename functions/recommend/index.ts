@@ -7,7 +7,10 @@ import { createSession, ort } from "../../models/onnx/runtime";
 import { predict, type Network } from "../../models/propensity/network";
 import { retrainSite } from "../../jobs/recs/train";
 import { runNetwork } from "../../models/onnx/run";
-import { ApiError, errorBody, errorResponse } from "../shared/errors";
+import { forEachSite } from "../../jobs/each-site";
+import { hasNewItemSignals } from "../../schema/queries/items";
+import { listSites } from "../../schema/queries/sites";
+import { notFound, onError } from "../shared/on-error";
 import { SITE_HEADER, type RecommendBindings, type RecommendEnv } from "./env";
 import { modelRoutes } from "./models";
 import { recommendationRoutes } from "./recommendations";
@@ -45,32 +48,17 @@ app.get("/api/v1/models/health", async (c) => {
 
 for (const routes of [modelRoutes, recommendationRoutes, scoringRoutes]) app.route("/", routes);
 
-app.notFound((c) => c.json(errorBody("not_found", "No such recommendation endpoint."), 404));
-app.onError((err, c) => {
-  if (err instanceof ApiError) return errorResponse(c, err);
-  console.error("recommend error", err);
-  return c.json(errorBody("internal", "The recommend Worker failed."), 500);
-});
+app.notFound(notFound(() => "No such recommendation endpoint."));
+app.onError(onError({ worker: "recommend", internalMessage: "The recommend Worker failed." }));
 
-/** Daily (recommend.wrangler.toml): retrain every site with new item signals since yesterday. */
+/** Daily (RETRAIN_CRON, recommend.wrangler.toml): retrain every site with new item signals since yesterday. */
 async function scheduled(controller: ScheduledController, env: RecommendEnv): Promise<void> {
   const since = controller.scheduledTime - DAY_MS;
-  const { results: sites } = await env.DB.prepare("SELECT id FROM sites").all<{ id: string }>();
-  for (const { id } of sites) {
-    const fresh = await env.DB.prepare(
-      "SELECT 1 FROM events WHERE site_id = ?1 AND received_at >= ?2 " +
-        "AND (items IS NOT NULL OR json_extract(props, '$.item_id') IS NOT NULL) LIMIT 1",
-    )
-      .bind(id, since)
-      .first();
-    if (!fresh) continue;
-    try {
-      const outcomes = await retrainSite(env, id, controller.scheduledTime);
-      console.log("retrained", id, outcomes.map((o) => `${o.kind}: ${o.reason}`).join("; "));
-    } catch (err) {
-      console.error("retrain failed", id, err);
-    }
-  }
+  await forEachSite(await listSites(env.DB), "retrain", async ({ id }) => {
+    if (!(await hasNewItemSignals(env.DB, { siteId: id }, since))) return;
+    const outcomes = await retrainSite(env, id, controller.scheduledTime);
+    console.log("retrained", id, outcomes.map((o) => `${o.kind}: ${o.reason}`).join("; "));
+  });
 }
 
 export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<RecommendEnv>;

@@ -8,14 +8,17 @@ export interface Issue {
   message: string;
 }
 
+/** A failure the client should see: its status, code and message become the envelope (on-error.ts). */
 export class ApiError extends Error {
+  override readonly name = "ApiError";
   constructor(
     readonly status: ContentfulStatusCode,
     readonly code: string,
     message: string,
     readonly issues: Issue[] = [],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

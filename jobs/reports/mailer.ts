@@ -4,7 +4,10 @@ import { EmailMessage } from "cloudflare:email";
 import type { EdgeEnv } from "../../core/env";
 import { sendSmtp } from "./smtp";
 
-export class MailConfigError extends Error {}
+/** Email is not configured well enough to send (no sender, no transport). */
+export class MailConfigError extends Error {
+  override readonly name = "MailConfigError";
+}
 
 export function mailTransport(env: EdgeEnv): "smtp" | "binding" | null {
   if (env.MAIL_TRANSPORT) return env.MAIL_TRANSPORT;

@@ -5,6 +5,7 @@ import { addDays, localDay } from "../../core/time";
 import { duePeriod, type Frequency, periodFromKey } from "../../models/reports/schedule";
 import { activeSubscriptions, sendsDueForRetry, type SubscriptionRow } from "../../schema/queries/mail";
 import { getSite, type SiteRow } from "../../schema/queries/sites";
+import { forEachSite } from "../each-site";
 import { runAlerts } from "./alerts";
 import { revenueCostSvg, roiByChannelSvg } from "./charts";
 import { loadReportData } from "./data";
@@ -87,10 +88,17 @@ export async function runReports(env: EdgeEnv, now: number) {
   };
   const subs = await activeSubscriptions(env.DB);
   const work = new Map<string, { sub: SubscriptionRow; period: { key: string; from: string; to: string } }>();
-  for (const sub of subs) {
-    const period = duePeriod(sub, now);
-    if (period) work.set(`${sub.siteId}|${sub.id}|${period.key}`, { sub, period });
-  }
+  // One subscription's bad schedule (say, a time zone this runtime does not know) skips only it.
+  const subscription = (sub: SubscriptionRow) => ({ siteId: sub.siteId, subscriptionId: sub.id });
+  await forEachSite(
+    subs,
+    "report schedule",
+    async (sub) => {
+      const period = duePeriod(sub, now);
+      if (period) work.set(`${sub.siteId}|${sub.id}|${period.key}`, { sub, period });
+    },
+    subscription,
+  );
   // Failed sends of earlier periods are retried too (only their failed recipients can be claimed).
   for (const row of await sendsDueForRetry(env.DB, now)) {
     const sub = subs.find((s) => s.siteId === row.site_id && s.id === row.list_id);
@@ -98,16 +106,17 @@ export async function runReports(env: EdgeEnv, now: number) {
     if (sub && period)
       work.set(`${sub.siteId}|${sub.id}|${row.period}`, { sub, period: { key: row.period, ...period } });
   }
-  for (const { sub, period } of work.values()) {
-    const site = await siteOf(sub.siteId);
-    if (!site) continue;
-    try {
-      add(await sendSubscription(env, site, sub, period, now));
-    } catch (err) {
-      // One site's broken report must not stop the others; its sends were not claimed.
-      console.error("report failed", sub.id, err);
-    }
-  }
+  // One site's broken report must not stop the others. A delivery that fails is recorded and
+  // retried by send.ts; what fails before it (the site, the recipient list) is logged here.
+  await forEachSite(
+    work.values(),
+    "report",
+    async ({ sub, period }) => {
+      const site = await siteOf(sub.siteId);
+      if (site) add(await sendSubscription(env, site, sub, period, now));
+    },
+    ({ sub, period }) => ({ ...subscription(sub), period: period.key }),
+  );
   add(await runAlerts(env, now, siteOf));
   return totals;
 }

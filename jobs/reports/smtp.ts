@@ -14,12 +14,15 @@ export interface SmtpOptions {
   helo?: string;
 }
 
+/** A refusal or failure of the SMTP conversation; `code` is the server's reply code (0: none). */
 export class SmtpError extends Error {
+  override readonly name = "SmtpError";
   constructor(
     readonly code: number,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

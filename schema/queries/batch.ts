@@ -1,5 +1,6 @@
 // Runs statements built by the query modules (…Statements functions) as one D1 batch: one
-// transaction, so callers can put an order's writes, or a request's counters, all-or-nothing.
+// transaction, so a caller that collects several modules' statements (the queue consumer's events,
+// sessions and identities; an order's commission writes; a request's counters) writes all or none.
 
 export async function runBatch(db: D1Database, statements: D1PreparedStatement[]): Promise<void> {
   if (statements.length > 0) await db.batch(statements);

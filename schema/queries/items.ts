@@ -92,3 +92,15 @@ export async function siteCatalog(db: D1Database, scope: SiteScope): Promise<Cat
     .all<Omit<CatalogEntry, "published"> & { published: number }>();
   return results.map((r) => ({ ...r, published: r.published === 1 }));
 }
+
+/** Whether any event received since `since` names an item (in `items` or props.item_id): worth retraining for. */
+export async function hasNewItemSignals(db: D1Database, scope: SiteScope, since: number): Promise<boolean> {
+  const row = await db
+    .prepare(
+      "SELECT 1 FROM events WHERE site_id = ?1 AND received_at >= ?2 " +
+        "AND (items IS NOT NULL OR json_extract(props, '$.item_id') IS NOT NULL) LIMIT 1",
+    )
+    .bind(scope.siteId, since)
+    .first();
+  return row !== null;
+}

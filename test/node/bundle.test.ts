@@ -5,6 +5,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBuiltWorkers } from "../../scripts/run-bundle.mjs";
 import { startMailbox } from "../support/mailbox.mjs";
+import { RETRAIN_CRON } from "../../core/crons";
 import { DAY_MS } from "../../core/time";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -240,7 +241,7 @@ describe("the built edge bundle in workerd", () => {
 
     // The recommend Worker's daily cron retrains sites with new item signals (this one has some).
     const recommend = await started.mf.getWorker("wayfind-recommend");
-    await recommend.scheduled({ cron: "41 2 * * *", scheduledTime: new Date() });
+    await recommend.scheduled({ cron: RETRAIN_CRON, scheduledTime: new Date() });
     const models = (await (await call(`/api/v1/models?${q}`)).json()) as { data: { kind: string; version: number }[] };
     expect(Math.max(...models.data.filter((m) => m.kind === "recommender").map((m) => m.version))).toBe(2);
   });

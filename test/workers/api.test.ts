@@ -2,7 +2,7 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../functions/edge/index";
-import { DAILY_CRON } from "../../jobs/scheduled";
+import { DAILY_CRON } from "../../core/crons";
 import { api, collect, createSite, eventsLanded, pageview, storedEvents } from "./helpers";
 import { DAY_MS } from "../../core/time";
 

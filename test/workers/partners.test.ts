@@ -5,7 +5,7 @@ import { createExecutionContext, createScheduledController, env, SELF, waitOnExe
 import { describe, expect, it } from "vitest";
 import worker from "../../functions/edge/index";
 import { rollupSite, ROLLUP_SAFETY_MARGIN_MS } from "../../jobs/rollup";
-import { ROLLUP_CRON } from "../../jobs/scheduled";
+import { ROLLUP_CRON } from "../../core/crons";
 import { getSite } from "../../schema/queries/sites";
 import { api, BASE, BROWSER_UA, collect, createSite, eventually, pageview, unique, uniqueIp } from "./helpers";
 import { DAY, partner, program, purchase, referredVisit, rule, sendEvents, settled } from "./partner-helpers";

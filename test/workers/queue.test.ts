@@ -1,5 +1,6 @@
 // The consumer itself: redelivery writes nothing twice; a poison message is retried alone while
-// the rest are kept; malformed messages go straight to the dead-letter queue; the DLQ consumer keeps them.
+// the rest are kept; malformed messages go straight to the dead-letter queue; the DLQ consumer keeps
+// them; a message that fails every attempt is logged each time and dead-lettered with D1's own error.
 import {
   createExecutionContext,
   createMessageBatch,
@@ -7,11 +8,11 @@ import {
   getQueueResult,
   waitOnExecutionContext,
 } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { EnrichedEvent } from "../../core/event";
 import worker from "../../functions/edge/index";
 import { retryDelaySeconds } from "../../jobs/ingest";
-import type { IngestMessage } from "../../core/queue";
+import { DEAD_LETTER_QUEUE_NAME, EVENTS_QUEUE_NAME, INGEST_MAX_RETRIES, type IngestMessage } from "../../core/queue";
 import { createSite, eventually, storedEvents, storedSessions, unique } from "./helpers";
 
 function enriched(overrides: Partial<EnrichedEvent> = {}): EnrichedEvent {
@@ -78,9 +79,9 @@ describe("queue consumer", () => {
       siteId: site.id,
       events: [enriched(), enriched({ type: "engagement", engagedMs: 5000, path: "/" })],
     };
-    const first = await deliver("wayfind-events", [msg]);
+    const first = await deliver(EVENTS_QUEUE_NAME, [msg]);
     expect(first.explicitAcks).toHaveLength(1);
-    await deliver("wayfind-events", [msg]);
+    await deliver(EVENTS_QUEUE_NAME, [msg]);
     expect(await storedEvents(site.id)).toHaveLength(2);
     const [session, ...others] = await storedSessions(site.id);
     expect(others).toHaveLength(0);
@@ -92,7 +93,7 @@ describe("queue consumer", () => {
     const good: IngestMessage = { v: 1, siteId: site.id, events: [enriched()] };
     // An event with neither visitor nor user cannot be sessionised: the write of this message fails.
     const poison: IngestMessage = { v: 1, siteId: site.id, events: [enriched({ visitorId: null, userId: null })] };
-    const result = await deliver("wayfind-events", [good, poison], 3);
+    const result = await deliver(EVENTS_QUEUE_NAME, [good, poison], 3);
     expect(result.explicitAcks).toEqual([result.ids[0]]);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual([result.ids[1]]);
     expect([1, 2, 3, 10].map(retryDelaySeconds)).toEqual([2, 4, 8, 300]); // backoff, capped
@@ -100,7 +101,7 @@ describe("queue consumer", () => {
   });
 
   it("sends malformed messages straight to the dead-letter queue, whose consumer keeps them", async () => {
-    const result = await deliver("wayfind-events", [{ hello: "world" }]);
+    const result = await deliver(EVENTS_QUEUE_NAME, [{ hello: "world" }]);
     expect(result.explicitAcks).toHaveLength(1);
     const row = await eventually(async () =>
       env.DB.prepare("SELECT body, error FROM dead_letters WHERE body LIKE '%hello%'").first<{
@@ -110,11 +111,52 @@ describe("queue consumer", () => {
     );
     expect(row.error).toBe("malformed ingest message");
 
-    const dead = await deliver("wayfind-events-dlq", [{ v: 1, siteId: "x", events: [] }]);
+    const dead = await deliver(DEAD_LETTER_QUEUE_NAME, [{ v: 1, siteId: "x", events: [] }]);
     expect(dead.explicitAcks.length + (dead.ackAll ? 1 : 0)).toBeGreaterThan(0);
     const count = await env.DB.prepare(
       "SELECT count(*) AS n FROM dead_letters WHERE error = 'failed after max retries'",
     ).first<{ n: number }>();
     expect(count!.n).toBeGreaterThanOrEqual(1);
+  });
+
+  it("logs each failure with its site and message, and dead-letters the last attempt with D1's error", async () => {
+    const site = await createSite();
+    // events.device is NOT NULL: the consumer's D1 batch itself refuses this event.
+    const bad: IngestMessage = { v: 1, siteId: site.id, events: [enriched({ device: null as unknown as string })] };
+    const logged = vi.spyOn(console, "error");
+    let last: Awaited<ReturnType<typeof deliver>>;
+    try {
+      const early = await deliver(EVENTS_QUEUE_NAME, [bad], 2);
+      expect(early.retryMessages.map((m) => m.msgId)).toEqual([early.ids[0]]);
+      last = await deliver(EVENTS_QUEUE_NAME, [bad], INGEST_MAX_RETRIES + 1);
+      expect(last.retryMessages).toEqual([]);
+      expect(last.explicitAcks).toEqual([last.ids[0]]); // handed to the dead-letter queue, not dropped
+      const failures = logged.mock.calls.filter(([label]) => label === "ingest: message failed").map(([, c]) => c);
+      for (const [messageId, attempts] of [
+        [early.ids[0], 2],
+        [last.ids[0], INGEST_MAX_RETRIES + 1],
+      ]) {
+        expect(failures).toContainEqual({
+          siteId: site.id,
+          messageId,
+          attempts,
+          error: expect.stringMatching(/NOT NULL constraint failed: events\.device/),
+        });
+      }
+    } finally {
+      logged.mockRestore();
+    }
+    const row = await eventually(async () =>
+      env.DB.prepare("SELECT body, error FROM dead_letters WHERE body LIKE ?1")
+        .bind(`%${last.ids[0]}%`)
+        .first<{ body: string; error: string }>(),
+    );
+    expect(row.error).toMatch(/NOT NULL constraint failed: events\.device/);
+    expect(JSON.parse(row.body)).toMatchObject({
+      messageId: last.ids[0],
+      attempts: INGEST_MAX_RETRIES + 1,
+      body: { siteId: site.id, events: [{ id: bad.events[0]!.id }] },
+    });
+    expect(await storedEvents(site.id)).toHaveLength(0);
   });
 });

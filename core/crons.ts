@@ -1,0 +1,17 @@
+// Every cron expression of both Workers, named once. wrangler.toml and recommend.wrangler.toml
+// [triggers] list the same strings (test/node/config.test.ts fails if they drift): Cloudflare
+// calls scheduled() with the expression as written there, and the handlers dispatch on it.
+
+/** Edge: every 15 minutes, the incremental ROI rollup and commission approvals. */
+export const ROLLUP_CRON = "*/15 * * * *";
+/** Edge: daily at 03:17 UTC, retention pruning and salt rotation, then each site's Markov refit. */
+export const DAILY_CRON = "17 3 * * *";
+/** Edge: hourly at :07, ROI emails that are due (and retries), then alert rules. */
+export const REPORT_CRON = "7 * * * *";
+/** The edge Worker's triggers, in wrangler.toml's order. */
+export const EDGE_CRONS = [ROLLUP_CRON, DAILY_CRON, REPORT_CRON] as const;
+
+/** Recommend: daily at 02:41 UTC, retraining sites with new item signals. */
+export const RETRAIN_CRON = "41 2 * * *";
+/** The recommend Worker's triggers (recommend.wrangler.toml). */
+export const RECOMMEND_CRONS = [RETRAIN_CRON] as const;

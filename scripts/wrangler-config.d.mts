@@ -1,0 +1,31 @@
+/** The parts of a wrangler config the scripts and tests read (wrangler's own types are not shipped). */
+export interface WranglerConfig {
+  name?: string;
+  triggers?: { crons?: string[] };
+  queues?: {
+    producers?: { binding: string; queue: string }[];
+    consumers?: {
+      queue: string;
+      max_batch_size?: number;
+      max_batch_timeout?: number;
+      max_retries?: number;
+      dead_letter_queue?: string;
+      retry_delay?: number;
+    }[];
+  };
+}
+export declare function readWranglerConfig(root: string, file?: string): WranglerConfig;
+export declare function queueNames(root: string): string[];
+export declare function queueOptions(root: string): {
+  queueProducers: Record<string, string>;
+  queueConsumers: Record<
+    string,
+    {
+      maxBatchSize?: number;
+      maxBatchTimeout?: number;
+      maxRetries?: number;
+      deadLetterQueue?: string;
+      retryDelay?: number;
+    }
+  >;
+};

@@ -1,0 +1,36 @@
+// The Workers' wrangler configs, parsed by wrangler itself. Scripts read queue names and settings
+// from them rather than repeating them (core/queue.ts names them for the code, and
+// test/node/config.test.ts checks the two agree).
+import { resolve } from "node:path";
+import { experimental_readRawConfig } from "wrangler";
+
+export function readWranglerConfig(root, file = "wrangler.toml") {
+  return experimental_readRawConfig({ config: resolve(root, file) }).rawConfig;
+}
+
+/** Every queue the edge Worker produces to or consumes from. */
+export function queueNames(root) {
+  const { producers = [], consumers = [] } = readWranglerConfig(root).queues ?? {};
+  return [...new Set([...producers.map((p) => p.queue), ...consumers.map((c) => c.queue)])];
+}
+
+/** The edge Worker's queues in Miniflare's (v4) option shape. */
+export function queueOptions(root) {
+  const { producers = [], consumers = [] } = readWranglerConfig(root).queues ?? {};
+  const defined = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  return {
+    queueProducers: Object.fromEntries(producers.map((p) => [p.binding, p.queue])),
+    queueConsumers: Object.fromEntries(
+      consumers.map((c) => [
+        c.queue,
+        defined({
+          maxBatchSize: c.max_batch_size,
+          maxBatchTimeout: c.max_batch_timeout,
+          maxRetries: c.max_retries,
+          deadLetterQueue: c.dead_letter_queue,
+          retryDelay: c.retry_delay,
+        }),
+      ]),
+    ),
+  };
+}
