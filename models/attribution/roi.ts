@@ -28,7 +28,11 @@ export function addSums(a: GroupSums, b: Partial<GroupSums>): GroupSums {
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
-const round = (n: number | null, digits = 4) => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+function round(n: number, digits?: number): number;
+function round(n: number | null, digits?: number): number | null;
+function round(n: number | null, digits = 4): number | null {
+  return n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits;
+}
 
 /**
  * ROI = (revenue - cost) / cost; ROAS = revenue / cost; CAC = cost / new paying customers;
@@ -36,7 +40,7 @@ const round = (n: number | null, digits = 4) => (n === null ? null : Math.round(
  * customer's 90-day revenue rate to repay its CAC. Undefined ratios are null, never zero.
  */
 export function roiMetrics(s: GroupSums, minorPerMajor: number) {
-  const major = (minor: number) => round(minor / minorPerMajor, 2)!;
+  const major = (minor: number) => round(minor / minorPerMajor, 2);
   const ltv90 = ratio(s.ltv90Minor, s.newCustomers);
   const cac = ratio(s.costMinor, s.newCustomers);
   return {

@@ -3,8 +3,11 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import {
   compositeScores,
+  CRITERIA,
   type Criterion,
+  FLAG_CODES,
   flags,
+  METRICS,
   performance,
   type PartnerFacts,
 } from "../../../models/partners/scorecard";
@@ -16,7 +19,7 @@ import { siteOr404 } from "../lib/sites";
 import { ApiError } from "../../shared/errors";
 import { errors, IdParam, json } from "../../shared/openapi";
 import { toMajor } from "../../../core/money";
-import { PARTNER_STATUSES, PARTNER_TYPES, partnerView } from "./partners";
+import { Partner, PARTNER_STATUSES, PARTNER_TYPES, partnerView } from "./partners";
 import { DAY_MS } from "../../../core/time";
 
 export const scorecardRoutes = new OpenAPIHono<AppBindings>();
@@ -68,7 +71,28 @@ async function scorecards(c: Parameters<typeof siteScope>[0], days: number) {
   });
 }
 
-const Scorecard = z.record(z.string(), z.unknown()).openapi("PartnerScorecard");
+const nullableRatio = z.number().nullable();
+const Scorecard = Partner.extend({
+  rank: z.number().int().openapi({ description: "1 = best by the sort asked for (the scorecard: by score)." }),
+  score: z.number().nullable().openapi({ description: "Composite 0-100; null with no rating and no data yet." }),
+  components: z
+    .object(Object.fromEntries([...CRITERIA, ...METRICS].map((k) => [k, z.number().optional()])))
+    .openapi({ description: "Each criterion's share in [0, 1]; absent where the partner has no data." }),
+  performance: z.object({
+    clicks: z.number().int(),
+    conversions: z.number().int(),
+    revenue: z.number(),
+    commissions: z.number(),
+    conversion_rate: nullableRatio,
+    epc: z.number().nullable().openapi({ description: "Commission earned per click, in `currency`." }),
+    refund_rate: nullableRatio,
+    retention_90d: nullableRatio,
+    lesson_completion: nullableRatio,
+    commission_roi: nullableRatio,
+    currency: z.string(),
+  }),
+  flags: z.array(z.object({ code: z.enum(FLAG_CODES), message: z.string() })),
+}).openapi("PartnerScorecard");
 
 scorecardRoutes.openapi(
   createRoute({
@@ -113,7 +137,10 @@ scorecardRoutes.openapi(
     security: [{ bearer: [] }],
     middleware: [requireScope("read")] as const,
     request: { params: IdParam, query: Window },
-    responses: { 200: { description: "Scorecard", ...json(Scorecard) }, 404: { description: "Unknown", ...errors } },
+    responses: {
+      200: { description: "Scorecard", ...json(Scorecard.extend({ of: z.number().int() })) },
+      404: { description: "Unknown", ...errors },
+    },
   }),
   async (c) => {
     const all = await scorecards(c, c.req.valid("query").days);
