@@ -147,7 +147,9 @@ const RankingMetrics = z.object({
 const TrainingCheck = {
   value: z.number().nullable().openapi({ description: "The holdout metric promotion compares; null: no holdout." }),
   train_ms: z.number(),
-  export_max_abs_diff: z.number().openapi({ description: "Largest difference between the ONNX export and tfjs." }),
+  export_max_abs_diff: z
+    .number()
+    .openapi({ description: "Largest difference between the exported ONNX model and the trained one." }),
 };
 
 /** What training measured, per model kind (jobs/recs/train.ts, jobs/recs/train-propensity.ts). */

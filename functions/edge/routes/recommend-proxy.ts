@@ -102,7 +102,7 @@ doc(
   { query: PerformanceQuery },
   ModelPerformance,
 );
-doc("get", "/api/v1/models/health", "Run a fixed probe model in onnxruntime-web", {}, ModelHealth);
+doc("get", "/api/v1/models/health", "Run a fixed probe model in the recommend Worker's model runtime", {}, ModelHealth);
 doc(
   "post",
   "/api/v1/models/retrain",
