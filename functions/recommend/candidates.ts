@@ -1,18 +1,16 @@
 // Building a recommendation list: the rules every list obeys (published only, nothing owned or
 // excluded, the requested category), filled from the strongest source down: personal (matrix
 // factorisation in ORT), also_bought (co-occurrence), trending, then cold_start (newest items).
+import type { z } from "@hono/zod-openapi";
 import { runMf } from "../../models/onnx/run";
+import type { RecommendedItem } from "../shared/recommend-api";
 import { itemKnnScores, type Neighbours } from "../../models/recs/item-knn";
 import { topK } from "../../models/recs/metrics";
 import type { Loaded, RecommenderMeta } from "./serving";
 
-export type Reason = "personal" | "also_bought" | "trending" | "cold_start";
-
-export interface Recommended {
-  id: string;
-  score: number;
-  reason: Reason;
-}
+/** A list entry, as the API returns it (the schema documents it). */
+export type Recommended = z.infer<typeof RecommendedItem>;
+export type Reason = Recommended["reason"];
 
 /** Which catalog items a list may contain. */
 export interface Eligibility {

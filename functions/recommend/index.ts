@@ -12,6 +12,8 @@ import { hasNewItemSignals } from "../../schema/queries/items";
 import { listSites } from "../../schema/queries/sites";
 import { notFound, onError } from "../shared/on-error";
 import { SITE_HEADER, type RecommendBindings, type RecommendEnv } from "./env";
+import type { z } from "@hono/zod-openapi";
+import type { ModelHealth } from "../shared/recommend-api";
 import { modelRoutes } from "./models";
 import { recommendationRoutes } from "./recommendations";
 import { scoringRoutes } from "./scoring";
@@ -41,9 +43,9 @@ app.get("/api/v1/models/health", async (c) => {
     ok: true,
     runtime: "onnxruntime-web",
     site_id: c.req.header(SITE_HEADER) ?? null,
-    probe: { probability, expected: predict(PROBE, PROBE_ROW) },
+    probe: { probability: probability!, expected: predict(PROBE, PROBE_ROW) },
     ms: Date.now() - started,
-  });
+  } satisfies z.infer<typeof ModelHealth>);
 });
 
 for (const routes of [modelRoutes, recommendationRoutes, scoringRoutes]) app.route("/", routes);

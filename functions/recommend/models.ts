@@ -8,13 +8,22 @@ import { modelTraffic } from "../../schema/queries/models";
 import { getSite } from "../../schema/queries/sites";
 import { ApiError } from "../shared/errors";
 import { siteOf, type RecommendBindings } from "./env";
-import { PerformanceQuery, RetrainBody } from "../shared/recommend-api";
+import type { z } from "@hono/zod-openapi";
+import {
+  type Model,
+  type ModelList,
+  ModelMetrics,
+  type ModelPerformance,
+  PerformanceQuery,
+  RetrainBody,
+  type RetrainResult,
+} from "../shared/recommend-api";
 import { jsonBody, parse } from "./validate";
 import { DAY_MS } from "../../core/time";
 
 export const modelRoutes = new Hono<RecommendBindings>();
 
-export function modelView(row: ModelRow) {
+export function modelView(row: ModelRow): Model {
   return {
     id: row.id,
     kind: row.kind,
@@ -22,7 +31,8 @@ export function modelView(row: ModelRow) {
     status: row.status,
     data_from: new Date(row.dataFrom).toISOString(),
     data_to: new Date(row.dataTo).toISOString(),
-    metrics: row.metrics,
+    // The registry column is typed loosely (schema/ cannot see the API schemas); parse to the documented shape.
+    metrics: ModelMetrics.parse(row.metrics),
     size_bytes: row.sizeBytes,
     created_at: new Date(row.createdAt).toISOString(),
     promoted_at: row.promotedAt === null ? null : new Date(row.promotedAt).toISOString(),
@@ -32,7 +42,7 @@ export function modelView(row: ModelRow) {
 
 modelRoutes.get("/api/v1/models", async (c) => {
   const rows = await listModels(c.env.DB, siteOf(c));
-  return c.json({ data: rows.map(modelView) });
+  return c.json({ data: rows.map(modelView) } satisfies z.infer<typeof ModelList>);
 });
 
 modelRoutes.post("/api/v1/models/retrain", async (c) => {
@@ -50,7 +60,7 @@ modelRoutes.post("/api/v1/models/retrain", async (c) => {
       reason: o.reason,
       model: o.model ? modelView(o.model) : null,
     })),
-  });
+  } satisfies z.infer<typeof RetrainResult>);
 });
 
 modelRoutes.post("/api/v1/models/:id/promote", async (c) => {
@@ -96,5 +106,5 @@ modelRoutes.get("/api/v1/models/performance", async (c) => {
       ctr: e.impressions ? e.clicks / e.impressions : null,
       conversion: e.impressions ? e.purchases / e.impressions : null,
     })),
-  });
+  } satisfies z.infer<typeof ModelPerformance>);
 });

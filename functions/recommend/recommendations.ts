@@ -10,7 +10,13 @@ import { ItemId } from "../shared/openapi";
 import { addAlsoBought, addPersonal, addTrending, ListBuilder, type Recommended } from "./candidates";
 import { siteOf, type RecommendBindings } from "./env";
 import { activeLoaded, learnerOf, type RecommenderMeta } from "./serving";
-import { RecommendationsQuery, SimilarQuery } from "../shared/recommend-api";
+import type { z } from "@hono/zod-openapi";
+import {
+  type RecommendationList,
+  RecommendationsQuery,
+  SimilarQuery,
+  type SimilarItems,
+} from "../shared/recommend-api";
 import { learnerKey, parse } from "./validate";
 
 export const recommendationRoutes = new Hono<RecommendBindings>();
@@ -87,7 +93,7 @@ recommendationRoutes.get("/api/v1/recommendations", async (c) => {
     model: modelView(model),
     learner: { known: learner.known, in_model: model?.userIndex.has(learner.key) ?? false },
     items: list.items,
-  });
+  } satisfies z.infer<typeof RecommendationList>);
 });
 
 recommendationRoutes.get("/api/v1/items/:id/similar", async (c) => {
@@ -111,5 +117,10 @@ recommendationRoutes.get("/api/v1/items/:id/similar", async (c) => {
   for (const newest of catalog.newest) fallback.add(newest, 0, "cold_start");
   for (const item of fallback.items) list.add(item.id, item.score, item.reason);
   const recId = await logList(c, siteId, "similar", model?.row.id ?? null, null, list.items);
-  return c.json({ rec_id: recId, model: modelView(model), item_id: id, items: list.items });
+  return c.json({
+    rec_id: recId,
+    model: modelView(model),
+    item_id: id,
+    items: list.items,
+  } satisfies z.infer<typeof SimilarItems>);
 });

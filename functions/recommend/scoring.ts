@@ -17,7 +17,7 @@ import {
   type PropensityMeta,
   type RecommenderMeta,
 } from "./serving";
-import { PropensityBody, RankBody } from "../shared/recommend-api";
+import { PropensityBody, type PropensityResult, RankBody, type RankResult } from "../shared/recommend-api";
 import { jsonBody, learnerKey, parse } from "./validate";
 
 export const scoringRoutes = new Hono<RecommendBindings>();
@@ -73,7 +73,11 @@ scoringRoutes.post("/api/v1/rank", async (c) => {
     const ranked = body.items
       .map((id, i) => ({ id, probability: p[i]! }))
       .sort((a, b) => b.probability - a.probability);
-    return c.json({ ranked_by: "propensity", model: { id: model.row.id, version: model.row.version }, items: ranked });
+    return c.json({
+      ranked_by: "propensity",
+      model: { id: model.row.id, version: model.row.version },
+      items: ranked,
+    } satisfies z.infer<typeof RankResult>);
   }
   // Before the first propensity model: order by the recommender's affinity, if there is one.
   const recommender = await activeLoaded<RecommenderMeta>(c.env, siteId, "recommender");
@@ -87,7 +91,7 @@ scoringRoutes.post("/api/v1/rank", async (c) => {
   const ranked = body.items
     .map((id) => ({ id, probability: null, affinity: affinity.get(id) ?? 0 }))
     .sort((a, b) => b.affinity - a.affinity);
-  return c.json({ ranked_by: "affinity", model: null, items: ranked });
+  return c.json({ ranked_by: "affinity", model: null, items: ranked } satisfies z.infer<typeof RankResult>);
 });
 
 scoringRoutes.post("/api/v1/propensity", async (c) => {
@@ -98,7 +102,12 @@ scoringRoutes.post("/api/v1/propensity", async (c) => {
   const view = { id: model.row.id, version: model.row.version };
   if ("features" in body) {
     const [p] = await runNetwork(model.session, encode(model.meta.encoder, body.features), model.meta.encoder.width);
-    return c.json({ probability: p!, model: view, item_id: null, features: body.features });
+    return c.json({
+      probability: p!,
+      model: view,
+      item_id: null,
+      features: body.features,
+    } satisfies z.infer<typeof PropensityResult>);
   }
   const learner = await knownLearner(c.env, siteId, body);
   // Without an item: the course they are closest to buying, among those they looked at and do not own.
@@ -111,5 +120,10 @@ scoringRoutes.post("/api/v1/propensity", async (c) => {
   const p = await probabilities(model, rows);
   let best = 0;
   for (let i = 1; i < p.length; i++) if (p[i]! > p[best]!) best = i;
-  return c.json({ probability: p[best]!, model: view, item_id: items[best] || null, features: rows[best] });
+  return c.json({
+    probability: p[best]!,
+    model: view,
+    item_id: items[best] || null,
+    features: rows[best]!,
+  } satisfies z.infer<typeof PropensityResult>);
 });

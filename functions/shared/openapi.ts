@@ -20,4 +20,9 @@ export const IdParam = z.object({
 /** A catalog item id (course, column, membership), as the catalog API stores it. */
 export const ItemId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "1-128 letters, digits or _.:-");
 
-export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** Epoch ms as an ISO time; null stays null (typed so a known time stays a string). */
+export function iso(ms: number): string;
+export function iso(ms: number | null): string | null;
+export function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}

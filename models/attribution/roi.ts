@@ -47,7 +47,11 @@ export function sumsByPeriod(groups: readonly { period: string; key: string; sum
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
-const round = (n: number | null, places = 4) => roundTo(n, places);
+function round(n: number, digits?: number): number;
+function round(n: number | null, digits?: number): number | null;
+function round(n: number | null, digits = 4): number | null {
+  return roundTo(n, digits);
+}
 
 /**
  * ROI = (revenue - cost) / cost; ROAS = revenue / cost; CAC = cost / new paying customers;

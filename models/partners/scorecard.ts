@@ -78,8 +78,16 @@ export function performance(f: PartnerFacts): Performance {
   };
 }
 
+export const FLAG_CODES = [
+  "refund_spike",
+  "click_spam",
+  "repeated_clicks",
+  "implausible_conversion_rate",
+  "self_referral",
+] as const;
+
 export interface Flag {
-  code: "refund_spike" | "click_spam" | "repeated_clicks" | "implausible_conversion_rate" | "self_referral";
+  code: (typeof FLAG_CODES)[number];
   message: string;
 }
 

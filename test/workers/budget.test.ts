@@ -3,6 +3,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { allocate, EXTRAPOLATION_CAP, fitCurve, predict } from "../../models/attribution/budget";
+import { expectDocumented } from "./documented";
 import { api, createSite } from "./helpers";
 import { DAY_MS } from "../../core/time";
 
@@ -76,6 +77,7 @@ describe("GET /api/v1/reports/budget", () => {
       excluded: { channel: string; reason: string }[];
       daily_budget: number;
     };
+    await expectDocumented("GET /api/v1/reports/budget", 200, body);
     const search = body.channels.find((c) => c.channel === "Paid Search")!;
     const social = body.channels.find((c) => c.channel === "Paid Social")!;
     expect(search.fit.b).toBeCloseTo(0.5, 6);

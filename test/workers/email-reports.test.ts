@@ -10,6 +10,7 @@ import { formatters } from "../../jobs/reports/render";
 import { runReports } from "../../jobs/reports/run";
 import { rollupSite, ROLLUP_SAFETY_MARGIN_MS } from "../../jobs/rollup";
 import { getSite } from "../../schema/queries/sites";
+import { expectDocumented } from "./documented";
 import { api, BASE, createSite, eventsLanded, expectError, type TestSite, unique } from "./helpers";
 import { bytesOf, failNextDeliveries, isPng, messagesTo, parseMime } from "./mailbox";
 import { DAY, purchase, sendEvents } from "./partner-helpers";
@@ -50,7 +51,9 @@ async function siteWithData() {
 async function subscribe(site: TestSite, body: Record<string, unknown>) {
   const res = await api("/api/v1/report-subscriptions", { method: "POST", token: site.admin, json: body });
   expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json()) as { id: string };
+  const created = await res.json();
+  await expectDocumented("POST /api/v1/report-subscriptions", 201, created);
+  return created as { id: string };
 }
 
 describe("scheduled ROI email", () => {
@@ -70,6 +73,7 @@ describe("scheduled ROI email", () => {
 
     const res = await api(`/api/v1/reports/roi?from=${today()}&to=${today()}`, { token: site.read });
     const roi = (await res.json()) as { totals: { revenue: number; cost: number; roi: number; conversions: number } };
+    await expectDocumented("GET /api/v1/reports/roi", 200, roi);
     expect(roi.totals).toMatchObject({ revenue: 400, cost: 120 });
     const f = formatters("CNY");
     expect(mail.subject).toContain(`revenue ${f.money(roi.totals.revenue)}`);
@@ -136,9 +140,11 @@ describe("scheduled ROI email", () => {
     for (let i = 0; i < 6; i++, t += 2 * HOUR) await runReports(env, t);
     await failNextDeliveries(0);
     const res = await api(`/api/v1/report-subscriptions/${sub.id}`, { token: site.read });
-    const sends = (
-      (await res.json()) as { sends: { period: string; status: string; attempts: number; last_error: string }[] }
-    ).sends;
+    const detail = (await res.json()) as {
+      sends: { period: string; status: string; attempts: number; last_error: string }[];
+    };
+    await expectDocumented("GET /api/v1/report-subscriptions/{id}", 200, detail);
+    const sends = detail.sends;
     const dead = sends.find((s) => s.status === "dead")!;
     expect(dead).toMatchObject({ attempts: 4 });
     expect(dead.last_error).toContain("451");
@@ -151,7 +157,9 @@ describe("scheduled ROI email", () => {
     const sub = await subscribe(site, { recipients: [to], frequency: "weekly", weekday: 1 });
     const res = await api(`/api/v1/report-subscriptions/${sub.id}/send-now`, { method: "POST", token: site.admin });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ sent: 1, sends: [{ recipient: to, status: "sent" }] });
+    const result = await res.json();
+    await expectDocumented("POST /api/v1/report-subscriptions/{id}/send-now", 200, result);
+    expect(result).toMatchObject({ sent: 1, sends: [{ recipient: to, status: "sent" }] });
     const [mail] = await messagesTo(to);
     expect(mail!.subject).toContain("Test");
   });
@@ -238,6 +246,7 @@ describe("conversions dropped to zero", () => {
       json: { kind: "conversions_zero", recipients: [to] },
     });
     expect(res.status).toBe(201);
+    await expectDocumented("POST /api/v1/alert-rules", 201, await res.json());
     await runReports(env, tomorrowAt(9));
     const [mail] = await messagesTo(to);
     expect(mail!.subject).toContain("No conversions on all channels");

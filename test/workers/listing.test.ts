@@ -1,5 +1,6 @@
 // Users own their raw data: paged JSON, NDJSON and CSV exports of events and sessions.
 import { describe, expect, it } from "vitest";
+import { expectDocumented } from "./documented";
 import { api, collect, createSite, eventsLanded, pageview, unique } from "./helpers";
 
 describe("raw data listings", () => {
@@ -28,6 +29,7 @@ describe("raw data listings", () => {
     const ranged = (await (
       await api(`/api/v1/events?from=${t0 + 1000}&to=${t0 + 3000}`, { token: site.read })
     ).json()) as { data: { id: string }[] };
+    await expectDocumented("GET /api/v1/events", 200, ranged);
     expect(ranged.data.map((e) => e.id)).toEqual([views[1]!.id, views[2]!.id]);
 
     const ndjson = await api("/api/v1/events?format=ndjson", { token: site.read });
@@ -68,6 +70,7 @@ describe("raw data listings", () => {
     const res = (await (await api("/api/v1/sessions", { token: site.read })).json()) as {
       data: Record<string, unknown>[];
     };
+    await expectDocumented("GET /api/v1/sessions", 200, res);
     expect(res.data).toHaveLength(1);
     expect(res.data[0]).toMatchObject({
       source: "xiaohongshu",

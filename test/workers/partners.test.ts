@@ -7,6 +7,7 @@ import worker from "../../functions/edge/index";
 import { rollupSite, ROLLUP_SAFETY_MARGIN_MS } from "../../jobs/rollup";
 import { ROLLUP_CRON } from "../../core/crons";
 import { getSite } from "../../schema/queries/sites";
+import { expectDocumented } from "./documented";
 import { api, BASE, BROWSER_UA, collect, createSite, eventually, pageview, unique, uniqueIp } from "./helpers";
 import { DAY, partner, program, purchase, referredVisit, rule, sendEvents, settled } from "./partner-helpers";
 
@@ -90,11 +91,15 @@ describe.each(["last", "first"] as const)("referral link to payout (%s-touch bin
       .run();
     await runCron(ROLLUP_CRON);
     res = await api(`/api/v1/commissions?partner_id=${credited.id}`, { token: site.read });
-    expect(((await res.json()) as { data: { status: string }[] }).data.map((c) => c.status)).toEqual(["approved"]);
+    const commissions = (await res.json()) as { data: { status: string }[] };
+    await expectDocumented("GET /api/v1/commissions", 200, commissions);
+    expect(commissions.data.map((c) => c.status)).toEqual(["approved"]);
 
     res = await api("/api/v1/payouts", { method: "POST", token: site.admin, json: {} });
     expect(res.status).toBe(201);
-    const [payout] = ((await res.json()) as { data: { id: string; amount: number; commissions: number }[] }).data;
+    const created = (await res.json()) as { data: { id: string; amount: number; commissions: number }[] };
+    await expectDocumented("POST /api/v1/payouts", 201, created);
+    const [payout] = created.data;
     expect(payout).toMatchObject({ amount: 39.8, commissions: 1, partner_id: credited.id, status: "pending" });
     // Batching again finds nothing new: a commission is in one payout only.
     res = await api("/api/v1/payouts", { method: "POST", token: site.admin, json: {} });
@@ -106,7 +111,11 @@ describe.each(["last", "first"] as const)("referral link to payout (%s-touch bin
       json: { reference: "ALIPAY-2026-11-001" },
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "paid", reference: "ALIPAY-2026-11-001" });
+    const paidPayout = await res.json();
+    await expectDocumented("POST /api/v1/payouts/{id}/paid", 200, paidPayout);
+    expect(paidPayout).toMatchObject({ status: "paid", reference: "ALIPAY-2026-11-001" });
+    const payouts = await (await api("/api/v1/payouts", { token: site.read })).json();
+    await expectDocumented("GET /api/v1/payouts", 200, payouts);
     res = await api(`/api/v1/payouts/${payout!.id}/paid`, {
       method: "POST",
       token: site.admin,
@@ -196,11 +205,13 @@ describe("commissions in the ROI report", () => {
 
     let res = await api("/api/v1/reports/roi?group_by=channel&model=last_touch", { token: site.read });
     let body = (await res.json()) as { rows: Record<string, string | number | null>[] };
+    await expectDocumented("GET /api/v1/reports/roi", 200, body);
     const affiliates = body.rows.find((r) => r.channel === "Affiliates");
     expect(affiliates).toMatchObject({ cost: 100, revenue: 400, roas: 4 });
 
     res = await api("/api/v1/reports/roi?group_by=partner&model=last_touch", { token: site.read });
     body = (await res.json()) as typeof body;
+    await expectDocumented("GET /api/v1/reports/roi", 200, body);
     expect(body.rows.find((r) => r.partner === a.code)).toMatchObject({ cost: 100, revenue: 400 });
   });
 });

@@ -1,6 +1,7 @@
 // Partner portal isolation, scorecards and ranking, and bad input on the partner endpoints.
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { expectDocumented } from "./documented";
 import { api, BASE, BROWSER_UA, createSite, expectError, unique, uniqueIp } from "./helpers";
 import { DAY, partner, purchase, referredVisit, rule, sendEvents, settled } from "./partner-helpers";
 
@@ -36,11 +37,14 @@ describe("partner portal", () => {
     let res = await api("/api/v1/portal/me", { token: keyA });
     expect(res.status).toBe(200);
     const me = (await res.json()) as Record<string, unknown>;
+    await expectDocumented("GET /api/v1/portal/me", 200, me);
     expect(me).toMatchObject({ id: a.id, clicks: 1, earnings: { pending: { orders: 1, amount: 10 } } });
     expect(me).not.toHaveProperty("ratings"); // the site's private ratings of the partner
 
     res = await api("/api/v1/portal/commissions", { token: keyA });
-    const mine = ((await res.json()) as { data: Record<string, unknown>[] }).data;
+    const page = await res.json();
+    await expectDocumented("GET /api/v1/portal/commissions", 200, page);
+    const mine = (page as { data: Record<string, unknown>[] }).data;
     expect(mine.map((c) => c.order_id)).toEqual([orderA]);
     expect(mine[0]).not.toHaveProperty("learner");
 
@@ -114,7 +118,9 @@ describe("scorecards", () => {
     for (const o of orders) await settled(site.id, o);
 
     let res = await api("/api/v1/partners?sort=score", { token: site.read });
-    const ranked = ((await res.json()) as { data: { id: string; rank: number; score: number }[] }).data;
+    const list = await res.json();
+    await expectDocumented("GET /api/v1/partners", 200, list);
+    const ranked = (list as { data: { id: string; rank: number; score: number }[] }).data;
     expect(ranked.map((r) => r.id)).toEqual([strong.id, weak.id]);
     expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score);
 
@@ -125,6 +131,7 @@ describe("scorecards", () => {
       score: number;
       performance: Record<string, number | null>;
     };
+    await expectDocumented("GET /api/v1/partners/{id}/scorecard", 200, card);
     expect(card).toMatchObject({ rank: 1, of: 2 });
     expect(card.performance).toMatchObject({ conversions: 2, revenue: 1000, commissions: 100, commission_roi: 10 });
     expect(card.score).toBeLessThanOrEqual(100);
@@ -151,6 +158,7 @@ describe("scorecards", () => {
       },
     });
     expect(res.status).toBe(200);
+    await expectDocumented("PATCH /api/v1/partner-program", 200, await res.json());
     res = await api("/api/v1/partners?sort=score", { token: site.read });
     const byConversions = ((await res.json()) as { data: { id: string; score: number }[] }).data;
     expect(byConversions.map((r) => r.score)).toEqual([100, 50]);
@@ -280,6 +288,7 @@ describe("bad input", () => {
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { stored: number; rejected: { index: number; issues: { path: string }[] }[] };
+    await expectDocumented("POST /api/v1/items", 200, body);
     expect(body.stored).toBe(1);
     expect(body.rejected[0]!.index).toBe(1);
     expect(body.rejected[0]!.issues.map((i) => i.path)).toEqual(

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { onnx } from "onnx-proto";
 import { tensorflow } from "../../models/tf/backend";
 import { pruneModels } from "../../jobs/recs/registry";
+import { expectDocumented } from "./documented";
 import { api, collect, createSite, eventsLanded, eventually, expectError, pageview, type TestSite } from "./helpers";
 import {
   buy,
@@ -64,7 +65,9 @@ describe("training and export", () => {
 
   it("stores the model files in R2 and the registry rows in D1", async () => {
     const res = await api("/api/v1/models", { token: site.read });
-    const { data } = (await res.json()) as { data: { id: string; kind: string; status: string }[] };
+    const list = await res.json();
+    await expectDocumented("GET /api/v1/models", 200, list);
+    const { data } = list as { data: { id: string; kind: string; status: string }[] };
     expect(
       data
         .filter((m) => m.status === "active")
@@ -195,6 +198,7 @@ describe("similar items, ranking and propensity", () => {
   it("lists courses bought together with a course", async () => {
     const res = await api("/api/v1/items/g1/similar?k=3", { token: site.read });
     const body = (await res.json()) as { items: { id: string; reason: string }[] };
+    await expectDocumented("GET /api/v1/items/{id}/similar", 200, body);
     expect(body.items).toHaveLength(3);
     expect(body.items.map((i) => i.id)).not.toContain("g1");
     expect(body.items.every((i) => DESIGN.includes(i.id) && i.reason === "also_bought")).toBe(true);
@@ -209,6 +213,7 @@ describe("similar items, ranking and propensity", () => {
     });
     expect(res.status, await res.clone().text()).toBe(200);
     const body = (await res.json()) as { ranked_by: string; items: { id: string; probability: number }[] };
+    await expectDocumented("POST /api/v1/rank", 200, body);
     expect(body.ranked_by).toBe("propensity");
     expect(body.items.map((i) => i.id).sort()).toEqual(["d4", "d5", "g3"]);
     const p = body.items.map((i) => i.probability);
@@ -220,6 +225,7 @@ describe("similar items, ranking and propensity", () => {
       json: { user_id: "data-2", item_id: "d4" },
     });
     const single = (await one.json()) as { probability: number };
+    await expectDocumented("POST /api/v1/propensity", 200, single);
     expect(single.probability).toBeCloseTo(body.items.find((i) => i.id === "d4")!.probability, 6);
     const explicit = await api("/api/v1/propensity", {
       method: "POST",
@@ -227,6 +233,7 @@ describe("similar items, ranking and propensity", () => {
       json: { features: { item_views: 3, added_to_cart: 1, price: 199, channel: "Direct" } },
     });
     expect(explicit.status).toBe(200);
+    await expectDocumented("POST /api/v1/propensity", 200, await explicit.json());
   });
 });
 
@@ -244,6 +251,7 @@ describe("the model registry", () => {
       token: site.admin,
     });
     expect(forced.status).toBe(200);
+    await expectDocumented("POST /api/v1/models/{id}/promote", 200, await forced.json());
     expect((await recommend(site, "user_id=data-0")).model!.id).toBe(worse.recommender.model!.id);
 
     const back = await api(`/api/v1/models/${first.recommender.model!.id}/promote`, {
@@ -315,7 +323,9 @@ describe("the model registry", () => {
     ]);
     await landed(other.id, events.length + 2);
     const res = await api("/api/v1/models/performance", { token: other.read });
-    const { data } = (await res.json()) as { data: Record<string, unknown>[] };
+    const performance = await res.json();
+    await expectDocumented("GET /api/v1/models/performance", 200, performance);
+    const { data } = performance as { data: Record<string, unknown>[] };
     expect(data).toEqual([
       expect.objectContaining({
         model_id: trained.recommender.model!.id,

@@ -3,6 +3,7 @@
 // API and queue, so the recommenders have a structure to learn.
 import { env } from "cloudflare:test";
 import { expect } from "vitest";
+import { expectDocumented } from "./documented";
 import { api, BROWSER_UA, eventually, type TestSite, unique } from "./helpers";
 
 export const DAY = 86_400_000;
@@ -88,7 +89,9 @@ export interface RetrainResult {
 export async function retrain(site: TestSite, body: Record<string, unknown> = {}) {
   const res = await api("/api/v1/models/retrain", { method: "POST", token: site.admin, json: body });
   expect(res.status, await res.clone().text()).toBe(200);
-  const { data } = (await res.json()) as { data: RetrainResult[] };
+  const result = await res.json();
+  await expectDocumented("POST /api/v1/models/retrain", 200, result);
+  const { data } = result as { data: RetrainResult[] };
   return Object.fromEntries(data.map((d) => [d.kind, d])) as Record<"recommender" | "propensity", RetrainResult>;
 }
 
@@ -102,5 +105,7 @@ export interface RecList {
 export async function recommend(site: TestSite, query: string): Promise<RecList> {
   const res = await api(`/api/v1/recommendations?${query}`, { token: site.read });
   expect(res.status, await res.clone().text()).toBe(200);
-  return (await res.json()) as RecList;
+  const body = await res.json();
+  await expectDocumented("GET /api/v1/recommendations", 200, body);
+  return body as RecList;
 }

@@ -26,9 +26,10 @@ export const CurrencyCode = z
   .openapi({ example: "CNY" });
 
 const shortText = (max: number) => z.string().trim().min(1).max(max);
-const PropValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
+export const PropValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
 
-const Item = z.object({
+/** A line of a purchase or cart event. */
+export const Item = z.object({
   id: shortText(128),
   name: z.string().max(300).optional(),
   price: z.number().nonnegative().optional(),

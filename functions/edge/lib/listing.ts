@@ -62,17 +62,18 @@ export function decodeCursor(cursor: string | undefined): { time: number; id: st
   ]);
 }
 
-/** The 200 response both listings document. */
-export const ListPage = z.object({
-  data: z.array(z.record(z.string(), z.unknown())),
-  next_cursor: z.string().nullable(),
-});
+/** The 200 JSON response of a listing whose items are `item`. */
+export const listPage = <T extends z.ZodType>(item: T) =>
+  z.object({
+    data: z.array(item),
+    next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null at the end." }),
+  });
 
 /**
  * Runs a keyset-paged listing: asks for one row more than the page to learn whether another page
  * exists, and answers in the requested format.
  */
-export async function respondWithPage<Row extends { id: string }>(
+export async function respondWithPage<Row extends { id: string }, View extends Record<string, unknown>>(
   c: Context,
   q: {
     format: "json" | "ndjson" | "csv";
@@ -83,7 +84,7 @@ export async function respondWithPage<Row extends { id: string }>(
   },
   fetchRows: (p: { from: number; to: number; limit: number; after?: { time: number; id: string } }) => Promise<Row[]>,
   timeOf: (row: Row) => number,
-  view: (row: Row) => Record<string, unknown>,
+  view: (row: Row) => View,
   name: string,
 ): Promise<Response> {
   const limit = pageLimit(q.format, q.limit);

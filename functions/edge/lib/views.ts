@@ -1,10 +1,91 @@
 // API shapes of stored rows: snake_case, times as ISO strings beside epoch ms, money in both units.
+// The zod schemas document them in OpenAPI; the views' return types are checked against them.
+import { z } from "@hono/zod-openapi";
 import type { events, sessions } from "../../../schema/tables";
 import { toMajor } from "../../../core/money";
+import { EVENT_TYPES, Item, PropValue } from "../capture/schemas";
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const text = z.string().nullable();
 
-export function eventView(e: typeof events.$inferSelect) {
+export const StoredEvent = z
+  .object({
+    id: z.string(),
+    type: z.string().openapi({ description: EVENT_TYPES.join(" | ") }),
+    name: text,
+    time: z.string().openapi({ description: "ISO 8601, UTC." }),
+    ts: z.number().int().openapi({ description: "Epoch ms." }),
+    origin: z.string().openapi({ description: "browser | server" }),
+    session_id: z.string(),
+    visitor_id: z.string(),
+    user_id: text,
+    url: text,
+    path: text,
+    referrer: text,
+    title: text,
+    source: z.string(),
+    medium: z.string(),
+    campaign: z.string(),
+    term: text,
+    content: text,
+    utm_id: text,
+    channel: z.string(),
+    click_id_type: text,
+    click_id: text,
+    partner_code: text,
+    device: z.string(),
+    browser: text,
+    os: text,
+    country: text,
+    region: text,
+    screen: text,
+    language: text,
+    engaged_ms: z.number().int().nullable(),
+    revenue: z.number().nullable().openapi({ description: "Major units of `currency`." }),
+    revenue_minor: z.number().int().nullable(),
+    currency: text,
+    order_id: text,
+    items: z.array(Item).nullable(),
+    props: z.record(z.string(), PropValue).nullable().openapi({ description: "The event's custom properties." }),
+    rec_id: text,
+    superseded: z.boolean().openapi({ description: "A server purchase with the same order id replaced this one." }),
+  })
+  .openapi("StoredEvent");
+export type StoredEvent = z.infer<typeof StoredEvent>;
+
+export const Session = z
+  .object({
+    id: z.string(),
+    visitor_id: z.string(),
+    user_id: text,
+    started_at: z.string(),
+    last_seen_at: z.string(),
+    duration_ms: z.number().int(),
+    source: z.string(),
+    medium: z.string(),
+    campaign: z.string(),
+    term: text,
+    content: text,
+    channel: z.string(),
+    landing_url: text,
+    landing_path: text,
+    referrer: text,
+    partner_code: text,
+    click_id_type: text,
+    click_id: text,
+    device: z.string(),
+    browser: text,
+    os: text,
+    country: text,
+    region: text,
+    pageviews: z.number().int(),
+    events: z.number().int(),
+    engaged_ms: z.number().int(),
+  })
+  .openapi("Session");
+export type Session = z.infer<typeof Session>;
+
+export function eventView(e: typeof events.$inferSelect): StoredEvent {
   return {
     id: e.id,
     type: e.type,
@@ -48,7 +129,7 @@ export function eventView(e: typeof events.$inferSelect) {
   };
 }
 
-export function sessionView(s: typeof sessions.$inferSelect) {
+export function sessionView(s: typeof sessions.$inferSelect): Session {
   return {
     id: s.id,
     visitor_id: s.visitorId,

@@ -12,7 +12,7 @@ import type { AppBindings } from "../env";
 import { ApiError } from "../../shared/errors";
 import { siteOr404 } from "../lib/sites";
 import { errors, IdParam, iso, json, SiteQuery } from "../../shared/openapi";
-import { Recipients, sendView } from "./report-subscriptions";
+import { MailSend, Recipients, sendView } from "./report-subscriptions";
 
 export const alertRuleRoutes = new OpenAPIHono<AppBindings>();
 
@@ -44,7 +44,7 @@ const RuleInput = z
     }
   });
 
-function view(r: AlertRuleRow) {
+function view(r: AlertRuleRow): z.infer<typeof Out> {
   return {
     id: r.id,
     kind: r.kind,
@@ -58,7 +58,20 @@ function view(r: AlertRuleRow) {
     created_at: iso(r.createdAt),
   };
 }
-const Out = z.record(z.string(), z.unknown()).openapi("AlertRule");
+const Out = z
+  .object({
+    id: z.string(),
+    kind: z.string().openapi({ description: ALERT_KINDS.join(" | ") }),
+    channel: z.string().nullable(),
+    threshold: z.number(),
+    window_days: z.number().int(),
+    recipients: z.array(z.string()),
+    timezone: z.string(),
+    model: z.string().openapi({ description: "The attribution model: " + MODEL_NAMES.join(" | ") }),
+    active: z.boolean(),
+    created_at: z.string(),
+  })
+  .openapi("AlertRule");
 
 async function find(db: D1Database, scope: { siteId: string }, id: string) {
   const row = await getAlertRule(db, scope, id);
@@ -125,7 +138,10 @@ alertRuleRoutes.openapi(
     security: [{ bearer: [] }],
     middleware: [requireScope("read")] as const,
     request: { params: IdParam, query: SiteQuery },
-    responses: { 200: { description: "Rule", ...json(Out) }, 404: { description: "Unknown", ...errors } },
+    responses: {
+      200: { description: "Rule", ...json(Out.extend({ sends: z.array(MailSend) })) },
+      404: { description: "Unknown", ...errors },
+    },
   }),
   async (c) => {
     const scope = siteScope(c);

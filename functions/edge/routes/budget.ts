@@ -19,11 +19,44 @@ import { addDays, localDay } from "../../../core/time";
 import type { AppBindings } from "../env";
 import { ErrorEnvelope } from "../../shared/errors";
 import { roiFigures } from "../../../jobs/roi";
+import { ReportIssue } from "../lib/roi-schemas";
 import { loadSite } from "./reports";
 
 export const budgetRoutes = new OpenAPIHono<AppBindings>();
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+const Day = z.string().openapi({ description: "A local day, YYYY-MM-DD." });
+const BudgetAdvice = z
+  .object({
+    currency: z.string(),
+    model: z.enum(MODEL_NAMES),
+    from: Day,
+    to: Day,
+    daily_budget: z.number(),
+    channels: z.array(
+      z.object({
+        channel: z.string(),
+        current_daily_spend: z.number(),
+        suggested_daily_spend: z.number(),
+        change: z.number(),
+        expected_daily_revenue: z.object({ current: z.number(), suggested: z.number() }),
+        fit: z
+          .object({ a: z.number(), b: z.number(), r2: z.number(), days_with_spend: z.number().int() })
+          .openapi({ description: "The fitted curve revenue = a * spend^b, its R² and the days it saw." }),
+      }),
+    ),
+    expected_daily_revenue_change: z.object({
+      estimate: z.number(),
+      low: z.number(),
+      high: z.number(),
+      confidence: z.number().openapi({ description: "Of the [low, high] interval." }),
+    }),
+    excluded: z.array(z.object({ channel: z.string(), reason: z.string() })),
+    notes: z.array(z.string()),
+    issues: z.array(ReportIssue),
+  })
+  .openapi("BudgetAdvice");
 
 budgetRoutes.openapi(
   createRoute({
@@ -51,7 +84,7 @@ budgetRoutes.openapi(
     responses: {
       200: {
         description: "Suggested daily spend per channel",
-        content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+        content: { "application/json": { schema: BudgetAdvice } },
       },
       400: { description: "Bad query", content: { "application/json": { schema: ErrorEnvelope } } },
     },

@@ -18,14 +18,64 @@ import { randomToken } from "../../../core/hash";
 import type { AppBindings } from "../env";
 import { ApiError } from "../../shared/errors";
 import { siteOr404 } from "../lib/sites";
-import { ListPage, ListQuery, respondWithPage } from "../lib/listing";
+import { listPage, ListQuery, respondWithPage } from "../lib/listing";
 import { errors, IdParam, iso, json, SiteQuery } from "../../shared/openapi";
 import { toMajor } from "../../../core/money";
 
 export const commissionRoutes = new OpenAPIHono<AppBindings>();
 
-/** `forPartner` leaves out who bought: a partner sees its conversions, not the site's learners. */
-export function commissionView(r: CommissionRow, currency: string, forPartner = false) {
+const Minor = z.number().int().openapi({ description: "Minor units (cents, fen)." });
+
+/** A commission as its partner sees it (portal): no learner, no marketing channel. */
+export const PartnerCommission = z
+  .object({
+    id: z.string(),
+    partner_id: z.string(),
+    order_id: z.string(),
+    kind: z.string().openapi({ description: "referral | second_level | creator_share | clawback" }),
+    status: z.string().openapi({ description: COMMISSION_STATUSES.join(" | ") }),
+    reason: z.string().nullable(),
+    amount: z.number().openapi({ description: "Major units of `currency`; negative for a clawback." }),
+    amount_minor: Minor,
+    base: z.number().openapi({ description: "The order amount the commission was computed on." }),
+    currency: z.string(),
+    purchase_time: z.string(),
+    hold_until: z.string(),
+    payout_id: z.string().nullable(),
+    partner_code: z.string().nullable(),
+  })
+  .openapi("PartnerCommission");
+export type PartnerCommission = z.infer<typeof PartnerCommission>;
+
+/** A commission record with who bought and through which channel (site keys). */
+export const Commission = PartnerCommission.extend({
+  learner: z.string().openapi({ description: "The purchaser: user id, else visitor id." }),
+  channel: z.string().nullable(),
+  source: z.string().nullable(),
+  campaign: z.string().nullable(),
+}).openapi("Commission");
+export type Commission = z.infer<typeof Commission>;
+
+export const Payout = z
+  .object({
+    id: z.string(),
+    partner_id: z.string(),
+    partner_name: z.string().nullable(),
+    partner_email: z.string().nullable(),
+    amount: z.number(),
+    amount_minor: Minor,
+    currency: z.string(),
+    commissions: z.number().int().openapi({ description: "How many commission records it pays." }),
+    status: z.string().openapi({ description: "pending | paid" }),
+    reference: z.string().nullable(),
+    created_at: z.string(),
+    paid_at: z.string().nullable(),
+  })
+  .openapi("Payout");
+export type Payout = z.infer<typeof Payout>;
+
+/** What a partner may see of its commission: not who bought. */
+export function partnerCommissionView(r: CommissionRow, currency: string): PartnerCommission {
   return {
     id: r.id,
     partner_id: r.partnerId,
@@ -41,11 +91,20 @@ export function commissionView(r: CommissionRow, currency: string, forPartner = 
     hold_until: iso(r.holdUntil),
     payout_id: r.payoutId,
     partner_code: r.partnerCode,
-    ...(forPartner ? {} : { learner: r.learner, channel: r.channel, source: r.source, campaign: r.campaign }),
   };
 }
 
-export function payoutView(p: PayoutRow) {
+export function commissionView(r: CommissionRow, currency: string): Commission {
+  return {
+    ...partnerCommissionView(r, currency),
+    learner: r.learner,
+    channel: r.channel,
+    source: r.source,
+    campaign: r.campaign,
+  };
+}
+
+export function payoutView(p: PayoutRow): Payout {
   return {
     id: p.id,
     partner_id: p.partnerId,
@@ -77,7 +136,10 @@ commissionRoutes.openapi(
         payout_id: z.string().max(64).optional(),
       }),
     },
-    responses: { 200: { description: "Commissions", ...json(ListPage) }, 400: { description: "Invalid", ...errors } },
+    responses: {
+      200: { description: "Commissions", ...json(listPage(Commission)) },
+      400: { description: "Invalid", ...errors },
+    },
   }),
   async (c) => {
     const q = c.req.valid("query");
@@ -131,7 +193,7 @@ commissionRoutes.openapi(
       body: { ...json(z.object({ partner_id: z.string().min(1).max(64).optional() })), required: true },
     },
     responses: {
-      201: { description: "Payouts created", ...json(z.object({ data: z.array(z.record(z.string(), z.unknown())) })) },
+      201: { description: "Payouts created", ...json(z.object({ data: z.array(Payout) })) },
       404: { description: "Unknown partner", ...errors },
     },
   }),
@@ -167,7 +229,7 @@ commissionRoutes.openapi(
     security: [{ bearer: [] }],
     middleware: [requireScope("read")] as const,
     request: { query: ListQuery.extend({ partner_id: z.string().max(64).optional() }) },
-    responses: { 200: { description: "Payouts", ...json(ListPage) } },
+    responses: { 200: { description: "Payouts", ...json(listPage(Payout)) } },
   }),
   async (c) => {
     const q = c.req.valid("query");
@@ -197,7 +259,7 @@ commissionRoutes.openapi(
       body: { ...json(z.object({ reference: z.string().trim().min(1).max(200) })), required: true },
     },
     responses: {
-      200: { description: "Paid", ...json(z.record(z.string(), z.unknown())) },
+      200: { description: "Paid", ...json(Payout) },
       404: { description: "Unknown", ...errors },
       409: { description: "Already paid", ...errors },
     },

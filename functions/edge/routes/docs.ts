@@ -7,14 +7,14 @@ export function mountDocs(app: OpenAPIHono<AppBindings>): void {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",
-    description: "A site's secret key (wf_sk_...) or the bootstrap admin token.",
+    description: "A site's secret key (wf_sk_...), a partner portal key (wf_pp_...) or the bootstrap admin token.",
   });
   app.doc31("/api/v1/openapi.json", (c) => ({
     openapi: "3.1.0",
     info: {
       title: "Wayfind API",
       version: "1",
-      description: "Capture, raw data, sites and keys. Errors share one envelope: {error:{code,message,issues[]}}.",
+      description: DESCRIPTION,
     },
     servers: [{ url: new URL(c.req.url).origin }],
   }));
@@ -23,6 +23,27 @@ export function mountDocs(app: OpenAPIHono<AppBindings>): void {
     c.body(REFERENCE_SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8" }),
   );
 }
+
+const DESCRIPTION = `Wayfind is a self-hostable growth platform for paid-knowledge businesses (online courses, columns, memberships).
+
+- **Capture**: a cookieless snippet (\`/t.js\`, posting to \`/api/collect\` with the site's public key) and server-side events
+  (\`POST /api/v1/events\`) for sign-ups, purchases and refunds; raw events and sessions can be read back or exported as NDJSON or CSV.
+- **Channels and attribution**: every session gets a channel (the site's own rules, then GA4's defaults), and purchases are credited to
+  channels, sources, campaigns and partners under first-touch, last-touch, last-non-direct, linear, time-decay, position-based or Markov models.
+- **Spend and ROI**: import ad costs and exchange rates; reports give ROI, ROAS, CAC, conversion rate, AOV, LTV and payback per group and period.
+- **Budget advice**: a spend-to-revenue curve per channel suggests how to split a daily budget, with its uncertainty.
+- **Partners and commissions**: creators and affiliates with referral links, commission rules (tiers, recurring, second level), holding
+  periods, clawbacks and payouts, scorecards, and a read-only portal for each partner.
+- **Recommendations**: recommendations, similar courses, ranking by purchase probability and propensity scores, served from models
+  retrained daily and promoted only when at least as good as the active one on a holdout.
+- **Scheduled ROI emails**: daily, weekly or monthly reports and threshold alerts by email.
+
+**Auth**: send \`Authorization: Bearer KEY\`. A site's secret key (wf_sk_...) carries scopes: \`ingest\` (send events, sync the catalog),
+\`read\` (reports and data) and \`admin\` (settings, keys, payouts; implies the others); it acts on its own site only. The bootstrap admin
+token (the ADMIN_TOKEN secret) creates sites and acts on every site: name one with \`?site_id=\`. A partner key (wf_pp_...) reads only its partner's
+records under \`/api/v1/portal\`. The public site key (wf_pk_...) only posts browser events to \`/api/collect\` from allowed origins.
+
+**Errors** share one envelope: \`{"error": {"code", "message", "issues": [{"path", "message"}]}}\`, with the HTTP status that fits.`;
 
 const REFERENCE_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Wayfind API reference</title>

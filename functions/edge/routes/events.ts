@@ -16,9 +16,9 @@ import { requireScope, siteScope } from "../auth";
 import { readJsonBody } from "../../shared/body";
 import type { AppBindings } from "../env";
 import { ApiError, ErrorEnvelope, validationError } from "../../shared/errors";
-import { ListPage, ListQuery, respondWithPage } from "../lib/listing";
+import { listPage, ListQuery, respondWithPage } from "../lib/listing";
 import { assertBatchSize, batchResponse } from "../lib/request";
-import { eventView } from "../lib/views";
+import { eventView, StoredEvent } from "../lib/views";
 
 export const eventRoutes = new OpenAPIHono<AppBindings>();
 const errors = { content: { "application/json": { schema: ErrorEnvelope } } };
@@ -77,7 +77,7 @@ const listEventsRoute = createRoute({
   responses: {
     200: {
       description: "A page of events, oldest first (JSON), or an export (NDJSON, CSV; next page in x-next-cursor)",
-      content: { "application/json": { schema: ListPage } },
+      content: { "application/json": { schema: listPage(StoredEvent) } },
     },
     400: { description: "Bad query", ...errors },
     401: { description: "Missing or unknown key", ...errors },

@@ -43,7 +43,7 @@ function toRow(id: string, b: z.infer<typeof ItemFields>, now: number): ItemInpu
   };
 }
 
-function itemView(r: ItemRow) {
+function itemView(r: ItemRow): z.infer<typeof Item> {
   return {
     id: r.id,
     title: r.title,
@@ -57,7 +57,20 @@ function itemView(r: ItemRow) {
     updated_at: iso(r.updatedAt),
   };
 }
-const Item = z.record(z.string(), z.unknown()).openapi("Item");
+const Item = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    category: z.string().nullable(),
+    tags: z.array(z.string()),
+    price: z.number().nullable().openapi({ description: "Major units of `currency`." }),
+    currency: z.string().nullable(),
+    creator_partner_id: z.string().nullable(),
+    published: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("Item");
 
 itemRoutes.openapi(
   createRoute({

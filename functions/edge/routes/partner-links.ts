@@ -46,7 +46,7 @@ partnerLinkRoutes.openapi(
   },
 );
 
-const Link = z
+export const Link = z
   .object({ code: z.string(), url: z.string(), target_url: z.string(), created_at: z.string() })
   .openapi("ReferralLink");
 

@@ -40,7 +40,7 @@ const ProgramInput = z
   })
   .partial();
 
-function programView(p: ProgramRow, currency: string) {
+function programView(p: ProgramRow, currency: string): z.infer<typeof Program> {
   return {
     binding: p.binding,
     binding_days: p.bindingDays,
@@ -52,7 +52,20 @@ function programView(p: ProgramRow, currency: string) {
     score_weights: { ...DEFAULT_WEIGHTS, ...p.scoreWeights },
   };
 }
-const Program = z.record(z.string(), z.unknown()).openapi("PartnerProgram");
+const Program = z
+  .object({
+    binding: z.enum(["first", "last"]),
+    binding_days: z.number().int(),
+    cookie_days: z.number().int(),
+    levels: z.number().int().openapi({ description: "1, or 2 with second-level shares." }),
+    holding_days: z.number().int(),
+    payout_minimum: z.number().openapi({ description: "In `currency`." }),
+    currency: z.string(),
+    score_weights: z
+      .object(Object.fromEntries([...CRITERIA, ...METRICS].map((k) => [k, z.number()])))
+      .openapi({ description: "Weight of each scorecard criterion in the composite score." }),
+  })
+  .openapi("PartnerProgram");
 
 const siteCurrency = async (db: D1Database, scope: { siteId: string }) => (await siteOr404(db, scope)).currency;
 
@@ -160,7 +173,7 @@ const RuleInput = z
     if (r.basis === "creator" && r.level !== 1) flag("level", "Creator shares have one level.");
   });
 
-function ruleView(r: RuleRow, currency: string) {
+function ruleView(r: RuleRow, currency: string): z.infer<typeof RuleOut> {
   return {
     id: r.id,
     partner_id: r.partnerId,
@@ -182,7 +195,24 @@ function ruleView(r: RuleRow, currency: string) {
     created_at: iso(r.createdAt),
   };
 }
-const RuleOut = z.record(z.string(), z.unknown()).openapi("CommissionRule");
+const RuleOut = z
+  .object({
+    id: z.string(),
+    partner_id: z.string().nullable(),
+    partner_group: z.string().nullable(),
+    basis: z.string().openapi({ description: "referral | creator" }),
+    level: z.number().int(),
+    percent: z.number().nullable(),
+    flat: z.number().nullable().openapi({ description: "In the site's currency." }),
+    item_id: z.string().nullable(),
+    category: z.string().nullable(),
+    tiers: z.array(z.object({ from: z.number(), percent: z.number().nullable(), flat: z.number().nullable() })),
+    recurring_months: z.number().int().nullable(),
+    holding_days: z.number().int().nullable(),
+    active: z.boolean(),
+    created_at: z.string(),
+  })
+  .openapi("CommissionRule");
 
 partnerProgramRoutes.openapi(
   createRoute({

@@ -43,7 +43,7 @@ const PartnerInput = z.object({
 });
 const PartnerPatch = PartnerInput.omit({ code: true, target_url: true }).partial();
 
-const Partner = z
+export const Partner = z
   .object({
     id: z.string(),
     type: z.enum(PARTNER_TYPES),

@@ -7,16 +7,32 @@ import { getSite } from "../../../schema/queries/sites";
 import { partnerScope, requirePartner } from "../auth";
 import type { AppBindings } from "../env";
 import { ApiError } from "../../shared/errors";
-import { ListPage, ListQuery, respondWithPage } from "../lib/listing";
+import { listPage, ListQuery, respondWithPage } from "../lib/listing";
 import { errors, iso, json } from "../../shared/openapi";
 import { toMajor } from "../../../core/money";
-import { commissionView, payoutView } from "./commissions";
-import { ClickBreakdown, ClickQuery } from "./partner-links";
-import { partnerView } from "./partners";
+import { PartnerCommission, partnerCommissionView, Payout, payoutView } from "./commissions";
+import { COMMISSION_STATUSES } from "../../../schema/partner-tables";
+import { ClickBreakdown, ClickQuery, Link } from "./partner-links";
+import { Partner, partnerView } from "./partners";
 import { DAY_MS } from "../../../core/time";
 
 export const portalRoutes = new OpenAPIHono<AppBindings>();
 const PortalList = ListQuery.omit({ site_id: true });
+
+/** The partner's own profile: no private ratings, no learner account. */
+const PortalProfile = Partner.omit({ ratings: true, user_id: true })
+  .extend({
+    links: z.array(Link),
+    clicks: z.number().int().openapi({ description: "Human clicks on the partner's links, all time." }),
+    earnings: z
+      .partialRecord(
+        z.enum(COMMISSION_STATUSES),
+        z.object({ orders: z.number().int(), amount: z.number().openapi({ description: "In `currency`." }) }),
+      )
+      .openapi({ description: "Orders and commission amount per commission status; absent statuses have none." }),
+    currency: z.string(),
+  })
+  .openapi("PartnerProfile");
 
 async function context(c: Parameters<typeof partnerScope>[0]) {
   const scope = partnerScope(c);
@@ -34,7 +50,7 @@ portalRoutes.openapi(
     security: [{ bearer: [] }],
     middleware: [requirePartner()] as const,
     responses: {
-      200: { description: "Profile", ...json(z.record(z.string(), z.unknown())) },
+      200: { description: "Profile", ...json(PortalProfile) },
       403: { description: "Not a partner key", ...errors },
     },
   }),
@@ -92,7 +108,7 @@ portalRoutes.openapi(
     security: [{ bearer: [] }],
     middleware: [requirePartner()] as const,
     request: { query: PortalList },
-    responses: { 200: { description: "Commissions", ...json(ListPage) } },
+    responses: { 200: { description: "Commissions", ...json(listPage(PartnerCommission)) } },
   }),
   async (c) => {
     const { scope, site } = await context(c);
@@ -102,7 +118,7 @@ portalRoutes.openapi(
       { ...q, from: q.from ?? 0 },
       (page) => listCommissions(c.env.DB, scope, { partnerId: scope.partnerId }, page),
       (r) => r.purchaseTs,
-      (r) => commissionView(r, site.currency, true),
+      (r) => partnerCommissionView(r, site.currency),
       "commissions",
     ) as never;
   },
@@ -117,7 +133,7 @@ portalRoutes.openapi(
     security: [{ bearer: [] }],
     middleware: [requirePartner()] as const,
     request: { query: PortalList },
-    responses: { 200: { description: "Payouts", ...json(ListPage) } },
+    responses: { 200: { description: "Payouts", ...json(listPage(Payout)) } },
   }),
   async (c) => {
     const scope = partnerScope(c);

@@ -3,11 +3,20 @@
 // the recommend Worker trusts because it is reachable only through this binding.
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import {
+  Model,
+  ModelHealth,
+  ModelList,
+  ModelPerformance,
   PerformanceQuery,
   PropensityBody,
+  PropensityResult,
   RankBody,
+  RankResult,
+  RecommendationList,
   RecommendationsQuery,
   RetrainBody,
+  RetrainResult,
+  SimilarItems,
   SimilarQuery,
   SITE_HEADER,
 } from "../../shared/recommend-api";
@@ -40,13 +49,13 @@ for (const [method, path, scope] of paths) {
   });
 }
 
-// The same endpoints in the OpenAPI document, with the schemas the recommend Worker validates.
-const RecList = z.record(z.string(), z.unknown()).openapi("RecommendationList");
+// The same endpoints in the OpenAPI document, with the schemas the recommend Worker validates and answers.
 const doc = (
   method: "get" | "post",
   path: string,
   summary: string,
   request: Record<string, unknown>,
+  response: z.ZodType,
   scope: "read" | "admin" = "read",
 ) =>
   recommendProxyRoutes.openAPIRegistry.registerPath({
@@ -57,29 +66,56 @@ const doc = (
     security: [{ bearer: [] }],
     request,
     responses: {
-      200: { description: "OK", ...json(RecList) },
+      200: { description: "OK", ...json(response) },
       400: { description: "Invalid", ...errors },
       404: { description: "Unknown learner, item or model", ...errors },
     },
   });
 const body = (schema: z.ZodType) => ({ body: { ...json(schema), required: true } });
-doc("get", "/api/v1/recommendations", "Top-k courses for a learner, with reasons and a rec_id", {
-  query: RecommendationsQuery,
-});
-doc("get", "/api/v1/items/{id}/similar", "Courses bought together with this one", {
-  params: IdParam,
-  query: SimilarQuery,
-});
-doc("post", "/api/v1/rank", "Items ordered by purchase probability", body(RankBody));
+doc(
+  "get",
+  "/api/v1/recommendations",
+  "Top-k courses for a learner, with reasons and a rec_id",
+  { query: RecommendationsQuery },
+  RecommendationList,
+);
+doc(
+  "get",
+  "/api/v1/items/{id}/similar",
+  "Courses bought together with this one",
+  { params: IdParam, query: SimilarQuery },
+  SimilarItems,
+);
+doc("post", "/api/v1/rank", "Items ordered by purchase probability", body(RankBody), RankResult);
 doc(
   "post",
   "/api/v1/propensity",
   "Purchase probability for a learner (and course) or for features",
   body(PropensityBody),
+  PropensityResult,
 );
-doc("get", "/api/v1/models", "The model registry", {});
-doc("get", "/api/v1/models/performance", "Impressions, clicks, purchases and revenue per model version", {
-  query: PerformanceQuery,
-});
-doc("post", "/api/v1/models/retrain", "Retrain now; promoted only if at least as good", body(RetrainBody), "admin");
-doc("post", "/api/v1/models/{id}/promote", "Make a model active (also: roll back)", { params: IdParam }, "admin");
+doc("get", "/api/v1/models", "The model registry", {}, ModelList);
+doc(
+  "get",
+  "/api/v1/models/performance",
+  "Impressions, clicks, purchases and revenue per model version",
+  { query: PerformanceQuery },
+  ModelPerformance,
+);
+doc("get", "/api/v1/models/health", "Run a fixed probe model in the recommend Worker's model runtime", {}, ModelHealth);
+doc(
+  "post",
+  "/api/v1/models/retrain",
+  "Retrain now; promoted only if at least as good",
+  body(RetrainBody),
+  RetrainResult,
+  "admin",
+);
+doc(
+  "post",
+  "/api/v1/models/{id}/promote",
+  "Make a model active (also: roll back)",
+  { params: IdParam },
+  Model,
+  "admin",
+);

@@ -59,7 +59,7 @@ const SubscriptionPatch = z.object({
   active: z.boolean().optional(),
 });
 
-function view(r: SubscriptionRow) {
+function view(r: SubscriptionRow): z.infer<typeof Out> {
   return {
     id: r.id,
     name: r.name,
@@ -75,7 +75,7 @@ function view(r: SubscriptionRow) {
   };
 }
 
-export function sendView(s: SendRow) {
+export function sendView(s: SendRow): z.infer<typeof MailSend> {
   return {
     period: s.period,
     recipient: s.recipient,
@@ -87,7 +87,48 @@ export function sendView(s: SendRow) {
     message_id: s.messageId,
   };
 }
-const Out = z.record(z.string(), z.unknown()).openapi("ReportSubscription");
+
+const Out = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    recipients: z.array(z.string()),
+    frequency: z.string().openapi({ description: FREQUENCIES.join(" | ") }),
+    weekday: z.number().int().nullable().openapi({ description: "Weekly: 1 Monday .. 7 Sunday; else null." }),
+    hour: z.number().int(),
+    timezone: z.string(),
+    model: z.string().openapi({ description: "The attribution model: " + MODEL_NAMES.join(" | ") }),
+    sections: z.array(z.string()).openapi({ description: SECTIONS.join(" | ") }),
+    active: z.boolean(),
+    created_at: z.string(),
+  })
+  .openapi("ReportSubscription");
+
+/** One recipient's email for one period: the send log behind "what went out, what failed, what is retried". */
+export const MailSend = z
+  .object({
+    period: z.string().openapi({ description: "The period's key; `test:<ms>` for a send-now." }),
+    recipient: z.string(),
+    status: z.string().openapi({ description: "sending | sent | failed | dead" }),
+    attempts: z.number().int(),
+    last_error: z.string().nullable(),
+    next_attempt_at: z.string().nullable(),
+    sent_at: z.string().nullable(),
+    message_id: z.string().nullable(),
+  })
+  .openapi("MailSend");
+
+/** A send-now: the period it covered, how many recipients got it, failed, were skipped (already sent) or had unsubscribed. */
+const SendNowResult = z.object({
+  period: z.object({ from: z.string(), to: z.string() }).openapi({ description: "Local days, inclusive." }),
+  sent: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+  unsubscribed: z.number().int(),
+  sends: z.array(MailSend),
+});
+
+const OutWithSends = Out.extend({ sends: z.array(MailSend) });
 
 async function find(db: D1Database, scope: { siteId: string }, id: string) {
   const row = await getSubscription(db, scope, id);
@@ -157,7 +198,10 @@ reportSubscriptionRoutes.openapi(
     security: [{ bearer: [] }],
     middleware: [requireScope("read")] as const,
     request: { params: IdParam, query: SiteQuery },
-    responses: { 200: { description: "Subscription", ...json(Out) }, 404: { description: "Unknown", ...errors } },
+    responses: {
+      200: { description: "Subscription", ...json(OutWithSends) },
+      404: { description: "Unknown", ...errors },
+    },
   }),
   async (c) => {
     const scope = siteScope(c);
@@ -233,7 +277,7 @@ reportSubscriptionRoutes.openapi(
     middleware: [requireScope("admin")] as const,
     request: { params: IdParam, query: SiteQuery },
     responses: {
-      200: { description: "What happened to each recipient", ...json(z.record(z.string(), z.unknown())) },
+      200: { description: "What happened to each recipient", ...json(SendNowResult) },
       404: { description: "Unknown", ...errors },
     },
   }),

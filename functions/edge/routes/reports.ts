@@ -15,6 +15,7 @@ import { addDays, localDay } from "../../../core/time";
 import type { AppBindings } from "../env";
 import { ApiError, ErrorEnvelope } from "../../shared/errors";
 import { siteOr404 } from "../lib/sites";
+import { RoiOverview, RoiReport } from "../lib/roi-schemas";
 
 export const reportRoutes = new OpenAPIHono<AppBindings>();
 const errors = { content: { "application/json": { schema: ErrorEnvelope } } };
@@ -65,7 +66,7 @@ reportRoutes.openapi(
     responses: {
       200: {
         description: "Rows per period and group, totals, and issues such as missing exchange rates",
-        content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+        content: { "application/json": { schema: RoiReport }, "text/csv": { schema: z.string() } },
       },
       400: { description: "Bad query", ...errors },
     },
@@ -120,7 +121,7 @@ reportRoutes.openapi(
     middleware: [requireScope("read")] as const,
     request: { query: Range },
     responses: {
-      200: { description: "Overview", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } },
+      200: { description: "Overview", content: { "application/json": { schema: RoiOverview } } },
     },
   }),
   async (c) => {

@@ -1,7 +1,15 @@
 // Partner scorecards and the ranked partner list: the site's ratings, measured performance, a
 // composite score with the program's weights, and flags for partners going bad.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { compositeScores, flags, performance, type PartnerFacts } from "../../../models/partners/scorecard";
+import {
+  compositeScores,
+  CRITERIA,
+  FLAG_CODES,
+  flags,
+  METRICS,
+  performance,
+  type PartnerFacts,
+} from "../../../models/partners/scorecard";
 import { getProgram, listPartners, type PartnerRow } from "../../../schema/queries/partners";
 import { emptyFacts, partnerFacts } from "../../../schema/queries/scorecards";
 import { requireScope, siteScope } from "../auth";
@@ -11,7 +19,7 @@ import { ApiError } from "../../shared/errors";
 import { errors, IdParam, json } from "../../shared/openapi";
 import { toMajor } from "../../../core/money";
 import { PARTNER_STATUSES, PARTNER_TYPES } from "../../../schema/partner-tables";
-import { partnerView } from "./partners";
+import { Partner, partnerView } from "./partners";
 import { DAY_MS } from "../../../core/time";
 
 export const scorecardRoutes = new OpenAPIHono<AppBindings>();
@@ -63,7 +71,28 @@ async function scorecards(c: Parameters<typeof siteScope>[0], days: number) {
   });
 }
 
-const Scorecard = z.record(z.string(), z.unknown()).openapi("PartnerScorecard");
+const nullableRatio = z.number().nullable();
+const Scorecard = Partner.extend({
+  rank: z.number().int().openapi({ description: "1 = best by the sort asked for (the scorecard: by score)." }),
+  score: z.number().nullable().openapi({ description: "Composite 0-100; null with no rating and no data yet." }),
+  components: z
+    .object(Object.fromEntries([...CRITERIA, ...METRICS].map((k) => [k, z.number().optional()])))
+    .openapi({ description: "Each criterion's share in [0, 1]; absent where the partner has no data." }),
+  performance: z.object({
+    clicks: z.number().int(),
+    conversions: z.number().int(),
+    revenue: z.number(),
+    commissions: z.number(),
+    conversion_rate: nullableRatio,
+    epc: z.number().nullable().openapi({ description: "Commission earned per click, in `currency`." }),
+    refund_rate: nullableRatio,
+    retention_90d: nullableRatio,
+    lesson_completion: nullableRatio,
+    commission_roi: nullableRatio,
+    currency: z.string(),
+  }),
+  flags: z.array(z.object({ code: z.enum(FLAG_CODES), message: z.string() })),
+}).openapi("PartnerScorecard");
 
 scorecardRoutes.openapi(
   createRoute({
@@ -108,7 +137,10 @@ scorecardRoutes.openapi(
     security: [{ bearer: [] }],
     middleware: [requireScope("read")] as const,
     request: { params: IdParam, query: Window },
-    responses: { 200: { description: "Scorecard", ...json(Scorecard) }, 404: { description: "Unknown", ...errors } },
+    responses: {
+      200: { description: "Scorecard", ...json(Scorecard.extend({ of: z.number().int() })) },
+      404: { description: "Unknown", ...errors },
+    },
   }),
   async (c) => {
     const all = await scorecards(c, c.req.valid("query").days);

@@ -4,8 +4,8 @@ import { type ListParams, listSessions } from "../../../schema/queries/listing";
 import { requireScope, siteScope } from "../auth";
 import type { AppBindings } from "../env";
 import { ErrorEnvelope } from "../../shared/errors";
-import { ListPage, ListQuery, respondWithPage } from "../lib/listing";
-import { sessionView } from "../lib/views";
+import { listPage, ListQuery, respondWithPage } from "../lib/listing";
+import { Session, sessionView } from "../lib/views";
 
 export const sessionRoutes = new OpenAPIHono<AppBindings>();
 const errors = { content: { "application/json": { schema: ErrorEnvelope } } };
@@ -21,7 +21,7 @@ const route = createRoute({
   responses: {
     200: {
       description: "A page of sessions (JSON) or an export (NDJSON, CSV; next page in x-next-cursor)",
-      content: { "application/json": { schema: ListPage } },
+      content: { "application/json": { schema: listPage(Session) } },
     },
     400: { description: "Bad query", ...errors },
     401: { description: "Missing or unknown key", ...errors },

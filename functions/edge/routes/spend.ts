@@ -120,7 +120,7 @@ const ImportResult = z.object({
     }),
   ),
 });
-const docs = (path: string, summary: string) =>
+const docs = (path: string, summary: string, row: z.ZodType) =>
   spendRoutes.openAPIRegistry.registerPath({
     method: "post",
     path,
@@ -131,7 +131,7 @@ const docs = (path: string, summary: string) =>
       query: z.object({ site_id: z.string().optional() }),
       body: {
         content: {
-          "application/json": { schema: z.object({ rows: z.array(z.record(z.string(), z.unknown())) }) },
+          "application/json": { schema: z.union([z.object({ rows: z.array(row) }), z.array(row)]) },
           "text/csv": { schema: z.string() },
         },
       },
@@ -147,10 +147,12 @@ const docs = (path: string, summary: string) =>
 docs(
   "/api/v1/costs",
   "Import ad spend: date, source, medium, campaign, utm_id, cost, currency, impressions, clicks (admin scope)",
+  CostInput,
 );
 docs(
   "/api/v1/fx-rates",
   "Import exchange rates into the site's reporting currency: date, currency, rate (admin scope)",
+  RateInput,
 );
 
 spendRoutes.post("/api/v1/costs", requireScope("admin"), async (c) => {
