@@ -18,13 +18,8 @@ export const DEMO_SITE = {
 const BATCH = 1000;
 
 /**
- * @param {{
- *   request: (path: string, init?: RequestInit) => Promise<Response>,
- *   adminToken: string,
- *   now?: number,
- *   log?: (line: string) => void,
- *   waitMs?: number,
- * }} o `request` sends a request to the edge Worker (a path such as "/api/v1/sites").
+ * `request(path, init)` sends a request to the edge Worker ("/api/v1/sites"): global fetch against
+ * `wrangler dev`, or Miniflare's dispatchFetch. Types: demo-seed.d.mts.
  * @returns the demo's facts (site, keys, report subscription) and what seeding did.
  */
 export async function seedDemo({ request, adminToken, now = Date.now(), log = () => {}, waitMs = 60_000 }) {
