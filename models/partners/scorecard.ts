@@ -34,6 +34,11 @@ export const DEFAULT_WEIGHTS: Record<Criterion, number> = {
 export interface PartnerFacts {
   clicks: number;
   uniqueClickers: number;
+  /** Unique visitors who arrived with one of the partner's codes (a referral link or ?ref=). */
+  referredVisitors: number;
+  /** Those of them who then bought through the partner: a subset, so never more. */
+  convertedVisitors: number;
+  /** Orders credited to the partner. */
   conversions: number;
   revenueMinor: number;
   commissionsMinor: number;
@@ -49,9 +54,14 @@ export interface PartnerFacts {
 
 export interface Performance {
   clicks: number;
+  visitors: number;
   conversions: number;
   revenue_minor: number;
   commissions_minor: number;
+  /**
+   * Share of referred visitors who bought through the partner (Rewardful's visitors -> conversions,
+   * Dub's Click -> Conv): a visitor counts once however many orders they place, so it is at most 1.
+   */
   conversion_rate: number | null;
   /** Commission earned per click: what a click is worth to the partner. */
   epc_minor: number | null;
@@ -66,10 +76,11 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 export function performance(f: PartnerFacts): Performance {
   return {
     clicks: f.clicks,
+    visitors: f.referredVisitors,
     conversions: f.conversions,
     revenue_minor: f.revenueMinor,
     commissions_minor: f.commissionsMinor,
-    conversion_rate: ratio(f.conversions, f.clicks),
+    conversion_rate: ratio(Math.min(f.convertedVisitors, f.referredVisitors), f.referredVisitors),
     epc_minor: ratio(f.commissionsMinor, f.clicks),
     refund_rate: ratio(f.refundedOrders, f.conversions),
     retention_90d: ratio(f.retainedLearners, f.learnersOld90d),
@@ -96,11 +107,11 @@ export const FLAG_RULES = {
   refundSpikeMinRefunds: 3,
   refundSpikeRate: 0.3,
   clickSpamMinClicks: 200,
-  clickSpamMaxConversionRate: 0.001,
+  clickSpamMaxOrdersPerClick: 0.001,
   repeatedClicksMinClicks: 50,
   repeatedClicksPerClicker: 5,
   implausibleMinClicks: 10,
-  implausibleConversionRate: 0.5,
+  implausibleOrdersPerClick: 0.5,
 } as const;
 
 export function flags(f: PartnerFacts): Flag[] {
@@ -117,8 +128,9 @@ export function flags(f: PartnerFacts): Flag[] {
       message: `${Math.round(recentRate * 100)}% of the last 30 days' orders refunded.`,
     });
   }
-  const conversionRate = ratio(f.conversions, f.clicks) ?? 0;
-  if (f.clicks >= FLAG_RULES.clickSpamMinClicks && conversionRate < FLAG_RULES.clickSpamMaxConversionRate) {
+  // Orders per click, not the conversion rate: orders without any click (cookie stuffing) are the point.
+  const ordersPerClick = ratio(f.conversions, f.clicks) ?? 0;
+  if (f.clicks >= FLAG_RULES.clickSpamMinClicks && ordersPerClick < FLAG_RULES.clickSpamMaxOrdersPerClick) {
     out.push({ code: "click_spam", message: `${f.clicks} clicks, ${f.conversions} conversions.` });
   }
   if (
@@ -127,11 +139,8 @@ export function flags(f: PartnerFacts): Flag[] {
   ) {
     out.push({ code: "repeated_clicks", message: `${f.clicks} clicks from ${f.uniqueClickers} visitors.` });
   }
-  if (f.clicks >= FLAG_RULES.implausibleMinClicks && conversionRate > FLAG_RULES.implausibleConversionRate) {
-    out.push({
-      code: "implausible_conversion_rate",
-      message: `${Math.round(conversionRate * 100)}% of clicks converted.`,
-    });
+  if (f.clicks >= FLAG_RULES.implausibleMinClicks && ordersPerClick > FLAG_RULES.implausibleOrdersPerClick) {
+    out.push({ code: "implausible_conversion_rate", message: `${f.conversions} orders from ${f.clicks} clicks.` });
   }
   if (f.selfReferrals > 0)
     out.push({ code: "self_referral", message: `${f.selfReferrals} self-referred orders refused.` });

@@ -9,6 +9,8 @@ export const LESSON_COMPLETE_EVENT = "lesson_complete";
 export const emptyFacts = (): PartnerFacts => ({
   clicks: 0,
   uniqueClickers: 0,
+  referredVisitors: 0,
+  convertedVisitors: 0,
   conversions: 0,
   revenueMinor: 0,
   commissionsMinor: 0,
@@ -34,11 +36,25 @@ export async function partnerFacts(
     if (!facts.has(id)) facts.set(id, emptyFacts());
     return facts.get(id)!;
   };
-  const [clicks, orders, earned, learners] = await db.batch<Record<string, number | string>>([
+  const [clicks, referred, orders, earned, learners] = await db.batch<Record<string, number | string>>([
     db
       .prepare(
         "SELECT partner_id, count(*) AS clicks, count(DISTINCT visitor_id) AS clickers FROM partner_clicks " +
           "WHERE site_id = ?1 AND ts >= ?2 GROUP BY partner_id",
+      )
+      .bind(scope.siteId, since),
+    // Visitors whose visit carried one of the partner's codes, and which of them bought through the
+    // partner (the purchase's learner is the visitor, or the user that visitor signed in as).
+    db
+      .prepare(
+        "WITH referred AS (SELECT DISTINCT l.partner_id, s.visitor_id FROM sessions s " +
+          "JOIN partner_links l ON l.code = s.partner_code AND l.site_id = s.site_id " +
+          "WHERE s.site_id = ?1 AND s.started_at >= ?2 AND s.partner_code IS NOT NULL) " +
+          "SELECT r.partner_id, count(*) AS visitors, sum(EXISTS (SELECT 1 FROM partner_commissions c " +
+          "WHERE c.site_id = ?1 AND c.partner_id = r.partner_id AND c.kind = 'referral' " +
+          "AND c.status NOT IN ('rejected', 'held') AND c.purchase_ts >= ?2 AND (c.learner = r.visitor_id OR " +
+          "c.learner = (SELECT i.user_id FROM identities i WHERE i.site_id = ?1 AND i.visitor_id = r.visitor_id)))) " +
+          "AS converted FROM referred r GROUP BY r.partner_id",
       )
       .bind(scope.siteId, since),
     // Orders credited to the referrer, with refunds (any refund event for the order).
@@ -80,6 +96,11 @@ export async function partnerFacts(
     const f = of(String(r.partner_id));
     f.clicks = Number(r.clicks);
     f.uniqueClickers = Number(r.clickers);
+  }
+  for (const r of referred!.results) {
+    const f = of(String(r.partner_id));
+    f.referredVisitors = Number(r.visitors);
+    f.convertedVisitors = Number(r.converted ?? 0);
   }
   for (const r of orders!.results) {
     const f = of(String(r.partner_id));

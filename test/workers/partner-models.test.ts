@@ -16,6 +16,7 @@ import { compositeScores, FLAG_RULES, flags, performance, type PartnerFacts } fr
 import { REFUND_SQL_PARAMS } from "../../schema/queries/commissions";
 import { emptyFacts } from "../../schema/queries/scorecards";
 import { DAY_MS } from "../../core/time";
+import { seededRandom } from "../../models/random";
 
 // The exact SQL fragments refundStatements uses: ?3 refunded, ?4 revenue.
 const { refunded: REFUNDED, revenue: REVENUE } = REFUND_SQL_PARAMS;
@@ -180,6 +181,35 @@ describe("scorecards", () => {
     expect(x.get("x")!.score).toBe(50);
     const y = compositeScores([{ id: "y", ratings: {}, performance: performance(facts({})) }], ratingsOnly);
     expect(y.get("y")!.score).toBeNull();
+  });
+
+  it("rate conversion per referred visitor, so it never exceeds 1 however many orders or clicks", () => {
+    // The partner of the issue: one click, two orders, both by the one visitor it referred.
+    const one = performance(facts({ clicks: 1, conversions: 2, referredVisitors: 1, convertedVisitors: 1 }));
+    expect(one.conversion_rate).toBe(1);
+    expect(performance(facts({ clicks: 1, conversions: 2, referredVisitors: 4, convertedVisitors: 1 }))).toMatchObject({
+      visitors: 4,
+      conversion_rate: 0.25,
+    });
+    // Orders but no referred visit seen (a code typed at checkout): no rate rather than infinity.
+    expect(performance(facts({ clicks: 0, conversions: 2 })).conversion_rate).toBeNull();
+    const random = seededRandom(11);
+    const n = () => Math.floor(random() * 30);
+    for (let i = 0; i < 2000; i++) {
+      const f = facts({
+        clicks: n(),
+        uniqueClickers: n(),
+        conversions: n(),
+        referredVisitors: n(),
+        convertedVisitors: n(),
+      });
+      const rate = performance(f).conversion_rate;
+      if (rate === null) expect(f.referredVisitors).toBe(0);
+      else {
+        expect(rate).toBeGreaterThanOrEqual(0);
+        expect(rate).toBeLessThanOrEqual(1);
+      }
+    }
   });
 
   it("flag refund spikes, click spam, repeated clicks, implausible conversion and self-referrals", () => {

@@ -2,7 +2,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { expectDocumented } from "./documented";
-import { api, BASE, BROWSER_UA, createSite, expectError, unique, uniqueIp } from "./helpers";
+import { api, BASE, BROWSER_UA, collect, createSite, expectError, pageview, unique, uniqueIp } from "./helpers";
 import { DAY, partner, purchase, referredVisit, rule, sendEvents, settled } from "./partner-helpers";
 
 async function portalKey(site: { admin: string }, partnerId: string) {
@@ -198,6 +198,48 @@ describe("scorecard measures", () => {
     const card = (await res.json()) as { performance: Record<string, number | null> };
     expect(card.performance).toMatchObject({ conversions: 3, retention_90d: 0.5 });
     expect(card.performance.lesson_completion).toBeCloseTo(2 / 3, 10);
+  });
+});
+
+describe("scorecard conversion rate", () => {
+  it("is the share of referred visitors who bought: one click and two orders is not 200 %", async () => {
+    const site = await createSite({ currency: "CNY" });
+    const p = await partner(site, { target_url: `${site.origin}/courses/python` });
+    await rule(site, { percent: 10 });
+    // One click on the link; that browser lands and buys twice.
+    const ip = uniqueIp();
+    const click = await SELF.fetch(`${BASE}/r/${p.code}`, {
+      redirect: "manual",
+      headers: { "user-agent": BROWSER_UA, "cf-connecting-ip": ip },
+    });
+    expect(click.status).toBe(302);
+    const orders = [unique("o"), unique("o"), unique("o")];
+    const now = Date.now() - 60_000;
+    const buy = (order: string, ts: number) => ({
+      id: unique("b"),
+      type: "purchase",
+      order_id: order,
+      revenue: 100,
+      currency: "CNY",
+      ts,
+    });
+    const landing = pageview(click.headers.get("location")!, { ts: now - 30_000 });
+    expect((await collect(site, [landing, buy(orders[0]!, now), buy(orders[1]!, now + 1000)], { ip })).status).toBe(
+      202,
+    );
+    // Two more visitors come with ?ref= and no click: one signs up and buys as a user, one leaves.
+    await sendEvents(site, [
+      referredVisit(site, "signed-up", p.code, now - 5000),
+      { id: unique("s"), type: "signup", visitor_id: "signed-up", user_id: "u-signed-up", ts: now - 4000 },
+      { ...purchase("unused", orders[2]!, 100, now), visitor_id: undefined, user_id: "u-signed-up" },
+      referredVisit(site, "left", p.code, now - 5000),
+    ]);
+    for (const o of orders) await settled(site.id, o);
+    const res = await api(`/api/v1/partners/${p.id}/scorecard`, { token: site.read });
+    const card = (await res.json()) as { performance: Record<string, number | null> };
+    // Orders per click would say 3; two of the three referred visitors bought.
+    expect(card.performance).toMatchObject({ clicks: 1, conversions: 3, visitors: 3 });
+    expect(card.performance.conversion_rate).toBeCloseTo(2 / 3, 10);
   });
 });
 

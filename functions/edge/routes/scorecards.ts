@@ -55,6 +55,7 @@ async function scorecards(c: Parameters<typeof siteScope>[0], days: number) {
       components: score.components,
       performance: {
         clicks: perf.clicks,
+        visitors: perf.visitors,
         conversions: perf.conversions,
         revenue: toMajor(perf.revenue_minor, site.currency),
         commissions: toMajor(perf.commissions_minor, site.currency),
