@@ -1,6 +1,6 @@
 // Roles per site enforced by the API, tenant isolation for people, share links, and partner members.
 import { describe, expect, it } from "vitest";
-import { member, siteWithOwner } from "./accounts-helpers";
+import { Browser, lastMail, member, siteWithOwner, tokenIn } from "./accounts-helpers";
 import { api, createSite, expectError, unique } from "./helpers";
 import { partner, purchase, referredVisit, rule, sendEvents, settled } from "./partner-helpers";
 
@@ -141,6 +141,37 @@ describe("roles", () => {
     expect(sites.data.map((s) => s.id)).toEqual([a.id]);
     const rules = (await (await owner.browser.fetch("/api/v1/alert-rules")).json()) as { data: unknown[] };
     expect(rules.data).toHaveLength(0); // site B's rule is not in site A's list
+  });
+
+  it("one person, two roles: owner in one site, viewer in another, each enforced in its own site", async () => {
+    const { site: a, owner: mine } = await siteWithOwner();
+    const { site: b, owner: theirs } = await siteWithOwner();
+    const invited = await theirs.browser.fetch(`/api/v1/sites/${b.id}/members`, {
+      method: "POST",
+      json: { email: mine.email, role: "viewer" },
+    });
+    expect(invited.status).toBe(201);
+    // An existing account gains the role without a password, but the link signs no one in.
+    const stranger = new Browser();
+    const accepted = await stranger.fetch("/api/v1/invitations/accept", {
+      method: "POST",
+      json: { token: tokenIn(await lastMail(mine.email), "/invite") },
+    });
+    expect(await accepted.json()).toMatchObject({ site_id: b.id, role: "viewer", signed_in: false });
+    expect(stranger.cookie).toBeNull();
+
+    const me = mine.browser;
+    expect((await me.fetch(`/api/v1/alert-rules?site_id=${a.id}`, { method: "POST", json: alertRule })).status).toBe(
+      201,
+    );
+    await expectError(
+      await me.fetch(`/api/v1/alert-rules?site_id=${b.id}`, { method: "POST", json: alertRule }),
+      403,
+      "forbidden",
+    );
+    expect((await me.fetch(`/api/v1/alert-rules?site_id=${b.id}`)).status).toBe(200);
+    await expectError(await me.fetch(`/api/v1/sites/${b.id}/keys`), 403, "forbidden");
+    expect((await me.fetch(`/api/v1/sites/${a.id}/keys`)).status).toBe(200);
   });
 });
 
