@@ -66,10 +66,11 @@ invitationRoutes.openapi(
     }
     const passwordHash = existing ? null : await hashPassword(b.password!);
     if (!(await useToken(c.env.DB, "invite", hash, now))) throw invalidToken(); // used meanwhile
+    const newId = `usr_${randomToken(16)}`;
     const user =
       existing ??
       (await ensureUser(c.env.DB, {
-        id: `usr_${randomToken(16)}`,
+        id: newId,
         email: invite.email,
         name: b.name ?? "",
         passwordHash,
@@ -82,7 +83,8 @@ invitationRoutes.openapi(
     if (!(await putMember(c.env.DB, { siteId: invite.siteId }, member, now))) {
       throw new ApiError(409, "last_owner", "This would leave the site without an owner.");
     }
-    const signIn = !existing;
+    // Only an account this link just created is signed in (not one that appeared meanwhile).
+    const signIn = user.id === newId;
     if (signIn) await startSession(c, user.id);
     return c.json({ site_id: invite.siteId, role, user: userView(user), signed_in: signIn }, 200);
   },
