@@ -169,7 +169,20 @@ if (!known) {
     `Seeded ${events.length} demo events (5 days of traffic, 30 days of returning learners) and ad spend for "Demo Academy".`,
   );
 }
-facts = { ...facts, url, admin_token: adminToken };
+// The demo's owner has no password: each start hands out a fresh one-time sign-in link (24 h).
+const demoOwner = await (
+  await call("/api/v1/users", {
+    method: "POST",
+    body: JSON.stringify({ email: "founder@demo.wayfind.local", name: "Demo founder", site_ids: [facts.demo_site_id] }),
+  })
+).json();
+facts = {
+  ...facts,
+  url,
+  admin_token: adminToken,
+  demo_owner_email: demoOwner.user?.email,
+  demo_owner_sign_in_url: demoOwner.sign_in_url,
+};
 writeFileSync(statePath, JSON.stringify(facts, null, 2) + "\n");
 
 console.log(`
@@ -183,6 +196,10 @@ Wayfind is running (both Workers, local D1/Queues; Ctrl-C stops).
   Demo site id       ${facts.demo_site_id}
   Demo site key      ${facts.demo_site_key}   (public: writes events only)
   Demo secret key    ${facts.demo_secret_key}   (admin scope: shown here for the demo only)
+
+  Demo owner         ${demoOwner.user?.email}   (no password; set one after signing in)
+  Sign in once       ${demoOwner.sign_in_url}
+                     (API form: ${demoOwner.api_sign_in_url}; valid 24 h, one use)
 
   Snippet tag        <script defer src="${url}/t.js" data-site="${facts.demo_site_key}"></script>
 

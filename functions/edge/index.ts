@@ -9,18 +9,23 @@ import { validationError } from "../shared/errors";
 import { notFound, onError } from "../shared/on-error";
 import { alertRuleRoutes } from "./routes/alert-rules";
 import { attributionRoutes } from "./routes/attribution";
+import { authRoutes } from "./routes/auth";
 import { budgetRoutes } from "./routes/budget";
 import { classifyRoutes } from "./routes/classify";
 import { collectRoutes } from "./routes/collect";
 import { commissionRoutes } from "./routes/commissions";
+import { currentSessionRoutes } from "./routes/current-session";
 import { mountDocs } from "./routes/docs";
 import { eventRoutes } from "./routes/events";
 import { healthRoutes } from "./routes/health";
+import { invitationRoutes } from "./routes/invitations";
 import { itemRoutes } from "./routes/items";
 import { keyRoutes } from "./routes/keys";
+import { memberRoutes } from "./routes/members";
 import { partnerLinkRoutes } from "./routes/partner-links";
 import { partnerProgramRoutes } from "./routes/partner-program";
 import { partnerRoutes } from "./routes/partners";
+import { passwordRoutes } from "./routes/password";
 import { portalRoutes } from "./routes/portal";
 import { recommendProxyRoutes } from "./routes/recommend-proxy";
 import { referralRoutes } from "./routes/referrals";
@@ -28,10 +33,12 @@ import { reportSubscriptionRoutes } from "./routes/report-subscriptions";
 import { reportRoutes } from "./routes/reports";
 import { scorecardRoutes } from "./routes/scorecards";
 import { sessionRoutes } from "./routes/sessions";
+import { shareLinkRoutes } from "./routes/share-links";
 import { siteRoutes } from "./routes/sites";
 import { snippetRoutes } from "./routes/snippet";
 import { spendRoutes } from "./routes/spend";
 import { unsubscribeRoutes } from "./routes/unsubscribe";
+import { userRoutes } from "./routes/users";
 
 // Only handlers may be exported from the entry module: workerd refuses any other named export.
 function createApp() {
@@ -66,6 +73,14 @@ function createApp() {
     reportSubscriptionRoutes,
     alertRuleRoutes,
     unsubscribeRoutes,
+    // People: sign-in, sessions, members, invitations, share links.
+    authRoutes,
+    passwordRoutes,
+    currentSessionRoutes,
+    userRoutes,
+    memberRoutes,
+    invitationRoutes,
+    shareLinkRoutes,
   ]) {
     app.route("/", routes);
   }

@@ -245,4 +245,51 @@ describe("the built edge bundle in workerd", () => {
     const models = (await (await call(`/api/v1/models?${q}`)).json()) as { data: { kind: string; version: number }[] };
     expect(Math.max(...models.data.filter((m) => m.kind === "recommender").map((m) => m.version))).toBe(2);
   });
+
+  it("signs a person in with the one-time link and emails a password reset (cookies, waitUntil, PBKDF2)", async () => {
+    const call = (path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+      started.mf.dispatchFetch(new URL(path, started.url), { redirect: "manual", ...init });
+    const auth = { authorization: `Bearer ${adminToken}`, "content-type": "application/json" };
+    const site = (await (
+      await call("/api/v1/sites", {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ name: "P", domain: "p.io" }),
+      })
+    ).json()) as { id: string };
+    const made = (await (
+      await call("/api/v1/users", {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({ email: "owner@smoke.example.com", site_ids: [site.id] }),
+      })
+    ).json()) as { api_sign_in_url: string };
+    const link = new URL(made.api_sign_in_url);
+    const signIn = await call(link.pathname + link.search);
+    expect(signIn.status).toBe(303);
+    const cookie = /^wf_session=[^;]+/.exec(signIn.headers.get("set-cookie") ?? "")![0];
+    const origin = new URL(started.url).origin;
+    const write = { cookie, origin, "x-wayfind-csrf": "1", "content-type": "application/json" };
+    const set = await call("/api/v1/auth/password", {
+      method: "POST",
+      headers: write,
+      body: JSON.stringify({ new_password: "smoke test password" }),
+    });
+    expect(set.status).toBe(204);
+    const me = await call("/api/v1/session", { headers: { cookie } });
+    expect(await me.json()).toMatchObject({ kind: "user", sites: [{ id: site.id, role: "owner" }] });
+
+    const reset = await call("/api/v1/auth/password-reset", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "owner@smoke.example.com" }),
+    });
+    expect(reset.status).toBe(202);
+    let mails: { subject: string }[] = [];
+    for (let i = 0; i < 100 && mails.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      mails = await (await fetch(`${mailbox.httpUrl}/messages?to=owner@smoke.example.com`)).json();
+    }
+    expect(mails.map((m) => m.subject)).toEqual(["Reset your Wayfind password"]);
+  });
 });

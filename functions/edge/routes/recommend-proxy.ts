@@ -44,6 +44,7 @@ for (const [method, path, scope] of paths) {
     const site = siteScope(c);
     const headers = new Headers(c.req.raw.headers);
     headers.delete("authorization");
+    headers.delete("cookie"); // a person's session stays at the edge
     headers.set(SITE_HEADER, site.siteId);
     return c.env.RECOMMEND.fetch(new Request(c.req.url, { method: c.req.method, headers, body: c.req.raw.body }));
   });

@@ -10,7 +10,7 @@ import {
   updateSite,
   clearSiteCache,
 } from "../../../schema/queries/sites";
-import { requireScope, siteScope } from "../auth";
+import { requireScope, siteScope, visibleSiteIds } from "../auth";
 import { randomToken } from "../../../core/hash";
 import type { AppBindings } from "../env";
 import { ApiError, ErrorEnvelope } from "../../shared/errors";
@@ -180,8 +180,9 @@ siteRoutes.openapi(
     },
   }),
   async (c) => {
-    const auth = c.get("auth");
-    const rows = auth.kind === "admin" ? await listSites(c.env.DB) : [await getSite(c.env.DB, { siteId: auth.siteId })];
+    const ids = visibleSiteIds(c.get("auth"));
+    const rows =
+      ids === null ? await listSites(c.env.DB) : await Promise.all(ids.map((siteId) => getSite(c.env.DB, { siteId })));
     return c.json({ data: rows.filter((r): r is SiteRow => r !== undefined).map(siteView) }, 200);
   },
 );
