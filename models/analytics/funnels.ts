@@ -14,7 +14,8 @@ export const FUNNEL_MAX_STEPS = 8;
  *   previous step, with no other event of that visitor between them. "Event" means every event
  *   the route passed in (not only those matching a step), except measurement events
  *   (MEASUREMENT_TYPES: an engagement ping reports time on the page before it, it is not a
- *   step the visitor took). Events at the same millisecond keep their input order.
+ *   step the visitor took). Events at the same millisecond keep their input order. So for strict
+ *   order a route passes all of a visitor's events in the period, not only those matching a step.
  */
 export type FunnelOrder = "sequential" | "strict";
 

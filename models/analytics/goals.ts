@@ -51,7 +51,7 @@ export function pathPattern(pattern: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-function text(value: PropValue | string | number | boolean): string {
+function text(value: PropValue): string {
   return value === null ? "" : String(value);
 }
 
@@ -98,7 +98,7 @@ export function compileGoal(goal: Goal): GoalMatcher {
 
 const compiled = new WeakMap<Goal, GoalMatcher>();
 
-/** Whether an event reaches a goal. Compiles the goal on first use and keeps it for the goal object. */
+/** Whether an event reaches a goal. Compiles the goal on first use and keeps it for that (unchanged) goal object. */
 export function matchesGoal(goal: Goal, event: AnalyticsEvent): boolean {
   let matcher = compiled.get(goal);
   if (!matcher) compiled.set(goal, (matcher = compileGoal(goal)));
