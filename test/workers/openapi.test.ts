@@ -24,7 +24,9 @@ const FREE_FORM: Record<string, string> = {};
  * Operations whose success is not a JSON body, with the reason. A 204 needs no entry: it has no body by
  * definition. (The snippet, CSV-only downloads and redirects are not in the document at all.)
  */
-const NOT_JSON: Record<string, string> = {};
+const NOT_JSON: Record<string, string> = {
+  "GET /api/v1/auth/sign-in": "a one-time link a person opens: it sets the cookie and redirects (302) to the dashboard",
+};
 
 const HTTP_METHODS = new Set(["get", "put", "post", "delete", "patch", "head", "options"]);
 

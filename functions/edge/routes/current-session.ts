@@ -25,7 +25,8 @@ currentSessionRoutes.openAPIRegistry.registerComponent("securitySchemes", "sessi
 const Whoami = z
   .object({
     kind: z.enum(["user", "share", "key", "admin", "partner"]),
-    user: User.nullable(),
+    // A union, not .nullable(): a named schema made nullable becomes an allOf that forbids null.
+    user: z.union([User, z.null()]),
     sites: z.array(MemberSite),
     pages: z
       .array(z.enum(SHARE_PAGES))

@@ -81,10 +81,16 @@ const Scorecard = Partner.extend({
     .openapi({ description: "Each criterion's share in [0, 1]; absent where the partner has no data." }),
   performance: z.object({
     clicks: z.number().int(),
+    visitors: z
+      .number()
+      .int()
+      .openapi({ description: "Referred visitors: visits carrying one of the partner's codes." }),
     conversions: z.number().int(),
     revenue: z.number(),
     commissions: z.number(),
-    conversion_rate: nullableRatio,
+    conversion_rate: nullableRatio.openapi({
+      description: "Share of referred visitors who then bought through the partner (0-1).",
+    }),
     epc: z.number().nullable().openapi({ description: "Commission earned per click, in `currency`." }),
     refund_rate: nullableRatio,
     retention_90d: nullableRatio,
