@@ -2,6 +2,7 @@
 // password resets, bootstrap sign-in), login throttling, and read-only share links. Every secret
 // (session token, one-time token, share token) is stored only as its SHA-256.
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { SharePage } from "../core/roles";
 import { sites } from "./tables";
 
 export const users = sqliteTable("users", {
@@ -100,7 +101,8 @@ export const shareLinks = sqliteTable(
     name: text("name").notNull(),
     tokenHash: text("token_hash").notNull().unique(),
     /** JSON array of page names; null = every shareable page. */
-    pages: text("pages"),
+    /** JSON array of page names; null = every shareable page. */
+    pages: text("pages", { mode: "json" }).$type<SharePage[]>(),
     createdBy: text("created_by"),
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at"),

@@ -65,7 +65,7 @@ export async function sessionAuth(c: Context<AppBindings>, token: string): Promi
 export async function shareAuth(c: Context<AppBindings>, token: string): Promise<AuthContext> {
   const link = await liveShareLink(c.env.DB, await sha256Hex(token), Date.now());
   if (!link) throw new ApiError(401, "unauthorized", "The share link is unknown, revoked or expired.");
-  const pages: SharePage[] = link.pages ? (JSON.parse(link.pages) as SharePage[]) : [...SHARE_PAGES];
+  const pages: SharePage[] = link.pages ?? [...SHARE_PAGES];
   return { kind: "share", linkId: link.id, siteId: link.siteId, pages };
 }
 

@@ -3,7 +3,7 @@
 // and nothing else. Only the token's hash is stored; revoking works on the next request.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { randomToken, sha256Hex } from "../../../core/hash";
-import { SHARE_PAGES, type SharePage } from "../../../core/roles";
+import { SHARE_PAGES } from "../../../core/roles";
 import { DAY_MS } from "../../../core/time";
 import {
   insertShareLink,
@@ -39,7 +39,7 @@ const view = (r: ShareLinkRow): z.infer<typeof ShareLink> => ({
   id: r.id,
   site_id: r.siteId,
   name: r.name,
-  pages: r.pages ? (JSON.parse(r.pages) as SharePage[]) : [...SHARE_PAGES],
+  pages: r.pages ?? [...SHARE_PAGES],
   created_at: iso(r.createdAt)!,
   expires_at: iso(r.expiresAt),
   revoked_at: iso(r.revokedAt),
@@ -87,7 +87,7 @@ shareLinkRoutes.openapi(
       id: `shr_${randomToken(12)}`,
       name: b.name,
       tokenHash: await sha256Hex(token),
-      pages: b.pages ? JSON.stringify([...new Set(b.pages)]) : null,
+      pages: b.pages ? [...new Set(b.pages)] : null,
       createdBy: auth.kind === "user" ? auth.userId : null,
       createdAt: now,
       expiresAt: b.expires_in_days ? now + b.expires_in_days * DAY_MS : null,
