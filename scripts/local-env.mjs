@@ -1,7 +1,7 @@
 // Environment for every wrangler call: offline, no telemetry, wrangler's files inside the project.
 // Local state lives in .wayfind/ (WAYFIND_DIR moves it: the tests give each stack a folder of its own).
 import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 
 export const root = resolve(import.meta.dirname, "..");
 /** The folder of everything `npm start` keeps: local.json, state/ (D1, Queues, R2), mailbox/, logs/. */
@@ -15,6 +15,11 @@ export const localPaths = {
   /** The pid of a running `npm start` and its process groups (removed when it stops). */
   running: resolve(wayfindDir, "running.json"),
 };
+/** A path as a user would type it: relative inside the current folder, absolute outside it. */
+export function shownPath(path) {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") ? rel : path;
+}
 mkdirSync(resolve(wayfindDir, "tmp"), { recursive: true });
 mkdirSync(resolve(wayfindDir, "config"), { recursive: true });
 

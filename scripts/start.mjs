@@ -8,9 +8,8 @@
 // (JSON: product cron → local schedule or "off"), WAYFIND_TEST_CRASH=seed.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { relative } from "node:path";
 import { parseArgs } from "node:util";
-import { localPaths, offlineEnv, root } from "./local-env.mjs";
+import { localPaths, offlineEnv, root, shownPath } from "./local-env.mjs";
 import { readCrons, schedule, startScheduler } from "./cron.mjs";
 import { ensureDemo } from "./local/demo.mjs";
 import {
@@ -29,7 +28,6 @@ import { startMailbox } from "../test/support/mailbox.mjs";
 installExitHandlers();
 const started = Date.now();
 const say = (line) => console.log(`${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s  ${line}`);
-const shown = (path) => relative(process.cwd(), path) || path;
 
 const { values: args } = parseArgs({ options: { port: { type: "string" } } });
 const port = Number(args.port ?? process.env.PORT ?? 8787);
@@ -44,7 +42,7 @@ const other = runningInstance(localPaths.running);
 if (other) {
   console.error(
     `Wayfind is already running on this folder's state (pid ${other.pid}, ${other.url}).\n` +
-      `Stop it first (Ctrl-C in its terminal, or kill ${other.pid}); two instances cannot share ${shown(localPaths.state)}.`,
+      `Stop it first (Ctrl-C in its terminal, or kill ${other.pid}); two instances cannot share ${shownPath(localPaths.state)}.`,
   );
   process.exit(1);
 }
@@ -83,7 +81,7 @@ const mailbox = await startMailbox({ smtpPort, httpPort: mailboxPort, dir: local
 onShutdown(() => mailbox.close());
 
 const logFile = `${localPaths.logs}/wrangler.log`;
-say(`Starting both Workers (wrangler dev; warnings and errors show here, the full log is ${shown(logFile)})…`);
+say(`Starting both Workers (wrangler dev; warnings and errors show here, the full log is ${shownPath(logFile)})…`);
 const vars = {
   ADMIN_TOKEN: adminToken,
   SMTP_HOST: "127.0.0.1",
@@ -104,7 +102,10 @@ const dev = spawnGroup(
 const output = routeOutput(dev, logFile, (line) => console.error(`[wrangler] ${line}`));
 onShutdown(() => output.close());
 dev.on("exit", (code, signal) =>
-  shutdown(code || 1, `${output.tail()}\nwrangler dev exited (${signal ?? code}); the full log is ${shown(logFile)}.`),
+  shutdown(
+    code || 1,
+    `${output.tail()}\nwrangler dev exited (${signal ?? code}); the full log is ${shownPath(logFile)}.`,
+  ),
 );
 
 const crons = readCrons(); // wrangler's TOML parser loads while the Workers start
@@ -112,7 +113,7 @@ for (let i = 0; ; i++) {
   try {
     if ((await fetch(`${url}/healthz`)).ok) break;
   } catch {}
-  if (i >= 1800) throw new Error(`the Workers did not answer ${url}/healthz within 180 s; see ${shown(logFile)}`);
+  if (i >= 1800) throw new Error(`the Workers did not answer ${url}/healthz within 180 s; see ${shownPath(logFile)}`);
   if (i > 0 && i % 100 === 0) say(`Waiting for the Workers to start (${i / 10} s)…`);
   await new Promise((r) => setTimeout(r, 100));
 }
@@ -165,6 +166,6 @@ ${demo}
   Mailbox            ${mailbox.httpUrl}/   (the ROI emails with their charts; JSON: /messages; SMTP on 127.0.0.1:${mailbox.smtpPort})
   Crons              ${jobs.map((j) => `${j.cron} (${j.worker})`).join(", ")}
                      fire on schedule (UTC); one line each below. Now: npm run cron -- "<expression>"
-  Log                ${shown(logFile)}   (warnings and errors also show here)
-  The same facts are in ${shown(localPaths.facts)}; npm run reset deletes the local state.
+  Log                ${shownPath(logFile)}   (warnings and errors also show here)
+  The same facts are in ${shownPath(localPaths.facts)}; npm run reset deletes the local state.
 `);

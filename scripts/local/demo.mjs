@@ -140,7 +140,7 @@ export async function ensureDemo({ url, adminToken, previous, train, say, crashA
     await api(`/api/v1/reports/rebuild${q}`, { method: "POST" });
     if (train) {
       // The recommend Worker's daily cron does this; the demo should not wait a day for it.
-      say("Training the recommendation and propensity models (tfjs in the recommend Worker; about 20-60 s)…");
+      say("Training the recommendation and propensity models (tfjs, in the recommend Worker)…");
       const t = Date.now();
       const retrained = (await api(`/api/v1/models/retrain${q}`, { method: "POST" })).json();
       for (const o of retrained.data ?? [])
