@@ -2,7 +2,7 @@
 // (setsid), so wrangler's workerd children stay together and a terminal's signals reach only us; on
 // Ctrl-C, SIGTERM, SIGHUP, a crash or an error, each group gets SIGTERM, then SIGKILL after a grace.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 const groups = new Set();
@@ -11,13 +11,31 @@ const cleanups = [];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Whether a group still has a running member. Zombies do not count: they are dead, and wait only for
+ * a parent (after re-parenting, whatever init the machine has) to reap them.
+ */
 function groupAlive(pgid) {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
+  if (!existsSync("/proc/self/stat")) {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
   }
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // pid (comm) state ppid pgrp …; comm may contain spaces and parentheses, so split after the last ")".
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(pgrp) === pgid && state !== "Z" && state !== "X") return true;
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return false;
 }
 
 function signalGroup(pgid, signal) {

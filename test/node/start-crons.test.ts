@@ -109,6 +109,10 @@ describe("npm start fires the crons on schedule", () => {
       (await mails()).find((m) => /^Demo Academy \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d: revenue/.test(m.subject)),
     );
     expect(weekly.envelopeTo).toEqual([FOUNDER]);
+    // The mailbox's page for it shows the HTML with the two charts inlined (no cid: left to resolve).
+    const page = await (await fetch(`${facts.mailbox_url}/messages/${weekly.id}`)).text();
+    expect(page.match(/data:image\/png;base64,/g)).toHaveLength(2);
+    expect(page).not.toContain("cid:");
     expect(stack!.output()).toMatch(/\[cron\] \S+ {2}wayfind {2}7 \* \* \* \* {2}ok/);
   }, 150_000);
 

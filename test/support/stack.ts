@@ -132,13 +132,14 @@ export function markedProcesses(mark: string): number[] {
   return found;
 }
 
-/** Members of a process group, as `ps -o pid= -g <pgid>` lists them. */
+/** Running members of a process group, as `ps -o pid= -g <pgid>` lists them, zombies left out (they are dead, waiting for init to reap them). */
 export function groupMembers(pgid: number): number[] {
   try {
-    return execFileSync("ps", ["-o", "pid=", "-g", String(pgid)], { encoding: "utf8" })
+    return execFileSync("ps", ["-o", "pid=,stat=", "-g", String(pgid)], { encoding: "utf8" })
       .split("\n")
-      .map((s) => Number(s.trim()))
-      .filter(Boolean);
+      .map((line) => line.trim().split(/\s+/))
+      .filter(([pid, stat]) => pid && !stat?.startsWith("Z"))
+      .map(([pid]) => Number(pid));
   } catch {
     return []; // ps exits 1 when the group is empty
   }
@@ -147,7 +148,10 @@ export function groupMembers(pgid: number): number[] {
 /** Test clean-up, whatever state the stack is in: SIGKILL to its group and to every marked process. */
 export function destroyStack(stack: Stack | undefined) {
   if (!stack) return;
-  for (const pgid of [stack.proc.pid, ...(stack.running()?.groups ?? [])]) {
+  // running.json may belong to another instance on the same folder: only this one's groups.
+  const running = stack.running();
+  const groups = running && running.pid === stack.proc.pid ? running.groups : [];
+  for (const pgid of [stack.proc.pid, ...groups]) {
     try {
       if (pgid) process.kill(-pgid, "SIGKILL");
     } catch {}
