@@ -78,7 +78,6 @@ await runGroup("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--per
 
 // A local mailbox, so the ROI emails can be sent and read without any provider.
 const mailbox = await startMailbox({ smtpPort, httpPort: mailboxPort, dir: localPaths.mailbox });
-onShutdown(() => mailbox.close());
 
 const logFile = `${localPaths.logs}/wrangler.log`;
 say(`Starting both Workers (wrangler dev; warnings and errors show here, the full log is ${shownPath(logFile)})…`);

@@ -97,11 +97,13 @@ async function ensureEvents(api, siteId, secret, say) {
   }
   // The queue consumer stores them in batches; wait for all before the rollup.
   let count = stored.size;
-  let shown = -1;
   for (let i = 0; count < events.length; i++) {
-    if (i > 600) throw new Error(`the queue stored ${count} of ${events.length} demo events in 2 minutes`);
-    if (count !== shown && i % 10 === 0) say(`Storing events (queue → D1): ${(shown = count)}/${events.length}`);
-    await sleep(200);
+    if (i >= 240) {
+      say(`Only ${count} of ${events.length} demo events were stored after 2 minutes; going on with those.`);
+      break;
+    }
+    if (i % 4 === 0) say(`Storing events (queue → D1): ${count}/${events.length}`);
+    await sleep(500);
     count = (await storedEventIds(api, siteId)).size;
   }
   return events.length;
