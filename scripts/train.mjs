@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { getPlatformProxy } from "wrangler";
 import { importTs } from "./import-ts.mjs";
-import { offlineEnv, root } from "./local-env.mjs";
+import { localPaths, offlineEnv, root } from "./local-env.mjs";
 
 const { values } = parseArgs({
   options: { site: { type: "string" }, remote: { type: "boolean" }, epochs: { type: "string" } },
@@ -54,7 +54,7 @@ Object.assign(process.env, values.remote ? { WRANGLER_SEND_METRICS: "false" } : 
 const { retrainSite } = await loadTrainer();
 const proxy = await getPlatformProxy({
   configPath: values.remote ? remoteConfig() : resolve(root, "recommend.wrangler.toml"),
-  persist: { path: resolve(root, ".wayfind/state/v3") },
+  persist: { path: resolve(localPaths.state, "v3") },
   remoteBindings: Boolean(values.remote),
 });
 try {

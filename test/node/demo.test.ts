@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBuiltWorkers } from "../../scripts/run-bundle.mjs";
-import { seedDemo } from "../../scripts/demo-seed.mjs";
+import { ensureDemo } from "../../scripts/local/demo.mjs";
 import { DEMO_DAYS } from "../../scripts/demo-data.mjs";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -11,10 +11,11 @@ const adminToken = "demo-admin-token";
 
 describe("the npm start demo", () => {
   let started: Awaited<ReturnType<typeof startBuiltWorkers>>;
-  let seeded: Awaited<ReturnType<typeof seedDemo>>;
+  let demo: Awaited<ReturnType<typeof ensureDemo>>;
+  let seeded: NonNullable<typeof demo.seeded>;
   const read = async <T>(path: string): Promise<T> => {
     const res = await started.mf.dispatchFetch(new URL(path, started.url), {
-      headers: { authorization: `Bearer ${seeded.facts.demo_secret_key}` },
+      headers: { authorization: `Bearer ${demo.demo_secret_key}` },
     });
     expect(res.status).toBe(200);
     return (await res.json()) as T;
@@ -23,11 +24,13 @@ describe("the npm start demo", () => {
   // Seeding a month of traffic and training both models takes a while on a loaded 2-core machine.
   beforeAll(async () => {
     started = await startBuiltWorkers({ root, adminToken });
-    seeded = await seedDemo({
+    // The same seeding code as npm start (scripts/local/demo.mjs), against the built Workers.
+    demo = await ensureDemo({
       request: (path, init) => started.mf.dispatchFetch(new URL(path, started.url), init),
       adminToken,
       waitMs: 180_000,
     });
+    seeded = demo.seeded!;
   }, 240_000);
   afterAll(async () => {
     await started?.mf.dispose();

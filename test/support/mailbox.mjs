@@ -1,10 +1,17 @@
-// A real mailbox for the email tests: the npm `smtp-server` on 127.0.0.1 receives what the Worker
-// sends over SMTP, and a small HTTP API (also 127.0.0.1) lets tests inside workerd read the
-// messages, parsed by `mailparser`, make the server refuse the next deliveries, and parse raw MIME
-// (for the send_email binding path, which delivers nothing locally).
+// A real mailbox, for the email tests and for `npm start`: the npm `smtp-server` on 127.0.0.1
+// receives what the Worker sends over SMTP, and a small HTTP server (also 127.0.0.1) shows it:
+//   GET  /                 the messages, newest first (HTML), each HTML email viewable with its charts
+//   GET  /messages         the messages parsed by `mailparser` (JSON; ?to= filters by recipient)
+//   POST /fail?count=N     refuse the next N deliveries (451), for retry tests
+//   POST /parse            parse raw MIME (the send_email binding path delivers nothing locally)
+// Ports default to random ones (tests); `npm start` passes fixed ones. With `dir`, messages are
+// appended to dir/messages.ndjson and read back on the next start.
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { resolve } from "node:path";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import { messagePage, listPage } from "./mailbox-pages.mjs";
 
 async function parse(raw) {
   const m = await simpleParser(raw, { keepCidLinks: true });
@@ -28,8 +35,36 @@ async function parse(raw) {
   };
 }
 
-export async function startMailbox() {
-  const received = [];
+function load(file) {
+  if (!existsSync(file)) return [];
+  const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
+  // A line cut short by a crash mid-write is skipped, not fatal.
+  return lines.flatMap((line) => {
+    try {
+      return [JSON.parse(line)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function listen(server, port) {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+/**
+ * @param {{ smtpPort?: number, httpPort?: number, dir?: string }} [options]
+ */
+export async function startMailbox({ smtpPort = 0, httpPort = 0, dir } = {}) {
+  const file = dir ? resolve(dir, "messages.ndjson") : null;
+  if (dir) mkdirSync(dir, { recursive: true });
+  const received = file ? load(file) : [];
   let failNext = 0;
   const smtp = new SMTPServer({
     disabledCommands: ["STARTTLS"],
@@ -46,16 +81,27 @@ export async function startMailbox() {
           err.responseCode = 451;
           return callback(err);
         }
-        received.push({
+        const message = {
           envelopeTo: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString("utf8"),
           at: Date.now(),
-        });
+        };
+        try {
+          if (file) appendFileSync(file, JSON.stringify(message) + "\n");
+        } catch (err) {
+          err.responseCode = 452;
+          return callback(err);
+        }
+        received.push(message);
         callback();
       });
     },
   });
-  await new Promise((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  // Without a listener an EventEmitter throws: a client's dropped connection must not end the mailbox.
+  // (A failed listen is reported by listen() below.)
+  smtp.on("error", (err) => {
+    if (smtp.server.listening) console.error("mailbox SMTP:", err.message);
+  });
   const http = createServer(async (req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
     const body = await new Promise((resolve) => {
@@ -67,13 +113,36 @@ export async function startMailbox() {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(value));
     };
+    const page = (status, html) => {
+      res.writeHead(status, { "content-type": "text/html; charset=utf-8" });
+      res.end(html);
+    };
     try {
       if (req.method === "GET" && url.pathname === "/messages") {
         const to = url.searchParams.get("to");
-        const mine = received.filter((m) => !to || m.envelopeTo.includes(to));
+        const mine = received.map((m, i) => ({ ...m, id: i + 1 })).filter((m) => !to || m.envelopeTo.includes(to));
         return send(
           200,
-          await Promise.all(mine.map(async (m) => ({ envelopeTo: m.envelopeTo, ...(await parse(m.raw)) }))),
+          await Promise.all(mine.map(async (m) => ({ id: m.id, envelopeTo: m.envelopeTo, ...(await parse(m.raw)) }))),
+        );
+      }
+      if (req.method === "GET" && url.pathname === "/") {
+        const list = await Promise.all(
+          received.map(async (m, i) => ({ id: i + 1, at: m.at, ...(await parse(m.raw)) })),
+        );
+        return page(200, listPage(list.reverse()));
+      }
+      const view = /^\/messages\/(\d+)(\.eml)?$/.exec(url.pathname);
+      if (req.method === "GET" && view) {
+        const m = received[Number(view[1]) - 1];
+        if (!m) return page(404, listPage([], `No message ${view[1]}.`));
+        if (view[2]) {
+          res.writeHead(200, { "content-type": "message/rfc822" });
+          return res.end(m.raw);
+        }
+        return page(
+          200,
+          messagePage({ id: Number(view[1]), at: m.at, envelopeTo: m.envelopeTo, ...(await parse(m.raw)) }),
         );
       }
       if (req.method === "POST" && url.pathname === "/fail") {
@@ -86,8 +155,19 @@ export async function startMailbox() {
       send(500, { error: String(err) });
     }
   });
-  await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));
+  await listen(smtp.server, smtpPort);
+  try {
+    await listen(http, httpPort);
+  } catch (err) {
+    smtp.close();
+    throw err;
+  }
   smtp.server.unref();
   http.unref();
-  return { smtpPort: smtp.server.address().port, httpUrl: `http://127.0.0.1:${http.address().port}` };
+  return {
+    smtpPort: smtp.server.address().port,
+    httpUrl: `http://127.0.0.1:${http.address().port}`,
+    close: () =>
+      Promise.all([new Promise((r) => smtp.close(r)), new Promise((r) => http.close(r))]).then(() => undefined),
+  };
 }

@@ -1,0 +1,34 @@
+/** What seeding sends: a fetch-like call to the edge Worker (global fetch, or Miniflare's dispatchFetch). */
+export interface SeedRequestInit {
+  method?: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+export interface SeedResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+export interface RetrainOutcome {
+  kind: string;
+  promoted: boolean;
+  reason: string;
+  model: { metrics: Record<string, unknown> } | null;
+}
+export declare const DEMO_DOMAIN: string;
+export declare function ensureDemo(options: {
+  url?: string;
+  request?: (path: string, init: SeedRequestInit) => Promise<SeedResponse>;
+  adminToken: string;
+  previous?: Record<string, unknown>;
+  train?: boolean;
+  say?: (line: string) => void;
+  crashAfterSite?: boolean;
+  waitMs?: number;
+}): Promise<{
+  demo_site_id: string;
+  demo_site_key: string;
+  demo_secret_key: string;
+  demo_report_subscription_id: string;
+  seeded: { events: number; retrained: RetrainOutcome[] } | null;
+}>;
