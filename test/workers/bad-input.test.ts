@@ -143,9 +143,16 @@ describe("public collector", () => {
   it("drops everything from DNT / GPC visitors when the site honours it, and only then", async () => {
     const honouring = await createSite({ respect_dnt: true });
     const res = await collect(honouring, [pageview(`${honouring.origin}/`)], { headers: { dnt: "1" } });
-    expect(await res.json()).toEqual({ accepted: 0, rejected: [], dropped: 1 });
+    expect(await res.json()).toEqual({
+      accepted: 0,
+      rejected: [],
+      dropped: 1,
+      dropped_reasons: [{ index: 0, reason: "do_not_track", message: expect.stringContaining("DNT") }],
+    });
     const gpc = await collect(honouring, [pageview(`${honouring.origin}/`)], { headers: { "sec-gpc": "1" } });
-    expect(((await gpc.json()) as { dropped: number }).dropped).toBe(1);
+    const gpcBody = (await gpc.json()) as { dropped: number; dropped_reasons: { reason: string }[] };
+    expect(gpcBody.dropped).toBe(1);
+    expect(gpcBody.dropped_reasons.map((d) => d.reason)).toEqual(["do_not_track"]);
     const other = await createSite();
     const kept = await collect(other, [pageview(`${other.origin}/`)], { headers: { dnt: "1" } });
     expect(((await kept.json()) as { accepted: number }).accepted).toBe(1);
