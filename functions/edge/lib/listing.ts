@@ -10,7 +10,7 @@ export const LIST_MAX_JSON = 1000;
 export const LIST_MAX_EXPORT = 10_000;
 
 /** What a listing's `from` and `to` accept, named in the error so `from=yesterday` says what would work. */
-export const TIME_FORMATS =
+const TIME_FORMATS =
   "Use an ISO 8601 date (2026-11-30), an ISO 8601 date-time with Z or an offset (2026-11-30T08:00:00Z), " +
   "or epoch milliseconds (1796025600000).";
 const Time = z.union([z.coerce.number().int().nonnegative(), z.iso.datetime({ offset: true }), z.iso.date()], {
@@ -44,7 +44,7 @@ export const OrderQuery = {
 };
 
 /**
- * Newest first unless the caller asks for it or names where the range starts: someone looking at
+ * Newest first unless the caller names an order or where the range starts: someone looking at
  * what just arrived wants it on the first page; someone exporting from a point wants time order.
  */
 export function listOrder(q: { order?: ListOrder; from?: string | number }): ListOrder {
