@@ -14,6 +14,9 @@ import { rolePermits, sharePermits } from "./lib/access";
 import { sessionAuth, SHARE_TOKEN_PREFIX, shareAuth } from "./lib/accounts";
 import { assertSameOrigin, isUnsafeMethod, sessionCookie } from "./lib/web-session";
 
+/** A site's public (snippet) key, `data-site` on the tag: it only posts browser events to /api/collect. */
+export const PUBLIC_KEY_PREFIX = "wf_pk_";
+
 /** Key lookups are cached per isolate briefly: a revoked key stops working within this time. */
 export const KEY_CACHE_TTL_MS = 30_000;
 const keyCache = new Map<string, { auth: AuthContext | null; expires: number }>();
@@ -36,6 +39,16 @@ async function authenticate(c: Context<AppBindings>): Promise<AuthContext> {
   }
   const token = bearer(c);
   if (token.startsWith(SHARE_TOKEN_PREFIX)) return shareAuth(c, token);
+  if (token.startsWith(PUBLIC_KEY_PREFIX)) {
+    // The key users see first (in the snippet) is the one most often pasted here by mistake.
+    throw new ApiError(
+      401,
+      "unauthorized",
+      "This is a site's public (snippet) key: it only sends browser events to POST /api/collect. " +
+        "The API needs a secret key (wf_sk_...): create one with POST /api/v1/sites/{id}/keys.",
+      [{ path: "authorization", message: "A public key (wf_pk_...) cannot authenticate API requests." }],
+    );
+  }
   const hash = await sha256Hex(token);
   const admin = c.env.ADMIN_TOKEN;
   if (admin && timingSafeEqual(hash, await sha256Hex(admin))) return { kind: "admin" };

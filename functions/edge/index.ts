@@ -85,7 +85,13 @@ function createApp() {
     app.route("/", routes);
   }
   mountDocs(app);
-  app.notFound(notFound((c) => `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`));
+  // A known path asked with another method answers 405 with Allow (OpenAPI and plain routes alike).
+  app.notFound(
+    notFound(
+      (c) => `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`,
+      () => app.routes,
+    ),
+  );
   app.onError(onError({ worker: "edge", internalMessage: "Something went wrong on our side." }));
   return app;
 }

@@ -1,5 +1,7 @@
 // POST /api/v1/rank and POST /api/v1/propensity: purchase probabilities from the propensity
 // network in ORT, over features built by the same learnerItemFeatures() training used.
+// A learner with no events yet is scored cold, as GET /api/v1/recommendations serves them: the
+// features of a learner with no history (or, before any propensity model, the items' popularity).
 import { Hono } from "hono";
 import type { z } from "@hono/zod-openapi";
 import { priceOf } from "../../jobs/recs/data";
@@ -8,7 +10,7 @@ import { catalogOf } from "../../schema/queries/items";
 import { encode, encodeAll, type FeatureRow } from "../../models/propensity/features";
 import { learnerItemFeatures } from "../../models/propensity/learner";
 import { ApiError } from "../shared/errors";
-import { siteOf, type RecommendBindings, type RecommendEnv } from "./env";
+import { siteOf, type RecommendBindings } from "./env";
 import {
   activeLoaded,
   learnerOf,
@@ -21,22 +23,6 @@ import { PropensityBody, type PropensityResult, RankBody, type RankResult } from
 import { jsonBody, learnerKey, parse } from "./validate";
 
 export const scoringRoutes = new Hono<RecommendBindings>();
-
-async function knownLearner(
-  env: RecommendEnv,
-  siteId: string,
-  input: z.infer<typeof RankBody> | { user_id?: string; visitor_id?: string },
-) {
-  const who = learnerKey(input);
-  const learner = await learnerOf(env, siteId, who);
-  if (!learner.known) {
-    const path = "userId" in who ? "user_id" : "visitor_id";
-    throw new ApiError(404, "unknown_learner", "No events from this learner yet.", [
-      { path, message: "Unknown learner." },
-    ]);
-  }
-  return learner;
-}
 
 /** Prices of these items (major units) from the catalog; unknown ids are absent. */
 async function pricesOf(db: D1Database, siteId: string, ids: readonly string[]): Promise<Map<string, number | null>> {
@@ -66,7 +52,8 @@ scoringRoutes.post("/api/v1/rank", async (c) => {
       unknown.map(([, i]) => ({ path: `items.${i}`, message: "Not in the catalog." })),
     );
   }
-  const learner = await knownLearner(c.env, siteId, body);
+  const learner = await learnerOf(c.env, siteId, learnerKey(body));
+  const scored = { known: learner.known };
   const model = await activeLoaded<PropensityMeta>(c.env, siteId, "propensity");
   if (model) {
     const p = await probabilities(model, rowsFor(learner, body.items, prices, Date.now()));
@@ -76,22 +63,42 @@ scoringRoutes.post("/api/v1/rank", async (c) => {
     return c.json({
       ranked_by: "propensity",
       model: { id: model.row.id, version: model.row.version },
+      learner: scored,
       items: ranked,
     } satisfies z.infer<typeof RankResult>);
   }
-  // Before the first propensity model: order by the recommender's affinity, if there is one.
+  // Before the first propensity model: the recommender's affinity for a learner it was trained on,
+  // else the items' popularity (trending), as recommendations fall back for a new learner.
   const recommender = await activeLoaded<RecommenderMeta>(c.env, siteId, "recommender");
   const user = recommender?.userIndex.get(learner.key);
-  const affinity = new Map<string, number>();
   if (recommender && user !== undefined) {
+    const affinity = new Map<string, number>();
     const n = recommender.meta.items.length;
     const { scores, items } = await runMf(recommender.session, user, new Float32Array(n), n);
     items.forEach((i, r) => affinity.set(recommender.meta.items[i]!, scores[r]!));
+    const ranked = body.items
+      .map((id) => ({ id, probability: null, affinity: affinity.get(id) ?? 0 }))
+      .sort((a, b) => b.affinity - a.affinity);
+    return c.json({
+      ranked_by: "affinity",
+      model: null,
+      learner: scored,
+      items: ranked,
+    } satisfies z.infer<typeof RankResult>);
   }
+  const popularity = (id: string) => {
+    const i = recommender?.itemIndex.get(id);
+    return i === undefined ? 0 : (recommender!.meta.trending[i] ?? 0);
+  };
   const ranked = body.items
-    .map((id) => ({ id, probability: null, affinity: affinity.get(id) ?? 0 }))
-    .sort((a, b) => b.affinity - a.affinity);
-  return c.json({ ranked_by: "affinity", model: null, items: ranked } satisfies z.infer<typeof RankResult>);
+    .map((id) => ({ id, probability: null, popularity: popularity(id) }))
+    .sort((a, b) => b.popularity - a.popularity);
+  return c.json({
+    ranked_by: "popularity",
+    model: null,
+    learner: scored,
+    items: ranked,
+  } satisfies z.infer<typeof RankResult>);
 });
 
 scoringRoutes.post("/api/v1/propensity", async (c) => {
@@ -106,11 +113,13 @@ scoringRoutes.post("/api/v1/propensity", async (c) => {
       probability: p!,
       model: view,
       item_id: null,
+      learner: null,
       features: body.features,
     } satisfies z.infer<typeof PropensityResult>);
   }
-  const learner = await knownLearner(c.env, siteId, body);
-  // Without an item: the course they are closest to buying, among those they looked at and do not own.
+  const learner = await learnerOf(c.env, siteId, learnerKey(body));
+  // Without an item: the course they are closest to buying, among those they looked at and do not own
+  // (none for a cold learner: then the probability of a purchase with no course in view).
   const considered = body.item_id
     ? [body.item_id]
     : [...new Set(learner.signals.map((s) => s.item))].filter((id) => !learner.owned.has(id));
@@ -124,6 +133,7 @@ scoringRoutes.post("/api/v1/propensity", async (c) => {
     probability: p[best]!,
     model: view,
     item_id: items[best] || null,
+    learner: { known: learner.known },
     features: rows[best]!,
   } satisfies z.infer<typeof PropensityResult>);
 });

@@ -108,17 +108,36 @@ export const SimilarItems = z
   .object({ rec_id: RecId, model: ModelRef.nullable(), item_id: z.string(), items: z.array(RecommendedItem) })
   .openapi("SimilarItems");
 
+/** Who was scored: a learner with no events yet is a cold-start learner, not an error. */
+const ScoredLearner = z.object({
+  known: z.boolean().openapi({ description: "Any events from this learner; false: scored cold." }),
+});
+
 export const RankResult = z
   .union([
     z.object({
       ranked_by: z.literal("propensity"),
       model: ModelRef,
+      learner: ScoredLearner,
       items: z.array(z.object({ id: z.string(), probability: z.number() })),
     }),
     z.object({
-      ranked_by: z.literal("affinity").openapi({ description: "No propensity model yet: the recommender's scores." }),
+      ranked_by: z.literal("affinity").openapi({
+        description: "No propensity model yet: the recommender's scores for a learner it was trained on.",
+      }),
       model: z.null(),
+      learner: ScoredLearner,
       items: z.array(z.object({ id: z.string(), probability: z.null(), affinity: z.number() })),
+    }),
+    z.object({
+      ranked_by: z.literal("popularity").openapi({
+        description:
+          "No propensity model yet and a learner the recommender has not seen: the items' trending scores (0 " +
+          "without a recommender), ties in the order given.",
+      }),
+      model: z.null(),
+      learner: ScoredLearner,
+      items: z.array(z.object({ id: z.string(), probability: z.null(), popularity: z.number() })),
     }),
   ])
   .openapi("RankResult");
@@ -133,7 +152,10 @@ export const PropensityResult = z
   .object({
     probability: z.number(),
     model: ModelRef,
-    item_id: z.string().nullable().openapi({ description: "The course scored; null when features were given." }),
+    item_id: z.string().nullable().openapi({
+      description: "The course scored; null when features were given, or when the learner looked at no course yet.",
+    }),
+    learner: ScoredLearner.nullable().openapi({ description: "null when features were given." }),
     features: Features,
   })
   .openapi("PropensityResult");

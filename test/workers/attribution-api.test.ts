@@ -57,6 +57,46 @@ describe("POST /api/v1/attribution", () => {
     }
   });
 
+  it("answers the README's example exactly: linear A 2.1 and B 0.9, rounded at the API", async () => {
+    const site = await createSite();
+    const res = await postCsv(site.read, vignetteCsv(";"), "?models=markov,linear");
+    expect(res.status).toBe(200);
+    // Unrounded, linear A is 0.5 + 0.6 + 1 = 2.0999999999999996 in floating point.
+    expect(await res.json()).toEqual({
+      totals: { conversions: 3, value: 30, paths: 3 },
+      channels: [
+        {
+          channel: "A",
+          linear: { conversions: 2.1, value: 21 },
+          markov: { conversions: 2, value: 20, removal_effect: 1 },
+        },
+        {
+          channel: "B",
+          linear: { conversions: 0.9, value: 9 },
+          markov: { conversions: 1, value: 10, removal_effect: 0.5 },
+        },
+      ],
+      markov: {
+        order: 1,
+        conversion_probability: 1,
+        transition_matrix: { "(start)": { A: 1 }, A: { B: 0.5, "(conversion)": 0.5 }, B: { A: 1 } },
+      },
+      rejected: [],
+    });
+    // Thirds stay within 4 decimals of the model's share.
+    const thirds = await api("/api/v1/attribution", {
+      method: "POST",
+      token: site.read,
+      json: { paths: [{ path: "A > B > C", total_conversions: 1, total_conversion_value: 100 }], models: ["linear"] },
+    });
+    const body = (await thirds.json()) as { channels: { linear: { conversions: number; value: number } }[] };
+    expect(body.channels.map((c) => c.linear)).toEqual([
+      { conversions: 0.3333, value: 33.3333 },
+      { conversions: 0.3333, value: 33.3333 },
+      { conversions: 0.3333, value: 33.3333 },
+    ]);
+  });
+
   it("takes JSON, computes every model by default, and a higher Markov order on request", async () => {
     const site = await createSite();
     const res = await api("/api/v1/attribution", {

@@ -143,9 +143,16 @@ describe("public collector", () => {
   it("drops everything from DNT / GPC visitors when the site honours it, and only then", async () => {
     const honouring = await createSite({ respect_dnt: true });
     const res = await collect(honouring, [pageview(`${honouring.origin}/`)], { headers: { dnt: "1" } });
-    expect(await res.json()).toEqual({ accepted: 0, rejected: [], dropped: 1 });
+    expect(await res.json()).toEqual({
+      accepted: 0,
+      rejected: [],
+      dropped: 1,
+      dropped_reasons: [{ index: 0, reason: "do_not_track", message: expect.stringContaining("DNT") }],
+    });
     const gpc = await collect(honouring, [pageview(`${honouring.origin}/`)], { headers: { "sec-gpc": "1" } });
-    expect(((await gpc.json()) as { dropped: number }).dropped).toBe(1);
+    const gpcBody = (await gpc.json()) as { dropped: number; dropped_reasons: { reason: string }[] };
+    expect(gpcBody.dropped).toBe(1);
+    expect(gpcBody.dropped_reasons.map((d) => d.reason)).toEqual(["do_not_track"]);
     const other = await createSite();
     const kept = await collect(other, [pageview(`${other.origin}/`)], { headers: { dnt: "1" } });
     expect(((await kept.json()) as { accepted: number }).accepted).toBe(1);
@@ -281,5 +288,44 @@ describe("server API and keys", () => {
       "cursor",
     );
     await expectError(await api("/api/v1/nothing-here"), 404, "not_found");
+  });
+
+  it("answers a wrong method on a known path with 405 and Allow, OpenAPI and plain routes alike", async () => {
+    const site = await createSite();
+    const cases: [method: string, path: string, allow: string][] = [
+      ["GET", "/api/collect", "OPTIONS, POST"], // plain route with middleware
+      ["GET", "/stats/api/collect", "OPTIONS, POST"], // the first-party prefix
+      ["DELETE", "/api/v1/events", "GET, HEAD, POST"], // OpenAPI GET + plain POST
+      ["POST", "/api/v1/sessions", "GET, HEAD"],
+      ["PUT", `/api/v1/sites/${site.id}/keys`, "GET, HEAD, POST"], // a path parameter
+      ["POST", "/t.js", "GET, HEAD"],
+      ["GET", "/api/v1/rank", "POST"], // forwarded to the recommend Worker
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await api(path, { method, token: site.admin });
+      expect(res.headers.get("allow"), `${method} ${path}`).toBe(allow);
+      const body = await expectError(res, 405, "method_not_allowed", "method");
+      expect(body.error.message).toContain(method);
+    }
+    // Unknown paths stay 404, and a known method on a known path is never turned into a 405.
+    await expectError(await api("/api/v1/nothing-here", { method: "DELETE" }), 404, "not_found");
+    expect((await api("/api/v1/sessions", { token: site.read })).status).toBe(200);
+    expect((await api("/t.js", { method: "HEAD" })).status).toBe(200);
+  });
+
+  it("explains that a public site key only works for /api/collect", async () => {
+    const site = await createSite();
+    const body = await expectError(
+      await api("/api/v1/events", { token: site.publicKey }),
+      401,
+      "unauthorized",
+      "authorization",
+    );
+    expect(body.error.message).toContain("public (snippet) key");
+    expect(body.error.message).toContain("/api/collect");
+    expect(body.error.message).toContain("secret key (wf_sk_");
+    // Any other unknown key still reads as unknown or revoked.
+    const unknown = await expectError(await api("/api/v1/events", { token: "wf_sk_nope" }), 401, "unauthorized");
+    expect(unknown.error.message).toContain("unknown or revoked");
   });
 });

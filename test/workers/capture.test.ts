@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { expectDocumented } from "./documented";
 import {
   api,
   collect,
@@ -27,7 +28,7 @@ describe("capture through the real queue into D1", () => {
     const ip = "10.1.2.3";
     const first = await collect(site, [ev], { ip, ua: IPHONE_UA, cf: { country: "CN", region: "Guangdong" } });
     expect(first.status).toBe(202);
-    expect(await first.json()).toEqual({ accepted: 1, rejected: [], dropped: 0 });
+    expect(await first.json()).toEqual({ accepted: 1, rejected: [], dropped: 0, dropped_reasons: [] });
     await collect(site, [ev], { ip, ua: IPHONE_UA }); // the snippet's retry: same id
 
     const [row, ...rest] = await eventsLanded(site.id, 1);
@@ -188,7 +189,14 @@ describe("capture through the real queue into D1", () => {
     const site = await createSite();
     const bot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
     const res = await collect(site, [pageview(`${site.origin}/`), pageview(`${site.origin}/a`)], { ua: bot });
-    expect(await res.json()).toEqual({ accepted: 0, rejected: [], dropped: 2 });
+    const body = await res.json();
+    await expectDocumented("POST /api/collect", 202, body);
+    expect(body).toEqual({
+      accepted: 0,
+      rejected: [],
+      dropped: 2,
+      dropped_reasons: [0, 1].map((index) => ({ index, reason: "bot", message: expect.stringContaining("Googlebot") })),
+    });
     const { env } = await import("cloudflare:test");
     const hits = await eventually(async () =>
       env.DB.prepare("SELECT agent, hits FROM bot_hits WHERE site_id = ?1")
@@ -198,5 +206,24 @@ describe("capture through the real queue into D1", () => {
     expect(hits.hits).toBe(2);
     expect(hits.agent.toLowerCase()).toContain("googlebot");
     expect(await storedEvents(site.id)).toHaveLength(0);
+  });
+
+  it("says why an event was dropped: curl's user agent is a bot's", async () => {
+    const site = await createSite();
+    const events = [pageview(`${site.origin}/`), { id: "bad", type: "nope" }];
+    const res = await collect(site, events, { ua: "curl/8.5.0" });
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as {
+      accepted: number;
+      rejected: { index: number }[];
+      dropped: number;
+      dropped_reasons: { index: number; reason: string; message: string }[];
+    };
+    await expectDocumented("POST /api/collect", 202, body);
+    expect(body.accepted).toBe(0);
+    expect(body.rejected.map((r) => r.index)).toEqual([1]);
+    expect(body.dropped).toBe(1);
+    expect(body.dropped_reasons).toEqual([{ index: 0, reason: "bot", message: expect.stringContaining("curl") }]);
+    expect(body.dropped_reasons[0]!.message).toContain("POST /api/v1/events");
   });
 });

@@ -223,6 +223,6 @@ describe("real responses", () => {
       json: { user_id: "learner-1", items: ["c1"] },
     });
     expect(rank.status, await rank.clone().text()).toBe(200);
-    await expectDocumented("POST /api/v1/rank", 200, await rank.json()); // no model yet: by affinity
+    await expectDocumented("POST /api/v1/rank", 200, await rank.json()); // no model yet: by popularity
   });
 });

@@ -20,7 +20,7 @@ import { type EnrichedEvent } from "../../../core/event";
 import { cookielessVisitorId, firstPartyVisitorId } from "../../../core/hash";
 import { utcDay } from "../../../core/time";
 import { dailySalt } from "../../../schema/queries/salts";
-import { type EventInput, MAX_CLOCK_SKEW_MS, type ServerEventInput, timestampMs } from "./schemas";
+import { type DropReason, type EventInput, MAX_CLOCK_SKEW_MS, type ServerEventInput, timestampMs } from "./schemas";
 
 export interface Rejection {
   index: number;
@@ -42,10 +42,38 @@ export interface AcceptOptions {
   region: string | null;
 }
 
+export interface Dropped {
+  index: number;
+  reason: DropReason;
+  message: string;
+}
+
+/** The 202 body (BatchResult): `dropped` counts `dropped_reasons`, kept as a number for old clients. */
 export interface AcceptResult {
   accepted: number;
   rejected: Rejection[];
   dropped: number;
+  dropped_reasons: Dropped[];
+}
+
+/** Why a bot's event is gone, and how to send one that counts (curl is the usual first try). */
+export function botDrop(index: number, botName: string | null): Dropped {
+  return {
+    index,
+    reason: "bot",
+    message:
+      `The user agent looks like a bot (${botName ?? "unknown"}): bots are counted as bot hits, not stored as events. ` +
+      "Send a browser's user agent, or send from a back end to POST /api/v1/events with a secret key.",
+  };
+}
+
+/** Every event of a request whose visitor opted out (DNT or GPC) on a site that honours it. */
+export function doNotTrackDrops(count: number): Dropped[] {
+  return Array.from({ length: count }, (_, index) => ({
+    index,
+    reason: "do_not_track" as const,
+    message: "The request sent DNT: 1 or Sec-GPC: 1 and this site honours it (respect_dnt).",
+  }));
 }
 
 export interface SiteSettings {
@@ -81,7 +109,7 @@ export async function acceptEvents(o: AcceptOptions): Promise<AcceptResult> {
   const bots: Record<string, number> = {};
   const seen = new Set<string>();
   const hashed = new Map<string, string>();
-  let dropped = 0;
+  const dropped: Dropped[] = [];
   let duplicates = 0;
   const site = siteContext(o.site);
   const salt = await dailySalt(o.env.DB, utcDay(receivedAt));
@@ -129,7 +157,7 @@ export async function acceptEvents(o: AcceptOptions): Promise<AcceptResult> {
           : { device: "unknown", browser: null, os: null, bot: false, botName: null, deviceFromUserAgent: false };
     if (client.bot) {
       bots[client.botName!] = (bots[client.botName!] ?? 0) + 1;
-      dropped += 1;
+      dropped.push(botDrop(index, client.botName));
       continue;
     }
     const ip = e.ip ?? o.ip;
@@ -159,7 +187,7 @@ export async function acceptEvents(o: AcceptOptions): Promise<AcceptResult> {
 
   const botDay = utcDay(receivedAt);
   await enqueue(o.env, o.site.id, enriched, Object.keys(bots).length ? { [botDay]: bots } : undefined);
-  return { accepted: enriched.length + duplicates, rejected, dropped };
+  return { accepted: enriched.length + duplicates, rejected, dropped: dropped.length, dropped_reasons: dropped };
 }
 
 /** Packs events into messages under the Queues size limits and sends them in as few calls as fit. */

@@ -131,6 +131,10 @@ export const ServerBatch = z
   })
   .openapi("ServerBatch");
 
+/** Why an accepted-but-not-stored event was left out (policy, not invalid input). */
+export const DROP_REASONS = ["bot", "do_not_track"] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
 export const BatchResult = z
   .object({
     accepted: z
@@ -148,6 +152,19 @@ export const BatchResult = z
       .number()
       .int()
       .openapi({ description: "Events not stored by policy: bots, or DNT/GPC when the site honours it." }),
+    dropped_reasons: z
+      .array(
+        z.object({
+          index: z.number().int().openapi({ description: "The event's position in `events`." }),
+          reason: z.enum(DROP_REASONS).openapi({
+            description:
+              "bot: the user agent is a bot's (curl and headless browsers included; counted as bot hits); " +
+              "do_not_track: DNT or GPC sent and the site has respect_dnt on.",
+          }),
+          message: z.string(),
+        }),
+      )
+      .openapi({ description: "Why each dropped event was left out, one entry per dropped event." }),
   })
   .openapi("BatchResult");
 

@@ -3,17 +3,25 @@
 // are reported by line (CSV) or index (JSON).
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import Papa from "papaparse";
-import { attribute } from "../../../models/attribution/attribute";
+import { type AttributionResult, attribute } from "../../../models/attribution/attribute";
 import { type ConversionPath, MODEL_NAMES, type ModelName, parsePath } from "../../../models/attribution/paths";
 import { requireScope } from "../auth";
 import { readLimitedText } from "../../shared/body";
 import type { AppBindings } from "../env";
 import { ApiError, ErrorEnvelope, type Issue, validationError, zodIssues } from "../../shared/errors";
+import { roundTo } from "../../../core/money";
 
 export const attributionRoutes = new OpenAPIHono<AppBindings>();
 
 export const ATTRIBUTION_MAX_BODY_BYTES = 10 * 1024 * 1024;
 export const ATTRIBUTION_MAX_PATHS = 200_000;
+
+/**
+ * Decimal places of credited conversions, values, removal effects and probabilities in the answer.
+ * The models compute in full precision (a linear share of 2.1 comes out as 2.0999999999999996);
+ * only the output is rounded. Values carry no currency here, so they keep 4 places too.
+ */
+export const CREDIT_PLACES = 4;
 
 const count = z.coerce.number().finite().nonnegative();
 const PathRow = z
@@ -78,7 +86,7 @@ attributionRoutes.openAPIRegistry.registerPath({
     "JSON `{paths:[{path:'a > b', total_conversions, total_conversion_value, total_null}], models, order, half_life_days}` " +
     "or CSV with those columns (`;` or `,`), options then in the query. Models: " +
     MODEL_NAMES.join(", ") +
-    ".",
+    `. Credited conversions, values, removal effects and probabilities are rounded to ${CREDIT_PLACES} decimals.`,
   security: [{ bearer: [] }],
   request: {
     body: {
@@ -93,6 +101,36 @@ attributionRoutes.openAPIRegistry.registerPath({
     400: { description: "Nothing valid", content: { "application/json": { schema: ErrorEnvelope } } },
   },
 });
+
+function rounded(result: AttributionResult): AttributionResult {
+  const r = (n: number) => roundTo(n, CREDIT_PLACES);
+  const credit = (c: { conversions: number; value: number; removal_effect?: number }) => ({
+    conversions: r(c.conversions),
+    value: r(c.value),
+    ...(c.removal_effect !== undefined ? { removal_effect: r(c.removal_effect) } : {}),
+  });
+  return {
+    totals: { conversions: r(result.totals.conversions), value: r(result.totals.value), paths: r(result.totals.paths) },
+    channels: result.channels.map(({ channel, ...models }) => ({
+      channel,
+      ...Object.fromEntries(Object.entries(models).map(([m, c]) => [m, typeof c === "string" ? c : credit(c)])),
+    })),
+    ...(result.markov
+      ? {
+          markov: {
+            order: result.markov.order,
+            conversion_probability: r(result.markov.conversion_probability),
+            transition_matrix: Object.fromEntries(
+              Object.entries(result.markov.transition_matrix).map(([from, row]) => [
+                from,
+                Object.fromEntries(Object.entries(row).map(([to, p]) => [to, r(p)])),
+              ]),
+            ),
+          },
+        }
+      : {}),
+  };
+}
 
 function toPath(row: z.infer<typeof PathRow>): ConversionPath {
   return {
@@ -181,5 +219,5 @@ attributionRoutes.post("/api/v1/attribution", requireScope("read"), async (c) =>
     order: options.data.order,
     halfLifeDays: options.data.half_life_days,
   });
-  return c.json({ ...result, rejected }, 200);
+  return c.json({ ...rounded(result), rejected }, 200);
 });

@@ -1,7 +1,7 @@
 // POST /api/collect: the snippet's endpoint. Public site key, allowed origins only, rate-limited
 // per site and client. Answers 202 with what was kept and what was refused, event by event.
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { acceptEvents, siteContext } from "../capture/accept";
+import { acceptEvents, doNotTrackDrops, siteContext } from "../capture/accept";
 import {
   BatchResult,
   EventInput,
@@ -25,7 +25,8 @@ collectRoutes.openAPIRegistry.registerPath({
   summary: "Collect events from the browser snippet (public site key)",
   description:
     `Up to ${PUBLIC_MAX_EVENTS} events, at most ${PUBLIC_MAX_BODY_BYTES / 1024} KB, as application/json or text/plain ` +
-    "(sendBeacon). Each event is validated on its own: valid ones are kept, invalid ones reported by index.",
+    "(sendBeacon). Each event is validated on its own: valid ones are kept, invalid ones reported by index. " +
+    "Events left out by policy (bots, DNT/GPC) are counted in `dropped`, each with its reason in `dropped_reasons`.",
   request: { body: { content: { "application/json": { schema: PublicBatch } } } },
   responses: {
     202: {
@@ -81,7 +82,8 @@ collectRoutes.post("/api/collect", async (c) => {
 
   const optedOut = c.req.header("dnt") === "1" || c.req.header("sec-gpc") === "1";
   if (site.respectDnt && optedOut) {
-    return c.json({ accepted: 0, rejected: [], dropped: batch.data.events.length }, 202);
+    const dropped = doNotTrackDrops(batch.data.events.length);
+    return c.json({ accepted: 0, rejected: [], dropped: dropped.length, dropped_reasons: dropped }, 202);
   }
   const cf = c.req.raw.cf as { country?: string; region?: string } | undefined;
   const result = await acceptEvents({

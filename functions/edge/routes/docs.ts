@@ -43,7 +43,8 @@ const DESCRIPTION = `Wayfind is a self-hostable growth platform for paid-knowled
 token (the ADMIN_TOKEN secret) creates sites and acts on every site: name one with \`?site_id=\`. A partner key (wf_pp_...) reads only its partner's
 records under \`/api/v1/portal\`. The public site key (wf_pk_...) only posts browser events to \`/api/collect\` from allowed origins.
 
-**Errors** share one envelope: \`{"error": {"code", "message", "issues": [{"path", "message"}]}}\`, with the HTTP status that fits.`;
+**Errors** share one envelope: \`{"error": {"code", "message", "issues": [{"path", "message"}]}}\`, with the HTTP status that fits;
+a known path asked with another method answers 405 (\`method_not_allowed\`) with an \`Allow\` header.`;
 
 const REFERENCE_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Wayfind API reference</title>

@@ -16,7 +16,7 @@ import { requireScope, siteScope } from "../auth";
 import { readJsonBody } from "../../shared/body";
 import type { AppBindings } from "../env";
 import { ApiError, ErrorEnvelope, validationError } from "../../shared/errors";
-import { listPage, ListQuery, respondWithPage } from "../lib/listing";
+import { listOrder, listPage, ListQuery, OrderQuery, respondWithPage } from "../lib/listing";
 import { assertBatchSize, batchResponse } from "../lib/request";
 import { eventView, StoredEvent } from "../lib/views";
 
@@ -73,10 +73,12 @@ const listEventsRoute = createRoute({
   summary: "List stored events with their enrichment (read scope)",
   security: [{ bearer: [] }],
   middleware: [requireScope("read")] as const,
-  request: { query: ListQuery.extend({ type: z.enum(EVENT_TYPES).optional() }) },
+  request: { query: ListQuery.extend({ ...OrderQuery, type: z.enum(EVENT_TYPES).optional() }) },
   responses: {
     200: {
-      description: "A page of events, oldest first (JSON), or an export (NDJSON, CSV; next page in x-next-cursor)",
+      description:
+        "A page of events, newest first without `from` (JSON), or an export (NDJSON, CSV: `items` and `props` as " +
+        "JSON text; next page in x-next-cursor)",
       content: { "application/json": { schema: listPage(StoredEvent) } },
     },
     400: { description: "Bad query", ...errors },
@@ -89,5 +91,5 @@ eventRoutes.openapi(listEventsRoute, async (c) => {
   const q = c.req.valid("query");
   const scope = siteScope(c, q.site_id);
   const fetchRows = (p: ListParams) => listEvents(c.env.DB, scope, { ...p, type: q.type });
-  return respondWithPage(c, q, fetchRows, (e) => e.ts, eventView, "events") as never;
+  return respondWithPage(c, { ...q, order: listOrder(q) }, fetchRows, (e) => e.ts, eventView, "events") as never;
 });

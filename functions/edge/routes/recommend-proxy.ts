@@ -58,18 +58,20 @@ const doc = (
   request: Record<string, unknown>,
   response: z.ZodType,
   scope: "read" | "admin" = "read",
+  description?: string,
 ) =>
   recommendProxyRoutes.openAPIRegistry.registerPath({
     method,
     path,
     summary: `${summary} (scope: ${scope})`,
+    ...(description ? { description } : {}),
     tags: ["Recommendations"],
     security: [{ bearer: [] }],
     request,
     responses: {
       200: { description: "OK", ...json(response) },
       400: { description: "Invalid", ...errors },
-      404: { description: "Unknown learner, item or model", ...errors },
+      404: { description: "Unknown item or model (an unknown learner is a cold-start learner)", ...errors },
     },
   });
 const body = (schema: z.ZodType) => ({ body: { ...json(schema), required: true } });
@@ -87,13 +89,29 @@ doc(
   { params: IdParam, query: SimilarQuery },
   SimilarItems,
 );
-doc("post", "/api/v1/rank", "Items ordered by purchase probability", body(RankBody), RankResult);
+// Unknown learners are served cold here as in /recommendations: not an error.
+const COLD_START =
+  "A learner with no events yet (an unknown user_id or visitor_id) is a cold-start learner, not an error: " +
+  "`learner.known` is false and they are scored with the features of a learner with no history.";
+doc(
+  "post",
+  "/api/v1/rank",
+  "Items ordered by purchase probability",
+  body(RankBody),
+  RankResult,
+  "read",
+  `${COLD_START} Before the first propensity model, items are ordered by the recommender's affinity for a learner ` +
+    "it was trained on, else by popularity (trending). Items not in the catalog are a 400.",
+);
 doc(
   "post",
   "/api/v1/propensity",
   "Purchase probability for a learner (and course) or for features",
   body(PropensityBody),
   PropensityResult,
+  "read",
+  `${COLD_START} Without item_id: the course they are closest to buying among those they looked at and do not ` +
+    "own; none for a cold learner (item_id null). 409 until the first propensity model is trained.",
 );
 doc("get", "/api/v1/models", "The model registry", {}, ModelList);
 doc(

@@ -20,10 +20,13 @@ import { RoiOverview, RoiReport } from "../lib/roi-schemas";
 export const reportRoutes = new OpenAPIHono<AppBindings>();
 const errors = { content: { "application/json": { schema: ErrorEnvelope } } };
 
+/** Reports count whole local days, so only a date will do; the error says so (not just "Invalid"). */
+const ReportDay = z.iso.date({ error: "Use an ISO 8601 date, YYYY-MM-DD: a day in the site's time zone." });
+
 const Range = z.object({
   site_id: z.string().optional(),
-  from: z.iso.date().optional().openapi({ description: "First day (site's time zone). Default: 29 days before `to`." }),
-  to: z.iso.date().optional().openapi({ description: "Last day, inclusive. Default: today." }),
+  from: ReportDay.optional().openapi({ description: "First day (site's time zone). Default: 29 days before `to`." }),
+  to: ReportDay.optional().openapi({ description: "Last day, inclusive. Default: today." }),
   model: z.enum(MODEL_NAMES).default("last_non_direct"),
 });
 

@@ -4,7 +4,7 @@ import { type ListParams, listSessions } from "../../../schema/queries/listing";
 import { requireScope, siteScope } from "../auth";
 import type { AppBindings } from "../env";
 import { ErrorEnvelope } from "../../shared/errors";
-import { listPage, ListQuery, respondWithPage } from "../lib/listing";
+import { listOrder, listPage, ListQuery, OrderQuery, respondWithPage } from "../lib/listing";
 import { Session, sessionView } from "../lib/views";
 
 export const sessionRoutes = new OpenAPIHono<AppBindings>();
@@ -14,10 +14,10 @@ const route = createRoute({
   method: "get",
   path: "/api/v1/sessions",
   tags: ["Raw data"],
-  summary: "List sessions, by start time (read scope)",
+  summary: "List sessions by start time, newest first without `from` (read scope)",
   security: [{ bearer: [] }],
   middleware: [requireScope("read")] as const,
-  request: { query: ListQuery.extend({ channel: z.string().max(64).optional() }) },
+  request: { query: ListQuery.extend({ ...OrderQuery, channel: z.string().max(64).optional() }) },
   responses: {
     200: {
       description: "A page of sessions (JSON) or an export (NDJSON, CSV; next page in x-next-cursor)",
@@ -33,5 +33,12 @@ sessionRoutes.openapi(route, async (c) => {
   const q = c.req.valid("query");
   const scope = siteScope(c, q.site_id);
   const fetchRows = (p: ListParams) => listSessions(c.env.DB, scope, { ...p, channel: q.channel });
-  return respondWithPage(c, q, fetchRows, (s) => s.startedAt, sessionView, "sessions") as never;
+  return respondWithPage(
+    c,
+    { ...q, order: listOrder(q) },
+    fetchRows,
+    (s) => s.startedAt,
+    sessionView,
+    "sessions",
+  ) as never;
 });

@@ -10,7 +10,7 @@ import {
   updateSite,
   clearSiteCache,
 } from "../../../schema/queries/sites";
-import { requireScope, siteScope, visibleSiteIds } from "../auth";
+import { PUBLIC_KEY_PREFIX, requireScope, siteScope, visibleSiteIds } from "../auth";
 import { randomToken } from "../../../core/hash";
 import type { AppBindings } from "../env";
 import { ApiError, ErrorEnvelope } from "../../shared/errors";
@@ -148,7 +148,7 @@ siteRoutes.openapi(
       id: `site_${randomToken(12)}`,
       name: b.name,
       domain: b.domain,
-      publicKey: `wf_pk_${randomToken(20)}`,
+      publicKey: `${PUBLIC_KEY_PREFIX}${randomToken(20)}`,
       allowedOrigins: b.allowed_origins ?? [`https://${b.domain}`],
       timezone: b.timezone,
       currency: b.currency,
