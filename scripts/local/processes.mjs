@@ -102,6 +102,9 @@ async function stopGroups(graceMs = 5000) {
   const deadline = Date.now() + graceMs;
   while ([...groups].some(groupAlive) && Date.now() < deadline) await sleep(100);
   for (const g of groups) if (groupAlive(g)) signalGroup(g, "SIGKILL");
+  // A killed process lingers until the kernel has torn it down: wait, so nothing outlives us.
+  const killDeadline = Date.now() + 3000;
+  while ([...groups].some(groupAlive) && Date.now() < killDeadline) await sleep(50);
   groups.clear();
 }
 
