@@ -116,7 +116,8 @@ export function alipayNotification(
   nowMs: number,
 ): PaymentNotification {
   const p = form.params;
-  if (p.app_id !== creds.appId) throw new WebhookRefusal("wrong_account", `app_id ${p.app_id} is not the configured app.`);
+  if (p.app_id !== creds.appId)
+    throw new WebhookRefusal("wrong_account", `app_id ${p.app_id} is not the configured app.`);
   if (!p.notify_id || !p.out_trade_no) throw new WebhookRefusal("invalid", "notify_id or out_trade_no is missing.");
   const base = { id: p.notify_id, type: p.notify_type ?? "trade_status_sync" };
   const orderId = p.out_trade_no.trim().slice(0, 128);

@@ -40,7 +40,7 @@ function readTlv(der: Uint8Array, at: number): Tlv {
 
 function children(der: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let at = parent.start; at < parent.end; ) {
+  for (let at = parent.start; at < parent.end;) {
     const tlv = readTlv(der, at);
     out.push(tlv);
     at = tlv.end;

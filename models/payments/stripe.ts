@@ -104,9 +104,7 @@ const Invoice = z.looseObject({
   payment_intent: ref,
   subscription_details: z.looseObject({ metadata }).nullish(),
   // Later versions: parent.subscription_details and payments (when included).
-  parent: z
-    .looseObject({ subscription_details: z.looseObject({ subscription: ref, metadata }).nullish() })
-    .nullish(),
+  parent: z.looseObject({ subscription_details: z.looseObject({ subscription: ref, metadata }).nullish() }).nullish(),
   payments: z
     .looseObject({ data: z.array(z.looseObject({ payment: z.looseObject({ payment_intent: ref }).nullish() })) })
     .nullish(),

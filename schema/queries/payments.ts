@@ -83,7 +83,9 @@ export async function countWebhookOutcome(
 
 export async function notificationSeen(d1: D1Database, scope: SiteScope, provider: PaymentProvider, id: string) {
   const row = await d1
-    .prepare("SELECT 1 AS seen FROM payment_notifications WHERE site_id = ?1 AND provider = ?2 AND notification_id = ?3")
+    .prepare(
+      "SELECT 1 AS seen FROM payment_notifications WHERE site_id = ?1 AND provider = ?2 AND notification_id = ?3",
+    )
     .bind(scope.siteId, provider, id)
     .first();
   return row !== null;

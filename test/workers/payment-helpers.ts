@@ -52,7 +52,11 @@ const tlv = (tag: number, ...parts: Uint8Array[]) => {
   const content = concat(parts);
   return concat([Uint8Array.of(tag), length(content.length), content]);
 };
-const SHA256_WITH_RSA = tlv(0x30, Uint8Array.of(0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b), Uint8Array.of(0x05, 0x00));
+const SHA256_WITH_RSA = tlv(
+  0x30,
+  Uint8Array.of(0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b),
+  Uint8Array.of(0x05, 0x00),
+);
 const name = (cn: string) =>
   tlv(0x30, tlv(0x31, tlv(0x30, Uint8Array.of(0x06, 0x03, 0x55, 0x04, 0x03), tlv(0x0c, encoder.encode(cn)))));
 
@@ -80,7 +84,14 @@ export async function certificate(pair: RsaPair, serialHex: string): Promise<str
 export const STRIPE_SECRET = "whsec_test_0123456789abcdefghijklmnop";
 
 export function stripeEvent(type: string, object: Record<string, unknown>, created = Math.floor(Date.now() / 1000)) {
-  return JSON.stringify({ id: unique("evt_"), object: "event", api_version: "2024-06-20", created, type, data: { object } });
+  return JSON.stringify({
+    id: unique("evt_"),
+    object: "event",
+    api_version: "2024-06-20",
+    created,
+    type,
+    data: { object },
+  });
 }
 
 /** `Stripe-Signature` as Stripe sends it: t and v1 = HMAC-SHA256(secret, `t.payload`). */
@@ -116,7 +127,11 @@ export async function wechatResource(plain: unknown, apiV3Key = WECHAT_API_V3_KE
   };
 }
 
-export async function wechatNotification(eventType: string, plain: unknown, opts: { id?: string; apiV3Key?: string } = {}) {
+export async function wechatNotification(
+  eventType: string,
+  plain: unknown,
+  opts: { id?: string; apiV3Key?: string } = {},
+) {
   const type = eventType.startsWith("REFUND") ? "refund" : "transaction";
   return JSON.stringify({
     id: opts.id ?? unique("EV-"),
@@ -154,7 +169,10 @@ export const ALIPAY_APP_ID = "2021000123456789";
 export const beijing = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
 
 /** RSA2 over the sorted `k=v&...` of every non-empty field but sign and sign_type, as Alipay signs. */
-export async function alipaySign(params: Record<string, string>, privateKey: CryptoKey): Promise<Record<string, string>> {
+export async function alipaySign(
+  params: Record<string, string>,
+  privateKey: CryptoKey,
+): Promise<Record<string, string>> {
   const content = Object.keys(params)
     .filter((k) => k !== "sign" && k !== "sign_type" && params[k] !== "")
     .sort()
@@ -190,7 +208,11 @@ export interface Endpoint {
 }
 
 export async function configure(site: TestSite, config: Record<string, unknown>, status = 201): Promise<Endpoint> {
-  const res = await api(`/api/v1/sites/${site.id}/payment-providers`, { method: "POST", token: site.admin, json: config });
+  const res = await api(`/api/v1/sites/${site.id}/payment-providers`, {
+    method: "POST",
+    token: site.admin,
+    json: config,
+  });
   expect(res.status, await res.clone().text()).toBe(status);
   const body = (await res.json()) as { webhook_url: string };
   return { url: body.webhook_url, path: new URL(body.webhook_url).pathname, body };

@@ -71,7 +71,9 @@ describe("configuring providers", () => {
       api_v3_key: WECHAT_API_V3_KEY,
       platform_key: cert,
     });
-    expect(wechat.body).toMatchObject({ account: { mchid: WECHAT_MCHID, serial: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1" } });
+    expect(wechat.body).toMatchObject({
+      account: { mchid: WECHAT_MCHID, serial: "5157F09EFDC096DE15EBE81A47057A7232F1B8E1" },
+    });
     await configure(site, { provider: "alipay", app_id: ALIPAY_APP_ID, alipay_public_key: platform.publicBase64 });
 
     const res = await api(`/api/v1/sites/${site.id}/payment-providers`, { token: site.admin });
@@ -114,14 +116,32 @@ describe("configuring providers", () => {
     const post = (json: unknown, token = site.admin) =>
       api(`/api/v1/sites/${site.id}/payment-providers`, { method: "POST", token, json });
     const wechat = { provider: "wechat", mchid: WECHAT_MCHID, api_v3_key: WECHAT_API_V3_KEY };
-    await expectError(await post({ ...wechat, platform_key: platform.publicPem }), 400, "validation_failed", "platform_serial");
-    await expectError(await post({ ...wechat, platform_key: "x".repeat(80) }), 400, "validation_failed", "platform_key");
-    await expectError(await post({ ...wechat, api_v3_key: "short", platform_key: platform.publicPem }), 400, "validation_failed");
+    await expectError(
+      await post({ ...wechat, platform_key: platform.publicPem }),
+      400,
+      "validation_failed",
+      "platform_serial",
+    );
+    await expectError(
+      await post({ ...wechat, platform_key: "x".repeat(80) }),
+      400,
+      "validation_failed",
+      "platform_key",
+    );
+    await expectError(
+      await post({ ...wechat, api_v3_key: "short", platform_key: platform.publicPem }),
+      400,
+      "validation_failed",
+    );
     const alipay = { provider: "alipay", app_id: ALIPAY_APP_ID, alipay_public_key: btoa("not a key").repeat(8) };
     await expectError(await post(alipay), 400, "validation_failed", "alipay_public_key");
     await expectError(await post({ provider: "paypal" }), 400, "validation_failed");
     await expectError(await post(stripeConfig, site.read), 403, "forbidden");
-    await configure(site, { ...wechat, platform_key: platform.publicPem, platform_serial: "PUB_KEY_ID_0114232134912410000" });
+    await configure(site, {
+      ...wechat,
+      platform_key: platform.publicPem,
+      platform_serial: "PUB_KEY_ID_0114232134912410000",
+    });
   });
 });
 
@@ -160,7 +180,14 @@ describe("redeliveries and replays", () => {
     const site = await createSite({ currency: "CNY" });
     const { path } = await configure(site, stripeConfig);
     const orderId = unique("order");
-    const browserBuy = { id: unique("b"), type: "purchase", order_id: orderId, revenue: 199.9, currency: "CNY", user_id: "learner-1" };
+    const browserBuy = {
+      id: unique("b"),
+      type: "purchase",
+      order_id: orderId,
+      revenue: 199.9,
+      currency: "CNY",
+      user_id: "learner-1",
+    };
     expect((await collect(site, [browserBuy])).status).toBe(202);
     await eventually(async () => (await purchasesOf(site, orderId)).length === 1);
 

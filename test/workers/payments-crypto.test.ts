@@ -103,7 +103,9 @@ describe("Stripe-Signature", () => {
     );
     expect(unpaid.facts).toEqual([]);
     const charge = stripeNotification(
-      bytes(stripeEvent("charge.refunded", { id: "ch_1", amount_refunded: 500, currency: "usd", payment_intent: "pi_1" })),
+      bytes(
+        stripeEvent("charge.refunded", { id: "ch_1", amount_refunded: 500, currency: "usd", payment_intent: "pi_1" }),
+      ),
     );
     expect(charge.facts[0]).toMatchObject({
       kind: "refund",
@@ -161,8 +163,14 @@ describe("WeChat Pay", () => {
     const pem = await certificate(platform, "9A57F09EFDC096DE15EBE81A47057A7232F1B8E1");
     expect(parsePublicKey(pem).serial).toBe("9A57F09EFDC096DE15EBE81A47057A7232F1B8E1");
     const body = await signedWechat("TRANSACTION.SUCCESS", transaction());
-    const headers = await wechatHeaders(body, platform.keys.privateKey, { serial: "9A57F09EFDC096DE15EBE81A47057A7232F1B8E1" });
-    const n = await read(body, headers, { ...creds(), platformKey: pem, serial: "9A57F09EFDC096DE15EBE81A47057A7232F1B8E1" });
+    const headers = await wechatHeaders(body, platform.keys.privateKey, {
+      serial: "9A57F09EFDC096DE15EBE81A47057A7232F1B8E1",
+    });
+    const n = await read(body, headers, {
+      ...creds(),
+      platformKey: pem,
+      serial: "9A57F09EFDC096DE15EBE81A47057A7232F1B8E1",
+    });
     expect(n.facts).toHaveLength(1);
     await expect(importRsaPublicKey(pem)).resolves.toBeDefined();
     expect(() => certificateKey(bytes("not a certificate"))).toThrow();
@@ -296,7 +304,10 @@ describe("learner fields", () => {
       partnerCode: "SPRING_24",
       items: ["a", "b"],
     });
-    expect(learnerFromText('{"user_id":"learner-7","rec_id":"rec_1"}')).toEqual({ userId: "learner-7", recId: "rec_1" });
+    expect(learnerFromText('{"user_id":"learner-7","rec_id":"rec_1"}')).toEqual({
+      userId: "learner-7",
+      recId: "rec_1",
+    });
     expect(learnerFromText("p=bad code!&r=" + "x".repeat(65))).toEqual({});
     expect(learnerFromText("{not json")).toEqual({});
     expect(learnerFromRecord({ visitor_id: "v", unrelated: "x" })).toEqual({ visitorId: "v" });

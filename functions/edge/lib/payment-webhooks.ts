@@ -141,7 +141,13 @@ const storedLearner = (row: PaymentRefRow | undefined): Learner => ({
   ...(row?.visitorId && { visitorId: row.visitorId }),
 });
 
-const refWrite = (ref: string, orderId: string | null, l: Learner, currency: string | null, eventId: string | null) => ({
+const refWrite = (
+  ref: string,
+  orderId: string | null,
+  l: Learner,
+  currency: string | null,
+  eventId: string | null,
+) => ({
   ref,
   orderId,
   userId: l.userId ?? null,
@@ -168,7 +174,8 @@ async function planPurchase(env: EdgeEnv, scope: SiteScope, provider: PaymentPro
   for (const ref of new Set([f.paymentRef, ...f.orderRefs])) {
     plan.refs.push(refWrite(ref, f.orderId, named, f.currency, ref === f.paymentRef ? id : null));
   }
-  if (namesLearner(named)) for (const ref of f.learnerRefs) plan.learnerRefs.push(refWrite(ref, null, named, null, null));
+  if (namesLearner(named))
+    for (const ref of f.learnerRefs) plan.learnerRefs.push(refWrite(ref, null, named, null, null));
 }
 
 async function planRefund(

@@ -34,9 +34,15 @@ const SiteParam = z.object({
     .openapi({ param: { name: "id", in: "path" } }),
 });
 
-const tolerance = z.number().int().min(1).max(3600).optional().openapi({
-  description: `Seconds a signature's timestamp may be off our clock (default ${DEFAULT_TOLERANCE_SECONDS}).`,
-});
+const tolerance = z
+  .number()
+  .int()
+  .min(1)
+  .max(3600)
+  .optional()
+  .openapi({
+    description: `Seconds a signature's timestamp may be off our clock (default ${DEFAULT_TOLERANCE_SECONDS}).`,
+  });
 const rotate = z.boolean().optional().openapi({ description: "Issue a new webhook URL; the old one stops working." });
 const pem = z.string().trim().min(64).max(10_000);
 const merchantId = z.string().regex(/^\d{6,32}$/, "Digits only.");
@@ -45,7 +51,12 @@ const ProviderConfig = z
   .discriminatedUnion("provider", [
     z.object({
       provider: z.literal("stripe"),
-      endpoint_secret: z.string().trim().min(8).max(256).openapi({ description: "The endpoint's signing secret, whsec_..." }),
+      endpoint_secret: z
+        .string()
+        .trim()
+        .min(8)
+        .max(256)
+        .openapi({ description: "The endpoint's signing secret, whsec_..." }),
       tolerance_seconds: tolerance,
       rotate_endpoint: rotate,
     }),
@@ -78,7 +89,8 @@ const PaymentProviderView = z
   .object({
     provider: z.enum(PAYMENT_PROVIDERS),
     webhook_url: z.string().nullable().openapi({
-      description: "Paste into the provider's console. Null when the stored credentials no longer open: configure again.",
+      description:
+        "Paste into the provider's console. Null when the stored credentials no longer open: configure again.",
     }),
     credentials_set: z.array(z.string()),
     account: z.object({
@@ -116,7 +128,10 @@ async function credentialsOf(b: Config): Promise<{ credentials: PaymentCredentia
   };
   if (b.provider === "stripe") {
     const toleranceSeconds = b.tolerance_seconds ?? DEFAULT_TOLERANCE_SECONDS;
-    return { credentials: { provider: "stripe", endpointSecret: b.endpoint_secret, toleranceSeconds }, account: { toleranceSeconds } };
+    return {
+      credentials: { provider: "stripe", endpointSecret: b.endpoint_secret, toleranceSeconds },
+      account: { toleranceSeconds },
+    };
   }
   if (b.provider === "alipay") {
     await rsa("alipay_public_key", b.alipay_public_key);

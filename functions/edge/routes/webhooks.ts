@@ -30,7 +30,7 @@ webhookRoutes.openAPIRegistry.registerPath({
   description:
     "Verified as each provider documents: Stripe-Signature (HMAC-SHA256, 300 s tolerance); WeChat Pay's " +
     "Wechatpay-* headers (SHA256-RSA) and AES-256-GCM resource; Alipay's RSA2 sign. Payments become server " +
-    "purchases and refunds. Answers: Stripe `{received:true}`, WeChat `{code:\"SUCCESS\"}`, Alipay `success`; " +
+    'purchases and refunds. Answers: Stripe `{received:true}`, WeChat `{code:"SUCCESS"}`, Alipay `success`; ' +
     `a refusal is a 4xx or 5xx (WeChat \`{code:"FAIL"}\`, Alipay \`failure\`), so the provider retries. At most ${PAYMENT_MAX_BODY_BYTES / 1024} KB.`,
   request: {
     params: z.object({
