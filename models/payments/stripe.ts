@@ -121,6 +121,12 @@ const Charge = z.looseObject({
   metadata,
 });
 
+/** The site's order id from metadata, when it fits an event's order_id (1-128 characters). */
+const orderIdOf = (value: string | undefined) => {
+  const id = value?.trim();
+  return id && id.length <= 128 ? id : undefined;
+};
+
 const present = (...ids: (string | null | undefined)[]) => [...new Set(ids.filter((id): id is string => !!id))];
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
@@ -153,7 +159,7 @@ function sessionFacts(s: z.infer<typeof Session>, ts: number): PaymentFact[] | s
     {
       kind: "purchase",
       paymentRef,
-      orderId: s.metadata.order_id?.trim() || paymentRef,
+      orderId: orderIdOf(s.metadata.order_id) ?? paymentRef,
       amountMinor: s.amount_total,
       currency: s.currency,
       ts,
@@ -171,7 +177,7 @@ function invoiceFacts(i: z.infer<typeof Invoice>, ts: number): PaymentFact[] | s
   const subscriptionMeta = i.parent?.subscription_details?.metadata ?? i.subscription_details?.metadata ?? {};
   // A subscription's metadata names its learner for every renewal, but its order id only the first.
   const first = i.billing_reason === "subscription_create";
-  const orderId = i.metadata.order_id?.trim() || (first ? subscriptionMeta.order_id?.trim() : undefined) || i.id;
+  const orderId = orderIdOf(i.metadata.order_id) ?? (first ? orderIdOf(subscriptionMeta.order_id) : undefined) ?? i.id;
   const intents = (i.payments?.data ?? []).map((p) => p.payment?.payment_intent);
   return [
     {
@@ -195,7 +201,7 @@ function chargeFacts(c: z.infer<typeof Charge>, ts: number): PaymentFact[] | str
     {
       kind: "refund",
       paymentRefs: present(c.invoice, c.payment_intent, c.id),
-      orderId: c.metadata.order_id?.trim() || c.invoice || c.payment_intent || c.id,
+      orderId: orderIdOf(c.metadata.order_id) ?? c.invoice ?? c.payment_intent ?? c.id,
       currency: c.currency,
       ts,
       amount: { cumulative: true, minor: c.amount_refunded, counterRef: c.id },

@@ -145,6 +145,25 @@ describe("configuring providers", () => {
   });
 });
 
+describe("sealed credentials", () => {
+  it("open only in their own row: copied to another site they fail, counted, and the URL reads null", async () => {
+    const [a, b] = [await createSite(), await createSite()];
+    await configure(a, stripeConfig);
+    const { path } = await configure(b, { provider: "stripe", endpoint_secret: "whsec_b_site_secret_value" });
+    await env.DB.prepare(
+      "UPDATE payment_providers SET sealed = (SELECT sealed FROM payment_providers WHERE site_id = ?1 AND provider = 'stripe') " +
+        "WHERE site_id = ?2 AND provider = 'stripe'",
+    )
+      .bind(a.id, b.id)
+      .run();
+    const payload = stripeEvent("checkout.session.completed", session());
+    const res = await stripeDelivery(path, payload, await stripeHeader(payload, STRIPE_SECRET));
+    expect(res.status).toBe(500);
+    expect(await deliveries(b, "stripe")).toEqual({ failed: 1 });
+    expect(await providers(b)).toEqual([expect.objectContaining({ webhook_url: null, credentials_set: [] })]);
+  });
+});
+
 describe("refusals", () => {
   it("are answered in the provider's terms and counted per site and provider", async () => {
     const site = await createSite();

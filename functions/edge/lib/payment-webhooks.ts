@@ -118,7 +118,8 @@ export async function receivePaymentWebhook(
     notification = await readNotification(opened.credentials, { headers: request.headers, body }, now);
   } catch (err) {
     if (err instanceof WebhookRefusal) return outcome(err.outcome, err.message);
-    throw err;
+    console.error("payments: notification could not be read", { ...scope, provider }, err);
+    return outcome("failed", describeError(err));
   }
   if (await notificationSeen(env.DB, scope, provider, notification.id)) {
     return outcome("duplicate", `${notification.type} ${notification.id}`);
@@ -219,7 +220,8 @@ async function applyNotification(
   now: number,
 ): Promise<number> {
   const plan: Plan = { events: [], refs: [], learnerRefs: [], undo: [] };
-  for (const fact of n.facts) {
+  // A provider's clock ahead of ours must not get its payment refused as from the future.
+  for (const fact of n.facts.map((f) => ({ ...f, ts: Math.min(f.ts, now) }))) {
     if (fact.kind === "purchase") await planPurchase(env, scope, provider, fact, plan);
     else await planRefund(env, scope, provider, fact, now, plan);
   }
