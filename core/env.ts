@@ -3,7 +3,7 @@
 // config cannot say: the queue's message type, and the secrets and optional vars set per deploy.
 import type { IngestMessage } from "./queue";
 
-/** Edge Worker. Secrets: ADMIN_TOKEN (bootstrap admin), SIGNING_KEY, SMTP_PASS. */
+/** Edge Worker. Secrets: ADMIN_TOKEN (bootstrap admin), SIGNING_KEY, PAYMENTS_KEY, SMTP_PASS. */
 export interface EdgeEnv extends Omit<
   EdgeWorkerBindings,
   "EVENTS_QUEUE" | "DEAD_LETTER_QUEUE" | "DEFAULT_RETENTION_DAYS"
@@ -13,6 +13,8 @@ export interface EdgeEnv extends Omit<
   ADMIN_TOKEN?: string;
   /** Signs unsubscribe links; falls back to ADMIN_TOKEN. */
   SIGNING_KEY?: string;
+  /** Seals payment providers' credentials (README "Payments in"); falls back to SIGNING_KEY, then ADMIN_TOKEN. */
+  PAYMENTS_KEY?: string;
   /** Where links in emails point: this Worker's public URL. */
   PUBLIC_URL?: string;
   /** Email delivery: the send_email binding, or SMTP (SMTP_PASS as a secret). */

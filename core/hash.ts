@@ -28,12 +28,13 @@ export function timingSafeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-const b64url = (bytes: Uint8Array) =>
+/** Base64url without padding (tokens, sealed values). */
+export const b64url = (bytes: Uint8Array) =>
   btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, "-")
     .replace(/\//g, "_")
     .replace(/=+$/, "");
-const fromB64url = (s: string) =>
+export const fromB64url = (s: string) =>
   Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
 async function hmac(key: string, data: string): Promise<Uint8Array> {

@@ -24,6 +24,8 @@ export async function pruneRetention(
     await prune("partner_clicks");
     // Served recommendation lists name learners: they age out with the events they are credited by.
     await prune("rec_impressions");
+    // Processed notification ids only stop redeliveries; payment_refs keeps payments idempotent after.
+    await prune("payment_notifications");
   });
   // Keep today's and yesterday's salt (events near midnight); older ones go.
   const salts = await deleteSaltsBefore(db, utcDay(now - DAY_MS));

@@ -26,6 +26,7 @@ import { partnerLinkRoutes } from "./routes/partner-links";
 import { partnerProgramRoutes } from "./routes/partner-program";
 import { partnerRoutes } from "./routes/partners";
 import { passwordRoutes } from "./routes/password";
+import { paymentProviderRoutes } from "./routes/payment-providers";
 import { portalRoutes } from "./routes/portal";
 import { recommendProxyRoutes } from "./routes/recommend-proxy";
 import { referralRoutes } from "./routes/referrals";
@@ -39,6 +40,7 @@ import { snippetRoutes } from "./routes/snippet";
 import { spendRoutes } from "./routes/spend";
 import { unsubscribeRoutes } from "./routes/unsubscribe";
 import { userRoutes } from "./routes/users";
+import { webhookRoutes } from "./routes/webhooks";
 
 // Only handlers may be exported from the entry module: workerd refuses any other named export.
 function createApp() {
@@ -53,9 +55,11 @@ function createApp() {
     snippetRoutes,
     collectRoutes,
     eventRoutes,
+    webhookRoutes,
     sessionRoutes,
     siteRoutes,
     keyRoutes,
+    paymentProviderRoutes,
     classifyRoutes,
     attributionRoutes,
     spendRoutes,

@@ -2,10 +2,11 @@
 // instead of being buffered whole into a 128 MB isolate.
 import { ApiError } from "./errors";
 
-export async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
+/** The body's bytes, refused with 413 past `maxBytes` (signatures are checked over exact bytes). */
+export async function readLimitedBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return "";
+  if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -25,7 +26,11 @@ export async function readLimitedText(request: Request, maxBytes: number): Promi
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
+}
+
+export async function readLimitedText(request: Request, maxBytes: number): Promise<string> {
+  return new TextDecoder().decode(await readLimitedBytes(request, maxBytes));
 }
 
 function tooLarge(maxBytes: number): ApiError {

@@ -7,6 +7,7 @@ export const PRUNED_TABLES = {
   sessions: "last_seen_at",
   partner_clicks: "ts",
   rec_impressions: "created_at",
+  payment_notifications: "received_at",
 } as const;
 
 export async function siteRetentions(db: D1Database) {
