@@ -27,6 +27,7 @@ import { partnerProgramRoutes } from "./routes/partner-program";
 import { partnerRoutes } from "./routes/partners";
 import { passwordRoutes } from "./routes/password";
 import { portalRoutes } from "./routes/portal";
+import { queryRoutes } from "./routes/query";
 import { recommendProxyRoutes } from "./routes/recommend-proxy";
 import { referralRoutes } from "./routes/referrals";
 import { reportSubscriptionRoutes } from "./routes/report-subscriptions";
@@ -61,6 +62,7 @@ function createApp() {
     spendRoutes,
     budgetRoutes,
     reportRoutes,
+    queryRoutes,
     recommendProxyRoutes,
     itemRoutes,
     referralRoutes,
