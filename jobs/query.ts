@@ -60,9 +60,14 @@ function checkStatement(q: CompiledQuery) {
     throw tooLarge("filters", `The statement would be ${byteLength(sql)} bytes; D1 takes ${D1_MAX_STATEMENT_BYTES}.`);
 }
 
-async function fromEvents(run: Run, pp: PeriodPlan, only?: CompiledQuery["only"]): Promise<PeriodResult> {
-  const { plan, site } = run;
-  const q: CompiledQuery = {
+/** The statement a period of a plan runs on raw events (also what the query benchmark times). */
+export function compiledFor(
+  site: SiteRow,
+  plan: QueryPlan,
+  pp: PeriodPlan,
+  only?: CompiledQuery["only"],
+): CompiledQuery {
+  return {
     siteId: site.id,
     currency: site.currency,
     minorFactors: minorFactors(site.currency),
@@ -75,6 +80,11 @@ async function fromEvents(run: Run, pp: PeriodPlan, only?: CompiledQuery["only"]
     page: only ? { limit: QUERY_MAX_SORT_ROWS + 1, offset: 0 } : plan.page,
     ...(only && { only }),
   };
+}
+
+async function fromEvents(run: Run, pp: PeriodPlan, only?: CompiledQuery["only"]): Promise<PeriodResult> {
+  const { plan, site } = run;
+  const q = compiledFor(site, plan, pp, only);
   checkStatement(q);
   const rows = await runQuery(run.db, q);
   if ((plan.sortInJs || only) && rows.length > QUERY_MAX_SORT_ROWS)

@@ -145,9 +145,10 @@ export function compileQuery(q: CompiledQuery): { sql: string; params: (string |
       "substr(max(CASE WHEN type = 'pageview' THEN printf('%015d', ts) || coalesce(path, '') END), 16) AS exit_page " +
       "FROM events WHERE site_id = ?1 AND ts >= ?2 AND ts < ?3 GROUP BY session_id), "
     : "";
+  // A session has one visitor: grouping by it too keeps the SQL standard (the DuckDB baseline runs it).
   const ps =
     `ps AS (SELECT ${[...dimensionColumns, "e.session_id AS sid", "e.visitor_id AS vid", ...perSession].join(", ")} ` +
-    `FROM ${from.join(" ")} WHERE ${where.join(" AND ")} GROUP BY ${[...dims, "e.session_id"].join(", ")})`;
+    `FROM ${from.join(" ")} WHERE ${where.join(" AND ")} GROUP BY ${[...dims, "e.session_id", "e.visitor_id"].join(", ")})`;
   const visitors = needs.has("visitors") ? ["count(DISTINCT vid) AS visitors"] : [];
   const g =
     `g AS (SELECT ${[...dims, ...visitors, "count(*) AS visits", ...grouped].join(", ")} FROM ps` +
