@@ -37,7 +37,8 @@ export function localDay(ms: number, timeZone: string): string {
   return `${p.year}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`;
 }
 
-function offsetMs(ms: number, timeZone: string): number {
+/** The time zone's offset from UTC at an instant, in ms (+28,800,000 for Asia/Shanghai). */
+export function offsetMs(ms: number, timeZone: string): number {
   const p = parts(ms, timeZone);
   return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ms / 1000) * 1000;
 }

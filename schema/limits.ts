@@ -51,3 +51,26 @@ export async function inChunks<T>(items: readonly unknown[], run: (json: string)
   for (const chunk of chunkByJsonBytes(items, JSON_PARAM_BUDGET_BYTES)) out.push(...(await run(JSON.stringify(chunk))));
   return out;
 }
+
+// The query API (POST /api/v1/query): its cost guard. test/workers/query-limits.test.ts compiles the
+// largest query these allow and checks it stays inside D1_MAX_BOUND_PARAMS and D1_MAX_STATEMENT_BYTES.
+/** Rows per page (Plausible's default page is larger; D1 answers in one response, so pages stay small). */
+export const QUERY_MAX_LIMIT = 1000;
+export const QUERY_DEFAULT_LIMIT = 100;
+/** How far pagination may skip: SQLite reads and drops every skipped row. */
+export const QUERY_MAX_OFFSET = 100_000;
+/** Rows read to sort by a metric SQL does not compute (cost, roi, roas) or to merge ad spend. */
+export const QUERY_MAX_SORT_ROWS = 10_000;
+/** Local days in one period (two years); `all` on an older site must name a range. */
+export const QUERY_MAX_RANGE_DAYS = 732;
+/** Time buckets in one period: 31 days by the hour, two years by the day. */
+export const QUERY_MAX_TIME_BUCKETS = 800;
+/** Events one query may scan (the period's events, counted with a bounded index scan first). */
+export const QUERY_MAX_SCAN_EVENTS = 5_000_000;
+export const QUERY_MAX_DIMENSIONS = 4;
+/** Filter leaves ([op, dimension, values]) in one query, their values, and how deep and/or/not nest. */
+export const QUERY_MAX_FILTER_LEAVES = 20;
+export const QUERY_MAX_FILTER_VALUES = 50;
+export const QUERY_MAX_FILTER_DEPTH = 6;
+/** One filter value (a page path, a campaign, a pattern). */
+export const QUERY_MAX_VALUE_LENGTH = 500;

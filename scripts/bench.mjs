@@ -6,6 +6,7 @@ import { root } from "./local-env.mjs";
 import { benchMarkov, benchRollup } from "./bench-attribution.mjs";
 import { benchEmail } from "./bench-email.mjs";
 import { benchSettlement } from "./bench-partners.mjs";
+import { benchQuery } from "./bench-query.mjs";
 import { benchRecommendBundle, benchRecommendLatency } from "./bench-recs.mjs";
 import { startBuiltWorkers, startHelloWorker } from "./run-bundle.mjs";
 
@@ -249,6 +250,25 @@ rows.push([
   `${fmt(email.withoutChartsMs)} ms (same email without charts)`,
   ratio(email.withChartsMs, email.withoutChartsMs),
 ]);
+const query = await benchQuery();
+rows.push([
+  `Query API: visit:channel x time:day over ${fmt(query.events)} events, ${query.rows} rows (built Worker, local D1)`,
+  `${fmt(query.apiMs)} ms`,
+  `${fmt(query.sqliteMs)} ms (the same SQL on better-sqlite3)`,
+  ratio(query.apiMs, query.sqliteMs),
+]);
+rows.push([
+  "Same query: the compiled statement alone in local D1 (no cost guard)",
+  `${fmt(query.d1Ms)} ms`,
+  `${fmt(query.sqliteMs)} ms (better-sqlite3)`,
+  ratio(query.d1Ms, query.sqliteMs),
+]);
+rows.push([
+  "Same query against DuckDB (columnar, in memory)",
+  `${fmt(query.apiMs)} ms`,
+  `${fmt(query.duckdbMs)} ms (the same SQL on DuckDB)`,
+  ratio(query.apiMs, query.duckdbMs),
+]);
 const recLatency = await benchRecommendLatency();
 for (const r of recLatency.rows) {
   for (const p of ["p50", "p99"]) {
@@ -305,6 +325,7 @@ console.log(
     rollups,
     settlement,
     email,
+    query,
     recLatency,
     recBundle,
   }),

@@ -28,6 +28,7 @@ import { partnerRoutes } from "./routes/partners";
 import { passwordRoutes } from "./routes/password";
 import { paymentProviderRoutes } from "./routes/payment-providers";
 import { portalRoutes } from "./routes/portal";
+import { queryRoutes } from "./routes/query";
 import { recommendProxyRoutes } from "./routes/recommend-proxy";
 import { referralRoutes } from "./routes/referrals";
 import { reportSubscriptionRoutes } from "./routes/report-subscriptions";
@@ -65,6 +66,7 @@ function createApp() {
     spendRoutes,
     budgetRoutes,
     reportRoutes,
+    queryRoutes,
     recommendProxyRoutes,
     itemRoutes,
     referralRoutes,

@@ -30,6 +30,8 @@ const DESCRIPTION = `Wayfind is a self-hostable growth platform for paid-knowled
   (\`POST /api/v1/events\`) for sign-ups, purchases and refunds; raw events and sessions can be read back or exported as NDJSON or CSV.
 - **Channels and attribution**: every session gets a channel (the site's own rules, then GA4's defaults), and purchases are credited to
   channels, sources, campaigns and partners under first-touch, last-touch, last-non-direct, linear, time-decay, position-based or Markov models.
+- **Analytics queries**: \`POST /api/v1/query\` in the shape of Plausible's Stats API v2 (metrics by visit, event, segment and time
+  dimensions in the site's time zone, nested filters, comparisons) and \`GET /api/v1/realtime\` for the last 30 minutes.
 - **Spend and ROI**: import ad costs and exchange rates; reports give ROI, ROAS, CAC, conversion rate, AOV, LTV and payback per group and period.
 - **Budget advice**: a spend-to-revenue curve per channel suggests how to split a daily budget, with its uncertainty.
 - **Partners and commissions**: creators and affiliates with referral links, commission rules (tiers, recurring, second level), holding
