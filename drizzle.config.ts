@@ -9,6 +9,7 @@ export default defineConfig({
     "./schema/report-tables.ts",
     "./schema/model-tables.ts",
     "./schema/account-tables.ts",
+    "./schema/analytics-tables.ts",
   ],
   out: "./schema/migrations",
 });
