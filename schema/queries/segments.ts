@@ -66,7 +66,7 @@ export interface ActivityRow {
 const ACTIVITY =
   `SELECT ${learnerOf("e")} AS learner, count(DISTINCT e.session_id) AS sessions, ` +
   `count(DISTINCT e.ts / 86400000) AS active_days, sum(e.type = 'pageview') AS pageviews, ` +
-  "sum(e.name IN (SELECT value FROM json_each(?4))) AS lessons, coalesce(sum(e.engaged_ms), 0) AS engaged_ms, " +
+  "coalesce(sum(e.name IN (SELECT value FROM json_each(?4))), 0) AS lessons, coalesce(sum(e.engaged_ms), 0) AS engaged_ms, " +
   "max(e.ts) AS last_seen FROM events e WHERE e.site_id = ?1 AND e.ts >= ?2 AND e.ts < ?3 AND e.superseded = 0 " +
   "GROUP BY learner";
 
