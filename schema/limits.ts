@@ -62,6 +62,8 @@ export const MAX_ANALYSIS_DAYS = 366;
 export const MAX_ANALYSIS_ROWS = 500_000;
 /** Rows per D1 read while paging an analysis. */
 export const ANALYSIS_PAGE_ROWS = 20_000;
+/** Rows per page of a read of two short columns (learner, time), whose pages each regroup the history. */
+export const ANALYSIS_KEY_PAGE_ROWS = 100_000;
 /** Rows one segment kind reads per site (orders for RFM, first-week events for the value model, learners for clusters). */
 export const MAX_SEGMENT_ROWS = 500_000;
 /** Goals a site may define. */

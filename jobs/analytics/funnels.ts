@@ -44,14 +44,17 @@ export async function runFunnel(db: D1Database, site: SiteRow, req: FunnelReques
             learnersWith(scope, req.range, goalCondition(req.steps[0]!, "s")),
           ),
         };
-  const props = req.steps.some((g) => g.kind === "event" && (g.filters?.length ?? 0) > 0);
+  const columns = {
+    props: req.steps.some((g) => g.kind === "event" && (g.filters?.length ?? 0) > 0),
+    attribution: req.breakdown !== undefined,
+  };
   const budget = new RowBudget(MAX_ANALYSIS_ROWS);
   const intern = new Map<string, string>();
   const rows = await readPages(
     budget,
     await countEvents(db, scope, req.range, sel),
     firstKey(req.range.from),
-    (after, limit) => eventsPage(db, scope, req.range, sel, after, limit, intern, props),
+    (after, limit) => eventsPage(db, scope, req.range, sel, after, limit, intern, columns),
     eventKey,
   );
   let notes: string[] = [];

@@ -39,7 +39,7 @@ export async function runJourneys(
     budget,
     await countEvents(db, scope, req.range, sel),
     firstKey(req.range.from),
-    (after, limit) => eventsPage(db, scope, req.range, sel, after, limit, intern, props),
+    (after, limit) => eventsPage(db, scope, req.range, sel, after, limit, intern, { props, visits: true }),
     eventKey,
   );
   const result = journeys(rows, {

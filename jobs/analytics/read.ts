@@ -34,24 +34,28 @@ export class RowBudget {
 }
 
 /**
- * Every page of a read whose size (`count`) fits the budget. `page(after)` returns the rows after
- * a key, `keyOf` gives a row's key; a short page ends the read.
+ * Every page of a read. With its size known (`count`), the size is checked against the budget
+ * before any page is fetched; with `count` null (a read whose count costs as much as the read),
+ * each page is counted as it comes. `page(after, limit)` returns the rows after a key, `keyOf`
+ * gives a row's key; a short page ends the read.
  */
 export async function readPages<T, K>(
   budget: RowBudget,
-  count: number,
+  count: number | null,
   first: K,
   page: (after: K, limit: number) => Promise<T[]>,
   keyOf: (row: T) => K,
+  pageRows = ANALYSIS_PAGE_ROWS,
 ): Promise<T[]> {
-  budget.take(count);
+  if (count !== null) budget.take(count);
   const out: T[] = [];
   let after = first;
   // Rows written since the count could lengthen the read: it stops at the counted size.
-  while (out.length < count) {
-    const rows = await page(after, ANALYSIS_PAGE_ROWS);
+  while (count === null || out.length < count) {
+    const rows = await page(after, pageRows);
+    if (count === null) budget.take(rows.length);
     for (const r of rows) out.push(r);
-    if (rows.length < ANALYSIS_PAGE_ROWS) break;
+    if (rows.length < pageRows) break;
     after = keyOf(rows[rows.length - 1]!);
   }
   return out;

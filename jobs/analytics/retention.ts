@@ -11,15 +11,15 @@ import {
   type RetentionResult,
   type ReturnOn,
 } from "../../models/analytics/retention";
-import { MAX_ANALYSIS_ROWS } from "../../schema/limits";
+import { ANALYSIS_KEY_PAGE_ROWS, MAX_ANALYSIS_ROWS } from "../../schema/limits";
 import {
   anyOf,
   cohortPage,
-  countCohort,
   countEvents,
   countSessions,
   eventsPage,
   lessonCondition,
+  type Selection,
   sessionsPage,
   type TimeRange,
   typeIn,
@@ -50,19 +50,24 @@ export async function runRetention(
   const scope = { siteId: site.id };
   const budget = new RowBudget(MAX_ANALYSIS_ROWS);
   const intern = new Map<string, string>();
+  // Counting cohort members costs what reading them does (a grouping of the history): counted per page.
   const members = await readPages(
     budget,
-    await countCohort(db, scope, req.cohortBy, req.range),
+    null,
     "",
     (after, limit) => cohortPage(db, scope, req.cohortBy, req.range, after, limit),
     (m) => m.learner,
+    ANALYSIS_KEY_PAGE_ROWS,
   );
-  const where = anyOf([typeIn(["purchase"]), ...(req.returnOn === "lesson" ? [lessonCondition("e")] : [])]);
+  const sel: Selection =
+    req.returnOn === "lesson"
+      ? { where: anyOf([typeIn(["purchase"]), lessonCondition("e")]) }
+      : { where: typeIn(["purchase"]), index: "events_site_type_ts" };
   const rows = await readPages(
     budget,
-    await countEvents(db, scope, req.range, { where }),
+    await countEvents(db, scope, req.range, sel),
     firstKey(req.range.from),
-    (after, limit) => eventsPage(db, scope, req.range, { where }, after, limit, intern),
+    (after, limit) => eventsPage(db, scope, req.range, sel, after, limit, intern),
     eventKey,
   );
   const sessions =

@@ -16,11 +16,10 @@ import {
   VALUE_FEATURES,
 } from "../../models/analytics/value-model";
 import type { SegmentKind, SegmentReport } from "../../schema/analytics-tables";
-import { MAX_SEGMENT_ROWS } from "../../schema/limits";
-import { type AnalyticsRow, countEvents, eventsPage, typeIn } from "../../schema/queries/analytics";
+import { ANALYSIS_KEY_PAGE_ROWS, MAX_SEGMENT_ROWS } from "../../schema/limits";
+import { type AnalyticsRow, countEvents, eventsPage, type Selection, typeIn } from "../../schema/queries/analytics";
 import {
   activityPage,
-  countActiveLearners,
   countFirstWeekEvents,
   firstWeekEventsPage,
   replaceSegments,
@@ -73,13 +72,13 @@ export async function computeSegments(db: D1Database, site: SiteRow, now: number
   let orderNotes: string[] = [];
   const rfmOutcome = await orSkip(async () => {
     const all = { from: 0, to: now + 1 };
-    const where = typeIn(["purchase", "refund"]);
+    const sel: Selection = { where: typeIn(["purchase", "refund"]), index: "events_site_type_ts" };
     const intern = new Map<string, string>();
     orders = await readPages(
       new RowBudget(MAX_SEGMENT_ROWS),
-      await countEvents(db, scope, all, { where }),
+      await countEvents(db, scope, all, sel),
       firstKey(0),
-      (after, limit) => eventsPage(db, scope, all, { where }, after, limit, intern),
+      (after, limit) => eventsPage(db, scope, all, sel, after, limit, intern),
       eventKey,
     );
     orderNotes = missingRateNote(revenue.convert(orders), site.currency);
@@ -125,10 +124,11 @@ export async function computeSegments(db: D1Database, site: SiteRow, now: number
     const window = { from: now - CLUSTER_WINDOW_DAYS * DAY_MS, to: now + 1 };
     const activity = await readPages(
       new RowBudget(MAX_SEGMENT_ROWS),
-      await countActiveLearners(db, scope, window),
+      null,
       "",
       (after, limit) => activityPage(db, scope, window, after, limit),
       (r) => r.learner,
+      ANALYSIS_KEY_PAGE_ROWS,
     );
     const money = new Map<string, { purchases: number; revenueMinor: number }>();
     for (const o of orders) {

@@ -65,9 +65,9 @@ export function typeNotIn(types: readonly string[], alias = "e"): Condition {
   return { sql: `${alias}.type NOT IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(types)] };
 }
 
-/** Events whose type is one of `types`. */
+/** Events whose type is one of `types` (a literal list, so the (site, type, ts) index can serve it). */
 export function typeIn(types: readonly string[], alias = "e"): Condition {
-  return { sql: `${alias}.type IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(types)] };
+  return { sql: `${alias}.type IN (${types.map(() => "?").join(", ")})`, params: [...types] };
 }
 
 export function allOf(...conditions: Condition[]): Condition {
@@ -118,9 +118,23 @@ type Raw = [
   string | null,
 ];
 
-const eventColumns = (props: boolean) =>
-  `${learnerOf("e")}, e.id, e.ts, e.type, e.name, e.path, e.session_id, e.revenue_minor, e.currency, ` +
-  `e.engaged_ms, e.channel, e.source, e.campaign, e.device, ${props ? "e.props" : "NULL"}`;
+/**
+ * The columns a read needs beyond who, when and what (learner, id, ts, type, name, path, revenue
+ * and currency): the others come back as NULL, which keeps long reads small.
+ */
+export interface Columns {
+  /** Custom properties (goals with property filters). */
+  props?: boolean;
+  /** Session id and engaged time (visits, the value model). */
+  visits?: boolean;
+  /** Attribution of the event: channel, source, campaign, device (breakdowns). */
+  attribution?: boolean;
+}
+
+const eventColumns = (c: Columns) =>
+  `${learnerOf("e")}, e.id, e.ts, e.type, e.name, e.path, ${c.visits ? "e.session_id" : "NULL"}, e.revenue_minor, ` +
+  `e.currency, ${c.visits ? "e.engaged_ms" : "NULL"}, ` +
+  `${c.attribution ? "e.channel, e.source, e.campaign, e.device" : "NULL, NULL, NULL, NULL"}, ${c.props ? "e.props" : "NULL"}`;
 
 /**
  * Rows as the models read them. Repeated strings (learners, sessions, paths, channels) share one
@@ -161,6 +175,11 @@ export interface Selection {
   where: Condition;
   with?: Condition;
   join?: string;
+  /**
+   * An index to read through. Without statistics SQLite prefers (site_id, ts), which also gives
+   * the page order; a read of a few rare types (purchases) is far cheaper through (site_id, type, ts).
+   */
+  index?: "events_site_type_ts";
 }
 
 const TRUE_SELECTION: Selection = { where: TRUE };
@@ -168,7 +187,7 @@ const TRUE_SELECTION: Selection = { where: TRUE };
 function selectionSql(sel: Selection) {
   return {
     prefix: sel.with ? `WITH ${sel.with.sql} ` : "",
-    join: sel.join ? ` ${sel.join}` : "",
+    join: `${sel.index ? ` INDEXED BY ${sel.index}` : ""}${sel.join ? ` ${sel.join}` : ""}`,
     prefixParams: sel.with?.params ?? [],
   };
 }
@@ -186,7 +205,7 @@ export async function countEvents(db: D1Database, scope: SiteScope, range: TimeR
   return row?.n ?? 0;
 }
 
-/** The next page of those events after `after`, in (ts, id) order; `props` reads the properties too. */
+/** The next page of those events after `after`, in (ts, id) order, with the `columns` asked for. */
 export async function eventsPage(
   db: D1Database,
   scope: SiteScope,
@@ -195,14 +214,14 @@ export async function eventsPage(
   after: Keyset,
   limit: number,
   intern: Map<string, string>,
-  props = false,
+  columns: Columns = {},
 ): Promise<AnalyticsRow[]> {
   const { prefix, join, prefixParams } = selectionSql(sel);
   // The lower bound moves with the page, so each page seeks past the rows already read.
   const lower = Math.max(range.from, after.ts);
   const raw = await db
     .prepare(
-      `${prefix}SELECT ${eventColumns(props)} FROM events e${join} WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? ` +
+      `${prefix}SELECT ${eventColumns(columns)} FROM events e${join} WHERE e.site_id = ? AND e.ts >= ? AND e.ts < ? ` +
         `AND (e.ts > ? OR e.id > ?) AND e.superseded = 0 AND (${sel.where.sql}) ORDER BY e.ts, e.id LIMIT ?`,
     )
     .bind(...prefixParams, scope.siteId, lower, range.to, lower, after.id, ...sel.where.params, limit)
@@ -218,7 +237,7 @@ export async function countSessions(db: D1Database, scope: SiteScope, range: Tim
   return row?.n ?? 0;
 }
 
-/** Sessions started in the range, each as one activity event at its start (models' fromSession shape). */
+/** Sessions started in the range, each as one activity event at its start: who and when, nothing else. */
 export async function sessionsPage(
   db: D1Database,
   scope: SiteScope,
@@ -230,8 +249,8 @@ export async function sessionsPage(
   const lower = Math.max(range.from, after.ts);
   const raw = await db
     .prepare(
-      `SELECT ${learnerOf("s")}, s.id, s.started_at, ?1, NULL, s.landing_path, s.id, NULL, NULL, NULL, ` +
-        "s.channel, s.source, s.campaign, s.device, NULL FROM sessions s WHERE s.site_id = ?2 AND s.started_at >= ?3 " +
+      `SELECT ${learnerOf("s")}, s.id, s.started_at, ?1, NULL, NULL, NULL, NULL, NULL, NULL, ` +
+        "NULL, NULL, NULL, NULL, NULL FROM sessions s WHERE s.site_id = ?2 AND s.started_at >= ?3 " +
         "AND s.started_at < ?4 AND (s.started_at > ?3 OR s.id > ?5) ORDER BY s.started_at, s.id LIMIT ?6",
     )
     .bind(SESSION_EVENT_TYPE, scope.siteId, lower, range.to, after.id, limit)
@@ -248,16 +267,10 @@ const COHORT_SOURCES: Record<CohortBy, string> = {
     "AND e.type = 'purchase' AND e.superseded = 0",
 };
 
-/** Learners whose first cohort event ever (over the stored history) falls in the range. */
-export async function countCohort(db: D1Database, scope: SiteScope, cohort: CohortBy, range: TimeRange) {
-  const row = await db
-    .prepare(`SELECT count(*) AS n FROM (${COHORT_SOURCES[cohort]} GROUP BY learner) WHERE first >= ?`)
-    .bind(scope.siteId, range.to, range.from)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
-
-/** A page of those learners (by learner id after `afterLearner`) with the time of their cohort event. */
+/**
+ * Learners whose first cohort event ever (over the stored history) falls in the range, a page at
+ * a time by learner id after `afterLearner`, with the time of that event.
+ */
 export async function cohortPage(
   db: D1Database,
   scope: SiteScope,

@@ -49,7 +49,7 @@ export function firstWeekEventsPage(
   intern: Map<string, string>,
 ): Promise<AnalyticsRow[]> {
   const sel = firstWeeks(scope, firsts, featureMs, targetMs);
-  return eventsPage(db, scope, { from: firsts.from, to: until }, sel, after, limit, intern);
+  return eventsPage(db, scope, { from: firsts.from, to: until }, sel, after, limit, intern, { visits: true });
 }
 
 /** A learner's activity in a range, counted in D1 (no money: purchases are converted by the caller). */
@@ -69,14 +69,6 @@ const ACTIVITY =
   "coalesce(sum(e.name IN (SELECT value FROM json_each(?4))), 0) AS lessons, coalesce(sum(e.engaged_ms), 0) AS engaged_ms, " +
   "max(e.ts) AS last_seen FROM events e WHERE e.site_id = ?1 AND e.ts >= ?2 AND e.ts < ?3 AND e.superseded = 0 " +
   "GROUP BY learner";
-
-export async function countActiveLearners(db: D1Database, scope: SiteScope, range: TimeRange): Promise<number> {
-  const row = await db
-    .prepare(`SELECT count(*) AS n FROM (${ACTIVITY})`)
-    .bind(scope.siteId, range.from, range.to, JSON.stringify(LESSON_EVENT_NAMES))
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
 
 /** Learners active in the range (UTC days), by learner id after `afterLearner`. */
 export async function activityPage(

@@ -77,11 +77,9 @@ export const Goal = z
 const InlineGoal = z.discriminatedUnion("kind", goalKinds({ label: z.string().trim().min(1).max(100).optional() }));
 
 /** A funnel step or journey anchor: a saved goal by id, or a goal given inline. */
-export const GoalRef = z
-  .union([z.object({ goal_id: z.string().min(1).max(64) }), InlineGoal])
-  .openapi("GoalRef", {
-    description: '`{"goal_id": ...}` of a saved goal, or a goal inline (kind page, event, signup or purchase).',
-  });
+export const GoalRef = z.union([z.object({ goal_id: z.string().min(1).max(64) }), InlineGoal]).openapi("GoalRef", {
+  description: '`{"goal_id": ...}` of a saved goal, or a goal inline (kind page, event, signup or purchase).',
+});
 export type GoalRef = z.infer<typeof GoalRef>;
 
 /** A goal as the API writes it -> as the models read it (money to minor units of the site's currency). */
