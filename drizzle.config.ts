@@ -10,7 +10,7 @@ export default defineConfig({
     "./schema/model-tables.ts",
     "./schema/account-tables.ts",
     "./schema/payment-tables.ts",
-    "./schema/segment-tables.ts",
+    "./schema/analytics-tables.ts",
   ],
   out: "./schema/migrations",
 });

@@ -5,6 +5,7 @@ import type { EdgeEnv } from "../core/env";
 import { approveDue } from "../schema/queries/commissions";
 import { listSites } from "../schema/queries/sites";
 import { saveRollupState } from "../schema/queries/rollup";
+import { computeSegments } from "./analytics/segments";
 import { forEachSite } from "./each-site";
 import { fitRemovalEffects } from "./markov-fit";
 import { pruneRetention } from "./retention";
@@ -32,6 +33,10 @@ export async function handleScheduled(controller: ScheduledController, env: Edge
         { siteId: site.id },
         { markovEffects: JSON.stringify(effects), markovFittedAt: now },
       );
+    });
+    // Learner segments (RFM, clusters, predicted value); a failing site keeps yesterday's.
+    await forEachSite(await listSites(env.DB), "segments", async (site) => {
+      await computeSegments(env.DB, site, now);
     });
   }
 }

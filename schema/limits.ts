@@ -74,3 +74,22 @@ export const QUERY_MAX_FILTER_VALUES = 50;
 export const QUERY_MAX_FILTER_DEPTH = 6;
 /** One filter value (a page path, a campaign, a pattern). */
 export const QUERY_MAX_VALUE_LENGTH = 500;
+
+// Behaviour analyses (funnels, retention, journeys, segments) read events into memory: every read
+// is paged and capped. A request whose read would pass its cap is refused with a 400 naming the
+// date range; the segment cron skips a kind past its cap and says so in the kind's report.
+
+/** Local days one funnel, retention or journey request may span. */
+export const MAX_ANALYSIS_DAYS = 366;
+/** Rows (events, sessions, cohort members) one analysis request reads at most. */
+export const MAX_ANALYSIS_ROWS = 500_000;
+/** Rows per D1 read while paging an analysis. */
+export const ANALYSIS_PAGE_ROWS = 20_000;
+/** Rows per page of a read of two short columns (learner, time), whose pages each regroup the history. */
+export const ANALYSIS_KEY_PAGE_ROWS = 100_000;
+/** Rows one segment kind reads per site (orders for RFM, first-week events for the value model, learners for clusters). */
+export const MAX_SEGMENT_ROWS = 500_000;
+/** Goals a site may define. */
+export const MAX_GOALS_PER_SITE = 200;
+/** Learners per page of a segment export (JSON or CSV). */
+export const MAX_SEGMENT_EXPORT_ROWS = 10_000;

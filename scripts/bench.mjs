@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { root } from "./local-env.mjs";
 import { benchMarkov, benchRollup } from "./bench-attribution.mjs";
 import { benchEmail } from "./bench-email.mjs";
+import { benchFunnels } from "./bench-funnels.mjs";
 import { benchSettlement } from "./bench-partners.mjs";
 import { benchQuery } from "./bench-query.mjs";
 import { benchRecommendBundle, benchRecommendLatency } from "./bench-recs.mjs";
@@ -301,6 +302,30 @@ rows.push([
   `${fmt(edgeCold)} ms (edge Worker)`,
   ratio(recBundle.coldMs, edgeCold),
 ]);
+const analytics = await benchFunnels();
+for (const [label, r] of [
+  [
+    `Funnel, 4 steps, 1-day window: ${fmt(analytics.events)} events in D1 (${fmt(analytics.funnel.rowsRead)} read)`,
+    analytics.funnel,
+  ],
+  [
+    `Retention, 12 weekly cohorts (first visit, any return, revenue): ${fmt(analytics.retention.rowsRead)} rows read`,
+    analytics.retention,
+  ],
+]) {
+  rows.push([
+    `${label} vs better-sqlite3`,
+    `${fmt(r.workerMs)} ms (Worker API)`,
+    `${fmt(r.sqliteMs)} ms (same SQL, better-sqlite3)`,
+    ratio(r.workerMs, r.sqliteMs),
+  ]);
+  rows.push([
+    `${label} vs DuckDB`,
+    `${fmt(r.workerMs)} ms (Worker API)`,
+    `${fmt(r.duckdbMs)} ms (same SQL, DuckDB)`,
+    ratio(r.workerMs, r.duckdbMs),
+  ]);
+}
 
 const widths = [0, 1, 2, 3].map((i) =>
   Math.max(...rows.map((r) => r[i].length), ["Metric", "Wayfind", "Baseline", "Ratio"][i].length),
@@ -313,6 +338,9 @@ console.log(line(["Metric", "Wayfind", "Baseline", "Ratio"]));
 console.log(line(widths.map((w) => "-".repeat(w))));
 for (const r of rows) console.log(line(r));
 console.log(`\nORT probe matched plain TypeScript: ${rec.ok}`);
+console.log(
+  `Analytics: the Worker's funnel and retention matched the SQL: ${analytics.agree.funnel && analytics.agree.retention}`,
+);
 console.log(
   JSON.stringify({
     capture: cap,
@@ -328,5 +356,6 @@ console.log(
     query,
     recLatency,
     recBundle,
+    analytics,
   }),
 );

@@ -17,9 +17,12 @@ import { commissionRoutes } from "./routes/commissions";
 import { currentSessionRoutes } from "./routes/current-session";
 import { mountDocs } from "./routes/docs";
 import { eventRoutes } from "./routes/events";
+import { funnelRoutes } from "./routes/funnels";
+import { goalRoutes } from "./routes/goals";
 import { healthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
 import { itemRoutes } from "./routes/items";
+import { journeyRoutes } from "./routes/journeys";
 import { keyRoutes } from "./routes/keys";
 import { memberRoutes } from "./routes/members";
 import { partnerLinkRoutes } from "./routes/partner-links";
@@ -33,7 +36,9 @@ import { recommendProxyRoutes } from "./routes/recommend-proxy";
 import { referralRoutes } from "./routes/referrals";
 import { reportSubscriptionRoutes } from "./routes/report-subscriptions";
 import { reportRoutes } from "./routes/reports";
+import { retentionRoutes } from "./routes/retention";
 import { scorecardRoutes } from "./routes/scorecards";
+import { segmentRoutes } from "./routes/segments";
 import { sessionRoutes } from "./routes/sessions";
 import { shareLinkRoutes } from "./routes/share-links";
 import { siteRoutes } from "./routes/sites";
@@ -87,6 +92,12 @@ function createApp() {
     memberRoutes,
     invitationRoutes,
     shareLinkRoutes,
+    // Behaviour: goals, funnels, retention, journeys, learner segments.
+    goalRoutes,
+    funnelRoutes,
+    retentionRoutes,
+    journeyRoutes,
+    segmentRoutes,
   ]) {
     app.route("/", routes);
   }

@@ -45,7 +45,8 @@ export interface JourneyResult {
   total: number;
 }
 
-const DEFAULT_SKIP = [...MEASUREMENT_TYPES, "click"];
+/** Event types journeys leave out unless told otherwise (a route reading for a journey can skip them too). */
+export const JOURNEY_SKIP_TYPES: readonly string[] = [...MEASUREMENT_TYPES, "click"];
 
 /** A step's name: a page view's path, a custom event's name, otherwise the event type (signup, purchase). */
 export function stepName(e: AnalyticsEvent): string {
@@ -82,7 +83,7 @@ export function journeys(events: readonly AnalyticsEvent[], query: JourneyQuery)
   if (!Number.isInteger(steps) || steps < 2 || steps > JOURNEY_MAX_STEPS)
     throw new RangeError(`A journey shows 2 to ${JOURNEY_MAX_STEPS} steps.`);
   if (!Number.isInteger(topN) || topN < 1) throw new RangeError("topN is a whole number of at least 1.");
-  const skip = new Set(query.skipTypes ?? DEFAULT_SKIP);
+  const skip = new Set(query.skipTypes ?? JOURNEY_SKIP_TYPES);
   const isAnchor = compileGoal(query.anchor);
 
   const paths: string[][] = [];

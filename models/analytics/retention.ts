@@ -10,6 +10,7 @@ export type RetentionPeriod = "day" | "week" | "month";
 export type ReturnOn = "any" | "lesson" | "purchase";
 
 export const RETENTION_MAX_PERIODS = 120;
+const QUARTER_HOUR_MS = 15 * 60_000;
 
 export interface RetentionQuery {
   cohortBy: CohortBy;
@@ -98,7 +99,16 @@ export function retention(events: readonly AnalyticsEvent[], query: RetentionQue
   const { period, periods, timeZone } = query;
   if (!Number.isInteger(periods) || periods < 1 || periods > RETENTION_MAX_PERIODS)
     throw new RangeError(`periods is a whole number from 1 to ${RETENTION_MAX_PERIODS}.`);
-  const numberOf = (ts: number) => periodNumber(localDay(ts, timeZone), period);
+  // Since 1972 every zone's UTC offset is a whole number of quarter hours and changes on a quarter
+  // hour, so local midnight falls on one and all instants of a quarter hour share a local day: one
+  // Intl lookup per quarter hour, not one per event (Intl formatting dominated large matrices).
+  const quarters = new Map<number, number>();
+  const numberOf = (ts: number) => {
+    const quarter = Math.floor(ts / QUARTER_HOUR_MS);
+    let n = quarters.get(quarter);
+    if (n === undefined) quarters.set(quarter, (n = periodNumber(localDay(ts, timeZone), period)));
+    return n;
+  };
   let asOf = query.asOf ?? -Infinity;
   if (query.asOf === undefined) for (const e of events) asOf = Math.max(asOf, e.ts);
   const last = Number.isFinite(asOf) ? numberOf(asOf) : -Infinity;

@@ -10,7 +10,7 @@ const ITEM_EVENT_FILTER =
  * The learner an event or session belongs to: its user id; else the user its visitor was
  * identified as (identify() or signup), so browsing before sign-up counts; else the visitor.
  */
-const learnerOf = (table: string) =>
+export const learnerOf = (table: string) =>
   `coalesce(${table}.user_id, (SELECT i.user_id FROM identities i WHERE i.site_id = ${table}.site_id ` +
   `AND i.visitor_id = ${table}.visitor_id), ${table}.visitor_id)`;
 const SIGNAL_COLUMNS = "type, name, ts, items, props, order_id, engaged_ms, id";
