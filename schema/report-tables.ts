@@ -1,6 +1,7 @@
 // Scheduled ROI emails and threshold alerts: subscriptions, alert rules, unsubscribes, and the send
 // log that makes every (subscription or rule, period, recipient) go out at most once.
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { LOCALES } from "../core/messages";
 import { MODEL_NAMES } from "../models/attribution/paths";
 import { ALERT_KINDS, type Section } from "../models/reports/lists";
 import { FREQUENCIES } from "../models/reports/schedule";
@@ -23,6 +24,8 @@ export const reportSubscriptions = sqliteTable(
     timezone: text("timezone").notNull(),
     model: text("model", { enum: MODEL_NAMES }).notNull(),
     sections: text("sections", { mode: "json" }).$type<Section[]>().notNull(),
+    /** The recipients' language; null reads the site's locale at send time. */
+    language: text("language", { enum: LOCALES }),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -42,6 +45,8 @@ export const alertRules = sqliteTable(
     recipients: text("recipients", { mode: "json" }).$type<string[]>().notNull(),
     timezone: text("timezone").notNull(),
     model: text("model", { enum: MODEL_NAMES }).notNull(),
+    /** The recipients' language; null reads the site's locale at send time. */
+    language: text("language", { enum: LOCALES }),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: integer("created_at").notNull(),
   },

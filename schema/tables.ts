@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { ChannelRule } from "../core/channels";
+import { LOCALES } from "../core/messages";
 import { EVENT_ORIGINS, EVENT_TYPES, type EventItem, type EventProps } from "../core/event";
 import type { ModelCredit } from "../models/attribution/credit";
 import type { ModelName } from "../models/attribution/paths";
@@ -21,6 +22,8 @@ export const sites = sqliteTable("sites", {
   allowedOrigins: text("allowed_origins", { mode: "json" }).$type<string[]>().notNull().default([]),
   timezone: text("timezone").notNull().default("UTC"),
   currency: text("currency").notNull().default("USD"),
+  /** Language of emails and pages for people (en | zh-CN) when a subscription names none. */
+  locale: text("locale", { enum: LOCALES }).notNull().default("en"),
   retentionDays: integer("retention_days").notNull().default(400),
   /** When on, the snippet may send a first-party visitor id; otherwise ids are cookieless hashes. */
   cookieMode: integer("cookie_mode", { mode: "boolean" }).notNull().default(false),

@@ -1,7 +1,9 @@
 // `npm run render:sample`: renders a sample weekly ROI email with the production renderer and
 // charts into docs/ (HTML with the charts as files beside it, the plain-text part, and the PNGs),
 // so a reader of the README can see what marketers receive. The figures are a made-up week of a
-// course business, not measurements.
+// course business, not measurements. `--language en` or `--language zh-CN` renders one language;
+// by default both (the Chinese files are sample-report.zh-CN.*). The chart PNGs are shared: they are
+// drawn with DejaVu Sans, which has no CJK glyphs, so their labels stay English keys and numbers.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
@@ -13,7 +15,8 @@ const lib = await importTs(
   "render-sample-report",
   `export { renderHtml, renderText, CHART_CIDS } from "./jobs/reports/render";
                export { revenueCostSvg, roiByChannelSvg } from "./jobs/reports/charts";
-               export { SECTIONS } from "./jobs/reports/data";`,
+               export { SECTIONS } from "./jobs/reports/data";
+               export { t } from "./core/messages";`,
   { external: ["cloudflare:*"] },
 );
 
@@ -94,14 +97,23 @@ mkdirSync(out, { recursive: true });
 const files = { revenueCost: "sample-report-revenue-cost.png", roiByChannel: "sample-report-roi-by-channel.png" };
 writeFileSync(resolve(out, files.revenueCost), png(lib.revenueCostSvg(data.daily, "CNY")));
 writeFileSync(resolve(out, files.roiByChannel), png(lib.roiByChannelSvg(data.channels)));
-const options = {
-  title: "Weekly ROI report: Demo Academy",
-  sections: lib.SECTIONS,
-  unsubscribeUrl: "https://wayfind.example.com/u/sample",
-};
-// In the email the charts are inline parts (cid:); here they are the files beside the page.
-let html = lib.renderHtml(data, options);
-for (const [key, cid] of Object.entries(lib.CHART_CIDS)) html = html.replace(`cid:${cid}`, files[key]);
-writeFileSync(resolve(out, "sample-report.html"), html);
-writeFileSync(resolve(out, "sample-report.txt"), lib.renderText(data, options) + "\n");
-console.log(`wrote docs/sample-report.html, docs/sample-report.txt and ${Object.values(files).join(", ")}`);
+const flag = process.argv.indexOf("--language");
+const languages = flag > 0 ? [process.argv[flag + 1]] : ["en", "zh-CN"];
+for (const locale of languages) {
+  if (locale !== "en" && locale !== "zh-CN") throw new Error(`--language en | zh-CN, not ${locale}`);
+  const options = {
+    title: lib.t(locale, "report.title.weekly", { site: locale === "zh-CN" ? "演示学院" : "Demo Academy" }),
+    sections: lib.SECTIONS,
+    unsubscribeUrl: "https://wayfind.example.com/u/sample",
+    locale,
+  };
+  const sample = locale === "zh-CN" ? { ...data, site: { ...data.site, name: "演示学院" } } : data;
+  const base = locale === "en" ? "sample-report" : `sample-report.${locale}`;
+  // In the email the charts are inline parts (cid:); here they are the files beside the page.
+  let html = lib.renderHtml(sample, options);
+  for (const [key, cid] of Object.entries(lib.CHART_CIDS)) html = html.replace(`cid:${cid}`, files[key]);
+  writeFileSync(resolve(out, `${base}.html`), html);
+  writeFileSync(resolve(out, `${base}.txt`), lib.renderText(sample, options) + "\n");
+  console.log(`wrote docs/${base}.html, docs/${base}.txt`);
+}
+console.log(`wrote ${Object.values(files).join(", ")}`);

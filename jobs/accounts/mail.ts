@@ -1,24 +1,18 @@
 // Account emails (invitation, password reset) in English or Simplified Chinese, as plain text and
 // simple HTML, delivered through the same transport as the ROI emails (jobs/reports/mailer.ts).
 import type { EdgeEnv } from "../../core/env";
+import { type Locale, type MessageKey, t } from "../../core/messages";
 import { deliver, mailFrom } from "../reports/mailer";
 import { buildMime } from "../reports/mime";
 
-export const LANGUAGES = ["en", "zh-CN"] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-export const asLanguage = (value: string | null | undefined): Language => (value === "zh-CN" ? "zh-CN" : "en");
+export { LOCALES as LANGUAGES, asLocale as asLanguage } from "../../core/messages";
+export type Language = Locale;
 
 export interface AccountMail {
   subject: string;
   text: string;
   html: string;
 }
-
-const ROLE_NAMES: Record<Language, Record<string, string>> = {
-  en: { owner: "owner", admin: "admin", analyst: "analyst", viewer: "viewer", partner: "partner" },
-  "zh-CN": { owner: "所有者", admin: "管理员", analyst: "分析师", viewer: "查看者", partner: "合作伙伴" },
-};
 
 const escapeHtml = (s: string) =>
   s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -48,45 +42,29 @@ export interface InvitationMail {
   expiresDays: number;
 }
 
+const ROLES = new Set(["owner", "admin", "analyst", "viewer", "partner"]);
+
 export function invitationMail(m: InvitationMail): AccountMail {
-  const role = ROLE_NAMES[m.language][m.role] ?? m.role;
-  if (m.language === "zh-CN") {
-    return compose(
-      `${m.inviter} 邀请您加入 Wayfind 上的「${m.siteName}」`,
-      [`您好！`, `${m.inviter} 邀请您以「${role}」身份加入 Wayfind 上的「${m.siteName}」。`],
-      "接受邀请",
-      m.url,
-      `此链接 ${m.expiresDays} 天内有效，且只能使用一次。如果您不认识邀请人，请忽略这封邮件。`,
-    );
-  }
+  const l = m.language;
+  const role = ROLES.has(m.role) ? t(l, `account.role.${m.role}` as MessageKey) : m.role;
+  const params = { inviter: m.inviter, site: m.siteName, role, article: /^[aeiou]/.test(role) ? "an" : "a" };
   return compose(
-    `${m.inviter} invited you to ${m.siteName} on Wayfind`,
-    [
-      `Hello,`,
-      `${m.inviter} invited you to join ${m.siteName} on Wayfind as ${/^[aeiou]/.test(role) ? "an" : "a"} ${role}.`,
-    ],
-    "Accept the invitation",
+    t(l, "account.invite.subject", params),
+    [t(l, "account.hello"), t(l, "account.invite.body", params)],
+    t(l, "account.invite.action"),
     m.url,
-    `This link works once and expires in ${m.expiresDays} days. If you do not know the sender, ignore this email.`,
+    t(l, "account.invite.footer", { days: m.expiresDays }),
   );
 }
 
 export function passwordResetMail(m: { language: Language; url: string; expiresMinutes: number }): AccountMail {
-  if (m.language === "zh-CN") {
-    return compose(
-      "重置您的 Wayfind 密码",
-      ["您好！", "我们收到了重置您 Wayfind 密码的请求。点击下面的按钮设置新密码。"],
-      "重置密码",
-      m.url,
-      `此链接 ${m.expiresMinutes} 分钟内有效，且只能使用一次。如果这不是您本人的操作，请忽略这封邮件，您的密码不会改变。`,
-    );
-  }
+  const l = m.language;
   return compose(
-    "Reset your Wayfind password",
-    ["Hello,", "Someone asked to reset the password of your Wayfind account. Choose a new one with the button below."],
-    "Reset my password",
+    t(l, "account.reset.subject"),
+    [t(l, "account.hello"), t(l, "account.reset.body")],
+    t(l, "account.reset.action"),
     m.url,
-    `This link works once and expires in ${m.expiresMinutes} minutes. If you did not ask for it, ignore this email: your password stays as it is.`,
+    t(l, "account.reset.footer", { minutes: m.expiresMinutes }),
   );
 }
 

@@ -4,12 +4,13 @@
 import { toMajor } from "../../core/money";
 import { addDays, localDay } from "../../core/time";
 import type { EdgeEnv } from "../../core/env";
+import { type Locale, t } from "../../core/messages";
 import type { ModelName } from "../../models/attribution/paths";
 import { addSums, emptySums, roiMetrics, sumsByPeriod } from "../../models/attribution/roi";
 import { activeAlertRules, type AlertRuleRow } from "../../schema/queries/mail";
 import type { SiteRow } from "../../schema/queries/sites";
 import { roiFigures } from "../roi";
-import { formatters } from "./render";
+import { formatters, readerLocale } from "./render";
 import { addSends, noSends, sendToList } from "./send";
 
 /** Sums of one channel (or all, for null) per local day over [from, to]. */
@@ -27,39 +28,60 @@ async function daily(db: D1Database, site: SiteRow, rule: AlertRuleRow, from: st
 }
 
 /** The alert's message when the rule's condition holds on `today`'s data, else null. */
-export async function checkRule(db: D1Database, site: SiteRow, rule: AlertRuleRow, today: string) {
-  const f = formatters(site.currency);
+export async function checkRule(
+  db: D1Database,
+  site: SiteRow,
+  rule: AlertRuleRow,
+  today: string,
+  locale: Locale = "en",
+) {
+  const f = formatters(site.currency, locale);
   const yesterday = addDays(today, -1);
-  const scope = rule.channel ? `channel ${rule.channel}` : "all channels";
+  const day = f.day(yesterday);
+  const scope = rule.channel
+    ? t(locale, "alert.scope.channel", { channel: f.channel(rule.channel) })
+    : t(locale, "alert.scope.all");
   if (rule.kind === "roi_below") {
     const from = addDays(today, -rule.windowDays);
-    const day = await daily(db, site, rule, from, yesterday);
+    const sums = await daily(db, site, rule, from, yesterday);
     let total = emptySums();
-    for (let d = from; d <= yesterday; d = addDays(d, 1)) total = addSums(total, day(d));
+    for (let d = from; d <= yesterday; d = addDays(d, 1)) total = addSums(total, sums(d));
     const m = roiMetrics(total, site.currency);
     if (m.roi === null || m.roi >= rule.threshold) return null;
-    return {
-      title: `ROI of ${scope} below ${rule.threshold}`,
-      message: `ROI of ${scope} was ${f.ratio(m.roi)} over the ${rule.windowDays} days to ${yesterday}, below ${rule.threshold} (revenue ${f.money(m.revenue)}, cost ${f.money(m.cost)}).`,
+    const params = {
+      scope,
+      threshold: rule.threshold,
+      roi: f.ratio(m.roi),
+      days: rule.windowDays,
+      day,
+      revenue: f.money(m.revenue),
+      cost: f.money(m.cost),
     };
+    return { title: t(locale, "alert.roiBelow.title", params), message: t(locale, "alert.roiBelow.message", params) };
   }
   if (rule.kind === "spend_up") {
-    const day = await daily(db, site, rule, addDays(today, -2), yesterday);
-    const before = day(addDays(today, -2)).costMinor;
-    const after = day(yesterday).costMinor;
+    const sums = await daily(db, site, rule, addDays(today, -2), yesterday);
+    const before = sums(addDays(today, -2)).costMinor;
+    const after = sums(yesterday).costMinor;
     if (before <= 0 || after <= before * (1 + rule.threshold / 100)) return null;
-    return {
-      title: `Spend on ${scope} up ${Math.round((after / before - 1) * 100)}%`,
-      message: `Spend on ${scope} rose ${Math.round((after / before - 1) * 100)}% on ${yesterday}: ${f.money(toMajor(after, site.currency))} against ${f.money(toMajor(before, site.currency))} the day before (threshold ${rule.threshold}%).`,
+    const params = {
+      scope,
+      pct: Math.round((after / before - 1) * 100),
+      day,
+      after: f.money(toMajor(after, site.currency)),
+      before: f.money(toMajor(before, site.currency)),
+      threshold: rule.threshold,
     };
+    return { title: t(locale, "alert.spendUp.title", params), message: t(locale, "alert.spendUp.message", params) };
   }
-  const day = await daily(db, site, rule, addDays(today, -8), yesterday);
+  const sums = await daily(db, site, rule, addDays(today, -8), yesterday);
   let previous = 0;
-  for (let i = 2; i <= 8; i++) previous += day(addDays(today, -i)).conversions;
-  if (day(yesterday).conversions > 0 || previous / 7 < 1) return null;
+  for (let i = 2; i <= 8; i++) previous += sums(addDays(today, -i)).conversions;
+  if (sums(yesterday).conversions > 0 || previous / 7 < 1) return null;
+  const params = { scope, day, average: f.count(Math.round((previous / 7) * 10) / 10) };
   return {
-    title: `No conversions on ${scope}`,
-    message: `Conversions on ${scope} dropped to zero on ${yesterday}, after ${Math.round((previous / 7) * 10) / 10} a day over the week before.`,
+    title: t(locale, "alert.noConversions.title", params),
+    message: t(locale, "alert.noConversions.message", params),
   };
 }
 
@@ -69,13 +91,14 @@ export async function runAlerts(env: EdgeEnv, now: number, siteOf: (id: string) 
     const site = await siteOf(rule.siteId);
     if (!site) continue;
     const today = localDay(now, rule.timezone);
-    const alert = await checkRule(env.DB, site, rule, today).catch((err: unknown) => {
+    const locale = readerLocale(site, rule);
+    const alert = await checkRule(env.DB, site, rule, today, locale).catch((err: unknown) => {
       console.error("alert check failed", rule.id, err);
       return null;
     });
     if (!alert) continue;
     const { title, message } = alert;
-    const subject = `Wayfind alert for ${site.name}: ${title}`;
+    const subject = t(locale, "alert.subject", { site: site.name, title });
     const result = await sendToList(
       env,
       {
@@ -83,10 +106,11 @@ export async function runAlerts(env: EdgeEnv, now: number, siteOf: (id: string) 
         listId: rule.id,
         period: `alert:${today}`,
         recipients: rule.recipients,
+        locale,
         content: async (url) => ({
           subject,
-          text: `${message}\n\nUnsubscribe from this alert: ${url}`,
-          html: `<!DOCTYPE html><html><body style="font-family:Helvetica,Arial,sans-serif;color:#111827;"><p style="font-size:15px;">${message.replace(/[<>&]/g, "")}</p><p style="font-size:11px;color:#9ca3af;"><a href="${url}">Unsubscribe</a> from this alert.</p></body></html>`,
+          text: `${message}\n\n${t(locale, "alert.text.unsubscribe", { url })}`,
+          html: `<!DOCTYPE html><html lang="${locale}"><body style="font-family:Helvetica,Arial,'PingFang SC','Microsoft YaHei',sans-serif;color:#111827;"><p style="font-size:15px;">${message.replace(/[<>&]/g, "")}</p><p style="font-size:11px;color:#9ca3af;"><a href="${url}">${t(locale, "alert.footer.unsubscribe")}</a>${t(locale, "alert.footer.after")}</p></body></html>`,
           images: [],
         }),
       },

@@ -1,5 +1,8 @@
 // The ROI email as HTML (tables and inline styles only: what Gmail, Outlook and Apple Mail all
 // render; no scripts, no external CSS or images) and as plain text. Pure.
+import { channelName } from "../../core/channels";
+import { formatCount, formatDay, formatMoney } from "../../core/format";
+import { asLocale, type Locale, type MessageKey, t } from "../../core/messages";
 import type { Metrics, ReportData, Section } from "./data";
 
 export const CHART_CIDS = { revenueCost: "revenue-cost@wayfind", roiByChannel: "roi-by-channel@wayfind" };
@@ -7,12 +10,18 @@ export const CHART_CIDS = { revenueCost: "revenue-cost@wayfind", roiByChannel: "
 const escapeHtml = (s: string) =>
   s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-export function formatters(currency: string) {
-  const money = new Intl.NumberFormat("en-US", { style: "currency", currency, maximumFractionDigits: 2 });
+/** The recipients' language: the subscription's (or alert rule's), else the site's. */
+export const readerLocale = (site: { locale: string }, list: { language: Locale | null }): Locale =>
+  list.language ?? asLocale(site.locale);
+
+/** Formatters for one email: money with the currency's narrow symbol, counts and days in the reader's locale. */
+export function formatters(currency: string, locale: Locale = "en") {
   return {
-    money: (n: number | null) => (n === null ? "–" : money.format(n)),
+    money: (n: number | null) => formatMoney(locale, currency, n),
     ratio: (n: number | null) => (n === null ? "–" : n.toFixed(2)),
-    count: (n: number | null) => (n === null ? "–" : (Math.round(n * 100) / 100).toLocaleString("en-US")),
+    count: (n: number | null) => formatCount(locale, n === null ? null : Math.round(n * 100) / 100),
+    day: (day: string) => formatDay(locale, day),
+    channel: (channel: string) => channelName(locale, channel),
     change: (now: number | null, before: number | null) => {
       if (now === null || before === null || before === 0) return "";
       const pct = ((now - before) / Math.abs(before)) * 100;
@@ -22,20 +31,23 @@ export function formatters(currency: string) {
 }
 
 /** The headline figures, in the order the email shows them. */
-export const TOTALS: [keyof Metrics, string, "money" | "ratio" | "count"][] = [
-  ["revenue", "Revenue", "money"],
-  ["cost", "Cost", "money"],
-  ["roi", "ROI", "ratio"],
-  ["roas", "ROAS", "ratio"],
-  ["cac", "CAC", "money"],
-  ["conversions", "Conversions", "count"],
-  ["new_customers", "New learners", "count"],
+export const TOTALS: [keyof Metrics & MetricLabel, "money" | "ratio" | "count"][] = [
+  ["revenue", "money"],
+  ["cost", "money"],
+  ["roi", "ratio"],
+  ["roas", "ratio"],
+  ["cac", "money"],
+  ["conversions", "count"],
+  ["new_customers", "count"],
 ];
+type MetricLabel = "revenue" | "cost" | "roi" | "roas" | "cac" | "conversions" | "new_customers";
 
 export interface RenderOptions {
   title: string;
   sections: readonly Section[];
   unsubscribeUrl: string;
+  /** The reader's language; English when absent. */
+  locale?: Locale;
 }
 
 const cell = "padding:6px 10px;border-bottom:1px solid #e5e7eb;font-size:13px;";
@@ -54,37 +66,57 @@ function table(columns: string[], rows: string[][]): string {
 
 const h2 = (text: string) => `<h2 style="font-size:16px;margin:24px 0 4px;color:#111827;">${escapeHtml(text)}</h2>`;
 
+/** The period line's parameters: dates as the reader writes them. */
+function periodParams(d: ReportData, f: ReturnType<typeof formatters>) {
+  return {
+    site: d.site.name,
+    from: f.day(d.from),
+    to: f.day(d.to),
+    model: d.model,
+    previousFrom: f.day(d.previous.from),
+    previousTo: f.day(d.previous.to),
+  };
+}
+
+const metricLabel = (l: Locale, k: MetricLabel) => t(l, `report.metric.${k}` as MessageKey);
+
 export function renderHtml(d: ReportData, o: RenderOptions): string {
-  const f = formatters(d.site.currency);
+  const l = o.locale ?? "en";
+  const f = formatters(d.site.currency, l);
+  const m = (k: MetricLabel) => metricLabel(l, k);
   const show = (s: Section) => o.sections.includes(s);
   const parts: string[] = [];
   parts.push(
     `<h1 style="font-size:20px;margin:0 0 4px;color:#111827;">${escapeHtml(o.title)}</h1>`,
-    `<p style="margin:0 0 16px;color:#6b7280;font-size:13px;">${escapeHtml(d.site.name)} · ${d.from} to ${d.to} · ${escapeHtml(d.model)} attribution · compared with ${d.previous.from} to ${d.previous.to}</p>`,
+    `<p style="margin:0 0 16px;color:#6b7280;font-size:13px;">${escapeHtml(t(l, "report.subtitle", periodParams(d, f)))}</p>`,
   );
   if (show("totals")) {
-    const rows = TOTALS.map(([k, label, kind]) => {
+    const rows = TOTALS.map(([k, kind]) => {
       const now = d.totals[k] as number | null;
       const before = d.previousTotals[k] as number | null;
-      return [label, f[kind](now), f[kind](before), f.change(now, before)];
+      return [m(k), f[kind](now), f[kind](before), f.change(now, before)];
     });
-    parts.push(table(["", "This period", "Previous", "Change"], rows));
+    parts.push(
+      table(["", t(l, "report.column.thisPeriod"), t(l, "report.column.previous"), t(l, "report.column.change")], rows),
+    );
   }
   if (show("charts")) {
+    // The PNGs are drawn with DejaVu Sans (no CJK glyphs): their labels stay English keys and
+    // numbers; the headings and alt text around them, and the tables, are in the reader's language.
     parts.push(
-      h2("Revenue and cost"),
-      `<img src="cid:${CHART_CIDS.revenueCost}" width="600" alt="Revenue and cost per day" style="display:block;max-width:100%;height:auto;border:0;">`,
-      h2("ROI by channel"),
-      `<img src="cid:${CHART_CIDS.roiByChannel}" width="600" alt="ROI by channel" style="display:block;max-width:100%;height:auto;border:0;">`,
+      h2(t(l, "report.heading.revenueCost")),
+      `<img src="cid:${CHART_CIDS.revenueCost}" width="600" alt="${escapeHtml(t(l, "report.chart.revenueCostAlt"))}" style="display:block;max-width:100%;height:auto;border:0;">`,
+      h2(t(l, "report.heading.roiByChannel")),
+      `<img src="cid:${CHART_CIDS.roiByChannel}" width="600" alt="${escapeHtml(t(l, "report.heading.roiByChannel"))}" style="display:block;max-width:100%;height:auto;border:0;">`,
     );
   }
   if (show("channels") && d.channels.length > 0) {
     parts.push(
-      h2("Channels by ROI"),
+      h2(t(l, "report.heading.channels")),
       table(
-        ["Channel", "Revenue", "Cost", "ROI", "ROAS", "Conversions"],
+        [t(l, "report.column.channel"), m("revenue"), m("cost"), m("roi"), m("roas"), m("conversions")],
         d.channels.map((c) => [
-          c.channel,
+          f.channel(c.channel),
           f.money(c.revenue),
           f.money(c.cost),
           f.ratio(c.roi),
@@ -96,18 +128,18 @@ export function renderHtml(d: ReportData, o: RenderOptions): string {
   }
   if (show("campaigns") && d.campaigns.length > 0) {
     parts.push(
-      h2("Top campaigns"),
+      h2(t(l, "report.heading.campaigns")),
       table(
-        ["Campaign", "Revenue", "Cost", "ROI"],
+        [t(l, "report.column.campaign"), m("revenue"), m("cost"), m("roi")],
         d.campaigns.map((c) => [c.campaign, f.money(c.revenue), f.money(c.cost), f.ratio(c.roi)]),
       ),
     );
   }
   if (show("partners") && d.partners.length > 0) {
     parts.push(
-      h2("Partners"),
+      h2(t(l, "report.heading.partners")),
       table(
-        ["Partner", "Revenue", "Commissions", "ROI"],
+        [t(l, "report.column.partner"), m("revenue"), t(l, "report.column.commissions"), m("roi")],
         d.partners.map((p) => [p.partner, f.money(p.revenue), f.money(p.cost), f.ratio(p.roi)]),
       ),
     );
@@ -115,94 +147,115 @@ export function renderHtml(d: ReportData, o: RenderOptions): string {
   if (show("recommendations") && d.recommendations) {
     const r = d.recommendations;
     parts.push(
-      h2("Recommendations"),
+      h2(t(l, "report.heading.recommendations")),
       table(
-        ["", "This period"],
+        ["", t(l, "report.column.thisPeriod")],
         [
-          ["Clicks on recommendations", f.count(r.clicks)],
-          ["Purchases from recommendations", f.count(r.purchases)],
-          ["Revenue from recommendations", f.money(r.revenue)],
+          [t(l, "report.recommendations.clicks"), f.count(r.clicks)],
+          [t(l, "report.recommendations.purchases"), f.count(r.purchases)],
+          [t(l, "report.recommendations.revenue"), f.money(r.revenue)],
         ],
       ),
     );
   }
   if (show("movers") && d.movers.length > 0) {
     parts.push(
-      h2("What moved most"),
+      h2(t(l, "report.heading.movers")),
       table(
-        ["Channel", "Revenue", "Previous", "Change"],
-        d.movers.map((m) => [
-          m.channel,
-          f.money(m.revenue),
-          f.money(m.previous),
-          `${m.change >= 0 ? "+" : ""}${f.money(m.change)}`,
+        [t(l, "report.column.channel"), m("revenue"), t(l, "report.column.previous"), t(l, "report.column.change")],
+        d.movers.map((mv) => [
+          f.channel(mv.channel),
+          f.money(mv.revenue),
+          f.money(mv.previous),
+          `${mv.change >= 0 ? "+" : ""}${f.money(mv.change)}`,
         ]),
       ),
     );
   }
   if (d.issues.length > 0) {
-    parts.push(
-      `<p style="color:#b45309;font-size:12px;">Some amounts lack an exchange rate and are left out: ${escapeHtml(d.issues.map((i) => `${i.currency} on ${i.date}`).join(", "))}.</p>`,
-    );
+    const list = d.issues
+      .map((i) => t(l, "report.issue", { currency: i.currency, date: f.day(i.date) }))
+      .join(t(l, "report.listSeparator"));
+    parts.push(`<p style="color:#b45309;font-size:12px;">${escapeHtml(t(l, "report.issues", { list }))}</p>`);
   }
   parts.push(
-    `<p style="margin-top:28px;color:#9ca3af;font-size:11px;">Sent by Wayfind. <a href="${escapeHtml(o.unsubscribeUrl)}" style="color:#6b7280;">Unsubscribe</a> from this report.</p>`,
+    `<p style="margin-top:28px;color:#9ca3af;font-size:11px;">${escapeHtml(t(l, "report.footer.sentBy"))}<a href="${escapeHtml(o.unsubscribeUrl)}" style="color:#6b7280;">${escapeHtml(t(l, "report.footer.unsubscribe"))}</a>${escapeHtml(t(l, "report.footer.after"))}</p>`,
   );
   return (
-    `<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(o.title)}</title></head>` +
+    `<!DOCTYPE html><html lang="${l}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(o.title)}</title></head>` +
     `<body style="margin:0;padding:0;background:#f3f4f6;"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f4f6;"><tr><td align="center" style="padding:24px 8px;">` +
-    `<table role="presentation" width="640" cellpadding="0" cellspacing="0" style="max-width:640px;background:#ffffff;border-radius:8px;"><tr><td style="padding:24px 20px;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#111827;">` +
+    `<table role="presentation" width="640" cellpadding="0" cellspacing="0" style="max-width:640px;background:#ffffff;border-radius:8px;"><tr><td style="padding:24px 20px;font-family:-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',Helvetica,Arial,sans-serif;color:#111827;">` +
     parts.join("") +
     `</td></tr></table></td></tr></table></body></html>`
   );
 }
 
 export function renderText(d: ReportData, o: RenderOptions): string {
-  const f = formatters(d.site.currency);
+  const l = o.locale ?? "en";
+  const f = formatters(d.site.currency, l);
   const show = (s: Section) => o.sections.includes(s);
-  const lines = [
-    o.title,
-    `${d.site.name}, ${d.from} to ${d.to} (${d.model}), against ${d.previous.from} to ${d.previous.to}`,
-    "",
-  ];
+  const lines = [o.title, t(l, "report.subtitle.text", periodParams(d, f)), ""];
   if (show("totals")) {
-    for (const [k, label, kind] of TOTALS) {
+    for (const [k, kind] of TOTALS) {
       const now = d.totals[k] as number | null;
       const before = d.previousTotals[k] as number | null;
+      const change = f.change(now, before);
       lines.push(
-        `${label}: ${f[kind](now)} (previous ${f[kind](before)}${f.change(now, before) ? `, ${f.change(now, before)}` : ""})`,
+        t(l, "report.text.total", {
+          label: metricLabel(l, k),
+          now: f[kind](now),
+          before: f[kind](before),
+          change: change ? t(l, "report.text.change", { change }) : "",
+        }),
       );
     }
     lines.push("");
   }
-  const list = (title: string, rows: string[]) => rows.length && lines.push(title, ...rows.map((r) => `  ${r}`), "");
+  const list = (title: MessageKey, rows: string[]) =>
+    rows.length && lines.push(t(l, title), ...rows.map((r) => `  ${r}`), "");
   if (show("channels"))
     list(
-      "Channels by ROI",
-      d.channels.map(
-        (c) => `${c.channel}: revenue ${f.money(c.revenue)}, cost ${f.money(c.cost)}, ROI ${f.ratio(c.roi)}`,
+      "report.heading.channels",
+      d.channels.map((c) =>
+        t(l, "report.text.channel", {
+          channel: f.channel(c.channel),
+          revenue: f.money(c.revenue),
+          cost: f.money(c.cost),
+          roi: f.ratio(c.roi),
+        }),
       ),
     );
   if (show("campaigns"))
     list(
-      "Top campaigns",
-      d.campaigns.map((c) => `${c.campaign}: revenue ${f.money(c.revenue)}, cost ${f.money(c.cost)}`),
+      "report.heading.campaigns",
+      d.campaigns.map((c) =>
+        t(l, "report.text.campaign", { campaign: c.campaign, revenue: f.money(c.revenue), cost: f.money(c.cost) }),
+      ),
     );
   if (show("partners"))
     list(
-      "Partners",
-      d.partners.map((p) => `${p.partner}: revenue ${f.money(p.revenue)}, commissions ${f.money(p.cost)}`),
+      "report.heading.partners",
+      d.partners.map((p) =>
+        t(l, "report.text.partner", { partner: p.partner, revenue: f.money(p.revenue), cost: f.money(p.cost) }),
+      ),
     );
   if (show("recommendations") && d.recommendations) {
-    list("Recommendations", [
-      `${d.recommendations.clicks} clicks, ${d.recommendations.purchases} purchases, ${f.money(d.recommendations.revenue)}`,
+    const r = d.recommendations;
+    list("report.heading.recommendations", [
+      t(l, "report.recommendations.text", { clicks: r.clicks, purchases: r.purchases, revenue: f.money(r.revenue) }),
     ]);
   }
   if (show("movers"))
     list(
-      "What moved most",
-      d.movers.map((m) => `${m.channel}: ${f.money(m.previous)} -> ${f.money(m.revenue)}`),
+      "report.heading.movers",
+      d.movers.map((m) =>
+        t(l, "report.text.mover", {
+          channel: f.channel(m.channel),
+          previous: f.money(m.previous),
+          revenue: f.money(m.revenue),
+        }),
+      ),
     );
-  lines.push(`Unsubscribe: ${o.unsubscribeUrl}`);
+  lines.push(t(l, "report.text.unsubscribe", { url: o.unsubscribeUrl }));
   return lines.join("\n");
 }

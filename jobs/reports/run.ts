@@ -1,8 +1,9 @@
 // The hourly report job: every subscription whose period is due gets its report, exactly once per
 // period and recipient; failed sends are retried with backoff; then the alert rules are checked.
 import type { EdgeEnv } from "../../core/env";
+import { type MessageKey, t } from "../../core/messages";
 import { addDays, localDay } from "../../core/time";
-import { duePeriod, type Frequency, periodFromKey } from "../../models/reports/schedule";
+import { duePeriod, periodFromKey } from "../../models/reports/schedule";
 import { activeSubscriptions, sendsDueForRetry, type SubscriptionRow } from "../../schema/queries/mail";
 import { getSite, type SiteRow } from "../../schema/queries/sites";
 import { forEachSite } from "../each-site";
@@ -10,16 +11,14 @@ import { runAlerts } from "./alerts";
 import { revenueCostSvg, roiByChannelSvg } from "./charts";
 import { loadReportData } from "./data";
 import { svgToPng } from "./png";
-import { CHART_CIDS, formatters, renderHtml, renderText } from "./render";
+import { CHART_CIDS, formatters, readerLocale, renderHtml, renderText } from "./render";
 import { addSends, type MailContent, noSends, type SendCounts, sendToList } from "./send";
-
-const TITLES: Record<Frequency, string> = { daily: "Daily", weekly: "Weekly", monthly: "Monthly" };
 
 /** Builds the report once (figures and charts); each recipient gets it with their own unsubscribe link. */
 export async function reportContent(
   db: D1Database,
   site: SiteRow,
-  sub: Pick<SubscriptionRow, "frequency" | "model" | "sections" | "name">,
+  sub: Pick<SubscriptionRow, "frequency" | "model" | "sections" | "name" | "language">,
   from: string,
   to: string,
   test = false,
@@ -40,14 +39,23 @@ export async function reportContent(
         },
       ]
     : [];
-  const f = formatters(site.currency);
-  const title = `${TITLES[sub.frequency]} ROI report: ${site.name}`;
+  const locale = readerLocale(site, sub);
+  const f = formatters(site.currency, locale);
+  const title = t(locale, `report.title.${sub.frequency}` as MessageKey, { site: site.name });
   const change = f.change(data.totals.revenue, data.previousTotals.revenue);
-  const subject = `${test ? "[Test] " : ""}${site.name} ${from === to ? from : `${from} to ${to}`}: revenue ${f.money(data.totals.revenue)}${change ? ` (${change})` : ""}, ROI ${f.ratio(data.totals.roi)}`;
+  const subject =
+    (test ? t(locale, "report.subject.test") : "") +
+    t(locale, "report.subject", {
+      site: site.name,
+      period: from === to ? f.day(from) : t(locale, "report.range", { from: f.day(from), to: f.day(to) }),
+      revenue: f.money(data.totals.revenue),
+      change: change ? t(locale, "report.subject.change", { change }) : "",
+      roi: f.ratio(data.totals.roi),
+    });
   return {
     data,
     content: async (unsubscribeUrl: string): Promise<MailContent> => {
-      const options = { title, sections, unsubscribeUrl };
+      const options = { title, sections, unsubscribeUrl, locale };
       return { subject, html: renderHtml(data, options), text: renderText(data, options), images };
     },
   };
@@ -68,7 +76,12 @@ export async function sendSubscription(
       await (built ??= reportContent(env.DB, site, sub, period.from, period.to, period.key.startsWith("test:")))
     ).content(url);
   const { recipients } = sub;
-  return sendToList(env, { scope: { siteId: site.id }, listId: sub.id, period: period.key, recipients, content }, now);
+  const locale = readerLocale(site, sub);
+  return sendToList(
+    env,
+    { scope: { siteId: site.id }, listId: sub.id, period: period.key, recipients, locale, content },
+    now,
+  );
 }
 
 /** The period a test send covers: the last full period of the subscription's kind, ending yesterday. */

@@ -3,6 +3,7 @@
 // first so it goes out at most once, and each failure recorded for a retry with backoff.
 import type { EdgeEnv } from "../../core/env";
 import { signToken } from "../../core/hash";
+import type { Locale } from "../../core/messages";
 import { claimSend, markFailed, markSent, unsubscribedFrom } from "../../schema/queries/mail";
 import type { SiteScope } from "../../schema/queries/scope";
 import { deliver, mailFrom } from "./mailer";
@@ -20,6 +21,8 @@ export interface ListMail {
   listId: string;
   period: string;
   recipients: string[];
+  /** The recipients' language: the unsubscribe page speaks it too. */
+  locale?: Locale;
   /** Content for one recipient, given their unsubscribe link. */
   content: (unsubscribeUrl: string) => Promise<MailContent>;
 }
@@ -28,6 +31,8 @@ export interface UnsubscribeClaim {
   s: string;
   l: string;
   e: string;
+  /** The email's language, for the unsubscribe page; absent in links signed before it existed. */
+  g?: Locale;
 }
 
 export function signingKey(env: EdgeEnv): string {
@@ -36,8 +41,8 @@ export function signingKey(env: EdgeEnv): string {
   return key;
 }
 
-export async function unsubscribeUrl(env: EdgeEnv, scope: SiteScope, listId: string, email: string) {
-  const claim: UnsubscribeClaim = { s: scope.siteId, l: listId, e: email };
+export async function unsubscribeUrl(env: EdgeEnv, scope: SiteScope, listId: string, email: string, locale?: Locale) {
+  const claim: UnsubscribeClaim = { s: scope.siteId, l: listId, e: email, ...(locale && { g: locale }) };
   return `${(env.PUBLIC_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "")}/u/${await signToken(signingKey(env), claim)}`;
 }
 
@@ -63,7 +68,7 @@ export async function sendToList(env: EdgeEnv, list: ListMail, now: number): Pro
       continue;
     }
     try {
-      const url = await unsubscribeUrl(env, list.scope, list.listId, recipient);
+      const url = await unsubscribeUrl(env, list.scope, list.listId, recipient, list.locale);
       const content = await list.content(url);
       const { raw, messageId } = buildMime({
         from: { name: "Wayfind", address: mailFrom(env) },

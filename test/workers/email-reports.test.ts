@@ -20,9 +20,9 @@ const today = () => new Date().toISOString().slice(0, 10);
 /** 09:00 UTC tomorrow: a daily report at 08:00 (UTC) for today is due then. */
 const tomorrowAt = (hour: number) => Date.parse(`${today()}T00:00:00Z`) + DAY + hour * HOUR;
 
-/** A UTC site with today's paid and social traffic, purchases and ad spend, rolled up. */
-async function siteWithData() {
-  const site = await createSite({ currency: "CNY" });
+/** A UTC CNY site with today's paid and social traffic, purchases and ad spend, rolled up (English unless told). */
+async function siteWithData(settings: Record<string, unknown> = { locale: "en" }) {
+  const site = await createSite({ currency: "CNY", ...settings });
   const start = Math.max(Date.parse(`${today()}T00:00:00Z`) + 60_000, Date.now() - 30 * 60_000);
   const visit = (v: string, ts: number, query: string) => ({
     id: unique("v"),
@@ -80,8 +80,8 @@ describe("scheduled ROI email", () => {
     expect(mail.text).toContain(`Revenue: ${f.money(roi.totals.revenue)}`);
     expect(mail.text).toContain(`Cost: ${f.money(roi.totals.cost)}`);
     expect(mail.text).toContain(`ROI: ${f.ratio(roi.totals.roi)}`);
-    expect(mail.text).toMatch(/Paid Search: revenue CN¥300\.00, cost CN¥120\.00, ROI 1\.50/);
-    expect(mail.text).toContain("Recommendations\n  0 clicks, 1 purchases, CN¥100.00");
+    expect(mail.text).toMatch(/Paid Search: revenue ¥300\.00, cost ¥120\.00, ROI 1\.50/);
+    expect(mail.text).toContain("Recommendations\n  0 clicks, 1 purchases, ¥100.00");
     expect(mail.html).toContain("<table");
     expect(mail.html).not.toMatch(/<script|<link|<style/i);
     expect(mail.html).toContain(f.money(roi.totals.revenue));
@@ -96,6 +96,42 @@ describe("scheduled ROI email", () => {
       expect(new DataView(png.buffer).getUint32(16)).toBe(1200); // IHDR width: twice the 600 px layout
     }
     expect(mail.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+  });
+
+  it("speaks Chinese to a zh-CN site's recipients: GA4's Chinese channel names, ¥ amounts, a Chinese unsubscribe page", async () => {
+    const site = await siteWithData({}); // a new CNY site's locale defaults to zh-CN
+    const [zh, en] = [`${unique("zh")}@example.com`, `${unique("en")}@example.com`];
+    await subscribe(site, { recipients: [zh], frequency: "daily", hour: 8 }); // language null: the site's
+    await subscribe(site, { recipients: [en], frequency: "daily", hour: 8, language: "en" });
+    await runReports(env, tomorrowAt(9));
+    const [mail] = await messagesTo(zh);
+    expect(mail!.subject).toContain("：收入 ¥400.00");
+    expect(mail!.text).toContain("每日 ROI 报告");
+    expect(mail!.text).toContain("收入：¥400.00");
+    expect(mail!.text).toContain("成本：¥120.00");
+    expect(mail!.text).toMatch(/付费搜索：收入 ¥300\.00，成本 ¥120\.00，ROI 1\.50/);
+    expect(mail!.text).toContain("0 次点击，1 笔购买，¥100.00");
+    expect(mail!.text).toMatch(/\d{4}年\d{1,2}月\d{1,2}日/);
+    expect(mail!.text).not.toContain("CN¥");
+    expect(mail!.text).not.toContain("Paid Search");
+    expect(mail!.html).toContain('<html lang="zh-CN">');
+    expect(mail!.html).toContain("付费搜索");
+    expect(mail!.html).toContain("自然社交");
+    expect(mail!.html).toContain("退订");
+    // The same site, a subscription that asks for English.
+    const [english] = await messagesTo(en);
+    expect(english!.text).toMatch(/Paid Search: revenue ¥300\.00, cost ¥120\.00, ROI 1\.50/);
+
+    // The unsubscribe page speaks the email's language, before and after the click.
+    const path = new URL(/<([^>]+)>/.exec(mail!.headers["list-unsubscribe"]!)![1]!).pathname;
+    const page = await (await SELF.fetch(`${BASE}${path}`)).text();
+    expect(page).toContain('<html lang="zh-CN">');
+    expect(page).toContain(`不再向 <b>${zh}</b> 发送这封邮件？`);
+    const done = await SELF.fetch(`${BASE}${path}`, { method: "POST" });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain(`${zh} 将不会再收到这封邮件。`);
+    const enPath = new URL(/<([^>]+)>/.exec(english!.headers["list-unsubscribe"]!)![1]!).pathname;
+    expect(await (await SELF.fetch(`${BASE}${enPath}`)).text()).toContain(`Stop sending this email to <b>${en}</b>?`);
   });
 
   it("stops for a recipient who unsubscribes with one click; others still get it", async () => {
@@ -217,7 +253,7 @@ describe("alerts", () => {
 
 describe("conversions dropped to zero", () => {
   it("alerts after a week of daily sales and a day without any", async () => {
-    const site = await createSite({ currency: "CNY" });
+    const site = await createSite({ currency: "CNY", locale: "en" });
     const todayStart = Date.parse(`${today()}T00:00:00Z`);
     // One purchase on each of the seven days before today, none today.
     const events = [1, 2, 3, 4, 5, 6, 7].flatMap((back) => {

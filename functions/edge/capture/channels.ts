@@ -4,29 +4,7 @@
 import type { ChannelRule } from "../../../core/channels";
 import { GA4_SOURCE_LISTS } from "./ga4-source-categories";
 
-export const CHANNELS = [
-  "Direct",
-  "Cross-network",
-  "Paid Shopping",
-  "Paid Search",
-  "Paid Social",
-  "Paid Video",
-  "Display",
-  "Paid Other",
-  "AI Assistants",
-  "Organic Shopping",
-  "Organic Social",
-  "Organic Video",
-  "Organic Search",
-  "Referral",
-  "Email",
-  "Affiliates",
-  "Audio",
-  "SMS",
-  "Mobile Push Notifications",
-  "Unassigned",
-] as const;
-export type Channel = (typeof CHANNELS)[number];
+export { CHANNELS, type Channel } from "../../../core/channels";
 export type SourceCategory = "search" | "social" | "shopping" | "video" | "ai";
 
 /**

@@ -8,11 +8,12 @@ import { type AlertRuleRow, sendsOf } from "../../../schema/queries/mail";
 import { deleteAlertRule, getAlertRule, insertAlertRule, listAlertRules } from "../../../schema/queries/subscriptions";
 import { requireScope, siteScope } from "../auth";
 import { randomToken } from "../../../core/hash";
+import { LOCALES } from "../../../core/messages";
 import type { AppBindings } from "../env";
 import { ApiError } from "../../shared/errors";
 import { siteOr404 } from "../lib/sites";
 import { errors, IdParam, iso, json, SiteQuery } from "../../shared/openapi";
-import { MailSend, Recipients, sendView } from "./report-subscriptions";
+import { MailSend, RecipientLanguage, Recipients, sendView } from "./report-subscriptions";
 
 export const alertRuleRoutes = new OpenAPIHono<AppBindings>();
 
@@ -32,6 +33,7 @@ const RuleInput = z
     window_days: z.number().int().min(1).max(90).default(7),
     recipients: Recipients,
     model: z.enum(MODEL_NAMES).default("last_non_direct"),
+    language: RecipientLanguage.default(null),
   })
   .superRefine((r, ctx) => {
     if (r.kind === "roi_below" && !r.channel)
@@ -54,6 +56,7 @@ function view(r: AlertRuleRow): z.infer<typeof Out> {
     recipients: r.recipients,
     timezone: r.timezone,
     model: r.model,
+    language: r.language,
     active: r.active,
     created_at: iso(r.createdAt),
   };
@@ -68,6 +71,7 @@ const Out = z
     recipients: z.array(z.string()),
     timezone: z.string(),
     model: z.string().openapi({ description: "The attribution model: " + MODEL_NAMES.join(" | ") }),
+    language: z.enum(LOCALES).nullable().openapi({ description: "en | zh-CN; null: the site's locale." }),
     active: z.boolean(),
     created_at: z.string(),
   })
@@ -104,6 +108,7 @@ alertRuleRoutes.openapi(
       recipients: b.recipients.map((r) => r.toLowerCase()),
       timezone: site.timezone,
       model: b.model,
+      language: b.language,
       active: true,
       createdAt: Date.now(),
     };

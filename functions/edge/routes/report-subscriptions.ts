@@ -14,6 +14,7 @@ import {
   updateSubscription,
 } from "../../../schema/queries/subscriptions";
 import { requireScope, siteScope } from "../auth";
+import { LOCALES } from "../../../core/messages";
 import { randomToken } from "../../../core/hash";
 import type { AppBindings } from "../env";
 import { ApiError } from "../../shared/errors";
@@ -30,6 +31,11 @@ const Hour = z.number().int().min(0).max(23).openapi({ description: "Local hour 
 const TimeZone = z.string().refine(isTimeZone, { message: "Not an IANA time zone." });
 const Sections = z.array(z.enum(SECTIONS)).min(1);
 const Name = z.string().trim().min(1).max(100);
+/** Shared with alert rules: the recipients' language, null for the site's locale at send time. */
+export const RecipientLanguage = z
+  .enum(LOCALES)
+  .nullable()
+  .openapi({ description: "Language of the email: en | zh-CN; null (default) uses the site's locale." });
 
 const SubscriptionInput = z
   .object({
@@ -41,6 +47,7 @@ const SubscriptionInput = z
     timezone: TimeZone.optional().openapi({ description: "Default: the site's time zone." }),
     model: z.enum(MODEL_NAMES).default("last_non_direct"),
     sections: Sections.default([...SECTIONS]),
+    language: RecipientLanguage.default(null),
     active: z.boolean().default(true),
   })
   .refine((s) => s.frequency !== "weekly" || s.weekday !== undefined, {
@@ -56,6 +63,7 @@ const SubscriptionPatch = z.object({
   timezone: TimeZone.optional(),
   model: z.enum(MODEL_NAMES).optional(),
   sections: Sections.optional(),
+  language: RecipientLanguage.optional(),
   active: z.boolean().optional(),
 });
 
@@ -70,6 +78,7 @@ function view(r: SubscriptionRow): z.infer<typeof Out> {
     timezone: r.timezone,
     model: r.model,
     sections: r.sections,
+    language: r.language,
     active: r.active,
     created_at: iso(r.createdAt),
   };
@@ -99,6 +108,7 @@ const Out = z
     timezone: z.string(),
     model: z.string().openapi({ description: "The attribution model: " + MODEL_NAMES.join(" | ") }),
     sections: z.array(z.string()).openapi({ description: SECTIONS.join(" | ") }),
+    language: z.enum(LOCALES).nullable().openapi({ description: "en | zh-CN; null: the site's locale." }),
     active: z.boolean(),
     created_at: z.string(),
   })
@@ -163,6 +173,7 @@ reportSubscriptionRoutes.openapi(
       timezone: b.timezone ?? site.timezone,
       model: b.model,
       sections: b.sections,
+      language: b.language,
       active: b.active,
       createdAt: now,
       updatedAt: now,
@@ -241,6 +252,7 @@ reportSubscriptionRoutes.openapi(
       ...(b.timezone && { timezone: b.timezone }),
       ...(b.model && { model: b.model }),
       ...(b.sections && { sections: b.sections }),
+      ...(b.language !== undefined && { language: b.language }),
       ...(b.active !== undefined && { active: b.active }),
       updatedAt: Date.now(),
     });

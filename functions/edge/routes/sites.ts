@@ -12,6 +12,7 @@ import {
 } from "../../../schema/queries/sites";
 import { PUBLIC_KEY_PREFIX, requireScope, siteScope, visibleSiteIds } from "../auth";
 import { randomToken } from "../../../core/hash";
+import { LOCALES } from "../../../core/messages";
 import type { AppBindings } from "../env";
 import { ApiError, ErrorEnvelope } from "../../shared/errors";
 import { CurrencyCode } from "../capture/schemas";
@@ -62,6 +63,9 @@ const SiteSettings = z.object({
   }),
   timezone: z.string().refine(isTimeZone, { message: "Not an IANA time zone." }).default("UTC"),
   currency: CurrencyCode.default("USD"),
+  locale: z.enum(LOCALES).optional().openapi({
+    description: "Language of emails and pages for people (en or zh-CN). Default: zh-CN for a CNY site, else en.",
+  }),
   retention_days: z.number().int().min(30).max(3650).default(400),
   cookie_mode: z.boolean().default(false),
   respect_dnt: z.boolean().default(false),
@@ -86,6 +90,7 @@ const Site = z
     allowed_origins: z.array(z.string()),
     timezone: z.string(),
     currency: z.string(),
+    locale: z.enum(LOCALES),
     retention_days: z.number(),
     cookie_mode: z.boolean(),
     respect_dnt: z.boolean(),
@@ -106,6 +111,7 @@ function siteView(s: SiteRow): z.infer<typeof Site> {
     allowed_origins: s.allowedOrigins,
     timezone: s.timezone,
     currency: s.currency,
+    locale: s.locale,
     retention_days: s.retentionDays,
     cookie_mode: s.cookieMode,
     respect_dnt: s.respectDnt,
@@ -152,6 +158,7 @@ siteRoutes.openapi(
       allowedOrigins: b.allowed_origins ?? [`https://${b.domain}`],
       timezone: b.timezone,
       currency: b.currency,
+      locale: b.locale ?? (b.currency === "CNY" ? "zh-CN" : "en"),
       retentionDays: b.retention_days,
       cookieMode: b.cookie_mode,
       respectDnt: b.respect_dnt,
@@ -235,6 +242,7 @@ siteRoutes.openapi(
       ...(b.allowed_origins !== undefined && { allowedOrigins: b.allowed_origins }),
       ...(b.timezone !== undefined && { timezone: b.timezone }),
       ...(b.currency !== undefined && { currency: b.currency }),
+      ...(b.locale !== undefined && { locale: b.locale }),
       ...(b.retention_days !== undefined && { retentionDays: b.retention_days }),
       ...(b.cookie_mode !== undefined && { cookieMode: b.cookie_mode }),
       ...(b.respect_dnt !== undefined && { respectDnt: b.respect_dnt }),

@@ -5,32 +5,41 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { type UnsubscribeClaim, signingKey } from "../../../jobs/reports/send";
 import { unsubscribe } from "../../../schema/queries/mail";
 import { verifyToken } from "../../../core/hash";
+import { asLocale, type Locale, t } from "../../../core/messages";
 import type { AppBindings } from "../env";
 
 export const unsubscribeRoutes = new OpenAPIHono<AppBindings>();
 
-const page = (title: string, body: string, status = 200) =>
+const page = (locale: Locale, title: string, body: string, status = 200) =>
   new Response(
-    `<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head>` +
-      `<body style="font-family:Helvetica,Arial,sans-serif;max-width:480px;margin:48px auto;color:#111827;"><h1 style="font-size:20px;">${title}</h1>${body}</body></html>`,
+    `<!DOCTYPE html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${title}</title></head>` +
+      `<body style="font-family:Helvetica,Arial,'PingFang SC','Microsoft YaHei',sans-serif;max-width:480px;margin:48px auto;color:#111827;"><h1 style="font-size:20px;">${title}</h1>${body}</body></html>`,
     { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } },
   );
 
-const invalid = () => page("This link is not valid", "<p>It may have been copied incompletely.</p>", 400);
+// A token that does not verify carries no language we can trust: the browser's first choice decides.
+const invalid = (acceptLanguage: string | undefined) => {
+  const l: Locale = /^zh\b/i.test(acceptLanguage ?? "") ? "zh-CN" : "en";
+  return page(l, t(l, "unsubscribe.invalid.title"), `<p>${t(l, "unsubscribe.invalid.body")}</p>`, 400);
+};
+const safe = (email: string) => email.replace(/[<>&"]/g, "");
 
 unsubscribeRoutes.get("/u/:token", async (c) => {
   const claim = await verifyToken<UnsubscribeClaim>(signingKey(c.env), c.req.param("token"));
-  if (!claim) return invalid();
-  const email = claim.e.replace(/[<>&"]/g, "");
+  if (!claim) return invalid(c.req.header("accept-language"));
+  const l = asLocale(claim.g);
+  const button = t(l, "unsubscribe.button");
   return page(
-    "Unsubscribe",
-    `<p>Stop sending this email to <b>${email}</b>?</p><form method="post"><button type="submit" style="padding:8px 16px;">Unsubscribe</button></form>`,
+    l,
+    t(l, "unsubscribe.title"),
+    `<p>${t(l, "unsubscribe.confirm", { email: `<b>${safe(claim.e)}</b>` })}</p><form method="post"><button type="submit" style="padding:8px 16px;">${button}</button></form>`,
   );
 });
 
 unsubscribeRoutes.post("/u/:token", async (c) => {
   const claim = await verifyToken<UnsubscribeClaim>(signingKey(c.env), c.req.param("token"));
-  if (!claim) return invalid();
+  if (!claim) return invalid(c.req.header("accept-language"));
   await unsubscribe(c.env.DB, { siteId: claim.s }, claim.l, claim.e, Date.now());
-  return page("You are unsubscribed", `<p>${claim.e.replace(/[<>&"]/g, "")} will not get this email again.</p>`);
+  const l = asLocale(claim.g);
+  return page(l, t(l, "unsubscribe.done.title"), `<p>${t(l, "unsubscribe.done.body", { email: safe(claim.e) })}</p>`);
 });
