@@ -39,6 +39,12 @@ export function Root({ initialLanguage }: { initialLanguage: Language }) {
           // Retry only what may pass next time: network failures and server errors.
           shouldRetryOnError: (err: unknown) => !(err instanceof ApiError) || err.status === 0 || err.status >= 500,
           errorRetryCount: 2,
+          // A session that ended mid-visit (expired, signed out elsewhere): sign in again, then return.
+          onError: (err: unknown) => {
+            if (err instanceof ApiError && err.status === 401 && !(location.pathname in PUBLIC_PAGES)) {
+              location.assign(loginPath());
+            }
+          },
         }}
       >
         <LocationProvider>

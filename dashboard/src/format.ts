@@ -16,6 +16,8 @@ export interface Formatter {
   change(ratio: number | null | undefined): string;
   /** A local day "YYYY-MM-DD" (already in the site's calendar): no time zone shift. */
   day(day: string): string;
+  /** The same, month and day only (chart axes). */
+  shortDay(day: string): string;
   /** An instant (ISO string or epoch ms) in the site's time zone, to the minute. */
   dateTime(at: string | number): string;
   /** How long ago, e.g. "5 minutes ago". */
@@ -56,6 +58,7 @@ export function formatter(locale: Language, currency: string, timeZone: string):
     signDisplay: "exceptZero",
   });
   const day = new Intl.DateTimeFormat(locale, { timeZone: "UTC", year: "numeric", month: "short", day: "numeric" });
+  const shortDay = new Intl.DateTimeFormat(locale, { timeZone: "UTC", month: "numeric", day: "numeric" });
   const dateTime = new Intl.DateTimeFormat(locale, {
     timeZone,
     year: "numeric",
@@ -76,6 +79,7 @@ export function formatter(locale: Language, currency: string, timeZone: string):
     percent: (r) => (ok(r) ? percent.format(r) : DASH),
     change: (r) => (ok(r) ? change.format(r) : DASH),
     day: (d) => day.format(new Date(`${d}T00:00:00Z`)),
+    shortDay: (d) => shortDay.format(new Date(`${d}T00:00:00Z`)),
     dateTime: (at) => dateTime.format(ms(at)),
     ago: (at, now = Date.now()) => {
       const seconds = Math.round((ms(at) - now) / 1000);

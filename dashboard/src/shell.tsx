@@ -168,7 +168,8 @@ export function Shell({
       <div class="layout">
         <Nav open={open} onNavigate={() => setOpen(false)} />
         {open && <div class="scrim" aria-hidden="true" onClick={() => setOpen(false)} />}
-        <main id="main" tabIndex={-1}>
+        {/* While the drawer is open, the page behind it is out of reach (focus and screen readers). */}
+        <main id="main" tabIndex={-1} inert={open || undefined}>
           {children}
         </main>
       </div>

@@ -3,11 +3,9 @@
 // (functions/edge/lib/web-session.ts); failures arrive as ApiError with the envelope's issues, so
 // forms can put each message next to its field (lib/form.ts).
 
-/** One problem with one field of a request: `path` is dotted, e.g. "channel_rules.0.source". */
-export interface Issue {
-  path: string;
-  message: string;
-}
+import type { Issue } from "../lib/issues";
+
+export type { Issue };
 
 export class ApiError extends Error {
   override readonly name = "ApiError";

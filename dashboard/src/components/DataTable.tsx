@@ -4,7 +4,7 @@ import type { ComponentChildren } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import { useFormat, useT } from "../context";
 import type { Formatter } from "../format";
-import { downloadCsv, toCsv } from "../lib/csv";
+import { toCsv } from "../lib/csv";
 
 export type ColumnKind = "text" | "number" | "money" | "percent" | "change";
 
@@ -135,4 +135,16 @@ export function DataTable<Row>(p: Props<Row>) {
       </div>
     </div>
   );
+}
+
+/** Saves `csv` as a file (a BOM first, so Excel reads the UTF-8 correctly). */
+function downloadCsv(filename: string, csv: string): void {
+  const url = URL.createObjectURL(new Blob(["\uFEFF", csv], { type: "text/csv;charset=utf-8" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = `${filename}.csv`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

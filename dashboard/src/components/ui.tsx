@@ -28,8 +28,9 @@ export function Card({
   actions?: ComponentChildren;
   class?: string;
 }) {
+  // A plain box with a heading (not a landmark: a page of cards would drown the landmark list).
   return (
-    <section class={`card ${cls ?? ""}`} aria-label={title}>
+    <div class={`card ${cls ?? ""}`}>
       {(title || actions) && (
         <div class="card-head">
           {title && <h2>{title}</h2>}
@@ -37,7 +38,7 @@ export function Card({
         </div>
       )}
       {children}
-    </section>
+    </div>
   );
 }
 

@@ -1,7 +1,12 @@
 // Maps the error envelope's issues ({path, message}, dotted paths such as "channel_rules.0.source")
 // onto a form's fields: an exact match first, else the nearest field the path lies under. What
 // matches no field is returned for the form's own error box, so no message is ever lost.
-import type { Issue } from "../api/client";
+
+/** One problem with one field of a request (the API's error envelope): `path` is dotted. */
+export interface Issue {
+  path: string;
+  message: string;
+}
 
 export interface PlacedIssues {
   /** Field name → its first message. */

@@ -125,27 +125,25 @@ function OverviewBody({
           {t("overview.previous_period", { from: f.day(report.previous.from), to: f.day(report.previous.to) })}
         </p>
       </Card>
-      <div class="grid-2">
-        <Card title={t("overview.revenue_cost")}>
-          {dailyError ? (
-            <LoadError error={dailyError} />
-          ) : option ? (
-            <Chart option={option} label={t("overview.revenue_cost")} />
-          ) : (
-            <Loading />
-          )}
-        </Card>
-        <Card title={t("overview.top_channels")}>
-          <DataTable
-            caption={t("overview.top_channels")}
-            columns={channelColumns}
-            rows={report.channels.slice(0, 10)}
-            rowKey={(r) => r.channel}
-            exportName={`channels-${report.from}-${report.to}`}
-            empty={<EmptyState title={t("overview.no_channels")} />}
-          />
-        </Card>
-      </div>
+      <Card title={t("overview.revenue_cost")}>
+        {dailyError ? (
+          <LoadError error={dailyError} />
+        ) : option ? (
+          <Chart option={option} label={t("overview.revenue_cost")} />
+        ) : (
+          <Loading />
+        )}
+      </Card>
+      <Card title={t("overview.top_channels")}>
+        <DataTable
+          caption={t("overview.top_channels")}
+          columns={channelColumns}
+          rows={report.channels.slice(0, 10)}
+          rowKey={(r) => r.channel}
+          exportName={`channels-${report.from}-${report.to}`}
+          empty={<EmptyState title={t("overview.no_channels")} />}
+        />
+      </Card>
     </>
   );
 }
@@ -180,7 +178,7 @@ export function revenueCostOption(report: RoiReport, t: TFunction, f: Formatter)
     tooltip: { trigger: "axis", valueFormatter: (v: unknown) => f.money(Number(v)) },
     legend: { top: 0 },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: "category", data: days.map((d) => f.day(d)), boundaryGap: false },
+    xAxis: { type: "category", data: days.map((d) => f.shortDay(d)), boundaryGap: false },
     yAxis: { type: "value", axisLabel: { formatter: (v: number) => f.number(v) } },
     series: [
       {
@@ -199,13 +197,14 @@ function Realtime() {
   const t = useT();
   const f = useFormat();
   const { readOnly } = useSite();
+  // Share links cannot read it (it is no share page), so they do not ask.
   const live = useSiteApi<Record<string, unknown>>(readOnly ? null : "/api/v1/realtime", undefined, {
     refreshInterval: 30_000,
     shouldRetryOnError: false,
   });
-  if (live.error && [404, 405, 403].includes(live.error.status)) return null;
-  if (live.error) return null; // a side card: the main figures carry on without it
-  if (!live.data) return null;
+  // 404: this server has no realtime endpoint yet. Any failure hides the card: it is a side card,
+  // and the period's figures below carry on without it.
+  if (live.error || !live.data) return null;
   const fields = (["visitors", "sessions", "pageviews", "events"] as const).filter(
     (k) => typeof live.data![k] === "number",
   );
