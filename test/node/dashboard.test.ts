@@ -98,6 +98,22 @@ describe("the dashboard in Chromium", () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it("on a phone, opens the navigation as a drawer from the menu button and closes it with Escape", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const menu = page.getByRole("button", { name: "Menu" });
+    const nav = page.getByRole("navigation", { name: "Main navigation" });
+    await expect.poll(() => nav.isVisible()).toBe(false);
+    await menu.click();
+    expect(await menu.getAttribute("aria-expanded")).toBe("true");
+    await expect.poll(() => nav.isVisible()).toBe(true);
+    await page.keyboard.press("Escape");
+    expect(await menu.getAttribute("aria-expanded")).toBe("false");
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.className))
+      .toBe("menu-button");
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it("switches to Chinese, remembers it, and stays accessible", async () => {
     await page.getByLabel("Language").selectOption("zh-CN");
     await expect.poll(() => page.locator("main h1").textContent()).toBe("概览");
