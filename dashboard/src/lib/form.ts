@@ -50,8 +50,8 @@ export function useForm<V extends Values>(initial: V, submit: (values: V) => Pro
     const placed = placeIssues(err.issues, names.current);
     setErrors(placed.fields);
     setFormIssues(placed.rest);
+    // The banner: the catalog's words for this error code when it has them, else the API's message.
     const known = t(`errors.${err.code}` as "errors.unexpected", { defaultValue: "" });
-    // A validation failure whose every issue sits next to its field needs no banner beyond a hint.
     setFormError(known || err.message);
   };
 
