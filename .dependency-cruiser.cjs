@@ -39,6 +39,14 @@ module.exports = {
       to: { path: "^functions/(edge|recommend)/", pathNot: "^functions/$1/" },
     },
     {
+      name: "dashboard-imports-server-code",
+      comment:
+        "The dashboard is a browser app that talks to /api/v1 over HTTP: mirror the shape in dashboard/src/api/types.ts.",
+      severity: "error",
+      from: { path: "^dashboard/" },
+      to: { path: "^(core|models|schema|jobs|functions)/" },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: { path: "^(core|models|schema|jobs|functions)/" },

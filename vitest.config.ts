@@ -5,6 +5,7 @@ import { readdirSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { startMailbox } from "./test/support/mailbox.mjs";
+import { assetsOptions } from "./scripts/wrangler-config.mjs";
 
 /** The recommend Worker as built by `npm run build`: its script and the pre-compiled ORT wasm. */
 function recommendModules() {
@@ -31,6 +32,9 @@ export default defineConfig(async () => {
               main: "functions/edge/index.ts",
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
+                // The dashboard's built files, as wrangler.toml [assets] serves them (the pool drops
+                // the config's assets unless given a directory here).
+                ...assetsOptions(import.meta.dirname),
                 bindings: {
                   ADMIN_TOKEN: TEST_ADMIN_TOKEN,
                   TEST_MIGRATIONS: migrations,

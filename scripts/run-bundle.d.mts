@@ -9,5 +9,7 @@ export declare function startBuiltWorkers(options: {
   migrate?: boolean;
   port?: number;
   bindings?: Record<string, string>;
+  /** Serve the dashboard's static assets in front of the Worker (default true, as deployed). */
+  assets?: boolean;
 }): Promise<{ mf: Miniflare; url: URL }>;
 export declare function startHelloWorker(): Promise<{ mf: Miniflare; url: URL }>;

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { queueOptions } from "./wrangler-config.mjs";
+import { assetsOptions, queueOptions } from "./wrangler-config.mjs";
 
 export const COMPATIBILITY_DATE = "2026-11-01";
 
@@ -39,8 +39,10 @@ export async function applyMigrations(db, root) {
 export const HELLO_WORKER = "export default { fetch: () => new Response('{}', { status: 202 }) };";
 
 /**
- * @param {{ root: string, adminToken: string, recommend?: "built" | "stub", migrate?: boolean, port?: number, bindings?: Record<string, string> }} options
+ * @param {{ root: string, adminToken: string, recommend?: "built" | "stub", migrate?: boolean, port?: number, bindings?: Record<string, string>, assets?: boolean }} options
  * "stub" replaces the recommend Worker with HELLO_WORKER, to time the edge bundle on its own.
+ * The dashboard (dist/dashboard) is served in front of the Worker as wrangler.toml [assets] says,
+ * as in production; `assets: false` leaves it out.
  */
 export async function startBuiltWorkers({
   root,
@@ -49,6 +51,7 @@ export async function startBuiltWorkers({
   migrate = true,
   port,
   bindings = {},
+  assets = true,
 }) {
   const edge = {
     name: "wayfind",
@@ -59,6 +62,7 @@ export async function startBuiltWorkers({
     d1Databases: { DB: "wayfind" },
     // Names and retry settings as wrangler.toml declares them.
     ...queueOptions(root),
+    ...(assets && assetsOptions(root)),
     ratelimits: { COLLECT_LIMITER: { namespace_id: "1001", simple: { limit: 120, period: 60 } } },
     serviceBindings: { RECOMMEND: "wayfind-recommend" },
   };

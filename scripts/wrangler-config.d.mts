@@ -2,6 +2,13 @@
 export interface WranglerConfig {
   name?: string;
   triggers?: { crons?: string[] };
+  assets?: {
+    directory: string;
+    binding?: string;
+    not_found_handling?: "none" | "single-page-application" | "404-page";
+    html_handling?: string;
+    run_worker_first?: boolean | string[];
+  };
   queues?: {
     producers?: { binding: string; queue: string }[];
     consumers?: {
@@ -28,4 +35,13 @@ export declare function queueOptions(root: string): {
       retryDelay?: number;
     }
   >;
+};
+export declare function assetsOptions(root: string): {
+  assets?: {
+    directory: string;
+    binding?: string;
+    run_worker_first?: boolean | string[];
+    routerConfig: { has_user_worker: boolean };
+    assetConfig: { not_found_handling?: string; html_handling?: string };
+  };
 };

@@ -34,3 +34,21 @@ export function queueOptions(root) {
     ),
   };
 }
+
+/**
+ * The edge Worker's static assets (the dashboard) in Miniflare's (v4) option shape, as wrangler.toml
+ * [assets] declares them: the same directory, run_worker_first paths and not-found handling.
+ */
+export function assetsOptions(root) {
+  const assets = readWranglerConfig(root).assets;
+  if (!assets) return {};
+  return {
+    assets: {
+      directory: resolve(root, assets.directory),
+      binding: assets.binding,
+      run_worker_first: assets.run_worker_first,
+      routerConfig: { has_user_worker: true },
+      assetConfig: { not_found_handling: assets.not_found_handling, html_handling: assets.html_handling },
+    },
+  };
+}

@@ -148,3 +148,33 @@ describe("POST /api/v1/classify", () => {
     expect(env.ADMIN_TOKEN).toBeTruthy();
   });
 });
+
+describe("PATCH /api/v1/sites/{id}", () => {
+  it("changes only the fields sent: saving channel rules keeps the currency, time zone and the rest", async () => {
+    const site = await createSite({
+      timezone: "Asia/Shanghai",
+      currency: "CNY",
+      retention_days: 180,
+      cookie_mode: true,
+      lookback_days: 14,
+      item_path_pattern: "/courses/:id",
+    });
+    const rules = [{ channel: "WeChat", source: "^(wechat|weixin)$" }];
+    const res = await api(`/api/v1/sites/${site.id}`, {
+      method: "PATCH",
+      token: site.admin,
+      json: { channel_rules: rules },
+    });
+    expect(res.status).toBe(200);
+    const after = await (await api(`/api/v1/sites/${site.id}`, { token: site.read })).json();
+    expect(after).toMatchObject({
+      timezone: "Asia/Shanghai",
+      currency: "CNY",
+      retention_days: 180,
+      cookie_mode: true,
+      lookback_days: 14,
+      item_path_pattern: "/courses/:id",
+      channel_rules: rules,
+    });
+  });
+});

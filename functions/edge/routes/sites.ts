@@ -51,7 +51,8 @@ const Origin = z
   .string()
   .regex(/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i, "An origin: scheme, host and optional port, e.g. https://example.com");
 
-const SiteSettings = z.object({
+/** A site's settings as sent: no defaults here, so a PATCH changes only the fields it names. */
+const SiteFields = z.object({
   name: z.string().trim().min(1).max(100),
   domain: z
     .string()
@@ -61,25 +62,44 @@ const SiteSettings = z.object({
   allowed_origins: z.array(Origin).max(20).optional().openapi({
     description: "Origins that may post with the public key. Default: https://DOMAIN. An empty list allows any origin.",
   }),
-  timezone: z.string().refine(isTimeZone, { message: "Not an IANA time zone." }).default("UTC"),
-  currency: CurrencyCode.default("USD"),
-  locale: z.enum(LOCALES).optional().openapi({
+  timezone: z.string().refine(isTimeZone, { message: "Not an IANA time zone." }),
+  currency: CurrencyCode,
+  locale: z.enum(LOCALES).openapi({
     description: "Language of emails and pages for people (en or zh-CN). Default: zh-CN for a CNY site, else en.",
   }),
-  retention_days: z.number().int().min(30).max(3650).default(400),
-  cookie_mode: z.boolean().default(false),
-  respect_dnt: z.boolean().default(false),
-  channel_rules: z.array(ChannelRuleSchema).max(50).default([]),
-  lookback_days: z.number().int().min(1).max(90).default(30),
-  half_life_days: z.number().positive().max(90).default(7),
+  retention_days: z.number().int().min(30).max(3650),
+  cookie_mode: z.boolean(),
+  respect_dnt: z.boolean(),
+  channel_rules: z.array(ChannelRuleSchema).max(50),
+  lookback_days: z.number().int().min(1).max(90),
+  half_life_days: z.number().positive().max(90),
   item_path_pattern: z
     .string()
     .max(200)
     .refine(isItemPathPattern, { message: 'A path with ":id" once, e.g. "/courses/:id".' })
     .nullable()
-    .default(null)
     .openapi({ description: "Course pages: their page views count as views of the course, for recommendations." }),
 });
+
+/** Creating a site: what is left out gets these defaults. */
+const SiteSettings = SiteFields.extend({
+  timezone: SiteFields.shape.timezone.default("UTC"),
+  currency: SiteFields.shape.currency.default("USD"),
+  retention_days: SiteFields.shape.retention_days.default(400),
+  cookie_mode: SiteFields.shape.cookie_mode.default(false),
+  respect_dnt: SiteFields.shape.respect_dnt.default(false),
+  channel_rules: SiteFields.shape.channel_rules.default([]),
+  lookback_days: SiteFields.shape.lookback_days.default(30),
+  half_life_days: SiteFields.shape.half_life_days.default(7),
+  item_path_pattern: SiteFields.shape.item_path_pattern.default(null),
+  locale: SiteFields.shape.locale.optional(),
+});
+
+/**
+ * Changing a site: only the fields sent. (Not SiteSettings.partial(): zod 4 still applies a field's
+ * default under .partial(), so a PATCH of one field reset every other one to its default.)
+ */
+const SitePatch = SiteFields.partial().strict();
 
 const Site = z
   .object({
@@ -225,7 +245,7 @@ siteRoutes.openapi(
     summary: "Change a site's settings (admin scope)",
     security: [{ bearer: [] }],
     middleware: [requireScope("admin")] as const,
-    request: { params: IdParam, body: { ...json(SiteSettings.partial().strict()), required: true } },
+    request: { params: IdParam, body: { ...json(SitePatch), required: true } },
     responses: {
       200: { description: "The updated site", ...json(Site) },
       400: { description: "Invalid", ...errors },
