@@ -1,8 +1,10 @@
 // Building a recommendation list: the rules every list obeys (published only, nothing owned or
-// excluded, the requested category), filled from the strongest source down: personal (matrix
-// factorisation in ORT), also_bought (co-occurrence), trending, then cold_start (newest items).
+// excluded, the requested category), filled from the strongest source down: personal (the active
+// model: matrix factorisation or EASE in ORT), also_bought (item-kNN co-occurrence), trending,
+// then cold_start (newest items).
 import type { z } from "@hono/zod-openapi";
-import { runMf } from "../../models/onnx/run";
+import { historyRow } from "../../models/recs/ease";
+import { runEase, runMf } from "../../models/onnx/run";
 import type { RecommendedItem } from "../shared/recommend-api";
 import { itemKnnScores, type Neighbours } from "../../models/recs/item-knn";
 import { topK } from "../../models/recs/metrics";
@@ -56,13 +58,76 @@ export class ListBuilder {
   }
 }
 
-/** The learner's own embedding through ORT: top k among eligible items, scored in one call. */
-export async function addPersonal(list: ListBuilder, model: Loaded<RecommenderMeta>, user: number): Promise<void> {
-  const mask = list.mask(model);
+/** The learner as the active model sees them: their row in MF, their liked items for the others. */
+export interface LearnerView {
+  key: string;
+  /** Items with positive interest, most recent first. */
+  liked: readonly string[];
+}
+
+const algorithmOf = (model: Loaded<RecommenderMeta>) => model.meta.algorithm ?? "mf"; // meta from before selection
+
+/** The liked items the model knows, as item indices. */
+function historyOf(model: Loaded<RecommenderMeta>, liked: readonly string[]): number[] {
+  return liked.map((id) => model.itemIndex.get(id)).filter((i) => i !== undefined);
+}
+
+/**
+ * The active model's own list for the learner: MF (their embedding) and EASE (their history row)
+ * through ORT, top k among eligible items in one call; a popularity model's stored counts. An
+ * item-kNN model adds nothing here: its list is also_bought, added next in any case.
+ */
+export async function addPersonal(
+  list: ListBuilder,
+  model: Loaded<RecommenderMeta>,
+  learner: LearnerView,
+): Promise<void> {
   const k = Math.min(list.k - list.items.length, model.meta.items.length);
   if (k <= 0) return;
-  const { scores, items } = await runMf(model.session, user, mask, k);
-  items.forEach((i, r) => list.add(model.meta.items[i]!, scores[r]!, "personal"));
+  const algorithm = algorithmOf(model);
+  if (algorithm === "popularity") return list.addScores(model, model.meta.popularity, "trending", 0);
+  if (!model.session || algorithm === "item_knn") return;
+  let result: { scores: Float32Array; items: number[] };
+  if (algorithm === "mf") {
+    const user = model.userIndex.get(learner.key);
+    if (user === undefined) return;
+    result = await runMf(model.session, user, list.mask(model), k);
+  } else {
+    const history = historyOf(model, learner.liked);
+    if (history.length === 0) return;
+    result = await runEase(model.session, historyRow(history, model.meta.items.length), list.mask(model), k);
+  }
+  result.items.forEach((i, r) => list.add(model.meta.items[i]!, result.scores[r]!, "personal"));
+}
+
+/**
+ * The learner's score for every item of the model, for ranking without a propensity model: the
+ * active model's own scores, or item-kNN over the liked items for item-kNN and the baseline.
+ */
+export async function affinityOf(
+  model: Loaded<RecommenderMeta>,
+  learner: LearnerView,
+  baseline: boolean,
+): Promise<Map<string, number>> {
+  const n = model.meta.items.length;
+  const affinity = new Map<string, number>();
+  const history = historyOf(model, learner.liked);
+  const algorithm = baseline ? "item_knn" : algorithmOf(model);
+  let scores: ArrayLike<number> | null = null;
+  if (algorithm === "popularity") scores = model.meta.popularity;
+  else if (algorithm === "item_knn" || !model.session) scores = itemKnnScores(neighboursOf(model.meta), history, n);
+  else if (algorithm === "ease" && history.length) {
+    const out = await runEase(model.session, historyRow(history, n), new Float32Array(n), n);
+    out.items.forEach((i, r) => affinity.set(model.meta.items[i]!, out.scores[r]!));
+  } else if (algorithm === "mf") {
+    const user = model.userIndex.get(learner.key);
+    if (user !== undefined) {
+      const out = await runMf(model.session, user, new Float32Array(n), n);
+      out.items.forEach((i, r) => affinity.set(model.meta.items[i]!, out.scores[r]!));
+    }
+  }
+  if (scores) for (let i = 0; i < n; i++) affinity.set(model.meta.items[i]!, scores[i]!);
+  return affinity;
 }
 
 const typedNeighbours = new WeakMap<RecommenderMeta, Neighbours>();

@@ -1,7 +1,7 @@
 // The model registry API: list, retrain now, promote (and so roll back) by hand, and how each
 // model version performs online: impressions, clicks, purchases and revenue from its lists.
 import { Hono } from "hono";
-import { getModel, listModels, promote, type ModelRow } from "../../jobs/recs/registry";
+import { getModel, listModels, promote, setStatus, type ModelRow } from "../../jobs/recs/registry";
 import { retrainSite } from "../../jobs/recs/train";
 import { toMajor } from "../../core/money";
 import { modelTraffic } from "../../schema/queries/models";
@@ -24,6 +24,8 @@ import { DAY_MS } from "../../core/time";
 export const modelRoutes = new Hono<RecommendBindings>();
 
 export function modelView(row: ModelRow): Model {
+  // The registry column is typed loosely (schema/ cannot see the API schemas); parse to the documented shape.
+  const metrics = ModelMetrics.parse(row.metrics);
   return {
     id: row.id,
     kind: row.kind,
@@ -31,11 +33,12 @@ export function modelView(row: ModelRow): Model {
     status: row.status,
     data_from: new Date(row.dataFrom).toISOString(),
     data_to: new Date(row.dataTo).toISOString(),
-    // The registry column is typed loosely (schema/ cannot see the API schemas); parse to the documented shape.
-    metrics: ModelMetrics.parse(row.metrics),
+    metrics,
     size_bytes: row.sizeBytes,
     created_at: new Date(row.createdAt).toISOString(),
     promoted_at: row.promotedAt === null ? null : new Date(row.promotedAt).toISOString(),
+    decision: metrics.promotion.decision,
+    reason: metrics.promotion.reason,
     note: row.note,
   };
 }
@@ -52,7 +55,11 @@ modelRoutes.post("/api/v1/models/retrain", async (c) => {
     ...(body.epochs !== undefined && { epochs: body.epochs }),
     ...(body.dim !== undefined && { dim: body.dim }),
   };
-  const outcomes = await retrainSite(c.env, siteId, Date.now(), { mf, propensityEpochs: body.propensity_epochs });
+  const outcomes = await retrainSite(c.env, siteId, Date.now(), {
+    mf,
+    candidates: body.candidates,
+    propensityEpochs: body.propensity_epochs,
+  });
   return c.json({
     data: outcomes.map((o) => ({
       kind: o.kind,
@@ -69,7 +76,9 @@ modelRoutes.post("/api/v1/models/:id/promote", async (c) => {
   const row = await getModel(c.env.DB, siteId, id);
   if (!row) throw new ApiError(404, "not_found", "No such model.", [{ path: "id", message: "Unknown model." }]);
   if (row.status === "active") throw new ApiError(409, "already_active", "This model is already active.");
-  await promote(c.env.DB, siteId, id, Date.now());
+  const now = Date.now();
+  await promote(c.env.DB, siteId, id, now);
+  await setStatus(c.env.DB, siteId, id, "active", `promoted by hand at ${new Date(now).toISOString()}`);
   return c.json(modelView((await getModel(c.env.DB, siteId, id))!));
 });
 

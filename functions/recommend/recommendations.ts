@@ -9,7 +9,7 @@ import { ApiError } from "../shared/errors";
 import { ItemId } from "../shared/openapi";
 import { addAlsoBought, addPersonal, addTrending, ListBuilder, type Recommended } from "./candidates";
 import { siteOf, type RecommendBindings } from "./env";
-import { activeLoaded, learnerOf, type RecommenderMeta } from "./serving";
+import { learnerOf, modelRef, served, type RecommenderMeta } from "./serving";
 import type { z } from "@hono/zod-openapi";
 import {
   type RecommendationList,
@@ -57,18 +57,16 @@ async function logList(
   return recId;
 }
 
-const modelView = (model: { row: { id: string; version: number } } | null) =>
-  model ? { id: model.row.id, version: model.row.version } : null;
-
 recommendationRoutes.get("/api/v1/recommendations", async (c) => {
   const siteId = siteOf(c);
   const q = parse(RecommendationsQuery, c.req.query());
   const who = learnerKey(q);
-  const [learner, catalog, model] = await Promise.all([
+  const [learner, catalog, answer] = await Promise.all([
     learnerOf(c.env, siteId, who),
     catalogView(c.env.DB, siteId),
-    activeLoaded<RecommenderMeta>(c.env, siteId, "recommender"),
+    served<RecommenderMeta>(c.env, siteId, "recommender"),
   ]);
+  const model = answer.model;
   if (q.context_item && !catalog.categoryOf.has(q.context_item) && !model?.itemIndex.has(q.context_item)) {
     throw new ApiError(404, "not_found", "No such item.", [{ path: "context_item", message: "Unknown item." }]);
   }
@@ -81,17 +79,18 @@ recommendationRoutes.get("/api/v1/recommendations", async (c) => {
   const list = new ListBuilder({ allowed, blocked }, q.k);
   if (model) {
     if (q.context_item) addAlsoBought(list, model, [q.context_item]);
-    const user = model.userIndex.get(learner.key);
-    if (user !== undefined) await addPersonal(list, model, user);
+    // The baseline is what follows: item-kNN over the learner's history, then trending.
+    if (!answer.baseline) await addPersonal(list, model, learner);
     addAlsoBought(list, model, learner.liked);
     addTrending(list, model);
   }
   for (const id of catalog.newest) list.add(id, 0, "cold_start");
-  const recId = await logList(c, siteId, "recommendations", model?.row.id ?? null, learner.key, list.items);
+  const modelId = answer.baseline ? null : answer.model.row.id;
+  const recId = await logList(c, siteId, "recommendations", modelId, learner.key, list.items);
   return c.json({
     rec_id: recId,
-    model: modelView(model),
-    learner: { known: learner.known, in_model: model?.userIndex.has(learner.key) ?? false },
+    model: modelRef(answer),
+    learner: { known: learner.known, in_model: !answer.baseline && answer.model.userIndex.has(learner.key) },
     items: list.items,
   } satisfies z.infer<typeof RecommendationList>);
 });
@@ -100,10 +99,11 @@ recommendationRoutes.get("/api/v1/items/:id/similar", async (c) => {
   const siteId = siteOf(c);
   const id = parse(ItemId, c.req.param("id"));
   const q = parse(SimilarQuery, c.req.query());
-  const [catalog, model] = await Promise.all([
+  const [catalog, answer] = await Promise.all([
     catalogView(c.env.DB, siteId),
-    activeLoaded<RecommenderMeta>(c.env, siteId, "recommender"),
+    served<RecommenderMeta>(c.env, siteId, "recommender"),
   ]);
+  const model = answer.model;
   if (!catalog.categoryOf.has(id)) {
     throw new ApiError(404, "not_found", "No such item.", [{ path: "id", message: "Unknown item." }]);
   }
@@ -116,10 +116,10 @@ recommendationRoutes.get("/api/v1/items/:id/similar", async (c) => {
   if (model) addTrending(fallback, model);
   for (const newest of catalog.newest) fallback.add(newest, 0, "cold_start");
   for (const item of fallback.items) list.add(item.id, item.score, item.reason);
-  const recId = await logList(c, siteId, "similar", model?.row.id ?? null, null, list.items);
+  const recId = await logList(c, siteId, "similar", answer.baseline ? null : answer.model.row.id, null, list.items);
   return c.json({
     rec_id: recId,
-    model: modelView(model),
+    model: modelRef(answer),
     item_id: id,
     items: list.items,
   } satisfies z.infer<typeof SimilarItems>);

@@ -5,19 +5,23 @@
 import { Hono } from "hono";
 import type { z } from "@hono/zod-openapi";
 import { priceOf } from "../../jobs/recs/data";
-import { runMf, runNetwork } from "../../models/onnx/run";
+import { runNetwork } from "../../models/onnx/run";
 import { catalogOf } from "../../schema/queries/items";
-import { encode, encodeAll, type FeatureRow } from "../../models/propensity/features";
+import { encodeAll, type FeatureRow } from "../../models/propensity/features";
 import { learnerItemFeatures } from "../../models/propensity/learner";
 import { ApiError } from "../shared/errors";
 import { siteOf, type RecommendBindings } from "./env";
+import { affinityOf } from "./candidates";
 import {
   activeLoaded,
+  baseRate,
   learnerOf,
+  modelRef,
+  served,
   type Learner,
-  type Loaded,
   type PropensityMeta,
   type RecommenderMeta,
+  type Served,
 } from "./serving";
 import { PropensityBody, type PropensityResult, RankBody, type RankResult } from "../shared/recommend-api";
 import { jsonBody, learnerKey, parse } from "./validate";
@@ -30,9 +34,11 @@ async function pricesOf(db: D1Database, siteId: string, ids: readonly string[]):
   return new Map([...catalog].map(([id, item]) => [id, priceOf(item)]));
 }
 
-async function probabilities(model: Loaded<PropensityMeta>, rows: FeatureRow[]): Promise<Float32Array> {
-  const x = encodeAll(model.meta.encoder, rows);
-  return runNetwork(model.session, x, model.meta.encoder.width);
+/** The model's probabilities; the baseline's are the site's purchase rate, whatever the features. */
+async function probabilities(answer: Served<PropensityMeta>, rows: FeatureRow[]): Promise<Float32Array> {
+  if (answer.baseline) return new Float32Array(rows.length).fill(baseRate(answer.model!.row));
+  const { meta, session } = answer.model;
+  return runNetwork(session!, encodeAll(meta.encoder, rows), meta.encoder.width);
 }
 
 function rowsFor(learner: Learner, items: readonly string[], prices: Map<string, number | null>, now: number) {
@@ -56,7 +62,7 @@ scoringRoutes.post("/api/v1/rank", async (c) => {
   const scored = { known: learner.known };
   const model = await activeLoaded<PropensityMeta>(c.env, siteId, "propensity");
   if (model) {
-    const p = await probabilities(model, rowsFor(learner, body.items, prices, Date.now()));
+    const p = await probabilities({ baseline: false, model }, rowsFor(learner, body.items, prices, Date.now()));
     const ranked = body.items
       .map((id, i) => ({ id, probability: p[i]! }))
       .sort((a, b) => b.probability - a.probability);
@@ -67,48 +73,34 @@ scoringRoutes.post("/api/v1/rank", async (c) => {
       items: ranked,
     } satisfies z.infer<typeof RankResult>);
   }
-  // Before the first propensity model: the recommender's affinity for a learner it was trained on,
-  // else the items' popularity (trending), as recommendations fall back for a new learner.
-  const recommender = await activeLoaded<RecommenderMeta>(c.env, siteId, "recommender");
-  const user = recommender?.userIndex.get(learner.key);
-  if (recommender && user !== undefined) {
-    const affinity = new Map<string, number>();
-    const n = recommender.meta.items.length;
-    const { scores, items } = await runMf(recommender.session, user, new Float32Array(n), n);
-    items.forEach((i, r) => affinity.set(recommender.meta.items[i]!, scores[r]!));
+  // No promoted propensity model: the baseline orders by the recommender's affinity, if there is one.
+  const recommender = await served<RecommenderMeta>(c.env, siteId, "recommender");
+  if (recommender.model) {
+    const affinity = await affinityOf(recommender.model, learner, recommender.baseline);
     const ranked = body.items
       .map((id) => ({ id, probability: null, affinity: affinity.get(id) ?? 0 }))
       .sort((a, b) => b.affinity - a.affinity);
     return c.json({
       ranked_by: "affinity",
-      model: null,
+      model: "baseline",
       learner: scored,
       items: ranked,
     } satisfies z.infer<typeof RankResult>);
   }
-  const popularity = (id: string) => {
-    const i = recommender?.itemIndex.get(id);
-    return i === undefined ? 0 : (recommender!.meta.trending[i] ?? 0);
-  };
-  const ranked = body.items
-    .map((id) => ({ id, probability: null, popularity: popularity(id) }))
-    .sort((a, b) => b.popularity - a.popularity);
-  return c.json({
-    ranked_by: "popularity",
-    model: null,
-    learner: scored,
-    items: ranked,
-  } satisfies z.infer<typeof RankResult>);
+  // Nothing trained yet: every item scores 0 and keeps the order given.
+  const items = body.items.map((id) => ({ id, probability: null, popularity: 0 }));
+  return c.json({ ranked_by: "popularity", model: null, learner: scored, items } satisfies z.infer<typeof RankResult>);
 });
 
 scoringRoutes.post("/api/v1/propensity", async (c) => {
   const siteId = siteOf(c);
   const body = parse(PropensityBody, await jsonBody(c.req.raw));
-  const model = await activeLoaded<PropensityMeta>(c.env, siteId, "propensity");
-  if (!model) throw new ApiError(409, "model_not_ready", "No propensity model has been trained for this site yet.");
-  const view = { id: model.row.id, version: model.row.version };
+  const answer = await served<PropensityMeta>(c.env, siteId, "propensity");
+  if (!answer.model)
+    throw new ApiError(409, "model_not_ready", "No propensity model has been trained for this site yet.");
+  const view = modelRef(answer);
   if ("features" in body) {
-    const [p] = await runNetwork(model.session, encode(model.meta.encoder, body.features), model.meta.encoder.width);
+    const [p] = await probabilities(answer, [body.features]);
     return c.json({
       probability: p!,
       model: view,
@@ -126,7 +118,7 @@ scoringRoutes.post("/api/v1/propensity", async (c) => {
   const items = considered.length ? considered : [""];
   const prices = await pricesOf(c.env.DB, siteId, items);
   const rows = rowsFor(learner, items, prices, Date.now());
-  const p = await probabilities(model, rows);
+  const p = await probabilities(answer, rows);
   let best = 0;
   for (let i = 1; i < p.length; i++) if (p[i]! > p[best]!) best = i;
   return c.json({

@@ -1,7 +1,16 @@
 // Serving state per isolate: the active models' ORT sessions and metadata, loaded from R2 once
 // and reused until the registry names another active model (then picked up on the next request,
-// without a redeploy). Also a learner's signals, from the same mapping training used.
-import { activeModel, loadFiles, type ModelKind, type ModelRow } from "../../jobs/recs/registry";
+// without a redeploy). Without an active model, serving falls back to the baseline: the newest
+// retrain's item-kNN neighbours and trending list (no ORT), and for propensity its base rate.
+// Also a learner's signals, from the same mapping training used.
+import {
+  activeModel,
+  latestModel,
+  loadFiles,
+  type ModelKind,
+  type ModelRow,
+  type RecommenderMeta,
+} from "../../jobs/recs/registry";
 import { loadLearner, type LearnerKey } from "../../jobs/recs/data";
 import { createSession, type ort } from "../../models/onnx/runtime";
 import type { Encoder } from "../../models/propensity/features";
@@ -9,12 +18,7 @@ import type { SessionFact } from "../../models/propensity/learner";
 import { ownedItems, signalsOf, type Signal } from "../../models/recs/signals";
 import type { RecommendEnv } from "./env";
 
-export interface RecommenderMeta {
-  items: string[];
-  users: string[];
-  trending: number[];
-  neighbours: { items: number[][]; weights: number[][] };
-}
+export type { RecommenderMeta };
 
 export interface PropensityMeta {
   encoder: Encoder;
@@ -23,18 +27,31 @@ export interface PropensityMeta {
 
 export interface Loaded<Meta> {
   row: ModelRow;
-  session: ort.InferenceSession;
+  /** null: served without ORT (item-kNN and popularity recommenders, and every baseline). */
+  session: ort.InferenceSession | null;
   meta: Meta;
   itemIndex: Map<string, number>;
   userIndex: Map<string, number>;
 }
 
+/** What answers a request: the active model, or (baseline) the newest retrain's baseline data. */
+export type Served<Meta> = { baseline: false; model: Loaded<Meta> } | { baseline: true; model: Loaded<Meta> | null };
+
 const cache = new Map<string, Promise<Loaded<unknown>>>();
 const retired = new Map<string, Loaded<unknown>>();
 
-async function load<Meta>(env: RecommendEnv, row: ModelRow): Promise<Loaded<Meta>> {
-  const { onnx, meta } = await loadFiles<Meta>(env, row);
-  const session = await createSession(onnx);
+/** Recommenders chosen as MF or EASE are scored by their ONNX graph; item-kNN and popularity are not. */
+function needsSession(kind: ModelKind, meta: unknown): boolean {
+  if (kind === "propensity") return true;
+  const algorithm = (meta as Partial<RecommenderMeta>).algorithm ?? "mf"; // meta written before selection
+  return algorithm === "mf" || algorithm === "ease";
+}
+
+async function load<Meta>(env: RecommendEnv, row: ModelRow, withSession: boolean): Promise<Loaded<Meta>> {
+  const { onnx, meta } = await loadFiles<Meta>(env, row, { onnx: withSession });
+  const wanted = withSession && needsSession(row.kind, meta);
+  if (wanted && !onnx) throw new Error(`model.onnx missing in R2 for ${row.id}`);
+  const session = wanted ? await createSession(onnx!) : null;
   const m = meta as { items?: string[]; users?: string[] };
   return {
     row,
@@ -45,29 +62,54 @@ async function load<Meta>(env: RecommendEnv, row: ModelRow): Promise<Loaded<Meta
   };
 }
 
-/** The active model of a kind for a site, or null before the first training. */
-export async function activeLoaded<Meta>(
-  env: RecommendEnv,
-  siteId: string,
-  kind: ModelKind,
-): Promise<Loaded<Meta> | null> {
-  const row = await activeModel(env.DB, siteId, kind);
-  if (!row) return null;
-  const key = `${siteId}\u0000${kind}`;
+/** The loaded form of `row`, cached under `key` until another row takes that key's place. */
+async function cachedLoad<Meta>(env: RecommendEnv, key: string, row: ModelRow, withSession: boolean) {
   const cached = cache.get(key);
   if (cached) {
     const loaded = await cached.catch(() => null);
     if (loaded?.row.id === row.id) return loaded as Loaded<Meta>;
     // The replaced session may still be serving a request in this isolate, so it is freed at the
     // next replacement instead (ORT's wasm memory is not reclaimed by garbage collection).
-    void retired.get(key)?.session.release();
+    void retired.get(key)?.session?.release();
     if (loaded) retired.set(key, loaded);
   }
-  const loading = load<Meta>(env, row);
+  const loading = load<Meta>(env, row, withSession);
   cache.set(key, loading);
   loading.catch(() => cache.delete(key));
   return loading;
 }
+
+/** The active model of a kind for a site, or null when none has been promoted. */
+export async function activeLoaded<Meta>(
+  env: RecommendEnv,
+  siteId: string,
+  kind: ModelKind,
+): Promise<Loaded<Meta> | null> {
+  const row = await activeModel(env.DB, siteId, kind);
+  return row ? cachedLoad<Meta>(env, `${siteId}\u0000${kind}`, row, true) : null;
+}
+
+/**
+ * The active model, or the baseline while no model has earned promotion: the newest model row's
+ * files, read for their baseline data only (null: nothing trained yet).
+ */
+export async function served<Meta>(env: RecommendEnv, siteId: string, kind: ModelKind): Promise<Served<Meta>> {
+  const active = await activeLoaded<Meta>(env, siteId, kind);
+  if (active) return { baseline: false, model: active };
+  const latest = await latestModel(env.DB, siteId, kind);
+  const model = latest ? await cachedLoad<Meta>(env, `${siteId}\u0000${kind}\u0000baseline`, latest, false) : null;
+  return { baseline: true, model };
+}
+
+/** The baseline's purchase probability: the share of decision points that ended in a purchase. */
+export function baseRate(row: ModelRow): number {
+  const m = row.metrics as { examples?: number; positives?: number };
+  return m.examples ? (m.positives ?? 0) / m.examples : 0;
+}
+
+/** The `model` field of a response: the model version, or "baseline". */
+export const modelRef = (s: Served<unknown>) =>
+  s.baseline ? ("baseline" as const) : { id: s.model.row.id, version: s.model.row.version };
 
 export interface Learner {
   key: string;

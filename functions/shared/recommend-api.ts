@@ -4,6 +4,7 @@
 // without ORT or tfjs.
 import { z } from "@hono/zod-openapi";
 import { LEARNER_ITEM_SPEC } from "../../models/propensity/learner";
+import { CANDIDATES } from "../../models/recs/candidates";
 import { ItemId } from "./openapi";
 
 export const MAX_K = 100;
@@ -63,10 +64,17 @@ export const PropensityBody = z
   ])
   .openapi("PropensityRequest");
 
+const Candidate = z.enum(CANDIDATES);
+
 export const RetrainBody = z
   .object({
-    epochs: z.number().int().min(0).max(200).optional(),
-    dim: z.number().int().min(2).max(128).optional(),
+    epochs: z.number().int().min(0).max(200).optional().openapi({ description: "MF epochs (fixed instead of tuned)." }),
+    dim: z.number().int().min(2).max(128).optional().openapi({ description: "MF dimension (fixed instead of tuned)." }),
+    candidates: z
+      .array(Candidate)
+      .min(1)
+      .optional()
+      .openapi({ description: "Recommenders selection may choose (default: all). The baselines are measured anyway." }),
     propensity_epochs: z.number().int().min(1).max(200).optional(),
   })
   .strict()
@@ -79,14 +87,21 @@ export const PerformanceQuery = z.object({ days: z.coerce.number().int().min(1).
 const ModelRef = z
   .object({ id: z.string(), version: z.number().int() })
   .openapi("ModelRef", { description: "The model version that produced the answer." });
+const Baseline = z.literal("baseline").openapi({
+  description:
+    "No model has beaten its baseline yet (see GET /api/v1/models, decision and reason), so the baseline answered: " +
+    "recommendations from item-kNN and trending, ranking by affinity, propensity as the site's purchase rate.",
+});
+/** Who answered: a promoted model version, or the baseline. */
+const AnsweredBy = z.union([ModelRef, Baseline]);
 
 export const RecommendedItem = z.object({
   id: z.string(),
   score: z.number(),
   reason: z.enum(["personal", "also_bought", "trending", "cold_start"]).openapi({
     description:
-      "personal: matrix factorisation; also_bought: bought with the context item or the learner's own; " +
-      "trending: popular lately; cold_start: newest items.",
+      "personal: the active model (matrix factorisation or EASE); also_bought: bought with the context item or " +
+      "the learner's own (item-kNN); trending: popular lately; cold_start: newest items.",
   }),
 });
 
@@ -95,7 +110,7 @@ const RecId = z.string().openapi({ description: "Echo it back on clicks and purc
 export const RecommendationList = z
   .object({
     rec_id: RecId,
-    model: ModelRef.nullable(),
+    model: AnsweredBy,
     learner: z.object({
       known: z.boolean().openapi({ description: "Any events from this learner." }),
       in_model: z.boolean().openapi({ description: "The active model was trained on this learner." }),
@@ -105,7 +120,7 @@ export const RecommendationList = z
   .openapi("RecommendationList");
 
 export const SimilarItems = z
-  .object({ rec_id: RecId, model: ModelRef.nullable(), item_id: z.string(), items: z.array(RecommendedItem) })
+  .object({ rec_id: RecId, model: AnsweredBy, item_id: z.string(), items: z.array(RecommendedItem) })
   .openapi("SimilarItems");
 
 /** Who was scored: a learner with no events yet is a cold-start learner, not an error. */
@@ -122,18 +137,17 @@ export const RankResult = z
       items: z.array(z.object({ id: z.string(), probability: z.number() })),
     }),
     z.object({
-      ranked_by: z.literal("affinity").openapi({
-        description: "No propensity model yet: the recommender's scores for a learner it was trained on.",
-      }),
-      model: z.null(),
+      ranked_by: z
+        .literal("affinity")
+        .openapi({ description: "No promoted propensity model: the baseline, the recommender's scores." }),
+      model: Baseline,
       learner: ScoredLearner,
       items: z.array(z.object({ id: z.string(), probability: z.null(), affinity: z.number() })),
     }),
     z.object({
       ranked_by: z.literal("popularity").openapi({
         description:
-          "No propensity model yet and a learner the recommender has not seen: the items' trending scores (0 " +
-          "without a recommender), ties in the order given.",
+          "No propensity model and no recommender trained yet: every item scores 0, in the order given.",
       }),
       model: z.null(),
       learner: ScoredLearner,
@@ -151,7 +165,7 @@ const Features = z.partialRecord(
 export const PropensityResult = z
   .object({
     probability: z.number(),
-    model: ModelRef,
+    model: AnsweredBy,
     item_id: z.string().nullable().openapi({
       description: "The course scored; null when features were given, or when the learner looked at no course yet.",
     }),
@@ -166,13 +180,35 @@ const RankingMetrics = z.object({
   "ndcg@10": z.number(),
   coverage: z.number(),
 });
+const Verdict = z
+  .object({
+    decision: z.enum(["promoted", "rejected"]),
+    reason: z.string(),
+    baseline: z
+      .string()
+      .openapi({ description: "item_knn or popularity (recommender); logistic_regression (propensity)." }),
+    baseline_value: z.number().nullable().openapi({ description: "The baseline's holdout figure." }),
+    required: z
+      .number()
+      .nullable()
+      .openapi({ description: "The figure the model needed to reach (null: no holdout)." }),
+  })
+  .openapi("PromotionVerdict", { description: "The promotion rule's verdict when the model was trained." });
 const TrainingCheck = {
-  value: z.number().nullable().openapi({ description: "The holdout metric promotion compares; null: no holdout." }),
+  value: z.number().nullable().openapi({ description: "The model's holdout figure (null: no holdout)." }),
   train_ms: z.number(),
   export_max_abs_diff: z
     .number()
     .openapi({ description: "Largest difference between the exported ONNX model and the trained one." }),
+  promotion: Verdict,
 };
+const Params = z.record(z.string(), z.number());
+const PerCandidate = z.object({
+  popularity: RankingMetrics.optional(),
+  item_knn: RankingMetrics.optional(),
+  ease: RankingMetrics.optional(),
+  mf: RankingMetrics.optional(),
+});
 
 /** What training measured, per model kind (jobs/recs/train.ts, jobs/recs/train-propensity.ts). */
 export const ModelMetrics = z
@@ -180,23 +216,43 @@ export const ModelMetrics = z
     z.object({
       metric: z.literal("ndcg@10"),
       ...TrainingCheck,
-      holdout: z.object({
-        model: RankingMetrics,
-        popularity: RankingMetrics,
-        item_knn: RankingMetrics,
-        learners: z.number().int(),
+      candidate: Candidate.openapi({ description: "The recommender selection chose." }),
+      params: Params.openapi({ description: "Its tuned hyperparameters." }),
+      selection: z
+        .object({
+          reason: z.string(),
+          learners: z.number().int().openapi({ description: "Learners in the validation split." }),
+          params: z.object({
+            popularity: Params.optional(),
+            item_knn: Params.optional(),
+            ease: Params.optional(),
+            mf: Params.optional(),
+          }),
+          validation: PerCandidate,
+          trials: z.array(z.object({ candidate: Candidate, params: Params, "ndcg@10": z.number() })),
+          skipped: z.object({
+            popularity: z.string().optional(),
+            item_knn: z.string().optional(),
+            ease: z.string().optional(),
+            mf: z.string().optional(),
+          }),
+        })
+        .openapi({ description: "Selection on a time split of the training period (never the holdout)." }),
+      holdout: PerCandidate.extend({ model: RankingMetrics, learners: z.number().int() }).openapi({
+        description: "The chosen model and every candidate, refitted with its tuned hyperparameters, on the holdout.",
       }),
       learners: z.number().int(),
       items: z.number().int(),
       interactions: z.number().int(),
-      dim: z.number().int(),
-      epochs: z.number().int(),
-      ms_per_epoch: z.number(),
     }),
     z.object({
       metric: z.literal("auc"),
       ...TrainingCheck,
-      holdout: z.object({ auc: z.number().nullable(), examples: z.number().int() }),
+      holdout: z.object({
+        auc: z.number().nullable(),
+        logistic_regression: z.number().nullable(),
+        examples: z.number().int(),
+      }),
       examples: z.number().int(),
       positives: z.number().int(),
       inputs: z.number().int(),
@@ -217,6 +273,12 @@ export const Model = z
     size_bytes: z.number().int(),
     created_at: z.string(),
     promoted_at: z.string().nullable(),
+    decision: z
+      .enum(["promoted", "rejected"])
+      .openapi({
+        description: "The promotion rule's verdict at training time (a model may be promoted by hand later).",
+      }),
+    reason: z.string().openapi({ description: "Why it was or was not promoted." }),
     note: z.string().nullable(),
   })
   .openapi("Model");
@@ -241,7 +303,10 @@ export const ModelPerformance = z
     days: z.number().int(),
     data: z.array(
       z.object({
-        model_id: z.string().nullable().openapi({ description: "null: lists served with no model (cold start)." }),
+        model_id: z
+          .string()
+          .nullable()
+          .openapi({ description: "null: lists served by the baseline (no promoted model)." }),
         version: z.number().int().nullable(),
         impressions: z.number().int(),
         clicks: z.number().int(),

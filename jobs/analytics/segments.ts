@@ -5,7 +5,7 @@
 import { toMajor } from "../../core/money";
 import { DAY_MS } from "../../core/time";
 import { ACTIVITY_FEATURES, clusterActivity } from "../../models/analytics/activity";
-import { LinalgError } from "../../models/analytics/linalg";
+import { LinalgError } from "../../models/linalg";
 import { ordersFromEvents, rfm } from "../../models/analytics/rfm";
 import {
   FEATURE_DAYS,

@@ -1,7 +1,14 @@
-// Registering a freshly trained model and the promotion rule: a faithful export, and a holdout
-// metric at least the active model's. Anything else is kept in the registry as rejected.
+// Registering a freshly trained model, and the promotion rule. A model goes live only when its
+// export is faithful and it beats its own baseline on the same holdout by a stated margin:
+// - recommender: NDCG@10 at least RECOMMENDER_MARGIN (relative) above the better of popularity and
+//   item-kNN, both measured on that holdout;
+// - propensity: ROC-AUC at least PROPENSITY_MARGIN above logistic regression trained on the same
+//   examples, and at least MIN_PROPENSITY_AUC (the base rate scores 0.5).
+// Being the first model earns nothing. A model that fails stays in the registry as rejected, with
+// the verdict and its reason, and serving keeps the active model (or falls back to the baseline).
+// Holdouts of different retrains cover different weeks, so a new model is not compared with the
+// active model's old figure: each is judged against baselines on its own holdout.
 import {
-  activeModel,
   promote,
   pruneModels,
   saveModel,
@@ -12,6 +19,23 @@ import {
 } from "./registry";
 import type { ModelMetrics } from "../../schema/model-tables";
 import { EXPORT_TOLERANCE } from "./verify";
+
+/** Relative NDCG@10 a recommender must gain over the better of popularity and item-kNN. */
+export const RECOMMENDER_MARGIN = 0.02;
+/** ROC-AUC a propensity model must gain over logistic regression. */
+export const PROPENSITY_MARGIN = 0.01;
+/** ROC-AUC a propensity model needs at least, whatever logistic regression scores. */
+export const MIN_PROPENSITY_AUC = 0.55;
+
+export interface Verdict {
+  decision: "promoted" | "rejected";
+  reason: string;
+  /** What the model was measured against, and its holdout figure (null: not measurable). */
+  baseline: string;
+  baseline_value: number | null;
+  /** The figure the model needed to reach (null: no holdout to judge on). */
+  required: number | null;
+}
 
 export interface RetrainOutcome {
   kind: ModelKind;
@@ -26,13 +50,57 @@ export interface Candidate {
   /** The training window. */
   from: number;
   now: number;
-  /** `value` is the holdout metric promotion compares (null: no holdout). */
+  /** `value` is the model's holdout figure (null: no holdout). */
   metrics: ModelMetrics & { export_max_abs_diff: number };
-  onnx: Uint8Array;
+  /** The rule's verdict on the holdout, from recommenderVerdict or propensityVerdict. */
+  verdict: Verdict;
+  /** The ONNX graph; null for models served by plain TypeScript from meta.json alone. */
+  onnx: Uint8Array | null;
   meta: unknown;
 }
 
+const f4 = (x: number) => x.toFixed(4);
+
+/** The recommender rule on one holdout's NDCG@10 figures. */
+export function recommenderVerdict(
+  value: number | null,
+  baselines: { popularity: number; item_knn: number },
+  label = "the model",
+): Verdict {
+  const baseline = baselines.item_knn >= baselines.popularity ? "item_knn" : "popularity";
+  const baselineValue = baselines[baseline];
+  const common = { baseline, baseline_value: baselineValue };
+  if (value === null) return { decision: "rejected", reason: "no holdout to judge on", ...common, required: null };
+  const required = baselineValue * (1 + RECOMMENDER_MARGIN);
+  const pass = value > baselineValue && value >= required;
+  const margin = `${Math.round(RECOMMENDER_MARGIN * 100)}%`;
+  const reason = pass
+    ? `holdout NDCG@10 ${f4(value)} beats ${baseline} ${f4(baselineValue)} by at least ${margin}`
+    : `holdout NDCG@10 ${f4(value)} of ${label} does not beat ${baseline} ${f4(baselineValue)} by ${margin} (needs ${f4(required)}): serving the baseline`;
+  return { decision: pass ? "promoted" : "rejected", reason, ...common, required };
+}
+
+/** The propensity rule on one holdout's ROC-AUC figures (null: not measurable). */
+export function propensityVerdict(auc: number | null, logisticAuc: number | null): Verdict {
+  const baseline = "logistic_regression";
+  const required = Math.max(MIN_PROPENSITY_AUC, (logisticAuc ?? 0.5) + PROPENSITY_MARGIN);
+  const common = { baseline, baseline_value: logisticAuc };
+  if (auc === null) return { decision: "rejected", reason: "no holdout to judge on", ...common, required: null };
+  const pass = auc >= required;
+  const against =
+    logisticAuc === null ? `the base rate (0.5)` : `logistic regression ${f4(logisticAuc)} + ${PROPENSITY_MARGIN}`;
+  const reason = pass
+    ? `holdout AUC ${f4(auc)} reaches ${f4(required)} (${against}, and at least ${MIN_PROPENSITY_AUC})`
+    : `holdout AUC ${f4(auc)} below ${f4(required)} (${against}, and at least ${MIN_PROPENSITY_AUC}): serving the baseline`;
+  return { decision: pass ? "promoted" : "rejected", reason, ...common, required };
+}
+
 export async function registerCandidate(env: RegistryEnv, c: Candidate): Promise<RetrainOutcome> {
+  let verdict = c.verdict;
+  const diff = c.metrics.export_max_abs_diff;
+  if (!(diff <= EXPORT_TOLERANCE)) {
+    verdict = { ...verdict, decision: "rejected", reason: `ONNX export differs from the trained model by ${diff}` };
+  }
   const row = await saveModel(
     env,
     {
@@ -42,39 +110,30 @@ export async function registerCandidate(env: RegistryEnv, c: Candidate): Promise
       status: "candidate",
       dataFrom: c.from,
       dataTo: c.now,
-      metrics: c.metrics,
+      metrics: { ...c.metrics, promotion: verdict },
       createdAt: c.now,
       note: null,
     },
     { onnx: c.onnx, meta: c.meta },
   );
-  const outcome = await decide(env, row, c.metrics.value, c.metrics.export_max_abs_diff, c.now);
+  let outcome: RetrainOutcome;
+  if (verdict.decision === "promoted") {
+    await promote(env.DB, row.siteId, row.id, c.now);
+    outcome = {
+      kind: c.kind,
+      model: { ...row, status: "active", promotedAt: c.now },
+      promoted: true,
+      reason: verdict.reason,
+    };
+  } else {
+    await setStatus(env.DB, row.siteId, row.id, "rejected", verdict.reason);
+    outcome = {
+      kind: c.kind,
+      model: { ...row, status: "rejected", note: verdict.reason },
+      promoted: false,
+      reason: verdict.reason,
+    };
+  }
   await pruneModels(env, c.siteId, c.kind);
   return outcome;
-}
-
-/** The promotion rule: a faithful export, and a holdout metric at least the active model's. */
-async function decide(
-  env: RegistryEnv,
-  row: ModelRow,
-  value: number | null,
-  exportDiff: number,
-  now: number,
-): Promise<RetrainOutcome> {
-  const kind = row.kind;
-  const reject = async (reason: string): Promise<RetrainOutcome> => {
-    await setStatus(env.DB, row.siteId, row.id, "rejected", reason);
-    return { kind, model: { ...row, status: "rejected", note: reason }, promoted: false, reason };
-  };
-  if (!(exportDiff <= EXPORT_TOLERANCE)) return reject(`ONNX export differs from tfjs by ${exportDiff}`);
-  const active = await activeModel(env.DB, row.siteId, kind);
-  const activeValue = active ? active.metrics.value : null;
-  if (active && activeValue !== null) {
-    if (value === null) return reject("no holdout to compare with the active model");
-    if (value < activeValue)
-      return reject(`holdout ${value.toFixed(4)} below the active model's ${activeValue.toFixed(4)}`);
-  }
-  await promote(env.DB, row.siteId, row.id, now);
-  const reason = active ? `holdout ${value?.toFixed(4)} >= active ${activeValue?.toFixed(4) ?? "n/a"}` : "first model";
-  return { kind, model: { ...row, status: "active", promotedAt: now }, promoted: true, reason };
 }

@@ -1,13 +1,15 @@
-// The model registry: files in R2 under models/{site}/{id}/, one row per model in D1
-// (schema/queries/models.ts). Exactly one model per (site, kind) is active; promotion and rollback
-// swap it in one D1 batch.
+// The model registry: files in R2 under models/{site}/{id}/ (model.onnx, absent for models served
+// by plain TypeScript, and meta.json), one row per model in D1 (schema/queries/models.ts). At most
+// one model per (site, kind) is active; promotion and rollback swap it in one D1 batch.
 import type { ModelKind } from "../../schema/model-tables";
+import type { CandidateName } from "../../models/recs/candidates";
 import {
   activeModel,
   deleteModel,
   getModel,
   inactiveModels,
   insertModel,
+  latestModel,
   listModels,
   type ModelRow,
   nextVersion,
@@ -15,7 +17,22 @@ import {
   setStatus,
 } from "../../schema/queries/models";
 
-export { activeModel, getModel, listModels, promote, setStatus, type ModelKind, type ModelRow };
+export { activeModel, getModel, latestModel, listModels, promote, setStatus, type ModelKind, type ModelRow };
+
+/** What a recommender's meta.json holds: enough to serve it, and the baseline, without ORT. */
+export interface RecommenderMeta {
+  /** The candidate selection chose: mf and ease are served through model.onnx, the others from here. */
+  algorithm: CandidateName;
+  items: string[];
+  /** The learners it was trained on. */
+  users: string[];
+  /** Per item: signal weight decayed by age (the baseline's and new learners' list). */
+  trending: number[];
+  /** Item-kNN neighbours (the baseline's "also bought"), with the tuned neighbour count. */
+  neighbours: { items: number[][]; weights: number[][] };
+  /** Per item: learners with it among their positives (served when algorithm is popularity). */
+  popularity: number[];
+}
 
 export interface RegistryEnv {
   DB: D1Database;
@@ -26,31 +43,36 @@ export interface RegistryEnv {
 export async function saveModel(
   env: RegistryEnv,
   row: Omit<ModelRow, "version" | "r2Key" | "sizeBytes" | "promotedAt">,
-  files: { onnx: Uint8Array; meta: unknown },
+  files: { onnx: Uint8Array | null; meta: unknown },
 ): Promise<ModelRow> {
   const version = await nextVersion(env.DB, row.siteId, row.kind);
   const r2Key = `models/${row.siteId}/${row.id}`;
   const meta = new TextEncoder().encode(JSON.stringify(files.meta));
-  await env.MODELS.put(`${r2Key}/model.onnx`, files.onnx);
+  if (files.onnx) await env.MODELS.put(`${r2Key}/model.onnx`, files.onnx);
   await env.MODELS.put(`${r2Key}/meta.json`, meta);
   const full: ModelRow = {
     ...row,
     version,
     r2Key,
-    sizeBytes: files.onnx.byteLength + meta.byteLength,
+    sizeBytes: (files.onnx?.byteLength ?? 0) + meta.byteLength,
     promotedAt: null,
   };
   await insertModel(env.DB, full);
   return full;
 }
 
-export async function loadFiles<Meta>(env: RegistryEnv, row: ModelRow): Promise<{ onnx: Uint8Array; meta: Meta }> {
+/** A model's files; `onnx` is null for a model served without ORT (or when only the meta is wanted). */
+export async function loadFiles<Meta>(
+  env: RegistryEnv,
+  row: ModelRow,
+  what: { onnx: boolean } = { onnx: true },
+): Promise<{ onnx: Uint8Array | null; meta: Meta }> {
   const [onnx, meta] = await Promise.all([
-    env.MODELS.get(`${row.r2Key}/model.onnx`),
+    what.onnx ? env.MODELS.get(`${row.r2Key}/model.onnx`) : null,
     env.MODELS.get(`${row.r2Key}/meta.json`),
   ]);
-  if (!onnx || !meta) throw new Error(`Model files missing in R2 for ${row.id}`);
-  return { onnx: new Uint8Array(await onnx.arrayBuffer()), meta: (await meta.json()) as Meta };
+  if (!meta) throw new Error(`Model files missing in R2 for ${row.id}`);
+  return { onnx: onnx ? new Uint8Array(await onnx.arrayBuffer()) : null, meta: (await meta.json()) as Meta };
 }
 
 /** Model versions kept per site and kind besides the active one: enough to roll back, bounded R2 use. */

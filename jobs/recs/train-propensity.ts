@@ -1,5 +1,6 @@
 // The propensity half of a retrain: past (learner, course) decision points become examples; the
-// latest 20% by time are the holdout (ROC-AUC); the network is then refitted on all of them.
+// latest 20% by time are the holdout (ROC-AUC, beside logistic regression trained on the same
+// examples: the baseline the promotion rule compares with); the network is then refitted on all.
 import { encodeAll, fitEncoder } from "../../models/propensity/features";
 import { LEARNER_ITEM_SPEC, propensityExamples, type Example, type SessionFact } from "../../models/propensity/learner";
 import { rocAuc } from "../../models/propensity/metrics";
@@ -8,7 +9,7 @@ import { networkOnnx } from "../../models/onnx/network";
 import type { Signal } from "../../models/recs/signals";
 import { tensorflow } from "../../models/tf/backend";
 import { HOLDOUT_FRACTION } from "../../models/recs/dataset";
-import { registerCandidate, type RetrainOutcome } from "./promotion";
+import { propensityVerdict, registerCandidate, type RetrainOutcome } from "./promotion";
 import type { RegistryEnv } from "./registry";
 import { verifyNetwork } from "./verify";
 
@@ -47,6 +48,7 @@ export async function trainPropensity(
   const test = examples.slice(cut);
   const options = epochs === undefined ? {} : { epochs };
   let auc: number | null = null;
+  let logisticAuc: number | null = null;
   if (new Set(train.map((e) => e.label)).size === 2) {
     const encoder = fitEncoder(
       train.map((e) => e.row),
@@ -56,26 +58,20 @@ export async function trainPropensity(
       encoder,
       train.map((e) => e.row),
     );
-    const net = await trainNetwork(
-      tf,
-      x,
-      Float32Array.from(train, (e) => e.label),
-      encoder.width,
-      options,
+    const y = Float32Array.from(train, (e) => e.label);
+    const xTest = encodeAll(
+      encoder,
+      test.map((e) => e.row),
     );
-    const scores = tfjsPredict(
-      tf,
-      net,
-      encodeAll(
-        encoder,
-        test.map((e) => e.row),
-      ),
-    );
-    const value = rocAuc(
-      Float32Array.from(test, (e) => e.label),
-      scores,
-    );
-    auc = Number.isNaN(value) ? null : value;
+    const yTest = Float32Array.from(test, (e) => e.label);
+    const holdoutAuc = async (hidden?: number) => {
+      const net = await trainNetwork(tf, x, y, encoder.width, hidden === undefined ? options : { ...options, hidden });
+      const value = rocAuc(yTest, tfjsPredict(tf, net, xTest));
+      return Number.isNaN(value) ? null : value;
+    };
+    auc = await holdoutAuc();
+    // The baseline the promotion rule compares with: logistic regression on the same examples.
+    logisticAuc = await holdoutAuc(0);
   }
   const rows = examples.map((e) => e.row);
   const encoder = fitEncoder(rows, LEARNER_ITEM_SPEC);
@@ -97,7 +93,7 @@ export async function trainPropensity(
   const metrics = {
     metric: "auc",
     value: auc,
-    holdout: { auc, examples: test.length },
+    holdout: { auc, logistic_regression: logisticAuc, examples: test.length },
     examples: examples.length,
     positives,
     inputs: encoder.width,
@@ -110,6 +106,7 @@ export async function trainPropensity(
     from,
     now,
     metrics,
+    verdict: propensityVerdict(auc, logisticAuc),
     onnx,
     meta: { encoder, hidden: net.hidden },
   });

@@ -1,20 +1,24 @@
-// Retraining, in the recommend Worker's cron or on demand: read a site's signals, train the
-// recommender (BPR matrix factorisation, item co-occurrence, trending) and the propensity network,
-// measure both on a time-based holdout, export to ONNX, check ORT against tfjs, register, and
-// promote only a model at least as good as the active one.
-import { tensorflow } from "../../models/tf/backend";
-import { mfScores, trainBpr, type MfOptions } from "../../models/recs/bpr";
-import { buildDataset, timeHoldout, type Interaction } from "../../models/recs/dataset";
-import { scoreHoldout } from "../../models/recs/evaluate";
-import { itemKnnScores, itemNeighbours } from "../../models/recs/item-knn";
+// Retraining, in the recommend Worker's cron or on demand: read a site's signals; for the
+// recommender, select among popularity, item-kNN, EASE and BPR matrix factorisation on a
+// validation split of the training period, measure the chosen one and every other on a
+// time-based holdout, refit it on everything and export it to ONNX (checked in ORT); train the
+// propensity network likewise; register both, promoting only what beats its baseline
+// (./promotion.ts).
+import { tensorflow, type Tf } from "../../models/tf/backend";
+import type { MfOptions } from "../../models/recs/bpr";
+import { buildDataset, timeHoldout, type Dataset, type Interaction } from "../../models/recs/dataset";
+import { fitCandidate, type CandidateName, type Fitted } from "../../models/recs/fit";
+import { ITEM_KNN_NEIGHBOURS, itemNeighbours } from "../../models/recs/item-knn";
 import { popularity, trending } from "../../models/recs/popularity";
+import { runPipeline } from "../../models/recs/select";
 import { signalsOf, type Signal } from "../../models/recs/signals";
 import { siteCatalog } from "../../schema/queries/items";
 import { loadSiteEvents, loadSiteSessions, priceOf, TRAINING_WINDOW_DAYS } from "./data";
-import { registerCandidate, type RetrainOutcome } from "./promotion";
-import type { RegistryEnv } from "./registry";
-import { verifyMf } from "./verify";
+import { recommenderVerdict, registerCandidate, type RetrainOutcome } from "./promotion";
+import type { RecommenderMeta, RegistryEnv } from "./registry";
+import { verifyEase, verifyMf } from "./verify";
 import { trainPropensity } from "./train-propensity";
+import { easeOnnx } from "../../models/onnx/ease";
 import { mfOnnx } from "../../models/onnx/mf";
 import { DAY_MS } from "../../core/time";
 
@@ -22,7 +26,10 @@ import { DAY_MS } from "../../core/time";
 export const MIN_TRAINING_USERS = 3;
 
 export interface RetrainOptions {
+  /** MF options; `dim` or `epochs` given fix that hyperparameter instead of tuning it. */
   mf?: Partial<MfOptions>;
+  /** Limit the recommender candidates selection may choose (the baselines are measured anyway). */
+  candidates?: readonly CandidateName[];
   propensityEpochs?: number;
 }
 
@@ -80,36 +87,41 @@ async function trainRecommender(
     return { kind: "recommender", model: null, promoted: false, reason: `not enough data (${learners.size} learners)` };
   }
   const started = Date.now();
-  // Holdout first: train without each learner's latest 20%, score those, then refit on everything.
+  // Select and measure without each learner's latest 20% (selection splits the rest again), then
+  // refit the chosen candidate on everything.
   const { train, test } = timeHoldout(interactions);
-  const heldOut = buildDataset(train, catalog);
-  const trial = await trainBpr(tf, heldOut, options.mf);
-  const counts = popularity(heldOut);
-  const neighboursHeld = itemNeighbours(heldOut);
-  const holdout = scoreHoldout(heldOut, test, {
-    model: (u) => (u === undefined ? counts : mfScores(trial.model, u)),
-    popularity: () => counts,
-    item_knn: (_u, history) => itemKnnScores(neighboursHeld, history, heldOut.items.length),
-  });
+  const pipeline = await runPipeline(tf, train, test, catalog, { mf: options.mf, candidates: options.candidates });
+  const { selection, holdout } = pipeline;
+  const chosen = selection.chosen;
   const data = buildDataset(interactions, catalog);
-  const { model, epochs } = await trainBpr(tf, data, options.mf);
-  const onnx = mfOnnx(model);
-  const check = await verifyMf(tf, model, onnx);
-  const neighbours = itemNeighbours(data);
+  const fitted = await fitCandidate(tf, chosen, data, selection.params[chosen]!, { mf: options.mf });
+  const { onnx, maxAbsDiff } = await exportFitted(tf, fitted, data);
+  const neighbours =
+    fitted.candidate === "item_knn"
+      ? fitted.neighbours
+      : itemNeighbours(data, selection.params.item_knn?.neighbours ?? ITEM_KNN_NEIGHBOURS);
+  const value = pipeline.learners > 0 ? holdout.model["ndcg@10"] : null;
+  const verdict = recommenderVerdict(
+    value,
+    { popularity: holdout.popularity?.["ndcg@10"] ?? 0, item_knn: holdout.item_knn?.["ndcg@10"] ?? 0 },
+    chosen,
+  );
+  const { chosen: _chosen, ...why } = selection;
   const metrics = {
     metric: "ndcg@10",
-    value: test.size > 0 ? holdout.model["ndcg@10"] : null,
-    holdout: { ...holdout, learners: test.size },
+    value,
+    candidate: chosen,
+    params: selection.params[chosen]!,
+    selection: why,
+    holdout: { ...holdout, learners: pipeline.learners },
     learners: data.users.length,
     items: data.items.length,
     interactions: interactions.length,
-    dim: model.dim,
-    epochs: epochs.length,
-    ms_per_epoch: epochs.length ? Math.round(epochs.reduce((s, e) => s + e.ms, 0) / epochs.length) : 0,
     train_ms: Date.now() - started,
-    export_max_abs_diff: check.maxAbsDiff,
+    export_max_abs_diff: maxAbsDiff,
   };
-  const meta = {
+  const meta: RecommenderMeta = {
+    algorithm: chosen,
     items: data.items,
     users: data.users,
     trending: Array.from(trending(data, interactions, now)),
@@ -117,6 +129,24 @@ async function trainRecommender(
       items: neighbours.items.map((a) => Array.from(a)),
       weights: neighbours.weights.map((a) => Array.from(a)),
     },
+    popularity: Array.from(popularity(data)),
   };
-  return registerCandidate(env, { siteId, kind: "recommender", from, now, metrics, onnx, meta });
+  return registerCandidate(env, { siteId, kind: "recommender", from, now, metrics, verdict, onnx, meta });
+}
+
+/** The ONNX graph of a fitted candidate, checked in ORT; item-kNN and popularity need none. */
+async function exportFitted(tf: Tf, fitted: Fitted, data: Dataset) {
+  switch (fitted.candidate) {
+    case "mf": {
+      const onnx = mfOnnx(fitted.model);
+      return { onnx, ...(await verifyMf(tf, fitted.model, onnx)) };
+    }
+    case "ease": {
+      const onnx = easeOnnx(fitted.model);
+      const histories = data.positives.filter((p) => p.length > 0);
+      return { onnx, ...(await verifyEase(fitted.model, onnx, histories)) };
+    }
+    default:
+      return { onnx: null, maxAbsDiff: 0 };
+  }
 }

@@ -1,11 +1,13 @@
-// Every export is checked before it can be served: ORT (the serving runtime) must reproduce
-// tfjs (the training runtime) on real inputs, or the model is rejected.
+// Every export is checked before it can be served: ORT (the serving runtime) must reproduce the
+// trained model (tfjs for MF and the network, the TypeScript scorer for EASE) on real inputs, or
+// the model is rejected.
 import type { Tf } from "../../models/tf/backend";
 import { tfjsScores, type MfModel } from "../../models/recs/bpr";
 import { topK } from "../../models/recs/metrics";
 import { tfjsPredict, type Network } from "../../models/propensity/network";
+import { easeScores, historyRow, type EaseModel } from "../../models/recs/ease";
 import { createSession } from "../../models/onnx/runtime";
-import { runMf, runNetwork } from "../../models/onnx/run";
+import { runEase, runMf, runNetwork } from "../../models/onnx/run";
 
 /** Largest |ORT - tfjs| accepted for a score or a probability. */
 export const EXPORT_TOLERANCE = 1e-5;
@@ -22,15 +24,36 @@ export async function verifyMf(tf: Tf, model: MfModel, onnx: Uint8Array): Promis
   for (const u of users) {
     const expected = reference.subarray(u * model.numItems, (u + 1) * model.numItems);
     const { scores, items } = await runMf(session, u, mask, k);
-    const best = topK(expected, k);
-    items.forEach((item, r) => {
-      // Same scores at the same ranks; the items may differ only where tfjs has ties.
-      maxAbsDiff = Math.max(
-        maxAbsDiff,
-        Math.abs(scores[r]! - expected[item]!),
-        Math.abs(scores[r]! - expected[best[r]!]!),
-      );
-    });
+    maxAbsDiff = Math.max(maxAbsDiff, topKGap(expected, scores, items, k));
+  }
+  await session.release();
+  return { maxAbsDiff };
+}
+
+/** Largest gap between ORT's top-k scores and the TypeScript scores at the same ranks. */
+function topKGap(expected: Float32Array, scores: Float32Array, items: number[], k: number): number {
+  const best = topK(expected, k);
+  let gap = 0;
+  items.forEach((item, r) => {
+    // Same scores at the same ranks; the items may differ only where the reference has ties.
+    gap = Math.max(gap, Math.abs(scores[r]! - expected[item]!), Math.abs(scores[r]! - expected[best[r]!]!));
+  });
+  return gap;
+}
+
+/** EASE: ORT on real learners' history rows against the TypeScript scorer on the same weights. */
+export async function verifyEase(
+  model: EaseModel,
+  onnx: Uint8Array,
+  histories: readonly Int32Array[],
+): Promise<{ maxAbsDiff: number }> {
+  const session = await createSession(onnx);
+  const k = Math.min(CHECK_K, model.numItems);
+  const mask = new Float32Array(model.numItems);
+  let maxAbsDiff = 0;
+  for (const history of histories.slice(0, CHECK_USERS)) {
+    const { scores, items } = await runEase(session, historyRow(history, model.numItems), mask, k);
+    maxAbsDiff = Math.max(maxAbsDiff, topKGap(easeScores(model, history), scores, items, k));
   }
   await session.release();
   return { maxAbsDiff };

@@ -3,7 +3,7 @@
 // (kmeans.ts). Fitting runs on a seeded sample; every learner then joins its nearest centroid.
 import { seededRandom, shuffle } from "../random";
 import { chooseK, lloyd } from "./kmeans";
-import { scaleRows } from "./linalg";
+import { scaleRows } from "../linalg";
 
 /** A learner's activity in the window, in this order and in its own units (revenue: minor units, site currency). */
 export const ACTIVITY_FEATURES = [

@@ -2,7 +2,7 @@
 // seeded generator, Lloyd's iterations, the silhouette score, a k chosen by best silhouette, and
 // each cluster described in the features' own units. The same seed gives the same clusters.
 import { seededRandom, shuffle } from "../random";
-import { type Matrix, type Scaler, fitScaler, scaleRows } from "./linalg";
+import { type Matrix, type Scaler, fitScaler, scaleRows } from "../linalg";
 
 export interface LloydResult {
   centroids: Matrix;

@@ -15,7 +15,7 @@ import {
   matMul,
   scaleRows,
   xty,
-} from "./linalg";
+} from "../linalg";
 
 export const FEATURE_DAYS = 7;
 export const TARGET_DAYS = 90;

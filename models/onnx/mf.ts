@@ -1,7 +1,7 @@
 // Matrix-factorisation scoring as ONNX: look up the learner's embedding, score every item,
 // add the exclusion mask (0 or -inf per item), keep the top k. One ORT call per request.
 import type { MfModel } from "../recs/bpr";
-import { ELEM_INT64, encodeModel, floatTensor, valueInfo } from "./proto";
+import { ELEM_INT64, encodeModel, floatTensor, topKNode, valueInfo } from "./proto";
 
 export const MF_INPUTS = { user: "user", mask: "mask", k: "k" } as const;
 export const MF_OUTPUTS = { scores: "scores", items: "items" } as const;
@@ -32,16 +32,7 @@ export function mfOnnx(model: MfModel): Uint8Array {
         { opType: "MatMul", input: ["embedding", "item_factors_t"], output: ["dots"] },
         { opType: "Add", input: ["dots", "item_bias"], output: ["raw_scores"] },
         { opType: "Add", input: ["raw_scores", MF_INPUTS.mask], output: ["masked"] },
-        {
-          opType: "TopK",
-          input: ["masked", MF_INPUTS.k],
-          output: [MF_OUTPUTS.scores, MF_OUTPUTS.items],
-          attribute: [
-            { name: "axis", type: 2, i: -1 },
-            { name: "largest", type: 2, i: 1 },
-            { name: "sorted", type: 2, i: 1 },
-          ],
-        },
+        topKNode("masked", MF_INPUTS.k, MF_OUTPUTS.scores, MF_OUTPUTS.items),
       ],
     },
     "Wayfind BPR matrix factorisation, top-k",

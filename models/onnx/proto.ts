@@ -40,3 +40,19 @@ export function encodeModel(graph: onnx.IGraphProto, docString: string): Uint8Ar
 }
 
 export const ELEM_INT64 = INT64;
+
+const INT_ATTRIBUTE = 2; // AttributeProto.AttributeType.INT
+
+/** The largest k of `input` along the last axis, sorted: the last node of every top-k graph. */
+export function topKNode(input: string, k: string, scores: string, items: string): onnx.INodeProto {
+  return {
+    opType: "TopK",
+    input: [input, k],
+    output: [scores, items],
+    attribute: [
+      { name: "axis", type: INT_ATTRIBUTE, i: -1 },
+      { name: "largest", type: INT_ATTRIBUTE, i: 1 },
+      { name: "sorted", type: INT_ATTRIBUTE, i: 1 },
+    ],
+  };
+}

@@ -26,6 +26,13 @@ export const DEFAULT_MF_OPTIONS: MfOptions = {
   seed: 7,
 };
 
+/**
+ * Small sites have fewer positives than one batch: an epoch would then be a single Adam step, and
+ * 30 epochs far too few to learn anything. Batches shrink so that an epoch takes at least this
+ * many steps (MovieLens-sized data keeps full batches).
+ */
+export const MIN_STEPS_PER_EPOCH = 16;
+
 /** Trained factors, row-major: user u's vector is userFactors[u*dim .. (u+1)*dim). */
 export interface MfModel {
   dim: number;
@@ -56,7 +63,8 @@ export async function trainBpr(
   tf: Tf,
   data: Dataset,
   options: Partial<MfOptions> = {},
-  onEpoch?: (report: EpochReport) => void,
+  /** Called after each epoch with the model so far (its arrays keep training: copy what you keep). */
+  onEpoch?: (report: EpochReport, model: MfModel) => void,
 ): Promise<{ model: MfModel; epochs: EpochReport[] }> {
   const o = { ...DEFAULT_MF_OPTIONS, ...options };
   const numUsers = data.users.length;
@@ -71,10 +79,12 @@ export async function trainBpr(
     }
   });
   const order = Int32Array.from(pairUsers.keys());
+  const batchSize = Math.max(1, Math.min(o.batchSize, Math.ceil(order.length / MIN_STEPS_PER_EPOCH)));
   const d = o.dim;
   const userFactors = gaussian(numUsers * d, 0.1, random);
   const itemFactors = gaussian(numItems * d, 0.1, random);
   const itemBias = new Float32Array(numItems);
+  const model: MfModel = { dim: d, numUsers, numItems, userFactors, itemFactors, itemBias };
   const userAdam = new SparseAdam(userFactors, d, o.learningRate);
   const itemAdam = new SparseAdam(itemFactors, d, o.learningRate);
   const biasAdam = new SparseAdam(itemBias, 1, o.learningRate);
@@ -100,8 +110,8 @@ export async function trainBpr(
     shuffle(order, random);
     let lossSum = 0;
     let batches = 0;
-    for (let start = 0; start < order.length; start += o.batchSize) {
-      const size = Math.min(o.batchSize, order.length - start);
+    for (let start = 0; start < order.length; start += batchSize) {
+      const size = Math.min(batchSize, order.length - start);
       const u = new Int32Array(size);
       const ij = new Int32Array(2 * size); // positives, then negatives: one update of the item table
       for (let b = 0; b < size; b++) {
@@ -136,9 +146,9 @@ export async function trainBpr(
     }
     const report = { epoch, loss: lossSum / Math.max(1, batches), ms: Date.now() - started };
     epochs.push(report);
-    onEpoch?.(report);
+    onEpoch?.(report, model);
   }
-  return { model: { dim: d, numUsers, numItems, userFactors, itemFactors, itemBias }, epochs };
+  return { model, epochs };
 }
 
 function concat(a: Float32Array, b: Float32Array): Float32Array {

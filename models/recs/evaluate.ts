@@ -1,11 +1,8 @@
 // Offline evaluation of the recommenders on an interaction log, as `npm run eval:recs` prints it:
 // time-based holdout, full ranking over every item the user has not touched in training.
 import type { Tf } from "../tf/backend";
-import { trainBpr, mfScores, type MfOptions, type EpochReport } from "./bpr";
-import { buildDataset, timeHoldout, type Dataset, type Interaction } from "./dataset";
-import { itemKnnScores, itemNeighbours } from "./item-knn";
-import { rankingMetrics, topK, type RankingMetrics } from "./metrics";
-import { popularity } from "./popularity";
+import { buildDataset, timeHoldout, type Interaction } from "./dataset";
+import { runPipeline, type PipelineResult, type SelectionOptions } from "./select";
 
 /** Ratings at or above this are positives when a file has ratings (MovieLens convention). */
 export const POSITIVE_RATING = 4;
@@ -44,68 +41,43 @@ export function parseInteractions(text: string): Interaction[] {
   });
 }
 
-/** Scores one learner (undefined: not in the training data) given their training positives. */
-export type UserScorer = (user: number | undefined, history: Int32Array) => ArrayLike<number>;
-
-/** Top-10 of each scorer for every held-out learner, excluding what they touched in training. */
-export function scoreHoldout<Name extends string>(
-  data: Dataset,
-  test: ReadonlyMap<string, readonly string[]>,
-  scorers: Record<Name, UserScorer>,
-): Record<Name, RankingMetrics> {
-  const lists = {} as Record<Name, Parameters<typeof rankingMetrics>[0]>;
-  for (const name of Object.keys(scorers) as Name[]) lists[name] = [];
-  for (const [user, items] of test) {
-    const u = data.userIndex.get(user);
-    const relevant = new Set(items.map((id) => data.itemIndex.get(id)).filter((i) => i !== undefined));
-    if (relevant.size === 0) continue;
-    const seen = u === undefined ? undefined : data.seen[u];
-    const history = u === undefined ? new Int32Array() : data.positives[u]!;
-    for (const name of Object.keys(scorers) as Name[]) {
-      lists[name].push({ recommended: topK(scorers[name](u, history), 10, seen), relevant });
-    }
-  }
-  const result = {} as Record<Name, RankingMetrics>;
-  for (const name of Object.keys(scorers) as Name[]) result[name] = rankingMetrics(lists[name], data.items.length);
-  return result;
-}
-
-export interface RecsEvaluation {
-  popularity: RankingMetrics;
-  item_knn: RankingMetrics;
-  model: RankingMetrics;
+export interface RecsEvaluation extends PipelineResult {
   users: number;
   items: number;
   trainInteractions: number;
   testUsers: number;
-  epochs: EpochReport[];
 }
 
+/**
+ * Runs the production pipeline (selection included) on an interaction log. Without `test`, each
+ * user's chronologically last 20% of positives are held out; with it (a file like MovieLens
+ * ua.test), its positives are the test set and `interactions` all train.
+ */
 export async function evaluateRecommenders(
   tf: Tf,
   interactions: readonly Interaction[],
-  options: Partial<MfOptions> = {},
-  onEpoch?: (report: EpochReport) => void,
+  options: SelectionOptions & { test?: readonly Interaction[] } = {},
 ): Promise<RecsEvaluation> {
-  const { train, test } = timeHoldout(interactions);
-  const catalog = [...new Set(interactions.map((r) => r.item))];
+  const { test: given, ...selection } = options;
+  let train: readonly Interaction[] = interactions;
+  let test: Map<string, string[]>;
+  if (given) {
+    test = new Map();
+    for (const row of given) {
+      if (row.weight <= 0) continue;
+      const list = test.get(row.user);
+      if (list) list.push(row.item);
+      else test.set(row.user, [row.item]);
+    }
+  } else ({ train, test } = timeHoldout(interactions));
+  const catalog = [...new Set([...interactions, ...(given ?? [])].map((r) => r.item))];
   const data = buildDataset(train, catalog);
-  const counts = popularity(data);
-  const neighbours = itemNeighbours(data);
-  const { model, epochs } = await trainBpr(tf, data, options, onEpoch);
-  const numItems = data.items.length;
-  const scores = new Float32Array(numItems);
-  const metrics = scoreHoldout(data, test, {
-    popularity: () => counts,
-    item_knn: (_u, history) => itemKnnScores(neighbours, history, numItems),
-    model: (u) => (u === undefined ? counts : mfScores(model, u, scores)),
-  });
+  const result = await runPipeline(tf, train, test, catalog, selection);
   return {
-    ...metrics,
+    ...result,
     users: data.users.length,
-    items: numItems,
+    items: data.items.length,
     trainInteractions: train.length,
-    testUsers: test.size,
-    epochs,
+    testUsers: result.learners,
   };
 }

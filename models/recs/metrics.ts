@@ -1,4 +1,6 @@
-// Offline ranking quality: Precision, Recall and NDCG at k, and catalog coverage.
+// Offline ranking quality: Precision, Recall and NDCG at k, and catalog coverage, and the loop
+// that scores every held-out learner with a set of scorers.
+import type { Dataset } from "./dataset";
 
 export interface RankingMetrics {
   "precision@10": number;
@@ -54,4 +56,30 @@ export function rankingMetrics(
     "ndcg@10": ndcg / n,
     coverage: shown.size / Math.max(1, numItems),
   };
+}
+
+/** Scores one learner (undefined: not in the training data) given their training positives. */
+export type UserScorer = (user: number | undefined, history: Int32Array) => ArrayLike<number>;
+
+/** Top-10 of each scorer for every held-out learner, excluding what they touched in training. */
+export function scoreHoldout<Name extends string>(
+  data: Dataset,
+  test: ReadonlyMap<string, readonly string[]>,
+  scorers: Record<Name, UserScorer>,
+): Record<Name, RankingMetrics> {
+  const lists = {} as Record<Name, Parameters<typeof rankingMetrics>[0]>;
+  for (const name of Object.keys(scorers) as Name[]) lists[name] = [];
+  for (const [user, items] of test) {
+    const u = data.userIndex.get(user);
+    const relevant = new Set(items.map((id) => data.itemIndex.get(id)).filter((i) => i !== undefined));
+    if (relevant.size === 0) continue;
+    const seen = u === undefined ? undefined : data.seen[u];
+    const history = u === undefined ? new Int32Array() : data.positives[u]!;
+    for (const name of Object.keys(scorers) as Name[]) {
+      lists[name].push({ recommended: topK(scorers[name](u, history), 10, seen), relevant });
+    }
+  }
+  const result = {} as Record<Name, RankingMetrics>;
+  for (const name of Object.keys(scorers) as Name[]) result[name] = rankingMetrics(lists[name], data.items.length);
+  return result;
 }

@@ -17,6 +17,17 @@ export async function activeModel(db: D1Database, siteId: string, kind: ModelKin
   return row ?? null;
 }
 
+/** The newest model of a kind, whatever its status: the baseline's data when none is active. */
+export async function latestModel(db: D1Database, siteId: string, kind: ModelKind): Promise<ModelRow | null> {
+  const [row] = await drizzle(db)
+    .select()
+    .from(models)
+    .where(and(eq(models.siteId, siteId), eq(models.kind, kind)))
+    .orderBy(desc(models.version))
+    .limit(1);
+  return row ?? null;
+}
+
 export async function getModel(db: D1Database, siteId: string, id: string): Promise<ModelRow | null> {
   const [row] = await drizzle(db)
     .select()

@@ -9,7 +9,7 @@ import { retention } from "../../models/analytics/retention";
 import { journeys } from "../../models/analytics/journeys";
 import { ordersFromEvents, quintileScores, rfm, SEGMENT_GRID, SEGMENTS } from "../../models/analytics/rfm";
 import { chooseK, kmeans, kmeansPlusPlus, lloyd, silhouette } from "../../models/analytics/kmeans";
-import { cholesky, fitScaler, inverse, LinalgError, matMul, scaleRows, solve } from "../../models/analytics/linalg";
+import { cholesky, fitScaler, inverse, LinalgError, matMul, scaleRows, solve } from "../../models/linalg";
 import {
   fitValueModel,
   learnerFeatures,

@@ -97,7 +97,7 @@ export async function retrain(site: TestSite, body: Record<string, unknown> = {}
 
 export interface RecList {
   rec_id: string;
-  model: { id: string; version: number } | null;
+  model: { id: string; version: number } | "baseline";
   learner: { known: boolean; in_model: boolean };
   items: { id: string; score: number; reason: string }[];
 }

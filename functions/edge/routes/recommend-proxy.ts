@@ -125,7 +125,7 @@ doc("get", "/api/v1/models/health", "Run a fixed probe model in the recommend Wo
 doc(
   "post",
   "/api/v1/models/retrain",
-  "Retrain now; promoted only if at least as good",
+  "Retrain now: select a recommender, promote only what beats its baseline",
   body(RetrainBody),
   RetrainResult,
   "admin",

@@ -1,6 +1,8 @@
-// Small dense linear algebra for the analysis models (a few dozen columns at most): products,
-// Gaussian elimination with partial pivoting, Cholesky, and column standardisation. No package in
-// node_modules does this in plain TypeScript (tfjs-core's linalg works on tensors, needs a backend).
+// Small dense linear algebra in plain TypeScript: products, Gaussian elimination with partial
+// pivoting, Cholesky, the inverse of a symmetric positive definite matrix, and column
+// standardisation. Shared by the analysis models (a few dozen columns) and EASE (an item x item
+// Gram matrix, up to a few thousand rows). No package in node_modules does this in plain
+// TypeScript (tfjs-core's linalg works on tensors and needs a backend).
 
 export type Matrix = number[][];
 
@@ -100,18 +102,76 @@ export const inverse = (a: Matrix): Matrix => solve(a, identity(a.length));
 /** Lower-triangular L with L·Lᵀ = A, for symmetric positive definite A; throws LinalgError otherwise. */
 export function cholesky(a: Matrix): Matrix {
   const n = a.length;
-  const l = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j <= i; j++) {
-      let s = a[i]![j]!;
-      for (let k = 0; k < j; k++) s -= l[i]![k]! * l[j]![k]!;
-      if (i === j) {
-        if (!(s > 1e-12 * Math.max(1, Math.abs(a[i]![i]!))))
-          throw new LinalgError("The matrix is not positive definite.");
-        l[i]![i] = Math.sqrt(s);
-      } else l[i]![j] = s / l[j]![j]!;
+  const flat = new Float64Array(n * n);
+  a.forEach((row, i) => flat.set(row, i * n));
+  choleskyInPlace(flat, n);
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (j <= i ? flat[i * n + j]! : 0)));
+}
+
+/** Σ a[x+k]·a[y+k] for k in [from, to): four accumulators, which V8 runs about 1.5x faster. */
+function rowDot(a: Float64Array, x: number, y: number, from: number, to: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = from;
+  for (; k + 3 < to; k += 4) {
+    s0 += a[x + k]! * a[y + k]!;
+    s1 += a[x + k + 1]! * a[y + k + 1]!;
+    s2 += a[x + k + 2]! * a[y + k + 2]!;
+    s3 += a[x + k + 3]! * a[y + k + 3]!;
+  }
+  for (; k < to; k++) s0 += a[x + k]! * a[y + k]!;
+  return s0 + s1 + (s2 + s3);
+}
+
+/**
+ * Cholesky of a row-major n x n symmetric positive definite matrix, in place: its lower triangle
+ * (diagonal included) becomes L; the strict upper triangle is left alone. Row by row, so every
+ * inner loop reads two contiguous rows. Returns L's diagonal; throws LinalgError when A is not
+ * positive definite to working precision.
+ */
+export function choleskyInPlace(a: Float64Array, n: number): Float64Array {
+  const diag = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j < i; j++) a[ri + j] = (a[ri + j]! - rowDot(a, ri, j * n, 0, j)) / diag[j]!;
+    const s = a[ri + i]! - rowDot(a, ri, ri, 0, i);
+    if (!(s > 1e-12 * Math.max(1, Math.abs(a[ri + i]!)))) {
+      throw new LinalgError("The matrix is not positive definite.");
     }
-  return l;
+    a[ri + i] = diag[i] = Math.sqrt(s);
+  }
+  return diag;
+}
+
+/**
+ * The inverse of a row-major n x n symmetric positive definite matrix, in place, through its
+ * Cholesky factor (as LAPACK's potrf + potri): A = L·Lᵀ, M = L⁻¹, A⁻¹ = Mᵀ·M. Mᵀ is kept in the
+ * upper triangle while L still fills the lower one, so no second n x n buffer is needed (at
+ * 2,000 rows one buffer is 32 MB of a Worker's 128). About n³/2 multiply-adds.
+ */
+export function spdInverseInPlace(a: Float64Array, n: number): Float64Array {
+  const diag = choleskyInPlace(a, n);
+  // Row j of the upper triangle becomes column j of M (forward substitution of L·m = e_j).
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    a[rj + j] = 1 / diag[j]!;
+    for (let i = j + 1; i < n; i++) a[rj + i] = -rowDot(a, i * n, rj, j, i) / diag[i]!;
+  }
+  // (Mᵀ·M)_ij = Σ_{k ≥ max(i,j)} M_ki·M_kj: dot products of upper-triangle rows, written below the
+  // diagonal (L is no longer needed); the diagonal waits until every row has been read.
+  const inverseDiag = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j < i; j++) a[ri + j] = rowDot(a, ri, j * n, i, n);
+    inverseDiag[i] = rowDot(a, ri, ri, i, n);
+  }
+  for (let i = 0; i < n; i++) {
+    a[i * n + i] = inverseDiag[i]!;
+    for (let j = 0; j < i; j++) a[j * n + i] = a[i * n + j]!;
+  }
+  return a;
 }
 
 /** Solves A·x = b given A's Cholesky factor L (forward, then back substitution). */
