@@ -1,16 +1,17 @@
 // The propensity half of a retrain: past (learner, course) decision points become examples; the
-// latest 20% by time are the holdout (ROC-AUC); the network is then refitted on all of them.
+// latest 20% by time are the holdout (ROC-AUC); the model (trees + network, models/propensity/
+// model.ts) is then refitted on all of them, exported to one ONNX graph and checked against tfjs.
 import { encodeAll, fitEncoder } from "../../models/propensity/features";
 import { LEARNER_ITEM_SPEC, propensityExamples, type Example, type SessionFact } from "../../models/propensity/learner";
 import { rocAuc } from "../../models/propensity/metrics";
-import { tfjsPredict, trainNetwork } from "../../models/propensity/network";
-import { networkOnnx } from "../../models/onnx/network";
+import { referencePredict, trainPropensityModel } from "../../models/propensity/model";
+import { propensityOnnx } from "../../models/onnx/propensity";
 import type { Signal } from "../../models/recs/signals";
 import { tensorflow } from "../../models/tf/backend";
 import { HOLDOUT_FRACTION } from "../../models/recs/dataset";
 import { registerCandidate, type RetrainOutcome } from "./promotion";
 import type { RegistryEnv } from "./registry";
-import { verifyNetwork } from "./verify";
+import { verifyPropensity } from "./verify";
 
 /** Fewer decision points than this (or only one outcome) cannot train a classifier. */
 export const MIN_PROPENSITY_EXAMPLES = 20;
@@ -45,7 +46,7 @@ export async function trainPropensity(
   const cut = Math.floor(examples.length * (1 - HOLDOUT_FRACTION));
   const train = examples.slice(0, cut);
   const test = examples.slice(cut);
-  const options = epochs === undefined ? {} : { epochs };
+  const options = epochs === undefined ? {} : { network: { epochs } };
   let auc: number | null = null;
   if (new Set(train.map((e) => e.label)).size === 2) {
     const encoder = fitEncoder(
@@ -56,16 +57,16 @@ export async function trainPropensity(
       encoder,
       train.map((e) => e.row),
     );
-    const net = await trainNetwork(
+    const model = await trainPropensityModel(
       tf,
       x,
       Float32Array.from(train, (e) => e.label),
       encoder.width,
       options,
     );
-    const scores = tfjsPredict(
+    const scores = referencePredict(
       tf,
-      net,
+      model,
       encodeAll(
         encoder,
         test.map((e) => e.row),
@@ -80,17 +81,17 @@ export async function trainPropensity(
   const rows = examples.map((e) => e.row);
   const encoder = fitEncoder(rows, LEARNER_ITEM_SPEC);
   const x = encodeAll(encoder, rows);
-  const net = await trainNetwork(
+  const model = await trainPropensityModel(
     tf,
     x,
     Float32Array.from(examples, (e) => e.label),
     encoder.width,
     options,
   );
-  const onnx = networkOnnx(net);
-  const check = await verifyNetwork(
+  const onnx = propensityOnnx(model);
+  const check = await verifyPropensity(
     tf,
-    net,
+    model,
     onnx,
     x.subarray(0, Math.min(VERIFY_ROWS, examples.length) * encoder.width),
   );
@@ -111,6 +112,6 @@ export async function trainPropensity(
     now,
     metrics,
     onnx,
-    meta: { encoder, hidden: net.hidden },
+    meta: { encoder, hidden: model.network.hidden, trees: model.trees.trees.length, treeWeight: model.treeWeight },
   });
 }
