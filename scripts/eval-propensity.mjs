@@ -67,24 +67,30 @@ const result = await prop.crossValidate(
   async (model, xTest) => (await prop.verifyPropensity(tf, model, prop.propensityOnnx(model), xTest)).maxAbsDiff,
 );
 
-/** Mean milliseconds per ORT call on `rows` rows of the last test fold. */
-async function timePerCall(onnx, rows, calls) {
+/**
+ * Milliseconds per ORT call on `rows` rows of the last test fold: the median over batches of 100
+ * calls, so a busy shared machine's pauses do not count.
+ */
+async function timePerCall(onnx, rows, batches) {
   const session = await prop.createSession(onnx);
   const width = last.model.inputs;
   const x = last.xTest.slice(0, rows * width);
-  for (let i = 0; i < 50; i++) await prop.runNetwork(session, x, width);
-  const started = performance.now();
-  for (let i = 0; i < calls; i++) await prop.runNetwork(session, x, width);
-  const ms = (performance.now() - started) / calls;
+  for (let i = 0; i < 200; i++) await prop.runNetwork(session, x, width);
+  const times = [];
+  for (let b = 0; b < batches; b++) {
+    const started = performance.now();
+    for (let i = 0; i < 100; i++) await prop.runNetwork(session, x, width);
+    times.push((performance.now() - started) / 100);
+  }
   await session.release();
-  return ms;
+  return times.sort((a, b) => a - b)[Math.floor(batches / 2)];
 }
 const blended = prop.propensityOnnx(last.model);
 const networkOnly = prop.networkOnnx(last.model.network);
 const latency = {
-  model_1_row_ms: await timePerCall(blended, 1, 2000),
-  model_10_rows_ms: await timePerCall(blended, 10, 2000),
-  network_1_row_ms: await timePerCall(networkOnly, 1, 2000),
+  model_1_row_ms: await timePerCall(blended, 1, 41),
+  model_10_rows_ms: await timePerCall(blended, 10, 41),
+  network_1_row_ms: await timePerCall(networkOnly, 1, 41),
   onnx_bytes: blended.length,
 };
 

@@ -1,6 +1,7 @@
 // The propensity half of a retrain: past (learner, course) decision points become examples; the
 // latest 20% by time are the holdout (ROC-AUC); the model (trees + network, models/propensity/
-// model.ts) is then refitted on all of them, exported to one ONNX graph and checked against tfjs.
+// model.ts) is then refitted on all of them, exported to one ONNX graph and checked against the
+// training runtimes (tfjs for the network, TypeScript for the trees).
 import { encodeAll, fitEncoder } from "../../models/propensity/features";
 import { LEARNER_ITEM_SPEC, propensityExamples, type Example, type SessionFact } from "../../models/propensity/learner";
 import { rocAuc } from "../../models/propensity/metrics";
