@@ -24,3 +24,18 @@ export async function importTs(name, source, options = {}) {
   });
   return import(`${outfile}?t=${Date.now()}`);
 }
+
+/** esbuild options that swap the workerd ORT loader (models/onnx/runtime.ts) for the Node one. */
+export const NODE_ORT = {
+  external: ["onnxruntime-web"],
+  plugins: [
+    {
+      name: "node-ort",
+      setup: (b) =>
+        b.onResolve({ filter: /runtime$/ }, (args) => {
+          const target = resolve(args.resolveDir, args.path);
+          return target === resolve(root, "models/onnx/runtime") ? { path: `${target}-node.ts` } : undefined;
+        }),
+    },
+  ],
+};

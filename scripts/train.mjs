@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { getPlatformProxy } from "wrangler";
-import { importTs } from "./import-ts.mjs";
+import { importTs, NODE_ORT } from "./import-ts.mjs";
 import { localPaths, offlineEnv, root } from "./local-env.mjs";
 
 const { values } = parseArgs({
@@ -21,19 +21,7 @@ if (!values.site) {
 
 /** The training code, bundled for Node with the Node ORT loader in place of the workerd one. */
 function loadTrainer() {
-  return importTs("train", 'export { retrainSite } from "./jobs/recs/train";', {
-    external: ["onnxruntime-web"],
-    plugins: [
-      {
-        name: "node-ort",
-        setup: (b) =>
-          b.onResolve({ filter: /runtime$/ }, (args) => {
-            const target = resolve(args.resolveDir, args.path);
-            return target === resolve(root, "models/onnx/runtime") ? { path: `${target}-node.ts` } : undefined;
-          }),
-      },
-    ],
-  });
+  return importTs("train", 'export { retrainSite } from "./jobs/recs/train";', NODE_ORT);
 }
 
 /** recommend.wrangler.toml with the real database id and `remote = true` on D1 and R2. */

@@ -1,17 +1,20 @@
 // The propensity half of a retrain: past (learner, course) decision points become examples; the
 // latest 20% by time are the holdout (ROC-AUC, beside logistic regression trained on the same
-// examples: the baseline the promotion rule compares with); the network is then refitted on all.
+// examples: the baseline the promotion rule compares with); the model (trees + network,
+// models/propensity/model.ts) is then refitted on all of them, exported to one ONNX graph and
+// checked against the training runtimes (tfjs for the network, TypeScript for the trees).
 import { encodeAll, fitEncoder } from "../../models/propensity/features";
 import { LEARNER_ITEM_SPEC, propensityExamples, type Example, type SessionFact } from "../../models/propensity/learner";
 import { rocAuc } from "../../models/propensity/metrics";
+import { referencePredict, trainPropensityModel } from "../../models/propensity/model";
 import { tfjsPredict, trainNetwork } from "../../models/propensity/network";
-import { networkOnnx } from "../../models/onnx/network";
+import { propensityOnnx } from "../../models/onnx/propensity";
 import type { Signal } from "../../models/recs/signals";
 import { tensorflow } from "../../models/tf/backend";
 import { HOLDOUT_FRACTION } from "../../models/recs/dataset";
 import { propensityVerdict, registerCandidate, type RetrainOutcome } from "./promotion";
 import type { RegistryEnv } from "./registry";
-import { verifyNetwork } from "./verify";
+import { verifyPropensity } from "./verify";
 
 /** Fewer decision points than this (or only one outcome) cannot train a classifier. */
 export const MIN_PROPENSITY_EXAMPLES = 20;
@@ -46,7 +49,7 @@ export async function trainPropensity(
   const cut = Math.floor(examples.length * (1 - HOLDOUT_FRACTION));
   const train = examples.slice(0, cut);
   const test = examples.slice(cut);
-  const options = epochs === undefined ? {} : { epochs };
+  const options = epochs === undefined ? {} : { network: { epochs } };
   let auc: number | null = null;
   let logisticAuc: number | null = null;
   if (new Set(train.map((e) => e.label)).size === 2) {
@@ -64,29 +67,28 @@ export async function trainPropensity(
       test.map((e) => e.row),
     );
     const yTest = Float32Array.from(test, (e) => e.label);
-    const holdoutAuc = async (hidden?: number) => {
-      const net = await trainNetwork(tf, x, y, encoder.width, hidden === undefined ? options : { ...options, hidden });
-      const value = rocAuc(yTest, tfjsPredict(tf, net, xTest));
-      return Number.isNaN(value) ? null : value;
-    };
-    auc = await holdoutAuc();
+    const model = await trainPropensityModel(tf, x, y, encoder.width, options);
+    const value = rocAuc(yTest, referencePredict(tf, model, xTest));
+    auc = Number.isNaN(value) ? null : value;
     // The baseline the promotion rule compares with: logistic regression on the same examples.
-    logisticAuc = await holdoutAuc(0);
+    const logistic = await trainNetwork(tf, x, y, encoder.width, { ...options.network, hidden: 0 });
+    const logisticValue = rocAuc(yTest, tfjsPredict(tf, logistic, xTest));
+    logisticAuc = Number.isNaN(logisticValue) ? null : logisticValue;
   }
   const rows = examples.map((e) => e.row);
   const encoder = fitEncoder(rows, LEARNER_ITEM_SPEC);
   const x = encodeAll(encoder, rows);
-  const net = await trainNetwork(
+  const model = await trainPropensityModel(
     tf,
     x,
     Float32Array.from(examples, (e) => e.label),
     encoder.width,
     options,
   );
-  const onnx = networkOnnx(net);
-  const check = await verifyNetwork(
+  const onnx = propensityOnnx(model);
+  const check = await verifyPropensity(
     tf,
-    net,
+    model,
     onnx,
     x.subarray(0, Math.min(VERIFY_ROWS, examples.length) * encoder.width),
   );
@@ -108,6 +110,6 @@ export async function trainPropensity(
     metrics,
     verdict: propensityVerdict(auc, logisticAuc),
     onnx,
-    meta: { encoder, hidden: net.hidden },
+    meta: { encoder, hidden: model.network.hidden, trees: model.trees.trees.length, treeWeight: model.treeWeight },
   });
 }

@@ -4,8 +4,8 @@
 import type { Tf } from "../../models/tf/backend";
 import { tfjsScores, type MfModel } from "../../models/recs/bpr";
 import { topK } from "../../models/recs/metrics";
-import { tfjsPredict, type Network } from "../../models/propensity/network";
 import { easeScores, historyRow, type EaseModel } from "../../models/recs/ease";
+import { referencePredict, type PropensityModel } from "../../models/propensity/model";
 import { createSession } from "../../models/onnx/runtime";
 import { runEase, runMf, runNetwork } from "../../models/onnx/run";
 
@@ -59,15 +59,16 @@ export async function verifyEase(
   return { maxAbsDiff };
 }
 
-export async function verifyNetwork(
+/** The propensity export (trees + network) against tfjs and the TypeScript trees. */
+export async function verifyPropensity(
   tf: Tf,
-  net: Network,
+  model: PropensityModel,
   onnx: Uint8Array,
   x: Float32Array,
 ): Promise<{ maxAbsDiff: number }> {
   const session = await createSession(onnx);
-  const expected = tfjsPredict(tf, net, x);
-  const actual = await runNetwork(session, x, net.inputs);
+  const expected = referencePredict(tf, model, x);
+  const actual = await runNetwork(session, x, model.inputs);
   let maxAbsDiff = 0;
   for (let i = 0; i < expected.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(actual[i]! - expected[i]!));
   await session.release();

@@ -1,6 +1,6 @@
 // One call for every model, answering in the shape POST /api/v1/attribution documents.
 import { heuristicAttribution, type HeuristicModel } from "./heuristics";
-import { markovAttribution } from "./markov";
+import { markovAttribution, type ValueMethod } from "./markov";
 import { type ConversionPath, type ModelName } from "./paths";
 
 export interface AttributionOptions {
@@ -8,6 +8,8 @@ export interface AttributionOptions {
   /** Markov order (1 = first order). */
   order: number;
   halfLifeDays: number;
+  /** How Markov shares value (markov.ts VALUE_METHODS); value_weighted when absent. */
+  valueMethod?: ValueMethod;
 }
 
 export interface ChannelCredit {
@@ -34,7 +36,7 @@ export function attribute(paths: readonly ConversionPath[], options: Attribution
   };
   for (const model of options.models) {
     if (model === "markov") {
-      const m = markovAttribution(paths, options.order);
+      const m = markovAttribution(paths, options.order, options.valueMethod);
       for (const [channel, row] of rows) {
         row.markov = {
           conversions: m.conversions.get(channel) ?? 0,

@@ -3,6 +3,8 @@
 // start is the solution of the absorbing chain's linear system (I - Q) x = r, solved once for the
 // full chain and once per channel with that channel's states turned into dead ends. No simulation.
 // Follows ChannelAttribution: repeated consecutive channels collapse, non-converting paths count.
+// Value has two methods (VALUE_METHODS): Wayfind's value-weighted chain (the default) and
+// ChannelAttribution's, which keys each conversion's value to the state it converted from.
 import { collapseRepeats, type ConversionPath } from "./paths";
 
 export const START = "(start)";
@@ -11,6 +13,15 @@ export const NULL = "(null)";
 
 /** Up to this many transient states the system is solved by dense Gaussian elimination. */
 export const DENSE_SOLVER_MAX_STATES = 600;
+
+/**
+ * How value is shared. `value_weighted`: removal effects of a second chain whose converting paths
+ * weigh by their value. `channelattribution`: as ChannelAttribution's markov_model computes
+ * total_conversion_value, a conversion from state s is worth the mean value per conversion of the
+ * paths that converted from s; its simulation's expectation is solved exactly here.
+ */
+export const VALUE_METHODS = ["value_weighted", "channelattribution"] as const;
+export type ValueMethod = (typeof VALUE_METHODS)[number];
 
 interface Chain {
   /** Transient states; index 0 is (start). */
@@ -22,6 +33,8 @@ interface Chain {
   /** Probability of converting / dropping out directly from each state. */
   toConversion: number[];
   toNull: number[];
+  /** Mean value per conversion of the paths that converted from each state (0 if none did). */
+  valuePerConversion: number[];
 }
 
 interface Weights {
@@ -36,6 +49,8 @@ function buildChain(paths: readonly ConversionPath[], order: number, weigh: (p: 
   const counts: Map<number, number>[] = [new Map()];
   const conv: number[] = [0];
   const drop: number[] = [0];
+  const convertedCount: number[] = [0];
+  const convertedValue: number[] = [0];
   const stateOf = (tuple: string[]) => {
     const key = tuple.join(" > ");
     let i = index.get(key);
@@ -47,6 +62,8 @@ function buildChain(paths: readonly ConversionPath[], order: number, weigh: (p: 
       counts.push(new Map());
       conv.push(0);
       drop.push(0);
+      convertedCount.push(0);
+      convertedValue.push(0);
     }
     return i;
   };
@@ -63,6 +80,10 @@ function buildChain(paths: readonly ConversionPath[], order: number, weigh: (p: 
     }
     conv[from]! += converting;
     drop[from]! += dropping;
+    if (path.conversions > 0) {
+      convertedCount[from]! += path.conversions;
+      convertedValue[from]! += path.value;
+    }
   }
   const next: Map<number, number>[] = [];
   const toConversion: number[] = [];
@@ -76,15 +97,22 @@ function buildChain(paths: readonly ConversionPath[], order: number, weigh: (p: 
     toConversion.push(total > 0 ? conv[s]! / total : 0);
     toNull.push(total > 0 ? drop[s]! / total : 0);
   }
-  return { names, channels, next, toConversion, toNull };
+  const valuePerConversion = convertedCount.map((n, s) => (n > 0 ? convertedValue[s]! / n : 0));
+  return { names, channels, next, toConversion, toNull, valuePerConversion };
 }
 
 /**
  * Probability of reaching (conversion) from (start). States in `dead` are turned into (null).
+ * With `reward` (per state, paid on converting from it) it is the expected reward instead.
  * Dense Gaussian elimination with partial pivoting for small chains (exact up to rounding);
  * Gauss-Seidel to a 1e-15 residual for large ones (the chain is absorbing, so it converges).
  */
-export function conversionProbability(chain: Chain, dead: (state: number) => boolean = () => false): number {
+export function conversionProbability(
+  chain: Omit<Chain, "valuePerConversion">,
+  dead: (state: number) => boolean = () => false,
+  reward?: readonly number[],
+): number {
+  const r = (s: number) => chain.toConversion[s]! * (reward ? reward[s]! : 1);
   const live: number[] = [];
   const position = new Map<number, number>();
   for (let s = 0; s < chain.names.length; s++) {
@@ -104,7 +132,7 @@ export function conversionProbability(chain: Chain, dead: (state: number) => boo
         const j = position.get(t);
         if (j !== undefined) row[j]! -= p;
       }
-      row[n] = chain.toConversion[s]!;
+      row[n] = r(s);
     });
     for (let col = 0; col < n; col++) {
       let pivot = col;
@@ -128,7 +156,7 @@ export function conversionProbability(chain: Chain, dead: (state: number) => boo
   for (let iteration = 0; iteration < 100_000; iteration++) {
     let delta = 0;
     live.forEach((s, i) => {
-      let v = chain.toConversion[s]!;
+      let v = r(s);
       for (const [t, p] of chain.next[s]!) {
         const j = position.get(t);
         if (j !== undefined) v += p * x[j]!;
@@ -150,11 +178,11 @@ export interface MarkovResult {
   transitionMatrix: Record<string, Record<string, number>>;
 }
 
-function removalEffects(chain: Chain, channels: Iterable<string>): Map<string, number> {
-  const base = conversionProbability(chain);
+function removalEffects(chain: Chain, channels: Iterable<string>, reward?: readonly number[]): Map<string, number> {
+  const base = conversionProbability(chain, undefined, reward);
   const effects = new Map<string, number>();
   for (const channel of channels) {
-    const without = conversionProbability(chain, (s) => chain.channels[s]!.has(channel));
+    const without = conversionProbability(chain, (s) => chain.channels[s]!.has(channel), reward);
     effects.set(channel, base > 0 ? 1 - without / base : 0);
   }
   return effects;
@@ -165,17 +193,41 @@ function shareOut(total: number, effects: Map<string, number>): Map<string, numb
   return new Map([...effects].map(([c, e]) => [c, sum > 0 ? (total * e) / sum : 0]));
 }
 
-export function markovAttribution(paths: readonly ConversionPath[], order = 1): MarkovResult {
+/**
+ * Removal effects on value, ChannelAttribution's way. Its markov_model simulates paths through the
+ * conversion chain; on reaching (conversion) it draws the conversion's value from the values per
+ * conversion of the paths that converted from the last state, and credits that value to every
+ * channel the path visited. The expected credit of channel c is the sum over states s of
+ * P(visit c and convert from s) * mean value per conversion at s. Removing c loses exactly those
+ * conversions, so that sum is (expected reward) - (expected reward without c), with reward
+ * mean value per conversion at s: the same linear system as conversions, with a reward vector.
+ * (The simulation also stops a path after the longest observed path length; the exact solution
+ * has no such cut-off.)
+ */
+function channelAttributionValueEffects(chain: Chain, channels: Iterable<string>): Map<string, number> {
+  return removalEffects(chain, channels, chain.valuePerConversion);
+}
+
+export function markovAttribution(
+  paths: readonly ConversionPath[],
+  order = 1,
+  valueMethod: ValueMethod = "value_weighted",
+): MarkovResult {
   const totalConversions = paths.reduce((n, p) => n + p.conversions, 0);
   const totalValue = paths.reduce((n, p) => n + p.value, 0);
   const chain = buildChain(paths, order, (p) => ({ converting: p.conversions, dropping: p.nulls }));
   const allChannels = new Set(paths.flatMap((p) => p.channels));
   const effects = removalEffects(chain, allChannels);
-  // Value is shared out by removal effects on a chain whose converting paths weigh by their value;
-  // paths without a conversion weigh by the mean value of a conversion, to stay comparable.
-  const meanValue = totalConversions > 0 ? totalValue / totalConversions : 0;
-  const valueChain = buildChain(paths, order, (p) => ({ converting: p.value, dropping: p.nulls * meanValue }));
-  const valueEffects = totalValue > 0 ? removalEffects(valueChain, allChannels) : effects;
+  let valueEffects = effects;
+  if (totalValue > 0 && valueMethod === "channelattribution") {
+    valueEffects = channelAttributionValueEffects(chain, allChannels);
+  } else if (totalValue > 0) {
+    // Value is shared out by removal effects on a chain whose converting paths weigh by their
+    // value; paths without a conversion weigh by the mean value of a conversion, to stay comparable.
+    const meanValue = totalConversions > 0 ? totalValue / totalConversions : 0;
+    const valueChain = buildChain(paths, order, (p) => ({ converting: p.value, dropping: p.nulls * meanValue }));
+    valueEffects = removalEffects(valueChain, allChannels);
+  }
 
   const transitionMatrix: Record<string, Record<string, number>> = {};
   chain.names.forEach((name, s) => {

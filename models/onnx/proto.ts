@@ -28,12 +28,38 @@ export function valueInfo(name: string, dims: (number | string)[], elemType = FL
   };
 }
 
-export function encodeModel(graph: onnx.IGraphProto, docString: string): Uint8Array {
+/** ONNX-ML (tree ensembles); version 3 is the one onnxruntime implements with opset 13. */
+export const ML_DOMAIN = "ai.onnx.ml";
+export const ML_OPSET = 3;
+
+/** Node attributes: numbers become INTS or FLOATS lists, strings STRING. */
+export function attribute(
+  name: string,
+  value:
+    | { ints: readonly number[] }
+    | { floats: readonly number[] }
+    | { int: number }
+    | { string: string }
+    | { strings: readonly string[] },
+): onnx.IAttributeProto {
+  const T = onnx.AttributeProto.AttributeType;
+  if ("ints" in value) return { name, type: T.INTS, ints: [...value.ints] };
+  if ("floats" in value) return { name, type: T.FLOATS, floats: [...value.floats] };
+  if ("int" in value) return { name, type: T.INT, i: value.int };
+  if ("string" in value) return { name, type: T.STRING, s: new TextEncoder().encode(value.string) };
+  return { name, type: T.STRINGS, strings: value.strings.map((s) => new TextEncoder().encode(s)) };
+}
+
+/**
+ * Strings (names, docString) must stay under 40 characters: from 40 on, protobufjs writes them with
+ * Buffer#utf8Write, which throws a RangeError under workerd's nodejs_compat Buffer.
+ */
+export function encodeModel(graph: onnx.IGraphProto, docString: string, ml = false): Uint8Array {
   const model: onnx.IModelProto = {
     irVersion: 8,
     producerName: "wayfind",
     docString,
-    opsetImport: [{ domain: "", version: OPSET }],
+    opsetImport: [{ domain: "", version: OPSET }, ...(ml ? [{ domain: ML_DOMAIN, version: ML_OPSET }] : [])],
     graph,
   };
   return onnx.ModelProto.encode(model).finish();

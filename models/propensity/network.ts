@@ -1,5 +1,6 @@
-// The purchase-propensity model: a small network (Dense 64 relu, then a sigmoid unit) trained with
-// tfjs on encoded features. With hidden = 0 it is logistic regression, the baseline it must beat.
+// The propensity network: a small network (Dense 64 relu, then a sigmoid unit) trained with tfjs
+// on encoded features; with gradient-boosted trees it makes the production model (model.ts). With
+// hidden = 0 it is logistic regression, the baseline both must beat.
 import type { Tf } from "../tf/backend";
 import { gaussian, seededRandom, shuffle } from "../random";
 
@@ -90,18 +91,25 @@ export async function trainNetwork(
   }
 }
 
+function logits(tf: Tf, net: Network, x: Float32Array) {
+  const rows = x.length / net.inputs;
+  const xT = tf.tensor2d(x, [rows, net.inputs]);
+  const h =
+    net.hidden > 0
+      ? tf.relu(tf.add(tf.matMul(xT, tf.tensor2d(net.w1, [net.inputs, net.hidden])), tf.tensor1d(net.b1)))
+      : xT;
+  const top = net.hidden > 0 ? net.hidden : net.inputs;
+  return tf.add(tf.matMul(h, tf.tensor2d(net.w2, [top, 1])), net.b2);
+}
+
 /** tfjs's probabilities for a [rows, inputs] matrix: the reference for the ONNX export. */
 export function tfjsPredict(tf: Tf, net: Network, x: Float32Array): Float32Array {
-  return tf.tidy(() => {
-    const rows = x.length / net.inputs;
-    const xT = tf.tensor2d(x, [rows, net.inputs]);
-    const h =
-      net.hidden > 0
-        ? tf.relu(tf.add(tf.matMul(xT, tf.tensor2d(net.w1, [net.inputs, net.hidden])), tf.tensor1d(net.b1)))
-        : xT;
-    const top = net.hidden > 0 ? net.hidden : net.inputs;
-    return tf.sigmoid(tf.add(tf.matMul(h, tf.tensor2d(net.w2, [top, 1])), net.b2)).dataSync() as Float32Array;
-  });
+  return tf.tidy(() => tf.sigmoid(logits(tf, net, x)).dataSync() as Float32Array);
+}
+
+/** tfjs's log-odds for a [rows, inputs] matrix (the network's part of the blended model). */
+export function tfjsLogits(tf: Tf, net: Network, x: Float32Array): Float32Array {
+  return tf.tidy(() => logits(tf, net, x).dataSync() as Float32Array);
 }
 
 /** The same network in plain TypeScript, for one row. */

@@ -1,13 +1,13 @@
 // Turns a validated event plus what the request tells us (user agent, country) into the row we
 // store, minus the session, which the queue consumer assigns. Pure, apart from the salt lookup.
 import { itemFromPath } from "./item-path";
-import { findBotMatch, isbot } from "isbot";
 import UAParser from "ua-parser-js";
 import type { ChannelRule } from "./channels";
 import { type EventInput, timestampMs } from "./schemas";
 import { toMinor } from "../../../core/money";
 import type { EnrichedEvent } from "../../../core/event";
 import { deriveTraffic } from "./traffic";
+import { botLabel, isBotUserAgent } from "./bots";
 
 export interface RequestContext {
   origin: "browser" | "server";
@@ -44,7 +44,7 @@ export function deviceFromScreen(screen: string): string {
 }
 
 export function parseClient(userAgent: string, screen?: string): Client {
-  const bot = !userAgent || isbot(userAgent);
+  const bot = isBotUserAgent(userAgent);
   const parsed = new UAParser(userAgent).getResult();
   const type = parsed.device.type;
   const device =
@@ -57,13 +57,6 @@ export function parseClient(userAgent: string, screen?: string): Client {
     botName: bot ? botLabel(userAgent) : null,
     deviceFromUserAgent: type !== undefined,
   };
-}
-
-/** A readable name for counting: the UA's own "...bot"/"...spider" token when it has one. */
-function botLabel(userAgent: string): string {
-  if (!userAgent) return "empty user agent";
-  const token = /[\w.-]*(bot|crawler|spider|slurp|fetcher)[\w.-]*/i.exec(userAgent)?.[0];
-  return (token ?? findBotMatch(userAgent) ?? "unknown").slice(0, 64);
 }
 
 export function enrichEvent(e: EventInput, req: RequestContext, site: SiteContext, client: Client): EnrichedEvent {

@@ -4,6 +4,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import Papa from "papaparse";
 import { type AttributionResult, attribute } from "../../../models/attribution/attribute";
+import { VALUE_METHODS } from "../../../models/attribution/markov";
 import { type ConversionPath, MODEL_NAMES, type ModelName, parsePath } from "../../../models/attribution/paths";
 import { requireScope } from "../auth";
 import { readLimitedText } from "../../shared/body";
@@ -54,6 +55,14 @@ const Options = z.object({
     .default([...MODEL_NAMES]),
   order: z.coerce.number().int().min(1).max(4).default(1),
   half_life_days: z.coerce.number().positive().max(365).default(7),
+  value_method: z
+    .enum(VALUE_METHODS)
+    .default("value_weighted")
+    .openapi({
+      description:
+        "How Markov shares value: value_weighted (removal effects on a value-weighted chain) or channelattribution " +
+        "(ChannelAttribution's markov_model: each conversion worth the mean value per conversion of its last state).",
+    }),
 });
 
 const Rejected = z.object({
@@ -83,7 +92,7 @@ attributionRoutes.openAPIRegistry.registerPath({
   tags: ["Attribution"],
   summary: "Attribute conversions over your own paths (any secret key)",
   description:
-    "JSON `{paths:[{path:'a > b', total_conversions, total_conversion_value, total_null}], models, order, half_life_days}` " +
+    "JSON `{paths:[{path:'a > b', total_conversions, total_conversion_value, total_null}], models, order, half_life_days, value_method}` " +
     "or CSV with those columns (`;` or `,`), options then in the query. Models: " +
     MODEL_NAMES.join(", ") +
     `. Credited conversions, values, removal effects and probabilities are rounded to ${CREDIT_PLACES} decimals.`,
@@ -193,6 +202,7 @@ attributionRoutes.post("/api/v1/attribution", requireScope("read"), async (c) =>
     models: optionInput.models,
     order: optionInput.order,
     half_life_days: optionInput.half_life_days,
+    value_method: optionInput.value_method,
   });
   if (!options.success) throw validationError(options.error);
 
@@ -218,6 +228,7 @@ attributionRoutes.post("/api/v1/attribution", requireScope("read"), async (c) =>
     models: options.data.models as ModelName[],
     order: options.data.order,
     halfLifeDays: options.data.half_life_days,
+    valueMethod: options.data.value_method,
   });
   return c.json({ ...rounded(result), rejected }, 200);
 });
