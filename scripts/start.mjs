@@ -142,7 +142,13 @@ if (facts.demo_site_id) {
   facts = { ...facts, demo_owner_email: owner.user?.email, demo_owner_sign_in_url: owner.sign_in_url };
   say(`Demo owner ${owner.user?.email}: a one-time sign-in link is below.`);
 }
-facts = { ...facts, mailbox_url: mailbox.httpUrl, mailbox_smtp_port: mailbox.smtpPort, log_file: logFile };
+facts = {
+  ...facts,
+  dashboard_url: `${url}/`,
+  mailbox_url: mailbox.httpUrl,
+  mailbox_smtp_port: mailbox.smtpPort,
+  log_file: logFile,
+};
 writeFileSync(localPaths.facts, JSON.stringify(facts, null, 2) + "\n");
 
 // wrangler dev runs crons only when asked; production runs them on schedule, so we do too.
@@ -169,6 +175,7 @@ const demo = facts.demo_site_id
 console.log(`
 Wayfind is running (both Workers, local D1/Queues/R2; Ctrl-C stops everything).
 
+  Dashboard          ${url}/   (sign in with the one-time link below)
   Edge Worker        ${url}
   Health             ${url}/healthz
   API reference      ${url}/api/v1/docs   (OpenAPI: ${url}/api/v1/openapi.json)
