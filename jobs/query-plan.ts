@@ -3,7 +3,6 @@
 // answer it. Pure; a bad query throws QueryError naming the field at fault, which the route answers
 // with the standard envelope.
 import {
-  COMPARE_MODES,
   comparisonPeriod,
   type CompareMode,
   type DatePreset,
@@ -33,8 +32,6 @@ import {
   QUERY_MAX_SORT_ROWS,
   QUERY_MAX_TIME_BUCKETS,
 } from "../schema/limits";
-
-export { COMPARE_MODES };
 
 export interface Issue {
   path: string;

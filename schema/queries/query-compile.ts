@@ -76,8 +76,6 @@ const SORT_SQL: Partial<Record<Metric, string>> = {
   average_order_value: "revenue_minor * 1.0 / nullif(conversions, 0)",
 };
 
-export const sortableInSql = (m: Metric) => m in SORT_SQL;
-
 const isVisit = (d: Dimension) => d.kind === "visit" || d.kind === "segment";
 
 function joinsFor(q: CompiledQuery, needs: Set<keyof SumsRow>): Joins {
