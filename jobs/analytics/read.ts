@@ -1,6 +1,7 @@
-// Reading for the behaviour analyses: every read is counted against a row budget before its pages
-// are fetched (so an oversized request is refused before D1 streams anything), pages follow a
-// keyset, and purchase revenue is put into the site's currency as the models require.
+// Reading for the behaviour analyses: every read counts against a row budget (counted before its
+// pages are fetched where counting is cheap, so an oversized request is refused before D1 streams
+// anything), pages follow a keyset, and purchase revenue is put into the site's currency as the
+// models require.
 import { convertMinor, currencyDigits, rateTable, type RateTable } from "../../core/money";
 import { localDay } from "../../core/time";
 import type { AnalyticsRow, Keyset } from "../../schema/queries/analytics";

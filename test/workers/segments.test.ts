@@ -2,7 +2,7 @@
 // /api/v1/events, the cron computes RFM, activity clusters and the value model for every site, and
 // the summary and the exports read them back. RFM is worked out by hand below.
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { DAILY_CRON } from "../../core/crons";
 import worker from "../../functions/edge/index";
 import { expectDocumented } from "./documented";
@@ -53,6 +53,10 @@ async function learners(site: TestSite, kind: string, segment: string, query = "
   await expectDocumented("GET /api/v1/segments/{kind}/{segment}/learners", 200, body);
   return body;
 }
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe("learner segments", () => {
   it("RFM by hand, written by the daily cron; clusters sum to the active learners; JSON and CSV exports agree", async () => {
@@ -231,5 +235,36 @@ describe("learner segments", () => {
       Math.max(...bottom.data.map((m) => m.scores.predicted_value!)),
     );
     expect([...top.data, ...bottom.data].every((m) => m.learner_id.startsWith("new"))).toBe(true);
+  });
+
+  it("the daily cron logs a site whose segments D1 refuses to write, and still computes the next site's", async () => {
+    const broken = await createSite();
+    const healthy = await createSite();
+    const buy = (user: string): Ev => ({
+      id: unique("e"),
+      type: "purchase",
+      user_id: user,
+      ts: Date.now() - DAY,
+      order_id: unique("o"),
+      revenue: 10,
+      currency: "USD",
+    });
+    await send(broken, [buy("x1")]);
+    await send(healthy, [buy("y1")]);
+    const trigger = `refuse_segments_${broken.id}`;
+    await env.DB.prepare(
+      `CREATE TRIGGER ${trigger} BEFORE INSERT ON learner_segments WHEN NEW.site_id = '${broken.id}' ` +
+        "BEGIN SELECT RAISE(ABORT, 'segments are read-only for this site'); END",
+    ).run();
+    const errors = vi.spyOn(console, "error");
+    try {
+      await runDailyCron(Date.now());
+    } finally {
+      await env.DB.prepare(`DROP TRIGGER ${trigger}`).run();
+    }
+    const logged = errors.mock.calls.filter(([label]) => label === "segments failed").map(([, context]) => context);
+    expect(logged).toContainEqual({ siteId: broken.id, error: expect.stringMatching(/read-only for this site/) });
+    expect((await summary(broken)).rfm).toBeNull();
+    expect((await summary(healthy)).rfm).toMatchObject({ status: "computed", learners: 1 });
   });
 });
