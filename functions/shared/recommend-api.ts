@@ -146,8 +146,7 @@ export const RankResult = z
     }),
     z.object({
       ranked_by: z.literal("popularity").openapi({
-        description:
-          "No propensity model and no recommender trained yet: every item scores 0, in the order given.",
+        description: "No propensity model and no recommender trained yet: every item scores 0, in the order given.",
       }),
       model: z.null(),
       learner: ScoredLearner,
@@ -273,11 +272,9 @@ export const Model = z
     size_bytes: z.number().int(),
     created_at: z.string(),
     promoted_at: z.string().nullable(),
-    decision: z
-      .enum(["promoted", "rejected"])
-      .openapi({
-        description: "The promotion rule's verdict at training time (a model may be promoted by hand later).",
-      }),
+    decision: z.enum(["promoted", "rejected"]).openapi({
+      description: "The promotion rule's verdict at training time (a model may be promoted by hand later).",
+    }),
     reason: z.string().openapi({ description: "Why it was or was not promoted." }),
     note: z.string().nullable(),
   })
