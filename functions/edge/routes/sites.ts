@@ -14,6 +14,7 @@ import { PUBLIC_KEY_PREFIX, requireScope, siteScope, visibleSiteIds } from "../a
 import { randomToken } from "../../../core/hash";
 import type { AppBindings } from "../env";
 import { ApiError, ErrorEnvelope } from "../../shared/errors";
+import { patchOf } from "../../shared/openapi";
 import { CurrencyCode } from "../capture/schemas";
 
 export const siteRoutes = new OpenAPIHono<AppBindings>();
@@ -218,7 +219,7 @@ siteRoutes.openapi(
     summary: "Change a site's settings (admin scope)",
     security: [{ bearer: [] }],
     middleware: [requireScope("admin")] as const,
-    request: { params: IdParam, body: { ...json(SiteSettings.partial().strict()), required: true } },
+    request: { params: IdParam, body: { ...json(patchOf(SiteSettings).strict()), required: true } },
     responses: {
       200: { description: "The updated site", ...json(Site) },
       400: { description: "Invalid", ...errors },
