@@ -50,7 +50,7 @@ try {
   const options = values.epochs ? { mf: { epochs: Number(values.epochs) } } : {};
   const outcomes = await retrainSite(proxy.env, values.site, Date.now(), options);
   for (const o of outcomes) {
-    const m = o.model ? JSON.parse(o.model.metrics) : null;
+    const m = o.model?.metrics ?? null; // a JSON column: drizzle has parsed it
     console.log(
       `${o.kind}: ${o.promoted ? "promoted" : "not promoted"} (${o.reason})` +
         (m

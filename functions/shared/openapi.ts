@@ -26,3 +26,20 @@ export function iso(ms: number | null): string | null;
 export function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
+
+type Undefaulted<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
+
+/**
+ * A PATCH body from a create body: every field optional and without its default. zod 4's
+ * `.partial()` keeps defaults, so a PATCH naming one field would reset every defaulted field it
+ * left out (a site's currency and time zone, a partner's status).
+ */
+export function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>) {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [
+      key,
+      ((field instanceof z.ZodDefault ? field.unwrap() : field) as z.ZodType).optional(),
+    ]),
+  );
+  return z.object(shape as unknown as { [K in keyof S]: z.ZodOptional<Undefaulted<S[K]>> });
+}

@@ -116,3 +116,47 @@ describe("retention cron", () => {
     expect(lists.results.map((r) => r.id)).toEqual(["rec_new"]);
   });
 });
+
+describe("PATCH", () => {
+  it("changes only the fields it names: a site's other settings and a partner's status stay", async () => {
+    const site = await createSite({
+      currency: "CNY",
+      timezone: "Asia/Shanghai",
+      retention_days: 90,
+      cookie_mode: true,
+      channel_rules: [{ channel: "Private Domain", source: "wecom" }],
+    });
+    const res = await api(`/api/v1/sites/${site.id}`, {
+      method: "PATCH",
+      token: site.admin,
+      json: { item_path_pattern: "/courses/:id" },
+    });
+    expect(res.status).toBe(200);
+    const after = (await (await api(`/api/v1/sites/${site.id}`, { token: site.read })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(after).toMatchObject({
+      item_path_pattern: "/courses/:id",
+      currency: "CNY",
+      timezone: "Asia/Shanghai",
+      retention_days: 90,
+      cookie_mode: true,
+      channel_rules: [{ channel: "Private Domain", source: "wecom" }],
+    });
+
+    const created = await api(`/api/v1/partners?site_id=${site.id}`, {
+      method: "POST",
+      token: site.admin,
+      json: { type: "affiliate", name: "Lao Wang", status: "paused" },
+    });
+    const { id } = (await created.json()) as { id: string };
+    const patched = await api(`/api/v1/partners/${id}?site_id=${site.id}`, {
+      method: "PATCH",
+      token: site.admin,
+      json: { ratings: { reputation: 4 } },
+    });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ status: "paused", ratings: { reputation: 4 } });
+  });
+});

@@ -9,7 +9,7 @@ import { randomToken } from "../../../core/hash";
 import type { AppBindings } from "../env";
 import { ApiError } from "../../shared/errors";
 import { siteOr404 } from "../lib/sites";
-import { errors, IdParam, iso, json, SiteQuery } from "../../shared/openapi";
+import { errors, IdParam, iso, json, patchOf, SiteQuery } from "../../shared/openapi";
 import { CRITERIA } from "../../../models/partners/scorecard";
 
 export const partnerRoutes = new OpenAPIHono<AppBindings>();
@@ -41,7 +41,7 @@ const PartnerInput = z.object({
     }),
   ratings: Ratings.optional(),
 });
-const PartnerPatch = PartnerInput.omit({ code: true, target_url: true }).partial();
+const PartnerPatch = patchOf(PartnerInput.omit({ code: true, target_url: true }));
 
 export const Partner = z
   .object({
