@@ -13,12 +13,21 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  */
 function client(request, token) {
   return async (path, { method = "GET", body, key = token, ok = [200, 201, 202] } = {}) => {
-    const res = await request(path, {
-      method,
-      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
+    const send = () =>
+      request(path, {
+        method,
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    let res = await send();
+    let text = await res.text();
+    // wrangler dev answers 503 when it restarts a Worker mid-request (a reload, or workerd under
+    // load): every seeding step is idempotent, so it is safe to send once more.
+    for (let retry = 0; retry < 2 && res.status === 503 && /restart/i.test(text); retry++) {
+      await sleep(1000);
+      res = await send();
+      text = await res.text();
+    }
     if (!ok.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
     return { status: res.status, text, json: () => JSON.parse(text), headers: res.headers };
   };
