@@ -1,5 +1,7 @@
 // Offline evaluation of the recommenders on an interaction log, as `npm run eval:recs` prints it:
-// time-based holdout, full ranking over every item the user has not touched in training.
+// the production pipeline (selection on the training period, then every candidate on the
+// holdout), with a time-based holdout or a given test file, full ranking over every item the user
+// has not touched in training.
 import type { Tf } from "../tf/backend";
 import { buildDataset, timeHoldout, type Interaction } from "./dataset";
 import { runPipeline, type PipelineResult, type SelectionOptions } from "./select";
