@@ -63,10 +63,24 @@ export default defineConfig(async () => {
               },
             }),
           ],
-          test: { name: "workers", include: ["test/workers/**/*.test.ts"], setupFiles: ["test/workers/setup.ts"] },
+          test: {
+            name: "workers",
+            include: ["test/workers/**/*.test.ts"],
+            setupFiles: ["test/workers/setup.ts"],
+            // A busy 2-core machine (CI runs beside other work) can triple a test's wall time.
+            testTimeout: 30_000,
+            hookTimeout: 60_000,
+          },
         },
         {
-          test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node", testTimeout: 60_000 },
+          test: {
+            name: "node",
+            include: ["test/node/**/*.test.ts"],
+            environment: "node",
+            // Node files start whole stacks (Miniflare, wrangler dev, Chromium): hooks get minutes, not seconds.
+            testTimeout: 120_000,
+            hookTimeout: 240_000,
+          },
         },
       ],
     },
