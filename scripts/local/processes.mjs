@@ -2,7 +2,7 @@
 // (setsid), so wrangler's workerd children stay together and a terminal's signals reach only us; on
 // Ctrl-C, SIGTERM, SIGHUP, a crash or an error, each group gets SIGTERM, then SIGKILL after a grace.
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 const groups = new Set();
@@ -76,7 +76,12 @@ let runningFile = null;
 let runningFacts = {};
 function onGroupsChanged() {
   if (!runningFile) return;
-  writeFileSync(runningFile, JSON.stringify({ pid: process.pid, groups: [...groups], ...runningFacts }) + "\n");
+  // Write then rename: a reader (a second start, a test) never sees a half-written file.
+  writeFileSync(
+    `${runningFile}.tmp`,
+    JSON.stringify({ pid: process.pid, groups: [...groups], ...runningFacts }) + "\n",
+  );
+  renameSync(`${runningFile}.tmp`, runningFile);
 }
 /** The `npm start` recorded in `file`, if it is still alive (a stale file from a kill -9 is ignored). */
 export function runningInstance(file) {
