@@ -60,13 +60,16 @@ describe("scheduled ROI email", () => {
   it("arrives once per period, even from overlapping runs, with the reports API's figures and PNG charts", async () => {
     const site = await siteWithData();
     const to = `${unique("cmo")}@example.com`;
-    await subscribe(site, { recipients: [to], frequency: "daily", hour: 8 });
+    // Midnight: whenever this runs, today's send time has passed, so the first report due is
+    // tomorrow's (today's figures). An 08:00 subscription made before 08:00 would rightly be due
+    // today already, with yesterday's report.
+    await subscribe(site, { recipients: [to], frequency: "daily", hour: 0 });
 
-    // Before 08:00 tomorrow nothing is due; then two cron runs overlap.
-    await runReports(env, tomorrowAt(7));
+    // Before midnight nothing is due; then two cron runs overlap.
+    await runReports(env, tomorrowAt(0) - 60_000);
     expect(await messagesTo(to)).toHaveLength(0);
-    await Promise.all([runReports(env, tomorrowAt(9)), runReports(env, tomorrowAt(9))]);
-    await runReports(env, tomorrowAt(10)); // an hour later: already sent
+    await Promise.all([runReports(env, tomorrowAt(1)), runReports(env, tomorrowAt(1))]);
+    await runReports(env, tomorrowAt(2)); // an hour later: already sent
     const mails = await messagesTo(to);
     expect(mails).toHaveLength(1);
     const mail = mails[0]!;
