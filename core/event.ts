@@ -2,7 +2,45 @@
 // the queue carries it (core/queue.ts), ingest sessionizes and stores it (jobs/ingest.ts,
 // schema/queries/ingest.ts). One shape, defined here once.
 
-export const EVENT_TYPES = ["pageview", "engagement", "click", "signup", "purchase", "refund", "custom"] as const;
+/**
+ * Learning events (course analytics, dropout risk). Where they point and what they measure travel in
+ * `props`, under the keys of LEARNING_PROPS: every learning event names its course and (except
+ * `certificate` and a course `rating`) its lesson.
+ */
+export const LEARNING_EVENT_TYPES = [
+  "lesson_start",
+  "lesson_progress",
+  "lesson_complete",
+  "quiz_submit",
+  "rating",
+  "certificate",
+] as const;
+export type LearningEventType = (typeof LEARNING_EVENT_TYPES)[number];
+export const LEARNING_PROPS = {
+  course: "course_id",
+  lesson: "lesson_id",
+  /** lesson_progress: share watched or read, 0-100. */
+  percent: "percent",
+  /** lesson_progress: position reached, in seconds. */
+  seconds: "seconds",
+  /** quiz_submit: 0-100, and whether it passed. */
+  score: "score",
+  passed: "passed",
+  /** rating: 1-5 stars and an optional comment. */
+  stars: "stars",
+  comment: "comment",
+} as const;
+
+export const EVENT_TYPES = [
+  "pageview",
+  "engagement",
+  "click",
+  "signup",
+  "purchase",
+  "refund",
+  "custom",
+  ...LEARNING_EVENT_TYPES,
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 export const EVENT_ORIGINS = ["browser", "server"] as const;
 
