@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { root } from "./local-env.mjs";
 import { benchMarkov, benchRollup } from "./bench-attribution.mjs";
+import { benchDashboard } from "./bench-dashboard.mjs";
 import { benchEmail } from "./bench-email.mjs";
 import { benchFunnels } from "./bench-funnels.mjs";
 import { benchSettlement } from "./bench-partners.mjs";
@@ -326,6 +327,25 @@ for (const [label, r] of [
     ratio(r.workerMs, r.duckdbMs),
   ]);
 }
+const dashboard = await benchDashboard(root);
+rows.push([
+  `Dashboard first page: JS + CSS before anything lazy, gzip -9 (${dashboard.firstPageFiles} files)`,
+  `${fmt(dashboard.firstPageGzip / 1024, 1)} KB`,
+  "150 KB (budget)",
+  ratio(dashboard.firstPageGzip, 150 * 1024),
+]);
+rows.push([
+  "Dashboard: largest lazy chunk (ECharts, loaded with the first chart), gzip -9",
+  `${fmt(dashboard.largestLazyGzip / 1024, 1)} KB`,
+  `${fmt(dashboard.firstPageGzip / 1024, 1)} KB (first page)`,
+  ratio(dashboard.largestLazyGzip, dashboard.firstPageGzip),
+]);
+rows.push([
+  `Dashboard: navigation to a fully drawn Overview, demo data, headless Chromium (median of ${dashboard.loads})`,
+  `${fmt(dashboard.drawnMs)} ms`,
+  `${fmt(dashboard.apiMs)} ms (the Overview's API calls, same loads)`,
+  ratio(dashboard.drawnMs, dashboard.apiMs),
+]);
 
 const widths = [0, 1, 2, 3].map((i) =>
   Math.max(...rows.map((r) => r[i].length), ["Metric", "Wayfind", "Baseline", "Ratio"][i].length),
@@ -357,5 +377,6 @@ console.log(
     recLatency,
     recBundle,
     analytics,
+    dashboard,
   }),
 );

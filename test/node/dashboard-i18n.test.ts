@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CHANNELS, channelName } from "../../core/channels";
 
 const dir = resolve(import.meta.dirname, "../../dashboard/src/locales");
 type Tree = { [key: string]: string | Tree };
@@ -56,5 +57,13 @@ describe("dashboard message catalogs", () => {
   it("really is translated: Chinese text in zh-CN's navigation", () => {
     expect(catalogs["zh-CN"]!.get("nav.overview")).toMatch(/[\u4e00-\u9fff]/);
     expect(catalogs.en!.get("nav.overview")).toBe("Overview");
+  });
+
+  it("names every GA4 channel as core/channels.ts does (emails and pages agree)", () => {
+    for (const channel of CHANNELS) {
+      expect(catalogs.en!.get(`channels.${channel}`)).toBe(channel);
+      expect(catalogs["zh-CN"]!.get(`channels.${channel}`)).toBe(channelName("zh-CN", channel));
+    }
+    expect([...catalogs.en!.keys()].filter((k) => k.startsWith("channels."))).toHaveLength(CHANNELS.length);
   });
 });

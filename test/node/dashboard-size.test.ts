@@ -4,32 +4,17 @@
 // `npm run build` writes (`npm test` builds first).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import {
+  FIRST_PAGE_GZIP_BUDGET,
+  firstPageGzip,
+  initialFiles as initialFilesOf,
+} from "../../scripts/local/dashboard-assets.mjs";
 
 const dist = resolve(import.meta.dirname, "../../dist/dashboard");
-export const FIRST_PAGE_GZIP_BUDGET = 150 * 1024;
 /** What only ECharts carries, even minified: its public registry functions keep their names. */
 const ECHARTS_MARKERS = [/registerPreprocessor/, /registerCoordinateSystem/];
-
-/** Every file index.html loads up front: scripts and their static imports (recursively), styles. */
-export function initialFiles(): string[] {
-  const html = readFileSync(resolve(dist, "index.html"), "utf8");
-  const queue = [...html.matchAll(/<(?:script|link)\b[^>]*(?:src|href)="(\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
-  const seen = new Set<string>();
-  while (queue.length) {
-    const file = queue.shift()!;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    if (!file.endsWith(".js")) continue;
-    const code = readFileSync(resolve(dist, `.${file}`), "utf8");
-    // Static imports only (`import x from"./a.js"`, `import"./a.js"`); `import("./a.js")` is lazy.
-    for (const m of code.matchAll(/\b(?:from|import)\s*["'](\.\.?\/[^"']+)["']/g)) {
-      queue.push(new URL(m[1]!, `http://x${file}`).pathname);
-    }
-  }
-  return [...seen];
-}
+const initialFiles = () => initialFilesOf(dist);
 
 describe("the dashboard's first page", () => {
   it("was built (npm run build)", () => {
@@ -37,10 +22,9 @@ describe("the dashboard's first page", () => {
   });
 
   it(`loads at most ${FIRST_PAGE_GZIP_BUDGET / 1024} KB of JS and CSS, gzipped`, () => {
-    const files = initialFiles();
+    const { files, gzip } = firstPageGzip(dist);
     expect(files.some((f) => f.endsWith(".js"))).toBe(true);
     expect(files.some((f) => f.endsWith(".css"))).toBe(true);
-    const gzip = files.reduce((sum, f) => sum + gzipSync(readFileSync(resolve(dist, `.${f}`)), { level: 9 }).length, 0);
     console.log(`dashboard first page: ${(gzip / 1024).toFixed(1)} KB gzip in ${files.length} files`);
     expect(gzip).toBeLessThanOrEqual(FIRST_PAGE_GZIP_BUDGET);
   });

@@ -44,3 +44,11 @@ export function metricColumns<Row extends RoiMetrics>(t: TFunction, keys: readon
 }
 
 export const modelOptions = (t: TFunction) => ATTRIBUTION_MODELS.map((m) => ({ value: m, label: t(`models.${m}`) }));
+
+/**
+ * A channel as the reader calls it: GA4's own display name in the UI language (the API keeps GA4's
+ * English keys); a site's own channel names are shown as written.
+ */
+export function channelLabel(t: TFunction, channel: string): string {
+  return t(`channels.${channel}` as "channels.Direct", { defaultValue: channel });
+}

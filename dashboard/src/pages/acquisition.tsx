@@ -7,7 +7,7 @@ import { type Column, DataTable } from "../components/DataTable";
 import { DateRangeFilter, FilterBar, SelectFilter, useDateRange } from "../components/Filters";
 import { Card, EmptyState, LoadError, Loading, Notice, PageHeader } from "../components/ui";
 import { useFormat, useSite, useT } from "../context";
-import { metricColumns, modelOptions } from "../lib/metrics";
+import { channelLabel, metricColumns, modelOptions } from "../lib/metrics";
 import { useQueryState } from "../lib/url-state";
 
 /** The drill-down, top to bottom; each level filters by the ones above it. */
@@ -33,6 +33,7 @@ export default function Acquisition() {
     ...filters,
   });
   const next = LEVELS[depth + 1];
+  const crumb = (l: Level, value: string) => (l === "channel" ? channelLabel(t, value) : value);
 
   const drill = (value: string) => next && setQuery({ [level]: value, group_by: next });
   const goTo = (to: number) =>
@@ -48,6 +49,7 @@ export default function Acquisition() {
       value: (r) => r[level] ?? "",
       render: (r) => {
         const v = r[level] ?? "";
+        const shown = level === "channel" && v ? channelLabel(t, v) : v;
         return next ? (
           <button
             type="button"
@@ -55,10 +57,10 @@ export default function Acquisition() {
             onClick={() => drill(v)}
             title={t("acquisition.drill", { level: t(`dimensions.${next}`) })}
           >
-            {v || t("acquisition.none")}
+            {shown || t("acquisition.none")}
           </button>
         ) : (
-          v || t("acquisition.none")
+          shown || t("acquisition.none")
         );
       },
     },
@@ -101,11 +103,11 @@ export default function Acquisition() {
             <li key={p.level}>
               {i + 1 === depth ? (
                 <span aria-current="page">
-                  {t(`dimensions.${p.level}`)}: {p.value ?? t("acquisition.any")}
+                  {t(`dimensions.${p.level}`)}: {p.value ? crumb(p.level, p.value) : t("acquisition.any")}
                 </span>
               ) : (
                 <button type="button" class="link" onClick={() => goTo(i + 1)}>
-                  {t(`dimensions.${p.level}`)}: {p.value ?? t("acquisition.any")}
+                  {t(`dimensions.${p.level}`)}: {p.value ? crumb(p.level, p.value) : t("acquisition.any")}
                 </button>
               )}
             </li>

@@ -12,7 +12,7 @@ import { DateRangeFilter, FilterBar, SelectFilter, useDateRange } from "../compo
 import { Card, EmptyState, Kpi, LoadError, Loading, Notice, PageHeader } from "../components/ui";
 import { useFormat, useSite, useT } from "../context";
 import { addDays, type Formatter } from "../format";
-import { metricColumns, modelOptions } from "../lib/metrics";
+import { channelLabel, metricColumns, modelOptions } from "../lib/metrics";
 import { useQueryState } from "../lib/url-state";
 import type { TFunction } from "../i18n";
 
@@ -90,7 +90,7 @@ function OverviewBody({
       key: "channel",
       label: t("dimensions.channel"),
       value: (r) => r.channel,
-      render: (r) => channelLink(r, readOnly),
+      render: (r) => channelLink(r, channelLabel(t, r.channel), readOnly),
     },
     ...metricColumns<ChannelRow>(t, ["sessions", "conversions", "revenue", "cost", "roi"]),
   ];
@@ -148,12 +148,12 @@ function OverviewBody({
   );
 }
 
-function channelLink(row: ChannelRow, readOnly: boolean) {
-  if (readOnly) return row.channel;
+function channelLink(row: ChannelRow, label: string, readOnly: boolean) {
+  if (readOnly) return label;
   const params = new URLSearchParams(location.search);
   params.set("group_by", "source");
   params.set("channel", row.channel);
-  return <a href={`/acquisition?${params}`}>{row.channel}</a>;
+  return <a href={`/acquisition?${params}`}>{label}</a>;
 }
 
 function FxIssues({ report }: { report: OverviewReport }) {
