@@ -23,6 +23,13 @@ export function currencyDigits(code: string): number {
 }
 
 /** A decimal amount as integer minor units, rounded to the currency's precision: 199.9 CNY -> 19990, 5000 JPY -> 5000. */
+/**
+ * The largest amount any money field accepts, in major units. Above about 1.8e306 the conversion
+ * to minor units overflows to Infinity; well before that, minor units stop being exact integers.
+ * 1e9 of any currency is far above one order, one day's spend or one price.
+ */
+export const MAX_MONEY_AMOUNT = 1e9;
+
 export function toMinor(amount: number, currency: string): number {
   return Math.round(amount * 10 ** currencyDigits(currency));
 }

@@ -17,9 +17,18 @@ import { assertSameOrigin, isUnsafeMethod, sessionCookie } from "./lib/web-sessi
 /** A site's public (snippet) key, `data-site` on the tag: it only posts browser events to /api/collect. */
 export const PUBLIC_KEY_PREFIX = "wf_pk_";
 
-/** Key lookups are cached per isolate briefly: a revoked key stops working within this time. */
+/**
+ * Key lookups are cached per isolate briefly: a key revoked through another isolate stops working
+ * within this time (the revoking isolate forgets it at once). Only found keys are cached, and at
+ * most KEY_CACHE_MAX of them (least recently used first out), so random Bearer tokens cannot grow
+ * the cache: each costs one indexed lookup instead.
+ */
 export const KEY_CACHE_TTL_MS = 30_000;
-const keyCache = new Map<string, { auth: AuthContext | null; expires: number }>();
+export const KEY_CACHE_MAX = 1000;
+const keyCache = new Map<string, { auth: AuthContext; expires: number }>();
+
+/** How many key lookups this isolate holds (tests check the bound). */
+export const keyCacheSize = (): number => keyCache.size;
 
 function bearer(c: Context): string {
   const header = c.req.header("authorization") ?? "";
@@ -55,17 +64,20 @@ async function authenticate(c: Context<AppBindings>): Promise<AuthContext> {
 
   const now = Date.now();
   const cached = keyCache.get(hash);
-  let auth = cached && cached.expires > now ? cached.auth : undefined;
-  if (auth === undefined) {
-    const row = await findActiveKeyByHash(c.env.DB, hash);
-    auth = !row
-      ? null
-      : row.partnerId
-        ? { kind: "partner", keyId: row.id, siteId: row.siteId, partnerId: row.partnerId }
-        : { kind: "key", keyId: row.id, siteId: row.siteId, scopes: new Set(row.scopes.split(",") as Scope[]) };
-    keyCache.set(hash, { auth, expires: now + KEY_CACHE_TTL_MS });
+  if (cached) {
+    keyCache.delete(hash); // re-inserted below: Map order is recency order
+    if (cached.expires > now) {
+      keyCache.set(hash, cached);
+      return cached.auth;
+    }
   }
-  if (!auth) throw new ApiError(401, "unauthorized", "The key is unknown or revoked.");
+  const row = await findActiveKeyByHash(c.env.DB, hash);
+  if (!row) throw new ApiError(401, "unauthorized", "The key is unknown or revoked.");
+  const auth: AuthContext = row.partnerId
+    ? { kind: "partner", keyId: row.id, siteId: row.siteId, partnerId: row.partnerId }
+    : { kind: "key", keyId: row.id, siteId: row.siteId, scopes: new Set(row.scopes.split(",") as Scope[]) };
+  keyCache.set(hash, { auth, expires: now + KEY_CACHE_TTL_MS });
+  while (keyCache.size > KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value!);
   return auth;
 }
 

@@ -13,13 +13,16 @@ export interface ErrorHandlerOptions {
   internalMessage: string;
 }
 
+/** The envelope codes of hono's refusals, the same codes the routes' own ApiErrors use. */
+const STATUS_CODES: Partial<Record<number, string>> = { 413: "payload_too_large", 415: "unsupported_media_type" };
+
 export function onError({ worker, internalMessage }: ErrorHandlerOptions): ErrorHandler {
   return (err, c) => {
     if (err instanceof ApiError) return errorResponse(c, err);
     // hono's own refusals (its JSON body parser, body limits) keep their status, in the envelope.
     if (err instanceof HTTPException) {
       const malformed = /malformed json/i.test(err.message);
-      const code = malformed ? "invalid_json" : err.status === 413 ? "payload_too_large" : "bad_request";
+      const code = malformed ? "invalid_json" : (STATUS_CODES[err.status] ?? "bad_request");
       return c.json(errorBody(code, malformed ? "The body is not valid JSON." : err.message), err.status);
     }
     console.error(`${worker}: unhandled error`, c.req.method, new URL(c.req.url).pathname, err);

@@ -23,6 +23,16 @@ export const DENSE_SOLVER_MAX_STATES = 600;
 export const VALUE_METHODS = ["value_weighted", "channelattribution"] as const;
 export type ValueMethod = (typeof VALUE_METHODS)[number];
 
+/** Transient states the order-`order` chain over `paths` has, (start) included, without building it. */
+export function countMarkovStates(paths: readonly ConversionPath[], order: number): number {
+  const states = new Set<string>();
+  for (const path of paths) {
+    const steps = collapseRepeats(path.channels);
+    for (let i = 0; i < steps.length; i++) states.add(steps.slice(Math.max(0, i - order + 1), i + 1).join(" > "));
+  }
+  return states.size + 1;
+}
+
 interface Chain {
   /** Transient states; index 0 is (start). */
   names: string[];

@@ -3,6 +3,7 @@
 // Pure: the capture pipeline and POST /api/v1/classify call the same function.
 import type { ChannelRule } from "../../../core/channels";
 import { GA4_SOURCE_LISTS } from "./ga4-source-categories";
+import { RULE_INPUT_MAX_CHARS, unsafePatternReason } from "./safe-pattern";
 
 export { CHANNELS, type Channel } from "../../../core/channels";
 export type SourceCategory = "search" | "social" | "shopping" | "video" | "ai";
@@ -65,12 +66,31 @@ export interface TrafficSource {
   campaign: string;
 }
 
-function fullMatch(pattern: string, value: string): boolean {
+/**
+ * Compiled rule patterns, shared by every site in this isolate (a pattern is its own version: an
+ * edited rule is a new key). Null: invalid, or unsafe on untrusted input (safe-pattern.ts), so it
+ * never matches. Rules are checked on save; this also neutralises rules stored before that check.
+ */
+const compiled = new Map<string, RegExp | null>();
+const COMPILED_MAX = 2000;
+
+function compile(pattern: string): RegExp | null {
+  let re = compiled.get(pattern);
+  if (re !== undefined) return re;
+  const unsafe = unsafePatternReason(pattern);
+  if (unsafe) console.warn("channel rule skipped:", JSON.stringify(pattern), unsafe);
   try {
-    return new RegExp(`^(?:${pattern})$`, "i").test(value);
+    re = unsafe ? null : new RegExp(`^(?:${pattern})$`, "i");
   } catch {
-    return false; // rules are validated on save; a bad one never matches rather than failing capture
+    re = null; // rules are validated on save; a bad one never matches rather than failing capture
   }
+  if (compiled.size >= COMPILED_MAX) compiled.clear();
+  compiled.set(pattern, re);
+  return re;
+}
+
+function fullMatch(pattern: string, value: string): boolean {
+  return compile(pattern)?.test(value.slice(0, RULE_INPUT_MAX_CHARS)) ?? false;
 }
 
 export function matchesRule(rule: ChannelRule, t: TrafficSource): boolean {

@@ -2,7 +2,7 @@
 // The zod schemas validate requests and generate the OpenAPI document.
 import { z } from "@hono/zod-openapi";
 import { EVENT_TYPES } from "../../../core/event";
-import { isCurrencyCode } from "../../../core/money";
+import { isCurrencyCode, MAX_MONEY_AMOUNT } from "../../../core/money";
 import { DAY_MS } from "../../../core/time";
 
 export { EVENT_TYPES };
@@ -25,6 +25,9 @@ export const CurrencyCode = z
   .refine(isCurrencyCode, { message: "Not an ISO 4217 currency code (e.g. CNY, USD)." })
   .openapi({ example: "CNY" });
 
+/** A money amount in major units, bounded (core/money.ts MAX_MONEY_AMOUNT) so minor units stay exact. */
+export const MoneyAmount = z.number().finite().nonnegative().max(MAX_MONEY_AMOUNT);
+
 const shortText = (max: number) => z.string().trim().min(1).max(max);
 export const PropValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
 
@@ -32,7 +35,7 @@ export const PropValue = z.union([z.string().max(500), z.number(), z.boolean(), 
 export const Item = z.object({
   id: shortText(128),
   name: z.string().max(300).optional(),
-  price: z.number().nonnegative().optional(),
+  price: MoneyAmount.optional(),
   quantity: z.number().int().positive().max(10_000).optional(),
 });
 
@@ -64,7 +67,7 @@ export const EventInput = z
       .optional(),
     language: z.string().max(35).optional(),
     engaged_ms: z.number().int().min(0).max(DAY_MS).optional(),
-    revenue: z.number().nonnegative().max(1e12).optional().openapi({ description: "In major units, e.g. 199.00." }),
+    revenue: MoneyAmount.optional().openapi({ description: "In major units, e.g. 199.00." }),
     currency: CurrencyCode.optional(),
     order_id: shortText(128).optional(),
     items: z.array(Item).max(100).optional(),

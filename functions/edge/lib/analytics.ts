@@ -2,7 +2,7 @@
 // goal shapes the API takes and returns, a step or anchor given by goal id or inline, the date
 // range in the site's local days, and the refusals of reads past their caps.
 import { z } from "@hono/zod-openapi";
-import { toMajor, toMinor } from "../../../core/money";
+import { MAX_MONEY_AMOUNT, toMajor, toMinor } from "../../../core/money";
 import { addDays, DAY_MS, dayStart, localDay } from "../../../core/time";
 import { type Goal as ModelGoal, goalIssues } from "../../../models/analytics/goals";
 import { TooManyRowsError } from "../../../jobs/analytics/read";
@@ -49,7 +49,7 @@ function goalKinds<S extends z.ZodRawShape>(extra: S) {
     z.object({ kind: z.literal("signup"), ...extra }),
     z.object({
       kind: z.literal("purchase"),
-      min_revenue: z.number().positive().max(1e12).optional().openapi({
+      min_revenue: z.number().positive().max(MAX_MONEY_AMOUNT).optional().openapi({
         description: "Only purchases worth at least this much (major units of the site's currency, after conversion).",
       }),
       ...extra,

@@ -4,7 +4,8 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import Papa from "papaparse";
 import { type AttributionResult, attribute } from "../../../models/attribution/attribute";
-import { VALUE_METHODS } from "../../../models/attribution/markov";
+import { countMarkovStates, VALUE_METHODS } from "../../../models/attribution/markov";
+import { ATTRIBUTION_MAX_CHANNELS, MARKOV_MAX_STATES } from "../../../models/attribution/limits";
 import { type ConversionPath, MODEL_NAMES, type ModelName, parsePath } from "../../../models/attribution/paths";
 import { requireScope } from "../auth";
 import { readLimitedText } from "../../shared/body";
@@ -223,6 +224,25 @@ attributionRoutes.post("/api/v1/attribution", requireScope("read"), async (c) =>
       "No path row was valid.",
       rejected.flatMap((r) => r.issues),
     );
+  }
+  const channels = new Set(paths.flatMap((p) => p.channels)).size;
+  if (channels > ATTRIBUTION_MAX_CHANNELS) {
+    throw new ApiError(
+      413,
+      "too_many_channels",
+      `At most ${ATTRIBUTION_MAX_CHANNELS} distinct channels per request (found ${channels}); group rare channels first.`,
+    );
+  }
+  if (options.data.models.includes("markov")) {
+    const states = countMarkovStates(paths, options.data.order);
+    if (states > MARKOV_MAX_STATES) {
+      throw new ApiError(
+        413,
+        "too_many_states",
+        `The order-${options.data.order} Markov chain has ${states} states; at most ${MARKOV_MAX_STATES}. ` +
+          "Lower the order or group channels.",
+      );
+    }
   }
   const result = attribute(paths, {
     models: options.data.models as ModelName[],

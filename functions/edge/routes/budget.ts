@@ -13,7 +13,7 @@ import {
   type ResponseCurve,
 } from "../../../models/attribution/budget";
 import { MODEL_NAMES } from "../../../models/attribution/paths";
-import { toMajor } from "../../../core/money";
+import { MAX_MONEY_AMOUNT, toMajor } from "../../../core/money";
 import { requireScope, siteScope } from "../auth";
 import { addDays, localDay } from "../../../core/time";
 import type { AppBindings } from "../env";
@@ -77,6 +77,7 @@ budgetRoutes.openapi(
         budget: z.coerce
           .number()
           .positive()
+          .max(MAX_MONEY_AMOUNT)
           .optional()
           .openapi({ description: "Daily budget to split. Default: today's average daily spend." }),
       }),

@@ -2,12 +2,14 @@
 // scope). Commission rules read category and creator from here; recommendations will too.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { getItem, type ItemInput, type ItemRow, listItems, upsertItems } from "../../../schema/queries/items";
-import { CurrencyCode } from "../capture/schemas";
+import { CurrencyCode, MoneyAmount } from "../capture/schemas";
 import { requireScope, siteScope } from "../auth";
 import type { AppBindings } from "../env";
 import { ApiError, type Issue, zodIssues } from "../../shared/errors";
 import { errors, IdParam, iso, ItemId, json, SiteQuery } from "../../shared/openapi";
 import { toMajor, toMinor } from "../../../core/money";
+import { partnersByIds } from "../../../schema/queries/partners";
+import type { SiteScope } from "../../../schema/queries/scope";
 
 export const itemRoutes = new OpenAPIHono<AppBindings>();
 export const ITEMS_MAX_BULK = 1000;
@@ -17,7 +19,7 @@ const ItemFields = z
     title: z.string().trim().min(1).max(300),
     category: z.string().trim().min(1).max(128).nullable().optional(),
     tags: z.array(z.string().trim().min(1).max(64)).max(30).default([]),
-    price: z.number().nonnegative().max(1e9).nullable().optional(),
+    price: MoneyAmount.nullable().optional(),
     currency: CurrencyCode.nullable().optional(),
     creator_partner_id: z.string().min(1).max(64).nullable().optional(),
     published: z.boolean().default(true),
@@ -42,6 +44,15 @@ function toRow(id: string, b: z.infer<typeof ItemFields>, now: number): ItemInpu
     createdAt: b.created_at ? Date.parse(b.created_at) : now,
   };
 }
+
+/** Creator partner ids the rows name that are not partners of this site (another site's included). */
+async function unknownCreators(db: D1Database, scope: SiteScope, rows: readonly ItemInput[]): Promise<Set<string>> {
+  const named = [...new Set(rows.map((r) => r.creatorPartnerId).filter((id): id is string => !!id))];
+  if (named.length === 0) return new Set();
+  const known = new Set((await partnersByIds(db, scope, named)).map((p) => p.id));
+  return new Set(named.filter((id) => !known.has(id)));
+}
+const NOT_A_PARTNER = "Not a partner of this site.";
 
 function itemView(r: ItemRow): z.infer<typeof Item> {
   return {
@@ -90,7 +101,12 @@ itemRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const id = c.req.valid("param").id;
-    await upsertItems(c.env.DB, scope, [toRow(id, c.req.valid("json"), Date.now())], Date.now());
+    const row = toRow(id, c.req.valid("json"), Date.now());
+    if ((await unknownCreators(c.env.DB, scope, [row])).size > 0)
+      throw new ApiError(400, "validation_failed", NOT_A_PARTNER, [
+        { path: "creator_partner_id", message: NOT_A_PARTNER },
+      ]);
+    await upsertItems(c.env.DB, scope, [row], Date.now());
     return c.json(itemView((await getItem(c.env.DB, scope, id))!), 200);
   },
 );
@@ -125,13 +141,25 @@ itemRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const now = Date.now();
-    const rows: ItemInput[] = [];
+    const parsedRows: { index: number; row: ItemInput }[] = [];
     const rejected: { index: number; issues: Issue[] }[] = [];
     c.req.valid("json").items.forEach((raw, index) => {
       const parsed = BulkItem.safeParse(raw);
-      if (parsed.success) rows.push(toRow(parsed.data.id, parsed.data, now));
+      if (parsed.success) parsedRows.push({ index, row: toRow(parsed.data.id, parsed.data, now) });
       else rejected.push({ index, issues: zodIssues(parsed.error, `items.${index}`) });
     });
+    const unknown = await unknownCreators(
+      c.env.DB,
+      scope,
+      parsedRows.map((p) => p.row),
+    );
+    const rows: ItemInput[] = [];
+    for (const { index, row } of parsedRows) {
+      if (row.creatorPartnerId && unknown.has(row.creatorPartnerId))
+        rejected.push({ index, issues: [{ path: `items.${index}.creator_partner_id`, message: NOT_A_PARTNER }] });
+      else rows.push(row);
+    }
+    rejected.sort((a, b) => a.index - b.index);
     if (rows.length === 0)
       throw new ApiError(
         400,

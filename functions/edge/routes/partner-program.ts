@@ -19,7 +19,7 @@ import type { AppBindings } from "../env";
 import { ApiError } from "../../shared/errors";
 import { siteOr404 } from "../lib/sites";
 import { errors, IdParam, iso, json, SiteQuery } from "../../shared/openapi";
-import { toMajor, toMinor } from "../../../core/money";
+import { MAX_MONEY_AMOUNT, toMajor, toMinor } from "../../../core/money";
 
 export const partnerProgramRoutes = new OpenAPIHono<AppBindings>();
 
@@ -35,7 +35,7 @@ const ProgramInput = z
     cookie_days: z.number().int().min(1).max(365),
     levels: z.union([z.literal(1), z.literal(2)]).openapi({ description: "2 enables second-level shares (二级分销)." }),
     holding_days: z.number().int().min(0).max(365),
-    payout_minimum: z.number().min(0).max(1e9),
+    payout_minimum: z.number().min(0).max(MAX_MONEY_AMOUNT),
     score_weights: Weights,
   })
   .partial();
@@ -132,9 +132,9 @@ partnerProgramRoutes.openapi(
 );
 
 const Percent = z.number().gt(0).max(100);
-const Money = z.number().gt(0).max(1e9);
+const Money = z.number().gt(0).max(MAX_MONEY_AMOUNT);
 const Tier = z
-  .object({ from: z.number().min(0).max(1e12), percent: Percent.optional(), flat: Money.optional() })
+  .object({ from: z.number().min(0).max(MAX_MONEY_AMOUNT), percent: Percent.optional(), flat: Money.optional() })
   .refine((t) => (t.percent === undefined) !== (t.flat === undefined), { message: "A tier has percent or flat." });
 const RuleInput = z
   .object({

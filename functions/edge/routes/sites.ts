@@ -1,6 +1,7 @@
 // Sites (tenants). Creating one needs the bootstrap admin token; a site's own admin key may read
 // and change its settings.
 import { isItemPathPattern } from "../capture/item-path";
+import { unsafePatternReason } from "../capture/safe-pattern";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import {
   getSite,
@@ -36,7 +37,15 @@ const isRegex = (p: string) => {
     return false;
   }
 };
-const Pattern = z.string().min(1).max(300).refine(isRegex, { message: "Not a valid regular expression." });
+const Pattern = z
+  .string()
+  .min(1)
+  .max(300)
+  .refine(isRegex, { message: "Not a valid regular expression." })
+  .superRefine((p, ctx) => {
+    const unsafe = unsafePatternReason(p);
+    if (unsafe) ctx.addIssue({ code: "custom", message: `${unsafe} Rewrite it without nested repeats.` });
+  });
 export const ChannelRuleSchema = z
   .object({
     channel: z.string().min(1).max(64),

@@ -6,7 +6,7 @@ import Papa from "papaparse";
 import { upsertCosts, upsertRates } from "../../../schema/queries/spend";
 import { classifyChannel } from "../capture/channels";
 import { toMinor } from "../../../core/money";
-import { CurrencyCode } from "../capture/schemas";
+import { CurrencyCode, MoneyAmount } from "../capture/schemas";
 import { siteContext } from "../capture/accept";
 import { requireScope, siteScope } from "../auth";
 import { readLimitedText } from "../../shared/body";
@@ -30,7 +30,7 @@ const COLUMN_ALIASES: Record<string, string> = {
 };
 
 const Day = z.iso.date();
-const Amount = z.coerce.number().finite().nonnegative();
+const Amount = z.coerce.number().pipe(MoneyAmount);
 const CostInput = z.object({
   date: Day,
   source: z.string().trim().min(1).max(200).toLowerCase(),
