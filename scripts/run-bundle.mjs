@@ -65,6 +65,8 @@ export async function startBuiltWorkers({
     ...(assets && assetsOptions(root)),
     ratelimits: { COLLECT_LIMITER: { namespace_id: "1001", simple: { limit: 120, period: 60 } } },
     serviceBindings: { RECOMMEND: "wayfind-recommend" },
+    // The raw archive's bucket, as wrangler.toml names it.
+    r2Buckets: { ARCHIVE: "wayfind-archive" },
   };
   const recommend =
     which === "built"
