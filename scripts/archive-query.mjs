@@ -93,7 +93,9 @@ async function main() {
     const files = await copyLocalArchive(dir);
     if (files === 0) {
       console.error("The local archive is empty: the archive cron (23 1 * * *) has not run yet.");
-      console.error('Run it now with `npm run cron -- "23 1 * * *"` while npm start runs (it archives yesterday, UTC).');
+      console.error(
+        'Run it now with `npm run cron -- "23 1 * * *"` while npm start runs (it archives yesterday, UTC).',
+      );
       rmSync(dir, { recursive: true, force: true });
       process.exit(1);
     }

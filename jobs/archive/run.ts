@@ -38,16 +38,17 @@ export const archiveDir = (siteId: string, day: string) => `${ARCHIVE_PREFIX}/si
 function parquetSchema(columns: readonly ArchiveColumn[]): SchemaElement[] {
   return [
     { name: "root", num_children: columns.length },
-    ...columns.map(
-      (c): SchemaElement => ({
-        name: c.name,
-        type: c.type === "STRING" ? "BYTE_ARRAY" : "INT64",
-        ...(c.type === "STRING" && { converted_type: "UTF8" }),
-        repetition_type: c.required ? "REQUIRED" : "OPTIONAL",
-      }),
-    ),
+    ...columns.map((c): SchemaElement => ({
+      name: c.name,
+      type: c.type === "STRING" ? "BYTE_ARRAY" : "INT64",
+      ...(c.type === "STRING" && { converted_type: "UTF8" }),
+      repetition_type: c.required ? "REQUIRED" : "OPTIONAL",
+    })),
   ];
 }
+
+/** A D1 value as the Parquet writer takes it: INT64 wants a bigint. */
+const cell = (c: ArchiveColumn, v: unknown) => (v == null ? null : c.type === "INT64" ? BigInt(v as number) : v);
 
 /** Writes one table's rows of the range as one Parquet file; returns its row count and size. */
 async function archiveTable(
@@ -68,7 +69,7 @@ async function archiveTable(
       const page = await readArchivePage(db, table, range, after, ARCHIVE_PAGE_ROWS);
       if (page.length === 0) break;
       rows += page.length;
-      const columnData = columns.map((c, j) => ({ name: c.name, data: page.map((row) => row[j] ?? null) }));
+      const columnData = columns.map((c, j) => ({ name: c.name, data: page.map((row) => cell(c, row[j])) }));
       await parquet.write({ columnData, rowGroupSize: page.length });
       const last = page[page.length - 1]!;
       after = { at: Number(last[dayIndex]), id: String(last[1]) };
@@ -116,4 +117,3 @@ export async function archiveSiteDay(
   });
   return manifest;
 }
-
