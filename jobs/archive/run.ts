@@ -57,6 +57,7 @@ async function archiveTable(
   table: ArchiveTable,
   range: { siteId: string; from: number; to: number },
   key: string,
+  pageRows: number,
 ): Promise<ArchiveFile> {
   const { columns } = ARCHIVE_TABLES[table];
   const dayIndex = columns.findIndex((c) => c.name === ARCHIVE_TABLES[table].dayColumn);
@@ -66,14 +67,14 @@ async function archiveTable(
   try {
     let after: ArchiveCursor | null = null;
     for (;;) {
-      const page = await readArchivePage(db, table, range, after, ARCHIVE_PAGE_ROWS);
+      const page = await readArchivePage(db, table, range, after, pageRows);
       if (page.length === 0) break;
       rows += page.length;
       const columnData = columns.map((c, j) => ({ name: c.name, data: page.map((row) => cell(c, row[j])) }));
       await parquet.write({ columnData, rowGroupSize: page.length });
       const last = page[page.length - 1]!;
       after = { at: Number(last[dayIndex]), id: String(last[1]) };
-      if (page.length < ARCHIVE_PAGE_ROWS) break;
+      if (page.length < pageRows) break;
     }
     await parquet.finish();
   } catch (err) {
@@ -90,13 +91,14 @@ export async function archiveSiteDay(
   siteId: string,
   day: string,
   now: number,
+  pageRows = ARCHIVE_PAGE_ROWS,
 ): Promise<ArchiveManifest> {
   const from = Date.parse(`${day}T00:00:00Z`);
   const range = { siteId, from, to: from + DAY_MS };
   const dir = archiveDir(siteId, day);
   const files: ArchiveFile[] = [];
   for (const table of Object.keys(ARCHIVE_TABLES) as ArchiveTable[]) {
-    files.push(await archiveTable(db, bucket, table, range, `${dir}/${table}.parquet`));
+    files.push(await archiveTable(db, bucket, table, range, `${dir}/${table}.parquet`, pageRows));
   }
   const manifest: ArchiveManifest = {
     schema_version: ARCHIVE_SCHEMA_VERSION,
