@@ -68,7 +68,7 @@ async function copyLocalArchive(dir) {
       modules: true,
       script: "export default {}",
       // wrangler dev --persist-to <state> keeps its resources under <state>/v3, R2 buckets by name.
-      defaultPersistRoot: resolve(localPaths.state, "v3"),
+      resourcePersistencePath: resolve(localPaths.state, "v3"),
       r2Buckets: { ARCHIVE: ARCHIVE_BUCKET },
     }),
   );
