@@ -17,6 +17,7 @@ export class R2ParquetWriter extends ByteWriter {
     private readonly bucket: R2Bucket,
     private readonly key: string,
     private readonly options: R2PutOptions = {},
+    private readonly partBytes = R2_PART_BYTES,
   ) {
     super(1024 * 1024);
   }
@@ -24,11 +25,11 @@ export class R2ParquetWriter extends ByteWriter {
   /** Uploads every whole part buffered so far; the rest stays for the next flush. */
   async flush(): Promise<void> {
     let start = 0;
-    while (this.index - start >= R2_PART_BYTES) {
+    while (this.index - start >= this.partBytes) {
       this.upload ??= await this.bucket.createMultipartUpload(this.key, this.options);
-      const part = new Uint8Array(this.buffer.slice(start, start + R2_PART_BYTES));
+      const part = new Uint8Array(this.buffer.slice(start, start + this.partBytes));
       this.parts.push(await this.upload.uploadPart(this.parts.length + 1, part));
-      start += R2_PART_BYTES;
+      start += this.partBytes;
     }
     if (start > 0) {
       new Uint8Array(this.buffer).copyWithin(0, start, this.index);

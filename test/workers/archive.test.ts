@@ -1,9 +1,11 @@
 // The raw archive's writer inside workerd: a day is read from D1 in pages (keyset, not offset) and
 // each page is one Parquet row group; the day's bounds are [00:00, 24:00) UTC; rerunning a day
-// replaces its file. Read back with hyparquet, the reader that pairs with the writer.
+// replaces its file; a file larger than a part goes up as a multipart upload. Read back with hyparquet, the reader that pairs with the writer.
 import { env } from "cloudflare:test";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import { describe, expect, it } from "vitest";
+import { ParquetWriter } from "hyparquet-writer";
+import { R2ParquetWriter } from "../../jobs/archive/r2-writer";
 import { archiveSiteDay } from "../../jobs/archive/run";
 import { unique } from "./helpers";
 
@@ -78,5 +80,47 @@ describe("archiveSiteDay", () => {
       expect(Number(meta.num_rows)).toBe(0);
       expect(rows).toEqual([]);
     }
+  });
+});
+
+describe("R2ParquetWriter", () => {
+  it("streams a file larger than a part as equal multipart parts that read back whole", async () => {
+    const key = `test/${unique("big")}.parquet`;
+    const partBytes = 5 * 1024 * 1024; // R2's smallest part
+    const writer = new R2ParquetWriter(env.ARCHIVE, key, {}, partBytes);
+    const schema = [
+      { name: "root", num_children: 2 },
+      { name: "n", type: "INT64" as const, repetition_type: "REQUIRED" as const },
+      {
+        name: "noise",
+        type: "BYTE_ARRAY" as const,
+        converted_type: "UTF8" as const,
+        repetition_type: "REQUIRED" as const,
+      },
+    ];
+    const parquet = new ParquetWriter({ writer, schema, codec: "UNCOMPRESSED" });
+    // 12,000 rows of 1 KB of hex that does not compress: about 12 MB, so two full parts and a rest.
+    const hex = (i: number) =>
+      Array.from({ length: 125 }, (_, j) => ((i * 2654435761 + j * 40503) >>> 0).toString(16).padStart(8, "0"))
+        .join("")
+        .slice(0, 1000);
+    for (let g = 0; g < 12; g++) {
+      const ids = Array.from({ length: 1000 }, (_, i) => g * 1000 + i);
+      await parquet.write({
+        columnData: [
+          { name: "n", data: ids.map((i) => BigInt(i)) },
+          { name: "noise", data: ids.map(hex) },
+        ],
+        rowGroupSize: 1000,
+      });
+    }
+    await parquet.finish();
+    expect(writer.size).toBeGreaterThan(2 * partBytes);
+    const { meta, rows } = await readBack(key);
+    expect(Number(meta.num_rows)).toBe(12_000);
+    expect(rows[11_999]).toEqual({ n: 11_999n, noise: hex(11_999) });
+    const head = (await env.ARCHIVE.head(key))!;
+    expect(head.size).toBe(writer.size);
+    expect(head.etag).toMatch(/-3$/); // a multipart object's etag ends with its part count
   });
 });
