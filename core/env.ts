@@ -27,6 +27,8 @@ export interface EdgeEnv extends Omit<
   SMTP_USER?: string;
   SMTP_PASS?: string;
   DEFAULT_RETENTION_DAYS?: string;
+  /** Many sites: JSON map site id → D1 binding name of that site's database (schema/databases.ts). */
+  SITE_DATABASES?: string;
 }
 
 /** Recommend Worker. */

@@ -1,7 +1,8 @@
 // Cron entry: dispatches on the cron expression (core/crons.ts, the same strings as wrangler.toml
 // [triggers]). Every per-site loop goes through forEachSite: one failing site is logged, the others run.
-import { DAILY_CRON, REPORT_CRON, ROLLUP_CRON } from "../core/crons";
+import { ARCHIVE_CRON, DAILY_CRON, REPORT_CRON, ROLLUP_CRON } from "../core/crons";
 import type { EdgeEnv } from "../core/env";
+import { archiveAllSites, dayToArchive } from "./archive/all-sites";
 import { approveDue } from "../schema/queries/commissions";
 import { listSites } from "../schema/queries/sites";
 import { saveRollupState } from "../schema/queries/rollup";
@@ -39,4 +40,6 @@ export async function handleScheduled(controller: ScheduledController, env: Edge
       await computeSegments(env.DB, site, now);
     });
   }
+  // The previous UTC day of every site to R2 as Parquet; a failing site is logged, rerun replaces.
+  if (controller.cron === ARCHIVE_CRON) await archiveAllSites(env, dayToArchive(now), now);
 }

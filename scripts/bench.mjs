@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { root } from "./local-env.mjs";
 import { benchMarkov, benchRollup } from "./bench-attribution.mjs";
 import { benchDashboard } from "./bench-dashboard.mjs";
+import { benchDatabases } from "./bench-databases.mjs";
 import { benchEmail } from "./bench-email.mjs";
 import { benchFunnels } from "./bench-funnels.mjs";
 import { benchSettlement } from "./bench-partners.mjs";
@@ -270,6 +271,19 @@ rows.push([
   `${fmt(query.apiMs)} ms`,
   `${fmt(query.duckdbMs)} ms (the same SQL on DuckDB)`,
   ratio(query.apiMs, query.duckdbMs),
+]);
+const dbs = await benchDatabases();
+rows.push([
+  `Many sites: ${dbs.sites} sites writing ${fmt(dbs.rows)} event rows, one D1 database per site, a workerd each (rows/s)`,
+  fmt(dbs.manyProcesses),
+  `${fmt(dbs.oneDb)} (all sites in one database)`,
+  ratio(dbs.manyProcesses, dbs.oneDb),
+]);
+rows.push([
+  "Same, the per-site databases sharing one workerd process (rows/s)",
+  fmt(dbs.manyDbs),
+  `${fmt(dbs.oneDb)} (all sites in one database)`,
+  ratio(dbs.manyDbs, dbs.oneDb),
 ]);
 const recLatency = await benchRecommendLatency();
 for (const r of recLatency.rows) {

@@ -28,6 +28,7 @@ if (!info.trim().startsWith("{")) {
 const databaseId = JSON.parse(info).uuid;
 for (const q of queueNames(root)) tryRun(["queues", "create", q]); // "already exists" is fine
 tryRun(["r2", "bucket", "create", "wayfind-models"]); // the recommend Worker's model files
+tryRun(["r2", "bucket", "create", "wayfind-archive"]); // the raw archive (Parquet per site and day)
 
 // Deploy from copies of the configs that carry the real database id; the committed ones stay generic.
 const configs = ["recommend.wrangler.toml", "wrangler.toml"].map((name) => {

@@ -11,5 +11,7 @@ export declare function startBuiltWorkers(options: {
   bindings?: Record<string, string>;
   /** Serve the dashboard's static assets in front of the Worker (default true, as deployed). */
   assets?: boolean;
+  /** More D1 bindings for the edge Worker (per-site databases), migrated like DB. */
+  extraDatabases?: string[];
 }): Promise<{ mf: Miniflare; url: URL }>;
 export declare function startHelloWorker(): Promise<{ mf: Miniflare; url: URL }>;

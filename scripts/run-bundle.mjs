@@ -39,7 +39,7 @@ export async function applyMigrations(db, root) {
 export const HELLO_WORKER = "export default { fetch: () => new Response('{}', { status: 202 }) };";
 
 /**
- * @param {{ root: string, adminToken: string, recommend?: "built" | "stub", migrate?: boolean, port?: number, bindings?: Record<string, string>, assets?: boolean }} options
+ * @param {{ root: string, adminToken: string, recommend?: "built" | "stub", migrate?: boolean, port?: number, bindings?: Record<string, string>, assets?: boolean, extraDatabases?: string[] }} options
  * "stub" replaces the recommend Worker with HELLO_WORKER, to time the edge bundle on its own.
  * The dashboard (dist/dashboard) is served in front of the Worker as wrangler.toml [assets] says,
  * as in production; `assets: false` leaves it out.
@@ -52,6 +52,7 @@ export async function startBuiltWorkers({
   port,
   bindings = {},
   assets = true,
+  extraDatabases = [],
 }) {
   const edge = {
     name: "wayfind",
@@ -59,12 +60,15 @@ export async function startBuiltWorkers({
     modulesRoot: resolve(root, "dist/edge"),
     compatibilityDate: COMPATIBILITY_DATE,
     bindings: { ADMIN_TOKEN: adminToken, DEFAULT_RETENTION_DAYS: "400", ...bindings },
-    d1Databases: { DB: "wayfind" },
+    // DB, plus per-site databases (README "Many sites") under their binding names.
+    d1Databases: { DB: "wayfind", ...Object.fromEntries(extraDatabases.map((b) => [b, `wayfind-${b.toLowerCase()}`])) },
     // Names and retry settings as wrangler.toml declares them.
     ...queueOptions(root),
     ...(assets && assetsOptions(root)),
     ratelimits: { COLLECT_LIMITER: { namespace_id: "1001", simple: { limit: 120, period: 60 } } },
     serviceBindings: { RECOMMEND: "wayfind-recommend" },
+    // The raw archive's bucket, as wrangler.toml names it.
+    r2Buckets: { ARCHIVE: "wayfind-archive" },
   };
   const recommend =
     which === "built"
@@ -82,7 +86,7 @@ export async function startBuiltWorkers({
     convertV4MiniflareOptions({ workers: [edge, recommend], ...(port !== undefined && { host: "127.0.0.1", port }) }),
   );
   const url = await mf.ready;
-  if (migrate) await applyMigrations(await mf.getD1Database("DB"), root);
+  if (migrate) for (const b of ["DB", ...extraDatabases]) await applyMigrations(await mf.getD1Database(b), root);
   return { mf, url };
 }
 
