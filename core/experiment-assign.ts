@@ -19,3 +19,6 @@ export const assignVariant = (key: string, unit: string, weights: number[]): num
   while (i < weights.length - 1 && (x -= weights[i]!) >= 0) i++;
   return i;
 };
+
+/** The custom event an exposure is recorded as (props: experiment, variant), once per session. */
+export const EXPOSURE_EVENT = "Experiment Exposure";

@@ -17,6 +17,7 @@ import { commissionRoutes } from "./routes/commissions";
 import { currentSessionRoutes } from "./routes/current-session";
 import { mountDocs } from "./routes/docs";
 import { eventRoutes } from "./routes/events";
+import { experimentRunRoutes } from "./routes/experiment-runs";
 import { experimentRoutes } from "./routes/experiments";
 import { funnelRoutes } from "./routes/funnels";
 import { goalRoutes } from "./routes/goals";
@@ -101,6 +102,7 @@ function createApp() {
     segmentRoutes,
     // Experiments: A/B statistics.
     experimentRoutes,
+    experimentRunRoutes,
   ]) {
     app.route("/", routes);
   }

@@ -2,7 +2,8 @@
 // over HTTP in the documented shape, and bad input gets the standard envelope.
 import { describe, expect, it } from "vitest";
 import { expectDocumented } from "./documented";
-import { api, createSite, expectError } from "./helpers";
+import { assignVariant, EXPOSURE_EVENT } from "../../core/experiment-assign";
+import { api, collect, createSite, eventsLanded, expectError, unique } from "./helpers";
 
 const PATH = "/api/v1/experiments/analyze";
 const close = (actual: unknown, expected: number) => expect(Math.abs((actual as number) - expected)).toBeLessThan(1e-4);
@@ -118,5 +119,116 @@ describe("POST /api/v1/experiments/analyze", () => {
     );
     const anonymous = await api(PATH, { method: "POST", json: { metric_type: "proportion", variants: two } });
     expect(anonymous.status).toBe(401);
+  });
+});
+
+describe("experiments: lifecycle, assignment and results", () => {
+  it("creates a draft, starts, assigns as the snippet's hash does, reads results from exposures, stops with a winner", async () => {
+    const site = await createSite({ currency: "USD" });
+    const created = await api("/api/v1/experiments", {
+      method: "POST",
+      token: site.admin,
+      json: {
+        key: "pricing-page",
+        name: "Pricing page",
+        variants: ["a", "b"],
+        hypothesis: "A shorter page sells more",
+      },
+    });
+    expect(created.status).toBe(201);
+    await expectDocumented("POST /api/v1/experiments", 201, await created.json());
+    const assign = async (userId: string) => {
+      const res = await api("/api/v1/experiments/pricing-page/assign", {
+        method: "POST",
+        token: site.read,
+        json: { user_id: userId },
+      });
+      const body = (await res.json()) as { variant: string; status: string };
+      await expectDocumented("POST /api/v1/experiments/{key}/assign", 200, body);
+      return body;
+    };
+    expect((await assign("u1")).variant).toBe("a"); // a draft serves control
+    const started = await api("/api/v1/experiments/pricing-page/start", { method: "POST", token: site.admin });
+    expect(started.status).toBe(200);
+    // Running: the same hash as core/experiment-assign.ts, and stable for the same user.
+    const users = Array.from({ length: 20 }, (_, i) => `user-${i}`);
+    for (const u of users.slice(0, 6)) {
+      const expected = ["a", "b"][assignVariant("pricing-page", u, [0.5, 0.5])];
+      expect((await assign(u)).variant).toBe(expected);
+      expect((await assign(u)).variant).toBe(expected);
+    }
+    // Exposures (one visitor each, one IP each) and a purchase by one visitor of variant b.
+    const now = Date.now();
+    const exposure = (variant: string) => ({
+      id: unique("x"),
+      type: "custom",
+      name: EXPOSURE_EVENT,
+      url: `${site.origin}/pricing`,
+      ts: now,
+      props: { experiment: "pricing-page", variant },
+    });
+    const variants = ["a", "a", "a", "b", "b", "b"];
+    let sent = 0;
+    for (const [i, v] of variants.entries()) {
+      const ip = `10.99.${i}.1`;
+      const events: unknown[] = [exposure(v)];
+      if (i === 3)
+        events.push({
+          id: unique("p"),
+          type: "purchase",
+          url: `${site.origin}/thanks`,
+          ts: now + 1000,
+          revenue: 99,
+          currency: "USD",
+          order_id: unique("o"),
+        });
+      expect((await collect(site, events, { ip })).status).toBeLessThan(300);
+      sent += events.length;
+    }
+    await eventsLanded(site.id, sent);
+    const res = await api("/api/v1/experiments/pricing-page/results", { token: site.read });
+    const results = (await res.json()) as {
+      units: number[];
+      metrics: { metric: string; means: number[] }[];
+      daily: { day: string; units: number[] }[];
+    };
+    expect(res.status).toBe(200);
+    await expectDocumented("GET /api/v1/experiments/{key}/results", 200, results);
+    expect(results.units).toEqual([3, 3]);
+    expect(results.metrics[0]!.metric).toBe("purchase");
+    expect(results.metrics[0]!.means).toEqual([0, 1 / 3]); // the purchase is credited to b
+    expect(results.daily.at(-1)!.units).toEqual([3, 3]);
+    // Stop with b as the winner: everyone gets b.
+    const stopped = await api("/api/v1/experiments/pricing-page/stop", {
+      method: "POST",
+      token: site.admin,
+      json: { winner: "b", decision: "Ship the short page" },
+    });
+    expect(stopped.status).toBe(200);
+    for (const u of users.slice(0, 4)) expect(await assign(u)).toMatchObject({ variant: "b", status: "stopped" });
+  });
+
+  it("refuses an unknown metric, weights not summing to 1 and too many variants", async () => {
+    const site = await createSite();
+    const post = (json: Record<string, unknown>) =>
+      api("/api/v1/experiments", {
+        method: "POST",
+        token: site.admin,
+        json: { key: "k", name: "K", variants: ["a", "b"], ...json },
+      });
+    await expectError(await post({ primary_metric: "happiness" }), 400, "validation_failed", "primary_metric");
+    await expectError(await post({ weights: [0.7, 0.7] }), 400, "validation_failed", "weights");
+    await expectError(
+      await post({ variants: Array.from({ length: 11 }, (_, i) => `v${i}`) }),
+      400,
+      "validation_failed",
+      "variants",
+    );
+    const unknown = await api("/api/v1/experiments/nope/assign", {
+      method: "POST",
+      token: site.read,
+      json: { user_id: "u" },
+    });
+    await expectError(unknown, 404, "not_found");
   });
 });
