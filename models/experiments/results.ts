@@ -108,3 +108,9 @@ export function experimentResults(
     daily,
   };
 }
+
+/** Per-day sums as stored (revenue in minor units) to major units: revenue ÷ 10^digits, its squares ÷ 10^(2·digits). */
+export function inMajorUnits<T extends { revenue: number; revenueSquares: number }>(rows: T[], digits: number): T[] {
+  const scale = 10 ** digits;
+  return rows.map((r) => ({ ...r, revenue: r.revenue / scale, revenueSquares: r.revenueSquares / scale ** 2 }));
+}

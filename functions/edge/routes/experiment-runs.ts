@@ -5,7 +5,7 @@ import { assignVariant } from "../../../core/experiment-assign";
 import { DAY_MS } from "../../../core/time";
 import { currencyDigits } from "../../../core/money";
 import { ENGINES, type VariantResult } from "../../../models/experiments/analyze";
-import { experimentResults } from "../../../models/experiments/results";
+import { experimentResults, inMajorUnits } from "../../../models/experiments/results";
 import {
   type ExperimentRow,
   experimentVariantDays,
@@ -270,12 +270,10 @@ experimentRunRoutes.openapi(
     const { engine } = c.req.valid("query");
     const from = row.startedAt ?? row.createdAt;
     const to = row.stoppedAt ?? Date.now() + DAY_MS;
-    const scale = 10 ** currencyDigits(site.currency);
-    const rows = (await experimentVariantDays(c.env.DB, scope, row.key, from, to)).map((r) => ({
-      ...r,
-      revenue: r.revenue / scale,
-      revenueSquares: r.revenueSquares / scale ** 2,
-    }));
+    const rows = inMajorUnits(
+      await experimentVariantDays(c.env.DB, scope, row.key, from, to),
+      currencyDigits(site.currency),
+    );
     const metrics = [row.primaryMetric, ...row.guardrails.filter((g) => g !== row.primaryMetric)];
     const keys = row.variants.map((v) => v.key);
     const res = experimentResults(
