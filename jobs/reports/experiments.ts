@@ -3,7 +3,7 @@
 import { currencyDigits } from "../../core/money";
 import { addDays, dayStart } from "../../core/time";
 import { type ExperimentMetric, experimentResults, inMajorUnits } from "../../models/experiments/results";
-import { experimentVariantDays, listExperiments } from "../../schema/queries/experiments";
+import { experimentVariantDays, exposureSource, listExperiments } from "../../schema/queries/experiments";
 import type { SiteRow } from "../../schema/queries/sites";
 
 export interface ReportExperiment {
@@ -22,7 +22,13 @@ export async function runningExperiments(db: D1Database, site: SiteRow, to: stri
   const running = (await listExperiments(db, { siteId: site.id })).filter((e) => e.status === "running");
   const out: ReportExperiment[] = [];
   for (const e of running) {
-    const rows = await experimentVariantDays(db, { siteId: site.id }, e.key, e.startedAt ?? e.createdAt, end);
+    const rows = await experimentVariantDays(
+      db,
+      { siteId: site.id },
+      exposureSource(e),
+      e.startedAt ?? e.createdAt,
+      end,
+    );
     const metric = e.primaryMetric as ExperimentMetric;
     const res = experimentResults(
       e.variants.map((v) => v.key),

@@ -54,6 +54,18 @@ export interface VariantDayRow {
   revenueSquares: number;
 }
 
+/** Creative tests: the landing field whose values are the variants, and where it is stored. */
+export const CREATIVE_FIELDS = {
+  utm_content: { table: "sessions", column: "content", ts: "started_at" },
+  utm_campaign: { table: "sessions", column: "campaign", ts: "started_at" },
+  utm_id: { table: "events", column: "utm_id", ts: "ts" },
+} as const;
+export type CreativeField = keyof typeof CREATIVE_FIELDS;
+
+/** Which units were exposed, and to what: an on-site exposure event, or a landing carrying the creative. */
+export type ExposureSource =
+  { kind: "event"; key: string } | { kind: "creative"; field: CreativeField; values: string[] };
+
 /**
  * A unit is a visitor; its variant is the one of its first exposure (SQLite's bare column beside
  * MIN()). Purchases and sign-ups count from that exposure on; superseded browser purchases do not.
@@ -61,25 +73,37 @@ export interface VariantDayRow {
 export async function experimentVariantDays(
   d1: D1Database,
   scope: SiteScope,
-  key: string,
+  source: ExposureSource,
   from: number,
   to: number,
 ): Promise<VariantDayRow[]> {
+  let exposed: string;
+  let params: unknown[];
+  if (source.kind === "event") {
+    exposed = `SELECT visitor_id, MIN(ts) AS first_ts, json_extract(props, '$.variant') AS variant
+         FROM events
+         WHERE site_id = ?1 AND type = 'custom' AND name = ?4 AND json_extract(props, '$.experiment') = ?5
+           AND ts >= ?2 AND ts < ?3
+         GROUP BY visitor_id`;
+    params = [scope.siteId, from, to, EXPOSURE_EVENT, source.key];
+  } else {
+    // Table and column come from the fixed CREATIVE_FIELDS map, never from the request.
+    const f = CREATIVE_FIELDS[source.field];
+    exposed = `SELECT visitor_id, MIN(${f.ts}) AS first_ts, ${f.column} AS variant
+         FROM ${f.table}
+         WHERE site_id = ?1 AND ${f.column} IN (SELECT value FROM json_each(?4)) AND ${f.ts} >= ?2 AND ${f.ts} < ?3
+         GROUP BY visitor_id`;
+    params = [scope.siteId, from, to, JSON.stringify(source.values)];
+  }
   const { results } = await d1
     .prepare(
-      `WITH exposed AS (
-         SELECT visitor_id, MIN(ts) AS first_ts, json_extract(props, '$.variant') AS variant
-         FROM events
-         WHERE site_id = ?1 AND type = 'custom' AND name = ?2 AND json_extract(props, '$.experiment') = ?3
-           AND ts >= ?4 AND ts < ?5
-         GROUP BY visitor_id
-       ), units AS (
+      `WITH exposed AS (${exposed}), units AS (
          SELECT x.variant, x.first_ts,
            MAX(CASE WHEN o.type = 'purchase' THEN 1 ELSE 0 END) AS purchased,
            MAX(CASE WHEN o.type = 'signup' THEN 1 ELSE 0 END) AS signed_up,
            COALESCE(SUM(CASE WHEN o.type = 'purchase' THEN o.revenue_minor END), 0) AS revenue
          FROM exposed x
-         LEFT JOIN events o ON o.site_id = ?1 AND o.visitor_id = x.visitor_id AND o.ts >= x.first_ts AND o.ts < ?5
+         LEFT JOIN events o ON o.site_id = ?1 AND o.visitor_id = x.visitor_id AND o.ts >= x.first_ts AND o.ts < ?3
            AND o.type IN ('purchase', 'signup') AND o.superseded = 0
          GROUP BY x.visitor_id
        )
@@ -88,7 +112,42 @@ export async function experimentVariantDays(
          SUM(revenue * revenue) AS revenueSquares
        FROM units GROUP BY variant, day ORDER BY day, variant`,
     )
-    .bind(scope.siteId, EXPOSURE_EVENT, key, from, to)
+    .bind(...params)
     .all<VariantDayRow>();
   return results;
+}
+
+/**
+ * Imported spend per creative, in minor units of `currency`, for the fields the spend import
+ * carries (campaign and utm_id; ad content is not a spend level, so utm_content has none).
+ */
+export async function creativeCosts(
+  d1: D1Database,
+  scope: SiteScope,
+  field: CreativeField,
+  values: string[],
+  days: { from: string; to: string },
+  currency: string,
+): Promise<Map<string, number> | null> {
+  const column = field === "utm_campaign" ? "campaign" : field === "utm_id" ? "utm_id" : null;
+  if (!column) return null;
+  const { results } = await d1
+    .prepare(
+      `SELECT ${column} AS value, SUM(cost_minor) AS cost FROM costs
+       WHERE site_id = ?1 AND ${column} IN (SELECT value FROM json_each(?2)) AND date >= ?3 AND date <= ?4 AND currency = ?5
+       GROUP BY ${column}`,
+    )
+    .bind(scope.siteId, JSON.stringify(values), days.from, days.to, currency)
+    .all<{ value: string; cost: number }>();
+  return new Map(results.map((r) => [r.value, r.cost]));
+}
+
+/** Where an experiment's exposures come from: its exposure events, or landings carrying its creatives. */
+export function exposureSource(row: ExperimentRow): ExposureSource {
+  if (row.kind === "onsite") return { kind: "event", key: row.key };
+  return {
+    kind: "creative",
+    field: (row.creativeField ?? "utm_content") as CreativeField,
+    values: row.variants.map((v) => v.key),
+  };
 }

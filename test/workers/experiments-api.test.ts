@@ -232,3 +232,74 @@ describe("experiments: lifecycle, assignment and results", () => {
     await expectError(unknown, 404, "not_found");
   });
 });
+
+describe("creative tests", () => {
+  it("reads exposures from landings with the campaign, credits purchases, and puts spend and ROAS per creative", async () => {
+    const site = await createSite({ currency: "USD" });
+    const created = await api("/api/v1/experiments", {
+      method: "POST",
+      token: site.admin,
+      json: {
+        key: "spring-ads",
+        name: "Spring ads",
+        kind: "creative",
+        creative_field: "utm_campaign",
+        variants: ["spring-a", "spring-b"],
+        guardrails: ["revenue"],
+      },
+    });
+    expect(created.status).toBe(201);
+    await api("/api/v1/experiments/spring-ads/start", { method: "POST", token: site.admin });
+    const now = Date.now() + 1000;
+    const landing = (campaign: string, ts: number) => ({
+      id: unique("l"),
+      type: "pageview",
+      url: `${site.origin}/?utm_source=weixin&utm_medium=cpc&utm_campaign=${campaign}`,
+      ts,
+    });
+    const visitors: [string, boolean][] = [
+      ["spring-a", false],
+      ["spring-a", false],
+      ["spring-b", true],
+      ["other", true], // not in the test
+    ];
+    let sent = 0;
+    for (const [i, [campaign, buys]] of visitors.entries()) {
+      const events: unknown[] = [landing(campaign, now)];
+      if (buys)
+        events.push({
+          id: unique("p"),
+          type: "purchase",
+          url: `${site.origin}/thanks`,
+          ts: now + 1000,
+          revenue: 50,
+          currency: "USD",
+          order_id: unique("o"),
+        });
+      expect((await collect(site, events, { ip: `10.98.${i}.1` })).status).toBeLessThan(300);
+      sent += events.length;
+    }
+    const day = new Date(now).toISOString().slice(0, 10);
+    const costs = [
+      { date: day, source: "weixin", medium: "cpc", campaign: "spring-a", cost: 20, currency: "USD" },
+      { date: day, source: "weixin", medium: "cpc", campaign: "spring-b", cost: 25, currency: "USD" },
+    ];
+    expect((await api("/api/v1/costs", { method: "POST", token: site.admin, json: costs })).status).toBe(200);
+    await eventsLanded(site.id, sent);
+    const res = await api("/api/v1/experiments/spring-ads/results", { token: site.read });
+    const body = (await res.json()) as {
+      units: number[];
+      cost: (number | null)[];
+      roas: (number | null)[];
+      metrics: { metric: string; means: number[] }[];
+    };
+    expect(res.status).toBe(200);
+    await expectDocumented("GET /api/v1/experiments/{key}/results", 200, body);
+    expect(body.units).toEqual([2, 1]);
+    expect(body.metrics.map((m) => m.metric)).toEqual(["purchase", "revenue"]);
+    expect(body.metrics[0]!.means).toEqual([0, 1]);
+    expect(body.metrics[1]!.means).toEqual([0, 50]);
+    expect(body.cost).toEqual([20, 25]);
+    expect(body.roas).toEqual([0, 2]);
+  });
+});

@@ -68,15 +68,15 @@ export const Srm = z.object({ p_value: z.number(), warning: z.boolean() }).opena
 export const AnalyzeOutput = z.object({ results: z.array(AnalyzeResult), srm: Srm }).openapi("AnalyzeOutput");
 
 const metric = z.enum(EXPERIMENT_METRICS);
-const VariantKey = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1-64 letters, digits, _ or -");
+const ExperimentKey = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1-64 letters, digits, _ or -");
 
 export const ExperimentInput = z
   .object({
-    key: VariantKey.openapi({ example: "pricing-page" }),
+    key: ExperimentKey.openapi({ example: "pricing-page" }),
     name: z.string().min(1).max(200),
     kind: z.enum(EXPERIMENT_KINDS).default("onsite"),
     variants: z
-      .array(VariantKey)
+      .array(z.string().min(1).max(128))
       .min(2)
       .max(MAX_VARIANTS)
       .openapi({ example: ["a", "b"] }),
@@ -108,7 +108,7 @@ export const Experiment = z
   .openapi("Experiment");
 
 export const StopInput = z
-  .object({ winner: VariantKey.optional(), decision: z.string().max(2000).optional() })
+  .object({ winner: z.string().min(1).max(128).optional(), decision: z.string().max(2000).optional() })
   .openapi("ExperimentStop");
 
 export const AssignInput = z
@@ -128,6 +128,10 @@ export const ExperimentResultsOutput = z
     experiment: z.string(),
     engine: z.enum(ENGINES),
     variants: z.array(z.string()),
+    cost: z
+      .array(z.number().nullable())
+      .openapi({ description: "Creative tests: imported spend per variant (campaign or utm_id level), else null" }),
+    roas: z.array(z.number().nullable()).openapi({ description: "Revenue after landing ÷ spend, per variant" }),
     units: z.array(z.number()),
     srm: Srm,
     metrics: z.array(z.object({ metric, means: z.array(z.number()), results: z.array(Result) })),

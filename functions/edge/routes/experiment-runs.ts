@@ -2,13 +2,16 @@
 // assignment an app's back end asks for, and results read from exposures in the events table.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { assignVariant } from "../../../core/experiment-assign";
-import { DAY_MS } from "../../../core/time";
+import { DAY_MS, utcDay } from "../../../core/time";
 import { currencyDigits } from "../../../core/money";
 import { ENGINES, type VariantResult } from "../../../models/experiments/analyze";
 import { experimentResults, inMajorUnits } from "../../../models/experiments/results";
 import {
   type ExperimentRow,
+  creativeCosts,
+  type CreativeField,
   experimentVariantDays,
+  exposureSource,
   getExperiment,
   insertExperiment,
   listExperiments,
@@ -270,8 +273,9 @@ experimentRunRoutes.openapi(
     const { engine } = c.req.valid("query");
     const from = row.startedAt ?? row.createdAt;
     const to = row.stoppedAt ?? Date.now() + DAY_MS;
+    const scale = 10 ** currencyDigits(site.currency);
     const rows = inMajorUnits(
-      await experimentVariantDays(c.env.DB, scope, row.key, from, to),
+      await experimentVariantDays(c.env.DB, scope, exposureSource(row), from, to),
       currencyDigits(site.currency),
     );
     const metrics = [row.primaryMetric, ...row.guardrails.filter((g) => g !== row.primaryMetric)];
@@ -283,10 +287,31 @@ experimentRunRoutes.openapi(
       metrics as Parameters<typeof experimentResults>[3],
       engine,
     );
+    // Creative tests: spend per variant where the import has that level, and ROAS on revenue after landing.
+    const costs =
+      row.kind === "creative"
+        ? await creativeCosts(
+            c.env.DB,
+            scope,
+            (row.creativeField ?? "utm_content") as CreativeField,
+            keys,
+            { from: utcDay(from), to: utcDay(to) },
+            site.currency,
+          )
+        : null;
+    const cost = keys.map((k) => (costs ? (costs.get(k) ?? 0) / scale : null));
+    const roas = keys.map((k, i) => {
+      const spent = cost[i];
+      if (!spent) return null;
+      const revenue = rows.filter((r) => r.variant === k).reduce((s, r) => s + r.revenue, 0);
+      return revenue / spent;
+    });
     return c.json(
       {
         experiment: row.key,
         engine,
+        cost,
+        roas,
         variants: keys,
         units: res.units,
         srm: { p_value: res.srm.pValue, warning: res.srm.warning },
