@@ -5,8 +5,11 @@ import { holmBonferroni } from "./corrections";
 import type { ArmStat } from "./moments";
 import type { SrmResult } from "./srm";
 
-/** What results can measure per unit: conversion to a purchase or a sign-up, and revenue per visitor. */
-export const EXPERIMENT_METRICS = ["purchase", "signup", "revenue"] as const;
+/**
+ * What results can measure per unit: conversion to a purchase or a sign-up, revenue per visitor,
+ * and the guardrails refund rate (units with a refund) and bounce rate (exposure session of one page).
+ */
+export const EXPERIMENT_METRICS = ["purchase", "signup", "revenue", "refund_rate", "bounce_rate"] as const;
 export type ExperimentMetric = (typeof EXPERIMENT_METRICS)[number];
 
 export interface VariantDay {
@@ -18,21 +21,26 @@ export interface VariantDay {
   /** In major units of the site's currency. */
   revenue: number;
   revenueSquares: number;
+  refunders: number;
+  bounces: number;
 }
 
-interface Totals {
-  units: number;
-  purchasers: number;
-  signups: number;
-  revenue: number;
-  revenueSquares: number;
-}
+type Totals = Omit<VariantDay, "variant" | "day">;
 
-const zero = (): Totals => ({ units: 0, purchasers: 0, signups: 0, revenue: 0, revenueSquares: 0 });
+const zero = (): Totals => ({
+  units: 0,
+  purchasers: 0,
+  signups: 0,
+  revenue: 0,
+  revenueSquares: 0,
+  refunders: 0,
+  bounces: 0,
+});
+const COUNTS = { purchase: "purchasers", signup: "signups", refund_rate: "refunders", bounce_rate: "bounces" } as const;
 
 function stat(t: Totals, metric: ExperimentMetric): ArmStat {
   if (metric === "revenue") return { kind: "mean", n: t.units, sum: t.revenue, sumSquares: t.revenueSquares };
-  return { kind: "proportion", n: t.units, conversions: metric === "purchase" ? t.purchasers : t.signups };
+  return { kind: "proportion", n: t.units, conversions: t[COUNTS[metric]] };
 }
 
 export interface MetricResult {
@@ -62,11 +70,7 @@ export function experimentResults(
   const days = [...new Set(rows.map((r) => r.day))].sort();
   const daily: ExperimentResults["daily"] = [];
   const add = (t: Totals, r: VariantDay) => {
-    t.units += r.units;
-    t.purchasers += r.purchasers;
-    t.signups += r.signups;
-    t.revenue += r.revenue;
-    t.revenueSquares += r.revenueSquares;
+    for (const k of Object.keys(t) as (keyof Totals)[]) t[k] += r[k];
   };
   for (const day of days) {
     // A variant key the experiment no longer has (a renamed arm) is left out rather than misfiled.

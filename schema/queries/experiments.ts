@@ -52,13 +52,16 @@ export interface VariantDayRow {
   signups: number;
   revenue: number;
   revenueSquares: number;
+  /** Guardrails: units with a refund after exposure, and units whose exposure session saw one page or none. */
+  refunders: number;
+  bounces: number;
 }
 
 /** Creative tests: the landing field whose values are the variants, and where it is stored. */
 export const CREATIVE_FIELDS = {
-  utm_content: { table: "sessions", column: "content", ts: "started_at" },
-  utm_campaign: { table: "sessions", column: "campaign", ts: "started_at" },
-  utm_id: { table: "events", column: "utm_id", ts: "ts" },
+  utm_content: { table: "sessions", column: "content", ts: "started_at", session: "id" },
+  utm_campaign: { table: "sessions", column: "campaign", ts: "started_at", session: "id" },
+  utm_id: { table: "events", column: "utm_id", ts: "ts", session: "session_id" },
 } as const;
 export type CreativeField = keyof typeof CREATIVE_FIELDS;
 
@@ -80,7 +83,7 @@ export async function experimentVariantDays(
   let exposed: string;
   let params: unknown[];
   if (source.kind === "event") {
-    exposed = `SELECT visitor_id, MIN(ts) AS first_ts, json_extract(props, '$.variant') AS variant
+    exposed = `SELECT visitor_id, MIN(ts) AS first_ts, json_extract(props, '$.variant') AS variant, session_id
          FROM events
          WHERE site_id = ?1 AND type = 'custom' AND name = ?4 AND json_extract(props, '$.experiment') = ?5
            AND ts >= ?2 AND ts < ?3
@@ -89,7 +92,7 @@ export async function experimentVariantDays(
   } else {
     // Table and column come from the fixed CREATIVE_FIELDS map, never from the request.
     const f = CREATIVE_FIELDS[source.field];
-    exposed = `SELECT visitor_id, MIN(${f.ts}) AS first_ts, ${f.column} AS variant
+    exposed = `SELECT visitor_id, MIN(${f.ts}) AS first_ts, ${f.column} AS variant, ${f.session} AS session_id
          FROM ${f.table}
          WHERE site_id = ?1 AND ${f.column} IN (SELECT value FROM json_each(?4)) AND ${f.ts} >= ?2 AND ${f.ts} < ?3
          GROUP BY visitor_id`;
@@ -101,15 +104,17 @@ export async function experimentVariantDays(
          SELECT x.variant, x.first_ts,
            MAX(CASE WHEN o.type = 'purchase' THEN 1 ELSE 0 END) AS purchased,
            MAX(CASE WHEN o.type = 'signup' THEN 1 ELSE 0 END) AS signed_up,
-           COALESCE(SUM(CASE WHEN o.type = 'purchase' THEN o.revenue_minor END), 0) AS revenue
+           MAX(CASE WHEN o.type = 'refund' THEN 1 ELSE 0 END) AS refunded,
+           COALESCE(SUM(CASE WHEN o.type = 'purchase' THEN o.revenue_minor END), 0) AS revenue,
+           (SELECT COALESCE(MAX(s.pageviews), 0) <= 1 FROM sessions s WHERE s.site_id = ?1 AND s.id = x.session_id) AS bounced
          FROM exposed x
          LEFT JOIN events o ON o.site_id = ?1 AND o.visitor_id = x.visitor_id AND o.ts >= x.first_ts AND o.ts < ?3
-           AND o.type IN ('purchase', 'signup') AND o.superseded = 0
+           AND o.type IN ('purchase', 'signup', 'refund') AND o.superseded = 0
          GROUP BY x.visitor_id
        )
        SELECT variant, strftime('%Y-%m-%d', first_ts / 1000, 'unixepoch') AS day, COUNT(*) AS units,
          SUM(purchased) AS purchasers, SUM(signed_up) AS signups, SUM(revenue) AS revenue,
-         SUM(revenue * revenue) AS revenueSquares
+         SUM(revenue * revenue) AS revenueSquares, SUM(refunded) AS refunders, SUM(bounced) AS bounces
        FROM units GROUP BY variant, day ORDER BY day, variant`,
     )
     .bind(...params)

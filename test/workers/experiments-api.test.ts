@@ -133,6 +133,7 @@ describe("experiments: lifecycle, assignment and results", () => {
         name: "Pricing page",
         variants: ["a", "b"],
         hypothesis: "A shorter page sells more",
+        guardrails: ["refund_rate", "bounce_rate"],
       },
     });
     expect(created.status).toBe(201);
@@ -197,6 +198,9 @@ describe("experiments: lifecycle, assignment and results", () => {
     expect(results.units).toEqual([3, 3]);
     expect(results.metrics[0]!.metric).toBe("purchase");
     expect(results.metrics[0]!.means).toEqual([0, 1 / 3]); // the purchase is credited to b
+    expect(results.metrics.map((m) => m.metric)).toEqual(["purchase", "refund_rate", "bounce_rate"]);
+    expect(results.metrics[1]!.means).toEqual([0, 0]);
+    expect(results.metrics[2]!.means).toEqual([1, 1]); // every exposure session saw no second page
     expect(results.daily.at(-1)!.units).toEqual([3, 3]);
     // Stop with b as the winner: everyone gets b.
     const stopped = await api("/api/v1/experiments/pricing-page/stop", {
