@@ -17,6 +17,8 @@ import { commissionRoutes } from "./routes/commissions";
 import { currentSessionRoutes } from "./routes/current-session";
 import { mountDocs } from "./routes/docs";
 import { eventRoutes } from "./routes/events";
+import { experimentRunRoutes } from "./routes/experiment-runs";
+import { experimentRoutes } from "./routes/experiments";
 import { funnelRoutes } from "./routes/funnels";
 import { goalRoutes } from "./routes/goals";
 import { healthRoutes } from "./routes/health";
@@ -98,6 +100,9 @@ function createApp() {
     retentionRoutes,
     journeyRoutes,
     segmentRoutes,
+    // Experiments: A/B statistics.
+    experimentRoutes,
+    experimentRunRoutes,
   ]) {
     app.route("/", routes);
   }

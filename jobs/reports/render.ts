@@ -172,6 +172,32 @@ export function renderHtml(d: ReportData, o: RenderOptions): string {
       ),
     );
   }
+  if (show("experiments") && d.experiments.length > 0) {
+    for (const x of d.experiments)
+      parts.push(
+        h2(t(l, "report.heading.experiment", { name: x.name, metric: x.metric })),
+        table(
+          [
+            t(l, "report.column.variant"),
+            t(l, "report.column.units"),
+            t(l, "report.column.mean"),
+            t(l, "report.column.effect"),
+          ],
+          x.variants.map((v, i) => {
+            const e = i === 0 ? null : x.effects[i - 1]!;
+            return [
+              v.key,
+              f.count(v.units),
+              f.ratio(v.mean),
+              e ? experimentEffect(e, l) : t(l, "report.experiment.control"),
+            ];
+          }),
+        ),
+        ...(x.srmWarning
+          ? [`<p style="color:#b45309;font-size:12px;">${escapeHtml(t(l, "report.experiment.srm"))}</p>`]
+          : []),
+      );
+  }
   if (d.issues.length > 0) {
     const list = d.issues
       .map((i) => t(l, "report.issue", { currency: i.currency, date: f.day(i.date) }))
@@ -256,6 +282,27 @@ export function renderText(d: ReportData, o: RenderOptions): string {
         }),
       ),
     );
+  if (show("experiments"))
+    for (const x of d.experiments)
+      list(
+        "report.heading.experiments",
+        x.variants.map((v, i) => {
+          const e = i === 0 ? null : x.effects[i - 1]!;
+          return `${x.name} ${v.key}: ${f.count(v.units)} / ${f.ratio(v.mean)} / ${e ? experimentEffect(e, l) : t(l, "report.experiment.control")}`;
+        }),
+      );
   lines.push(t(l, "report.text.unsubscribe", { url: o.unsubscribeUrl }));
   return lines.join("\n");
+}
+
+/** "+12.3% (−1.0% to +25.6%), p = 0.04" or a dash before there is enough data. */
+function experimentEffect(e: { effect: number | null; ci: [number, number] | null; pValue: number | null }, l: Locale) {
+  if (e.effect === null || e.ci === null || e.pValue === null) return "–";
+  const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
+  return t(l, "report.experiment.effect", {
+    effect: pct(e.effect),
+    low: pct(e.ci[0]),
+    high: pct(e.ci[1]),
+    p: e.pValue.toFixed(3),
+  });
 }

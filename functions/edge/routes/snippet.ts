@@ -3,16 +3,21 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppBindings } from "../env";
 import { errorBody } from "../../shared/errors";
-import { SNIPPET_SOURCE, SNIPPET_VERSION } from "../../snippet/bundle.generated";
+import {
+  EXPERIMENTS_SOURCE,
+  EXPERIMENTS_VERSION,
+  SNIPPET_SOURCE,
+  SNIPPET_VERSION,
+} from "../../snippet/bundle.generated";
 
 export const snippetRoutes = new OpenAPIHono<AppBindings>();
 
-function serve(cacheControl: string): Response {
-  return new Response(SNIPPET_SOURCE, {
+function serve(cacheControl: string, source = SNIPPET_SOURCE, version = SNIPPET_VERSION): Response {
+  return new Response(source, {
     headers: {
       "content-type": "application/javascript; charset=utf-8",
       "cache-control": cacheControl,
-      etag: `"${SNIPPET_VERSION}"`,
+      etag: `"${version}"`,
       "x-content-type-options": "nosniff",
       "access-control-allow-origin": "*",
     },
@@ -29,4 +34,10 @@ snippetRoutes.get("/t/:file{[0-9a-f]+\\.js}", (c) => {
     return c.json(errorBody("not_found", `This Worker serves snippet version ${SNIPPET_VERSION}.`), 404);
   }
   return serve("public, max-age=31536000, immutable");
+});
+
+// The experiments add-on (functions/snippet/x.ts), loaded after /t.js by pages that run experiments.
+snippetRoutes.get("/t/experiments.js", (c) => {
+  if (c.req.header("if-none-match") === `"${EXPERIMENTS_VERSION}"`) return c.body(null, 304);
+  return serve("public, max-age=3600, stale-while-revalidate=86400", EXPERIMENTS_SOURCE, EXPERIMENTS_VERSION);
 });

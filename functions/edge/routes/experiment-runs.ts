@@ -1,0 +1,328 @@
+// Experiments as stored objects: create (draft), start, stop with a decision, the server-side
+// assignment an app's back end asks for, and results read from exposures in the events table.
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { assignVariant } from "../../../core/experiment-assign";
+import { DAY_MS, utcDay } from "../../../core/time";
+import { currencyDigits } from "../../../core/money";
+import { ENGINES, type VariantResult } from "../../../models/experiments/analyze";
+import { experimentResults, inMajorUnits } from "../../../models/experiments/results";
+import {
+  type ExperimentRow,
+  creativeCosts,
+  type CreativeField,
+  experimentVariantDays,
+  exposureSource,
+  getExperiment,
+  insertExperiment,
+  listExperiments,
+  updateExperiment,
+} from "../../../schema/queries/experiments";
+import { requireScope, siteScope } from "../auth";
+import type { AppBindings } from "../env";
+import { ApiError } from "../../shared/errors";
+import { errors, iso, json, SiteQuery } from "../../shared/openapi";
+import { siteOr404 } from "../lib/sites";
+import {
+  Assignment,
+  AssignInput,
+  Experiment,
+  ExperimentInput,
+  ExperimentResultsOutput,
+  StopInput,
+} from "../lib/experiment-schemas";
+
+export const experimentRunRoutes = new OpenAPIHono<AppBindings>();
+
+const KeyParam = z.object({
+  key: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "key", in: "path" } }),
+});
+
+function view(row: ExperimentRow): z.infer<typeof Experiment> {
+  return {
+    key: row.key,
+    name: row.name,
+    kind: row.kind,
+    status: row.status,
+    variants: row.variants,
+    hypothesis: row.hypothesis,
+    primary_metric: row.primaryMetric as z.infer<typeof Experiment>["primary_metric"],
+    guardrails: row.guardrails as z.infer<typeof Experiment>["guardrails"],
+    creative_field: row.creativeField,
+    winner: row.winner,
+    decision: row.decision,
+    started_at: iso(row.startedAt),
+    stopped_at: iso(row.stoppedAt),
+    created_at: iso(row.createdAt),
+  };
+}
+
+async function find(db: D1Database, scope: { siteId: string }, key: string) {
+  const row = await getExperiment(db, scope, key);
+  if (!row) throw new ApiError(404, "not_found", "No such experiment.");
+  return row;
+}
+
+const route = <P extends string>(method: "get" | "post", path: P, summary: string, scope: "read" | "admin") => ({
+  method,
+  path,
+  tags: ["Experiments"],
+  summary: `${summary} (${scope} scope)`,
+  security: [{ bearer: [] }],
+  middleware: [requireScope(scope)],
+});
+
+experimentRunRoutes.openapi(
+  createRoute({
+    ...route("post", "/api/v1/experiments", "Create an experiment as a draft", "admin"),
+    request: { query: SiteQuery, body: { ...json(ExperimentInput), required: true } },
+    responses: {
+      201: { description: "Created", ...json(Experiment) },
+      400: { description: "Invalid", ...errors },
+      409: { description: "The key is taken", ...errors },
+    },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    await siteOr404(c.env.DB, scope);
+    const body = c.req.valid("json");
+    const weights = body.weights ?? body.variants.map(() => 1 / body.variants.length);
+    if (weights.length !== body.variants.length)
+      throw new ApiError(400, "validation_failed", "One weight per variant.", [
+        { path: "weights", message: "One weight per variant." },
+      ]);
+    if (Math.abs(weights.reduce((s, w) => s + w, 0) - 1) > 1e-6)
+      throw new ApiError(400, "validation_failed", "Weights must sum to 1.", [
+        { path: "weights", message: "Weights must sum to 1." },
+      ]);
+    if (new Set(body.variants).size !== body.variants.length)
+      throw new ApiError(400, "validation_failed", "Variant keys must differ.", [
+        { path: "variants", message: "Variant keys must differ." },
+      ]);
+    const now = Date.now();
+    const row: ExperimentRow = {
+      siteId: scope.siteId,
+      key: body.key,
+      name: body.name,
+      kind: body.kind,
+      status: "draft",
+      variants: body.variants.map((key, i) => ({ key, weight: weights[i]! })),
+      hypothesis: body.hypothesis ?? null,
+      primaryMetric: body.primary_metric,
+      guardrails: body.guardrails,
+      creativeField: body.creative_field ?? null,
+      winner: null,
+      decision: null,
+      startedAt: null,
+      stoppedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (!(await insertExperiment(c.env.DB, row)))
+      throw new ApiError(409, "conflict", "An experiment with this key exists.", [{ path: "key", message: "Taken." }]);
+    return c.json(view(row), 201);
+  },
+);
+
+experimentRunRoutes.openapi(
+  createRoute({
+    ...route("get", "/api/v1/experiments", "The site's experiments, oldest first", "read"),
+    request: { query: SiteQuery },
+    responses: { 200: { description: "Experiments", ...json(z.object({ data: z.array(Experiment) })) } },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    return c.json({ data: (await listExperiments(c.env.DB, scope)).map(view) }, 200);
+  },
+);
+
+experimentRunRoutes.openapi(
+  createRoute({
+    ...route("get", "/api/v1/experiments/{key}", "An experiment", "read"),
+    request: { params: KeyParam, query: SiteQuery },
+    responses: { 200: { description: "Experiment", ...json(Experiment) }, 404: { description: "Unknown", ...errors } },
+  }),
+  async (c) => c.json(view(await find(c.env.DB, siteScope(c), c.req.valid("param").key)), 200),
+);
+
+experimentRunRoutes.openapi(
+  createRoute({
+    ...route("post", "/api/v1/experiments/{key}/start", "Start a draft experiment", "admin"),
+    request: { params: KeyParam, query: SiteQuery },
+    responses: {
+      200: { description: "Running", ...json(Experiment) },
+      404: { description: "Unknown", ...errors },
+      409: { description: "Not a draft", ...errors },
+    },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const { key } = c.req.valid("param");
+    const row = await find(c.env.DB, scope, key);
+    if (row.status !== "draft") throw new ApiError(409, "conflict", `The experiment is ${row.status}.`);
+    const now = Date.now();
+    return c.json(
+      view((await updateExperiment(c.env.DB, scope, key, { status: "running", startedAt: now, updatedAt: now }))!),
+      200,
+    );
+  },
+);
+
+experimentRunRoutes.openapi(
+  createRoute({
+    ...route("post", "/api/v1/experiments/{key}/stop", "Stop a running experiment with a decision", "admin"),
+    request: { params: KeyParam, query: SiteQuery, body: { ...json(StopInput), required: true } },
+    responses: {
+      200: { description: "Stopped", ...json(Experiment) },
+      400: { description: "Unknown winner", ...errors },
+      404: { description: "Unknown", ...errors },
+      409: { description: "Not running", ...errors },
+    },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const { key } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const row = await find(c.env.DB, scope, key);
+    if (row.status !== "running") throw new ApiError(409, "conflict", `The experiment is ${row.status}.`);
+    if (body.winner && !row.variants.some((v) => v.key === body.winner))
+      throw new ApiError(400, "validation_failed", "The winner must be one of the variants.", [
+        { path: "winner", message: "Unknown variant." },
+      ]);
+    const now = Date.now();
+    const patch = { status: "stopped" as const, winner: body.winner ?? null, decision: body.decision ?? null };
+    return c.json(
+      view((await updateExperiment(c.env.DB, scope, key, { ...patch, stoppedAt: now, updatedAt: now }))!),
+      200,
+    );
+  },
+);
+
+experimentRunRoutes.openapi(
+  createRoute({
+    ...route(
+      "post",
+      "/api/v1/experiments/{key}/assign",
+      "The variant of a user or visitor, as the snippet gives it",
+      "read",
+    ),
+    description:
+      "Same hash as the snippet (core/experiment-assign.ts) on the experiment key and the user id (else the visitor id). " +
+      "A stopped experiment serves its winner, or its control; a draft serves control.",
+    request: { params: KeyParam, query: SiteQuery, body: { ...json(AssignInput), required: true } },
+    responses: {
+      200: { description: "Assignment", ...json(Assignment) },
+      400: { description: "No unit", ...errors },
+      404: { description: "Unknown", ...errors },
+    },
+  }),
+  async (c) => {
+    const row = await find(c.env.DB, siteScope(c), c.req.valid("param").key);
+    const body = c.req.valid("json");
+    const unit = body.user_id ?? body.visitor_id;
+    if (!unit)
+      throw new ApiError(400, "validation_failed", "Name the user or the visitor.", [
+        { path: "user_id", message: "user_id or visitor_id is required." },
+      ]);
+    const control = row.variants[0]!.key;
+    const variant =
+      row.status === "running"
+        ? row.variants[
+            assignVariant(
+              row.key,
+              unit,
+              row.variants.map((v) => v.weight),
+            )
+          ]!.key
+        : row.status === "stopped"
+          ? (row.winner ?? control)
+          : control;
+    return c.json({ experiment: row.key, variant, status: row.status }, 200);
+  },
+);
+
+const toApi = (r: VariantResult) => ({
+  variant: r.variant,
+  effect: r.effect,
+  se: r.se,
+  ci: r.ci,
+  p_value: r.pValue,
+  chance_to_win: r.chanceToWin,
+  risk: r.risk,
+});
+
+experimentRunRoutes.openapi(
+  createRoute({
+    ...route("get", "/api/v1/experiments/{key}/results", "Results per metric, and cumulative per day", "read"),
+    description:
+      "Units are visitors with an exposure; purchases, sign-ups and revenue count from a unit's first exposure. " +
+      "Revenue is per visitor in major units of the site's currency. p-values are Holm-adjusted across metrics.",
+    request: { params: KeyParam, query: SiteQuery.extend({ engine: z.enum(ENGINES).default("frequentist") }) },
+    responses: {
+      200: { description: "Results", ...json(ExperimentResultsOutput) },
+      404: { description: "Unknown", ...errors },
+    },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const site = await siteOr404(c.env.DB, scope);
+    const row = await find(c.env.DB, scope, c.req.valid("param").key);
+    const { engine } = c.req.valid("query");
+    const from = row.startedAt ?? row.createdAt;
+    const to = row.stoppedAt ?? Date.now() + DAY_MS;
+    const scale = 10 ** currencyDigits(site.currency);
+    const rows = inMajorUnits(
+      await experimentVariantDays(c.env.DB, scope, exposureSource(row), from, to),
+      currencyDigits(site.currency),
+    );
+    const metrics = [row.primaryMetric, ...row.guardrails.filter((g) => g !== row.primaryMetric)];
+    const keys = row.variants.map((v) => v.key);
+    const res = experimentResults(
+      keys,
+      row.variants.map((v) => v.weight),
+      rows,
+      metrics as Parameters<typeof experimentResults>[3],
+      engine,
+    );
+    // Creative tests: spend per variant where the import has that level, and ROAS on revenue after landing.
+    const costs =
+      row.kind === "creative"
+        ? await creativeCosts(
+            c.env.DB,
+            scope,
+            (row.creativeField ?? "utm_content") as CreativeField,
+            keys,
+            { from: utcDay(from), to: utcDay(to) },
+            site.currency,
+          )
+        : null;
+    const cost = keys.map((k) => (costs ? (costs.get(k) ?? 0) / scale : null));
+    const roas = keys.map((k, i) => {
+      const spent = cost[i];
+      if (!spent) return null;
+      const revenue = rows.filter((r) => r.variant === k).reduce((s, r) => s + r.revenue, 0);
+      return revenue / spent;
+    });
+    return c.json(
+      {
+        experiment: row.key,
+        engine,
+        cost,
+        roas,
+        variants: keys,
+        units: res.units,
+        srm: { p_value: res.srm.pValue, warning: res.srm.warning },
+        metrics: res.metrics.map((m) => ({
+          metric: m.metric,
+          means: m.means,
+          results: m.results.map((r) => ({ ...toApi(r), adjusted_p_value: r.adjustedPValue })),
+        })),
+        daily: res.daily.map((d) => ({ day: d.day, units: d.units, results: d.results.map(toApi) })),
+      },
+      200,
+    );
+  },
+);

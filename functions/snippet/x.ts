@@ -1,0 +1,40 @@
+// The experiments add-on, served at /t/experiments.js and included after /t.js on pages that run
+// on-site experiments, so the core snippet stays inside its size budget for every other page.
+// `wayfind('experiment', key, {variants, weights})` returns the visitor's variant: the hash of
+// core/experiment-assign.ts (the same as the server's /assign) on the user id the page identified,
+// else the cookie-mode visitor id, else an anonymous id kept in localStorage. It records one
+// exposure per session (a custom event); `winner` (a stopped experiment) is served without one.
+import { assignVariant, EXPOSURE_EVENT } from "../../core/experiment-assign";
+
+type Api = (command: string, ...args: unknown[]) => unknown;
+interface Options {
+  variants: string[];
+  weights?: number[];
+  winner?: string;
+}
+
+((w: Window & { wayfind?: Api }) => {
+  const core = w.wayfind;
+  const s = sessionStorage;
+  const l = localStorage;
+  const experiment = (key: string, o: Options) => {
+    if (o.winner) return o.winner;
+    let unit = s.getItem("wf_uid") ?? /(?:^|; )_wf_vid=([^;]+)/.exec(document.cookie)?.[1] ?? l.getItem("wf_xid");
+    if (!unit) l.setItem("wf_xid", (unit = Date.now().toString(36) + Math.random().toString(36).slice(2, 10)));
+    const v = o.variants;
+    const variant = v[assignVariant(key, unit, o.weights ?? v.map(() => 1 / v.length))];
+    if (!s.getItem("wf_x_" + key)) {
+      s.setItem("wf_x_" + key, "1");
+      core?.("event", EXPOSURE_EVENT, { experiment: key, variant });
+    }
+    return variant;
+  };
+  w.wayfind = (command, ...args) => {
+    if (command != "experiment") return core?.(command, ...args);
+    try {
+      return experiment(args[0] as string, args[1] as Options);
+    } catch {
+      return (args[1] as Options | undefined)?.variants?.[0]; // storage blocked: control, never an error
+    }
+  };
+})(window);

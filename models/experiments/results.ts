@@ -1,0 +1,120 @@
+// An experiment's results from per-variant, per-day sums: every metric analysed on the totals
+// (corrected across metrics with Holm), and the primary metric's cumulative effect per day for charts.
+import { analyze, type Engine, type VariantResult } from "./analyze";
+import { holmBonferroni } from "./corrections";
+import type { ArmStat } from "./moments";
+import type { SrmResult } from "./srm";
+
+/**
+ * What results can measure per unit: conversion to a purchase or a sign-up, revenue per visitor,
+ * and the guardrails refund rate (units with a refund) and bounce rate (exposure session of one page).
+ */
+export const EXPERIMENT_METRICS = ["purchase", "signup", "revenue", "refund_rate", "bounce_rate"] as const;
+export type ExperimentMetric = (typeof EXPERIMENT_METRICS)[number];
+
+export interface VariantDay {
+  variant: string;
+  day: string;
+  units: number;
+  purchasers: number;
+  signups: number;
+  /** In major units of the site's currency. */
+  revenue: number;
+  revenueSquares: number;
+  refunders: number;
+  bounces: number;
+}
+
+type Totals = Omit<VariantDay, "variant" | "day">;
+
+const zero = (): Totals => ({
+  units: 0,
+  purchasers: 0,
+  signups: 0,
+  revenue: 0,
+  revenueSquares: 0,
+  refunders: 0,
+  bounces: 0,
+});
+const COUNTS = { purchase: "purchasers", signup: "signups", refund_rate: "refunders", bounce_rate: "bounces" } as const;
+
+function stat(t: Totals, metric: ExperimentMetric): ArmStat {
+  if (metric === "revenue") return { kind: "mean", n: t.units, sum: t.revenue, sumSquares: t.revenueSquares };
+  return { kind: "proportion", n: t.units, conversions: t[COUNTS[metric]] };
+}
+
+export interface MetricResult {
+  metric: ExperimentMetric;
+  /** Per variant (control first): units and the metric's mean. */
+  means: number[];
+  results: (VariantResult & { adjustedPValue: number | null })[];
+}
+
+export interface ExperimentResults {
+  units: number[];
+  srm: SrmResult;
+  metrics: MetricResult[];
+  /** Cumulative to each day: units per variant and the primary metric's effect per treatment. */
+  daily: { day: string; units: number[]; results: VariantResult[] }[];
+}
+
+export function experimentResults(
+  variantKeys: string[],
+  weights: number[],
+  rows: VariantDay[],
+  metrics: ExperimentMetric[],
+  engine: Engine = "frequentist",
+): ExperimentResults {
+  const index = new Map(variantKeys.map((k, i) => [k, i]));
+  const totals = variantKeys.map(zero);
+  const days = [...new Set(rows.map((r) => r.day))].sort();
+  const daily: ExperimentResults["daily"] = [];
+  const add = (t: Totals, r: VariantDay) => {
+    for (const k of Object.keys(t) as (keyof Totals)[]) t[k] += r[k];
+  };
+  for (const day of days) {
+    // A variant key the experiment no longer has (a renamed arm) is left out rather than misfiled.
+    for (const r of rows) if (r.day === day && index.has(r.variant)) add(totals[index.get(r.variant)!]!, r);
+    const a = analyze(
+      totals.map((t) => stat(t, metrics[0]!)),
+      { engine, weights },
+    );
+    daily.push({ day, units: totals.map((t) => t.units), results: a.results });
+  }
+  const analyses = metrics.map((metric) =>
+    analyze(
+      totals.map((t) => stat(t, metric)),
+      { engine, weights },
+    ),
+  );
+  // Holm across metrics, per treatment arm.
+  const adjusted = variantKeys.slice(1).map((_, arm) => {
+    const ps = analyses.map((a) => a.results[arm]!.pValue);
+    const known = ps.filter((p): p is number => p !== null);
+    const fixed = holmBonferroni(known);
+    let j = 0;
+    return ps.map((p) => (p === null ? null : fixed[j++]!));
+  });
+  return {
+    units: totals.map((t) => t.units),
+    srm: analyze(
+      totals.map((t) => stat(t, "purchase")),
+      { weights },
+    ).srm,
+    metrics: metrics.map((metric, m) => ({
+      metric,
+      means: totals.map((t) => {
+        const s = stat(t, metric);
+        return s.n ? (s.kind === "mean" ? s.sum : s.conversions) / s.n : 0;
+      }),
+      results: analyses[m]!.results.map((r, arm) => ({ ...r, adjustedPValue: adjusted[arm]![m]! })),
+    })),
+    daily,
+  };
+}
+
+/** Per-day sums as stored (revenue in minor units) to major units: revenue ÷ 10^digits, its squares ÷ 10^(2·digits). */
+export function inMajorUnits<T extends { revenue: number; revenueSquares: number }>(rows: T[], digits: number): T[] {
+  const scale = 10 ** digits;
+  return rows.map((r) => ({ ...r, revenue: r.revenue / scale, revenueSquares: r.revenueSquares / scale ** 2 }));
+}
