@@ -44,6 +44,8 @@ import { shareLinkRoutes } from "./routes/share-links";
 import { siteRoutes } from "./routes/sites";
 import { snippetRoutes } from "./routes/snippet";
 import { spendRoutes } from "./routes/spend";
+import { seoImportRoutes } from "./routes/seo";
+import { seoReportRoutes } from "./routes/seo-reports";
 import { unsubscribeRoutes } from "./routes/unsubscribe";
 import { userRoutes } from "./routes/users";
 import { webhookRoutes } from "./routes/webhooks";
@@ -98,6 +100,9 @@ function createApp() {
     retentionRoutes,
     journeyRoutes,
     segmentRoutes,
+    // SEO: search console imports, organic revenue, keyword opportunities.
+    seoImportRoutes,
+    seoReportRoutes,
   ]) {
     app.route("/", routes);
   }

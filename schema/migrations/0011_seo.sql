@@ -1,0 +1,24 @@
+CREATE TABLE `keyword_research` (
+	`site_id` text NOT NULL,
+	`keyword` text NOT NULL,
+	`volume` integer NOT NULL,
+	`difficulty` real NOT NULL,
+	`imported_at` integer NOT NULL,
+	PRIMARY KEY(`site_id`, `keyword`)
+);
+--> statement-breakpoint
+CREATE TABLE `search_performance` (
+	`site_id` text NOT NULL,
+	`source` text NOT NULL,
+	`dims` text NOT NULL,
+	`date` text NOT NULL,
+	`query` text DEFAULT '' NOT NULL,
+	`page` text DEFAULT '' NOT NULL,
+	`country` text DEFAULT '' NOT NULL,
+	`device` text DEFAULT '' NOT NULL,
+	`clicks` integer NOT NULL,
+	`impressions` integer NOT NULL,
+	`position` real NOT NULL,
+	`imported_at` integer NOT NULL,
+	PRIMARY KEY(`site_id`, `source`, `dims`, `date`, `query`, `page`, `country`, `device`)
+);

@@ -1,0 +1,41 @@
+// SEO: search performance imported from Google Search Console and Baidu 百度搜索资源平台, and the
+// keyword research a site uploads. Read by the organic revenue and keyword opportunity reports.
+import { integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { SEARCH_SOURCES } from "../models/seo/imports";
+
+/**
+ * One day's figures for one combination of keys. `dims` names the keys the import carried
+ * ("query,page", "page", …; absent keys are ""), so a query table and a page table of the same day
+ * live side by side, and re-importing a day of one table replaces only that day of that table.
+ */
+export const searchPerformance = sqliteTable(
+  "search_performance",
+  {
+    siteId: text("site_id").notNull(),
+    source: text("source", { enum: SEARCH_SOURCES }).notNull(),
+    dims: text("dims").notNull(),
+    date: text("date").notNull(),
+    query: text("query").notNull().default(""),
+    page: text("page").notNull().default(""),
+    country: text("country").notNull().default(""),
+    device: text("device").notNull().default(""),
+    clicks: integer("clicks").notNull(),
+    impressions: integer("impressions").notNull(),
+    position: real("position").notNull(),
+    importedAt: integer("imported_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.source, t.dims, t.date, t.query, t.page, t.country, t.device] })],
+);
+
+/** Keyword research (Google Keyword Planner, Baidu 关键词规划师): one row per keyword, replaced on re-import. */
+export const keywordResearch = sqliteTable(
+  "keyword_research",
+  {
+    siteId: text("site_id").notNull(),
+    keyword: text("keyword").notNull(),
+    volume: integer("volume").notNull(),
+    difficulty: real("difficulty").notNull(),
+    importedAt: integer("imported_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.keyword] })],
+);
