@@ -8,8 +8,10 @@ export const ROLLUP_CRON = "*/15 * * * *";
 export const DAILY_CRON = "17 3 * * *";
 /** Edge: hourly at :07, ROI emails that are due (and retries), then alert rules. */
 export const REPORT_CRON = "7 * * * *";
+/** Edge: weekly, Mondays at 04:23 UTC, each site's on-page SEO audit. */
+export const SEO_AUDIT_CRON = "23 4 * * 1";
 /** The edge Worker's triggers, in wrangler.toml's order. */
-export const EDGE_CRONS = [ROLLUP_CRON, DAILY_CRON, REPORT_CRON] as const;
+export const EDGE_CRONS = [ROLLUP_CRON, DAILY_CRON, REPORT_CRON, SEO_AUDIT_CRON] as const;
 
 /** Recommend: daily at 02:41 UTC, retraining sites with new item signals. */
 export const RETRAIN_CRON = "41 2 * * *";

@@ -1,6 +1,6 @@
 // Cron entry: dispatches on the cron expression (core/crons.ts, the same strings as wrangler.toml
 // [triggers]). Every per-site loop goes through forEachSite: one failing site is logged, the others run.
-import { DAILY_CRON, REPORT_CRON, ROLLUP_CRON } from "../core/crons";
+import { DAILY_CRON, REPORT_CRON, ROLLUP_CRON, SEO_AUDIT_CRON } from "../core/crons";
 import type { EdgeEnv } from "../core/env";
 import { approveDue } from "../schema/queries/commissions";
 import { listSites } from "../schema/queries/sites";
@@ -11,6 +11,7 @@ import { fitRemovalEffects } from "./markov-fit";
 import { pruneRetention } from "./retention";
 import { runReports } from "./reports/run";
 import { rollupSite } from "./rollup";
+import { auditSite } from "./seo/audit";
 
 export async function handleScheduled(controller: ScheduledController, env: EdgeEnv): Promise<void> {
   const now = controller.scheduledTime;
@@ -37,6 +38,12 @@ export async function handleScheduled(controller: ScheduledController, env: Edge
     // Learner segments (RFM, clusters, predicted value); a failing site keeps yesterday's.
     await forEachSite(await listSites(env.DB), "segments", async (site) => {
       await computeSegments(env.DB, site, now);
+    });
+  }
+  if (controller.cron === SEO_AUDIT_CRON) {
+    // The weekly on-page audit; a failing site keeps last week's findings.
+    await forEachSite(await listSites(env.DB), "seo audit", async (site) => {
+      await auditSite(env.DB, site, (request) => fetch(request), now);
     });
   }
 }

@@ -1,6 +1,7 @@
 // SEO: search performance imported from Google Search Console and Baidu 百度搜索资源平台, and the
 // keyword research a site uploads. Read by the organic revenue and keyword opportunity reports.
 import { integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { SEVERITIES } from "../models/seo/audit";
 import { SEARCH_SOURCES } from "../models/seo/imports";
 
 /**
@@ -38,4 +39,19 @@ export const keywordResearch = sqliteTable(
     importedAt: integer("imported_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.keyword] })],
+);
+
+/** The latest on-page audit's findings per page, replaced whole by each audit (weekly cron or on demand). */
+export const seoAuditFindings = sqliteTable(
+  "seo_audit_findings",
+  {
+    siteId: text("site_id").notNull(),
+    url: text("url").notNull(),
+    seq: integer("seq").notNull(),
+    check: text("check").notNull(),
+    severity: text("severity", { enum: SEVERITIES }).notNull(),
+    message: text("message").notNull(),
+    auditedAt: integer("audited_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.url, t.seq] })],
 );

@@ -22,3 +22,14 @@ CREATE TABLE `search_performance` (
 	`imported_at` integer NOT NULL,
 	PRIMARY KEY(`site_id`, `source`, `dims`, `date`, `query`, `page`, `country`, `device`)
 );
+--> statement-breakpoint
+CREATE TABLE `seo_audit_findings` (
+	`site_id` text NOT NULL,
+	`url` text NOT NULL,
+	`seq` integer NOT NULL,
+	`check` text NOT NULL,
+	`severity` text NOT NULL,
+	`message` text NOT NULL,
+	`audited_at` integer NOT NULL,
+	PRIMARY KEY(`site_id`, `url`, `seq`)
+);

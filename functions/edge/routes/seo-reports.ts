@@ -4,6 +4,8 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { toMajor } from "../../../core/money";
 import { seoOpportunities, seoRevenue } from "../../../jobs/seo/report";
 import { expectedCtr } from "../../../models/seo/ctr";
+import { AUDIT_CHECKS, SEVERITIES } from "../../../models/seo/audit";
+import { findings } from "../../../schema/queries/seo-audit";
 import type { Opportunity } from "../../../models/seo/opportunities";
 import { requireScope, siteScope } from "../auth";
 import type { AppBindings } from "../env";
@@ -173,6 +175,52 @@ seoReportRoutes.openapi(
           value: major(value_minor),
         })),
         issues,
+      },
+      200,
+    );
+  },
+);
+
+const Finding = z.object({
+  url: z.string(),
+  check: z.enum(AUDIT_CHECKS),
+  severity: z.enum(SEVERITIES),
+  message: z.string(),
+});
+const AuditReport = z
+  .object({
+    audited_at: z.string().nullable().openapi({ description: "When the latest audit ran; null if none has." }),
+    counts: z.object({ error: z.number(), warning: z.number(), info: z.number() }),
+    findings: z.array(Finding),
+  })
+  .openapi("SeoAudit");
+
+seoReportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/seo/audit",
+    tags: ["SEO"],
+    summary: "The latest on-page audit's findings, errors first (read scope). The audit runs weekly.",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")] as const,
+    request: { query: z.object({ site_id: z.string().optional() }) },
+    responses: {
+      200: { description: "Findings", content: { "application/json": { schema: AuditReport } } },
+      404: { description: "No such site", ...errors },
+    },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    await siteOr404(c.env.DB, scope);
+    const rows = await findings(c.env.DB, scope);
+    const counts = { error: 0, warning: 0, info: 0 };
+    for (const r of rows) counts[r.severity]++;
+    const at = rows[0]?.audited_at;
+    return c.json(
+      {
+        audited_at: at === undefined ? null : new Date(at).toISOString(),
+        counts,
+        findings: rows.map(({ url, check, severity, message }) => ({ url, check, severity, message })),
       },
       200,
     );
