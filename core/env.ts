@@ -27,6 +27,13 @@ export interface EdgeEnv extends Omit<
   SMTP_USER?: string;
   SMTP_PASS?: string;
   DEFAULT_RETENTION_DAYS?: string;
+  /**
+   * Search Console pull (README "SEO"): a secret holding JSON {"<site id>": {client_email,
+   * private_key, site_url}} of service accounts, and the API and token URLs (Google's by default).
+   */
+  SEARCH_CONSOLE_CREDENTIALS?: string;
+  SEARCH_CONSOLE_URL?: string;
+  SEARCH_CONSOLE_TOKEN_URL?: string;
 }
 
 /** Recommend Worker. */

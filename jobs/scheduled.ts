@@ -12,6 +12,8 @@ import { pruneRetention } from "./retention";
 import { runReports } from "./reports/run";
 import { rollupSite } from "./rollup";
 import { auditSite } from "./seo/audit";
+import { accountFor, pullSearchConsole } from "./seo/console-pull";
+import { addDays, utcDay } from "../core/time";
 
 export async function handleScheduled(controller: ScheduledController, env: EdgeEnv): Promise<void> {
   const now = controller.scheduledTime;
@@ -38,6 +40,20 @@ export async function handleScheduled(controller: ScheduledController, env: Edge
     // Learner segments (RFM, clusters, predicted value); a failing site keeps yesterday's.
     await forEachSite(await listSites(env.DB), "segments", async (site) => {
       await computeSegments(env.DB, site, now);
+    });
+    // Search Console: the day three days back (the console's data settles after about two days),
+    // for sites with a service account in SEARCH_CONSOLE_CREDENTIALS.
+    await forEachSite(await listSites(env.DB), "search console pull", async (site) => {
+      const account = accountFor(env.SEARCH_CONSOLE_CREDENTIALS, site.id);
+      if (!account) return;
+      await pullSearchConsole(env.DB, site.id, {
+        account,
+        day: addDays(utcDay(now), -3),
+        fetcher: (request) => fetch(request),
+        consoleUrl: env.SEARCH_CONSOLE_URL,
+        tokenUrl: env.SEARCH_CONSOLE_TOKEN_URL,
+        now,
+      });
     });
   }
   if (controller.cron === SEO_AUDIT_CRON) {
