@@ -55,3 +55,22 @@ export const seoAuditFindings = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.siteId, t.url, t.seq] })],
 );
+
+/** What the latest audit read on each page it fetched: the ranking model's page features. */
+export const seoPages = sqliteTable(
+  "seo_pages",
+  {
+    siteId: text("site_id").notNull(),
+    path: text("path").notNull(),
+    url: text("url").notNull(),
+    title: text("title").notNull(),
+    h1: text("h1").notNull(),
+    description: text("description").notNull(),
+    words: integer("words").notNull(),
+    /** Links to this page from the other audited pages. */
+    linksIn: integer("links_in").notNull(),
+    structuredData: integer("structured_data", { mode: "boolean" }).notNull(),
+    auditedAt: integer("audited_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.path] })],
+);

@@ -9,12 +9,14 @@ import {
   AUDIT_MAX_SITEMAPS,
   AUDIT_USER_AGENT,
   auditPage,
+  countWords,
+  hasCourseData,
   type PageFacts,
   robotsAllows,
   sitemapUrls,
 } from "../../models/seo/audit";
 import { pagePath } from "../../models/seo/imports";
-import { replaceFindings, type FindingRow } from "../../schema/queries/seo-audit";
+import { replaceFindings, replacePages, type FindingRow, type PageRow } from "../../schema/queries/seo-audit";
 import type { SiteScope } from "../../schema/queries/scope";
 import { searchSums } from "../../schema/queries/seo";
 import { addDays, utcDay } from "../../core/time";
@@ -66,7 +68,12 @@ export async function pageFacts(response: Response): Promise<PageFacts> {
     linkTexts: [],
     og: new Set(),
     jsonLd: [],
+    words: 0,
+    hrefs: [],
   };
+  let inScript = false;
+  // Text arrives in chunks that may split a word: gathered whole, counted once at the end.
+  let bodyText = "";
   let link: string | null = null;
   let script: string | null = null;
   let title: string | null = null;
@@ -112,11 +119,20 @@ export async function pageFacts(response: Response): Promise<PageFacts> {
     .on("img", { element: (e) => void (e.getAttribute("alt")?.trim() || f.imagesWithoutAlt++) })
     .on("a[href]", {
       element: (e) => {
+        f.hrefs.push(e.getAttribute("href") ?? "");
         link = "";
         e.onEndTag(() => void (f.linkTexts.push((link ?? "").trim()), (link = null)));
       },
       text: (t) => void (link !== null && (link += t.text)),
     })
+    // Body text for the word count; scripts and styles are not words on the page.
+    .on("body script, body style", {
+      element: (e) => {
+        inScript = true;
+        e.onEndTag(() => void (inScript = false));
+      },
+    })
+    .on("body", { text: (t) => void (inScript || (bodyText += t.text)) })
     .on('script[type="application/ld+json"]', {
       element: (e) => {
         script = "";
@@ -125,7 +141,36 @@ export async function pageFacts(response: Response): Promise<PageFacts> {
       text: (t) => void (script !== null && (script += t.text)),
     });
   await rewriter.transform(response).arrayBuffer();
+  f.words = countWords(bodyText);
   return f;
+}
+
+/** Each audited page's ranking features; links in are counted from the other audited pages only. */
+function pageRows(read: readonly { url: URL; facts: PageFacts }[], hosts: Set<string>): PageRow[] {
+  const linksIn = new Map<string, number>();
+  for (const { url, facts } of read) {
+    const targets = new Set<string>();
+    for (const href of facts.hrefs) {
+      try {
+        const target = new URL(href, url);
+        if (hosts.has(target.host.toLowerCase())) targets.add(pagePath(target.pathname));
+      } catch {
+        continue; // Not a link we can resolve (javascript:, malformed): not an internal link.
+      }
+    }
+    targets.delete(pagePath(url.pathname));
+    for (const t of targets) linksIn.set(t, (linksIn.get(t) ?? 0) + 1);
+  }
+  return read.map(({ url, facts }) => ({
+    path: pagePath(url.pathname),
+    url: url.href,
+    title: facts.title?.trim() ?? "",
+    h1: facts.h1Text.join(" ").trim(),
+    description: facts.description?.trim() ?? "",
+    words: facts.words,
+    linksIn: linksIn.get(pagePath(url.pathname)) ?? 0,
+    structuredData: hasCourseData(facts.jsonLd),
+  }));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -170,6 +215,7 @@ export async function auditSite(
 
   const seen = new Set<string>();
   const out: FindingRow[] = [];
+  const read: { url: URL; facts: PageFacts }[] = [];
   let fetched = 0;
   for (const candidate of candidates) {
     let url: URL;
@@ -204,7 +250,9 @@ export async function auditSite(
       continue;
     }
     for (const f of auditPage(facts, queriesOf.get(pagePath(url.href)) ?? [])) out.push({ url: url.href, ...f });
+    if (facts.status === 200) read.push({ url, facts });
   }
   await replaceFindings(db, scope, out, now);
+  await replacePages(db, scope, pageRows(read, hosts), now);
   return { pages: fetched, skipped, findings: out };
 }

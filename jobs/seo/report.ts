@@ -9,6 +9,8 @@ import { opportunities, type QueryPage } from "../../models/seo/opportunities";
 import { type LandingFigures, organicRevenue, pageValue, totalFigures } from "../../models/seo/revenue";
 import type { SiteScope } from "../../schema/queries/scope";
 import { keywords, organicLanding, searchSums } from "../../schema/queries/seo";
+import { auditedPages } from "../../schema/queries/seo-audit";
+import { fitRankingModel, type RankingRow } from "../../models/seo/ranking";
 import { allRates } from "../../schema/queries/spend";
 
 export interface SeoRange {
@@ -73,4 +75,22 @@ export async function seoOpportunities(db: D1Database, range: SeoRange) {
   };
   const lists = opportunities(rows, curve, valueOf, siteValue, await keywords(db, scope));
   return { curve, siteValue, lists, issues };
+}
+
+/** The ranking model over the audited pages' (query, page) rows in the range; `skipped` says why when it cannot be fitted. */
+export async function seoRankingModel(db: D1Database, range: SeoRange) {
+  const scope: SiteScope = { siteId: range.site.id };
+  const [search, pages] = await Promise.all([searchSums(db, scope, range.from, range.to), auditedPages(db, scope)]);
+  const byPath = new Map(pages.map((p) => [p.path, p]));
+  const rows: RankingRow[] = [];
+  for (const r of search.pairs) {
+    const page = byPath.get(pagePath(r.page));
+    if (page && r.impressions > 0) rows.push({ query: r.query, position: r.position, page });
+  }
+  try {
+    return { rows: rows.length, model: fitRankingModel(rows), skipped: null };
+  } catch (error) {
+    if (error instanceof RangeError) return { rows: rows.length, model: null, skipped: error.message };
+    throw error;
+  }
 }

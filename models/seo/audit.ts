@@ -67,7 +67,22 @@ export interface PageFacts {
   linkTexts: string[];
   og: Set<string>;
   jsonLd: string[];
+  /** Words of the body's text; each CJK character counts as one. */
+  words: number;
+  /** href of every link, as written. */
+  hrefs: string[];
 }
+
+/** Words in a text: runs of letters or digits, and each CJK character on its own. */
+export function countWords(text: string): number {
+  const cjk = /[\u2e80-\u9fff\uac00-\ud7af]/g;
+  const characters = text.match(cjk)?.length ?? 0;
+  return characters + (text.replace(cjk, " ").match(/[\p{L}\p{N}]+/gu)?.length ?? 0);
+}
+
+/** Whether the page has schema.org Course structured data (complete or not). */
+export const hasCourseData = (jsonLd: readonly string[]) =>
+  courses(jsonLd).some((c) => !c.missing.includes("(invalid JSON-LD)"));
 
 /** Length as search results measure it, roughly: a CJK character is as wide as two Latin ones. */
 export const displayLength = (text: string) =>

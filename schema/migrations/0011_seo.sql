@@ -33,3 +33,17 @@ CREATE TABLE `seo_audit_findings` (
 	`audited_at` integer NOT NULL,
 	PRIMARY KEY(`site_id`, `url`, `seq`)
 );
+--> statement-breakpoint
+CREATE TABLE `seo_pages` (
+	`site_id` text NOT NULL,
+	`path` text NOT NULL,
+	`url` text NOT NULL,
+	`title` text NOT NULL,
+	`h1` text NOT NULL,
+	`description` text NOT NULL,
+	`words` integer NOT NULL,
+	`links_in` integer NOT NULL,
+	`structured_data` integer NOT NULL,
+	`audited_at` integer NOT NULL,
+	PRIMARY KEY(`site_id`, `path`)
+);

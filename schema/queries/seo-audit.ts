@@ -41,3 +41,51 @@ export async function findings(db: D1Database, scope: SiteScope) {
     .all<FindingRow & { audited_at: number }>();
   return results;
 }
+
+export interface PageRow {
+  path: string;
+  url: string;
+  title: string;
+  h1: string;
+  description: string;
+  words: number;
+  linksIn: number;
+  structuredData: boolean;
+}
+
+export async function replacePages(db: D1Database, scope: SiteScope, rows: readonly PageRow[], auditedAt: number) {
+  const tuples = rows.map((r) => [
+    r.path,
+    r.url,
+    r.title,
+    r.h1,
+    r.description,
+    r.words,
+    r.linksIn,
+    r.structuredData ? 1 : 0,
+  ]);
+  await db.batch([
+    db.prepare("DELETE FROM seo_pages WHERE site_id = ?1").bind(scope.siteId),
+    ...chunkByJsonBytes(tuples, JSON_PARAM_BUDGET_BYTES).map((chunk) =>
+      db
+        .prepare(
+          "INSERT INTO seo_pages (site_id, path, url, title, h1, description, words, links_in, structured_data, audited_at) " +
+            "SELECT ?1, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), " +
+            "json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), json_extract(j.value, '$[5]'), " +
+            "json_extract(j.value, '$[6]'), json_extract(j.value, '$[7]'), ?2 FROM json_each(?3) AS j WHERE true " +
+            "ON CONFLICT (site_id, path) DO NOTHING",
+        )
+        .bind(scope.siteId, auditedAt, JSON.stringify(chunk)),
+    ),
+  ]);
+}
+
+export async function auditedPages(db: D1Database, scope: SiteScope) {
+  const { results } = await db
+    .prepare(
+      "SELECT path, url, title, h1, description, words, links_in AS linksIn, structured_data AS structuredData FROM seo_pages WHERE site_id = ?1",
+    )
+    .bind(scope.siteId)
+    .all<PageRow>();
+  return results.map((r) => ({ ...r, structuredData: Boolean(r.structuredData) }));
+}

@@ -110,5 +110,19 @@ describe("the on-page audit", () => {
     expect(body.findings[0]!.severity).toBe("error");
     expect(body.findings.find((f) => f.check === "noindex")?.severity).toBe("error");
     expect(body.counts.error).toBeGreaterThanOrEqual(3); // status, title, h1, noindex
+
+    // What the ranking model reads: the pages that answered 200, their words and Course data.
+    const stored = await env.DB.prepare(
+      "SELECT path, h1, words, links_in, structured_data FROM seo_pages WHERE site_id = ?1",
+    )
+      .bind(site.id)
+      .all();
+    // "Python 课程" 3 + "大纲" 2 + "第一周" 3 + "查看完整课程大纲" 8.
+    expect(stored.results).toEqual([{ path: "/good", h1: "Python 课程", words: 16, links_in: 0, structured_data: 1 }]);
+    const ranking = await api("/api/v1/seo/ranking-model?from=2026-11-01&to=2026-11-25", { token: site.read });
+    expect(ranking.status).toBe(200);
+    const rBody = (await ranking.json()) as { rows: number; model: unknown; skipped: string };
+    await expectDocumented("GET /api/v1/seo/ranking-model", 200, rBody);
+    expect(rBody).toMatchObject({ rows: 1, model: null, skipped: expect.stringContaining("Too few") });
   });
 });

@@ -2,7 +2,8 @@
 // and keyword opportunities valued in money (major units of the site's currency).
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { toMajor } from "../../../core/money";
-import { seoOpportunities, seoRevenue } from "../../../jobs/seo/report";
+import { seoOpportunities, seoRankingModel, seoRevenue } from "../../../jobs/seo/report";
+import { RANKING_FEATURES } from "../../../models/seo/ranking";
 import { expectedCtr } from "../../../models/seo/ctr";
 import { AUDIT_CHECKS, SEVERITIES } from "../../../models/seo/audit";
 import { findings } from "../../../schema/queries/seo-audit";
@@ -224,5 +225,55 @@ seoReportRoutes.openapi(
       },
       200,
     );
+  },
+);
+
+const RankingModel = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    rows: z.number().openapi({ description: "(query, page) rows whose page the latest audit read." }),
+    skipped: z
+      .string()
+      .nullable()
+      .openapi({ description: "Why no model was fitted (too few rows, collinear features)." }),
+    model: z
+      .object({
+        n_train: z.number(),
+        n_holdout: z.number(),
+        intercept: z.number(),
+        coefficients: z.array(
+          z.object({ feature: z.enum(RANKING_FEATURES), estimate: z.number(), standard_error: z.number() }),
+        ),
+        train_r2: z.number().nullable(),
+        holdout_r2: z.number().nullable(),
+        note: z.string(),
+      })
+      .nullable(),
+  })
+  .openapi("SeoRankingModel");
+
+seoReportRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/seo/ranking-model",
+    tags: ["SEO"],
+    summary:
+      "Least squares of position on on-page and query features, with standard errors and holdout R²: correlation, not proof (read scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")] as const,
+    request: { query: Range },
+    responses: {
+      200: {
+        description: "The fitted model, or why none was",
+        content: { "application/json": { schema: RankingModel } },
+      },
+      400: { description: "Bad range", ...errors },
+    },
+  }),
+  async (c) => {
+    const site = await siteOr404(c.env.DB, siteScope(c));
+    const { from, to } = range(site, c.req.valid("query"));
+    return c.json({ from, to, ...(await seoRankingModel(c.env.DB, { site, from, to })) }, 200);
   },
 );
