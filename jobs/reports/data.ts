@@ -8,6 +8,7 @@ import { emptySums, type Metrics, sumsByPeriod } from "../../models/attribution/
 import { recommendationTotals, type ReportIssue } from "../../schema/queries/roi-sums";
 import type { SiteRow } from "../../schema/queries/sites";
 import { roiFigures } from "../roi";
+import { seoEmailFigures } from "../seo/report";
 
 export { SECTIONS, type Section } from "../../models/reports/lists";
 export type { Metrics };
@@ -27,6 +28,8 @@ export interface ReportData {
   movers: { channel: string; revenue: number; previous: number; change: number }[];
   daily: { day: string; revenue: number; cost: number }[];
   issues: ReportIssue[];
+  /** Search: the latest audit's counts and top striking-distance queries (null: no SEO data). */
+  seo: Awaited<ReturnType<typeof seoEmailFigures>>;
 }
 
 export async function loadReportData(
@@ -85,6 +88,7 @@ export async function loadReportData(
       return { day, revenue: toMajor(s.revenueMinor, site.currency), cost: toMajor(s.costMinor, site.currency) };
     }),
     issues: current.issues,
+    seo: await seoEmailFigures(db, { site, from, to }),
   };
 }
 

@@ -1,7 +1,7 @@
 // The SEO reports: organic revenue by landing page and query, and keyword opportunities, over a
 // range of the site's local days. Money is converted to the site's currency at each purchase day's
 // rate; purchases in a currency with no rate are left out and named in `issues`.
-import { convertMinor, currencyDigits, rateTable } from "../../core/money";
+import { convertMinor, currencyDigits, rateTable, toMajor } from "../../core/money";
 import { addDays, dayStart } from "../../core/time";
 import { fitCtrCurve } from "../../models/seo/ctr";
 import { pagePath } from "../../models/seo/imports";
@@ -9,7 +9,7 @@ import { opportunities, type QueryPage } from "../../models/seo/opportunities";
 import { type LandingFigures, organicRevenue, pageValue, totalFigures } from "../../models/seo/revenue";
 import type { SiteScope } from "../../schema/queries/scope";
 import { keywords, organicLanding, searchSums } from "../../schema/queries/seo";
-import { auditedPages } from "../../schema/queries/seo-audit";
+import { auditedPages, findings } from "../../schema/queries/seo-audit";
 import { fitRankingModel, type RankingRow } from "../../models/seo/ranking";
 import { allRates } from "../../schema/queries/spend";
 
@@ -93,4 +93,23 @@ export async function seoRankingModel(db: D1Database, range: SeoRange) {
     if (error instanceof RangeError) return { rows: rows.length, model: null, skipped: error.message };
     throw error;
   }
+}
+
+/** The ROI email's SEO section: the latest audit's counts and the three most valuable striking-distance queries; null when the site has neither. */
+export async function seoEmailFigures(db: D1Database, range: SeoRange) {
+  const scope: SiteScope = { siteId: range.site.id };
+  const rows = await findings(db, scope);
+  const { lists } = await seoOpportunities(db, range);
+  const top = lists.striking_distance.filter((o) => o.value_minor > 0).slice(0, 3);
+  if (rows.length === 0 && top.length === 0) return null;
+  return {
+    errors: rows.filter((r) => r.severity === "error").length,
+    warnings: rows.filter((r) => r.severity === "warning").length,
+    opportunities: top.map((o) => ({
+      query: o.query,
+      page: pagePath(o.page),
+      position: Math.round(o.position * 10) / 10,
+      value: toMajor(o.value_minor, range.site.currency),
+    })),
+  };
 }

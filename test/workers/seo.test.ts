@@ -4,6 +4,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { expectedCtr, fitCtrCurve, PUBLISHED_CTR } from "../../models/seo/ctr";
+import { loadReportData } from "../../jobs/reports/data";
+import { renderHtml, renderText } from "../../jobs/reports/render";
+import { getSite } from "../../schema/queries/sites";
 import { expectDocumented } from "./documented";
 import { api, createSite, expectError, type TestSite } from "./helpers";
 
@@ -349,5 +352,29 @@ describe("organic revenue and opportunities on a known event set", () => {
     expect(o.cannibalisation.map((q) => [q.query, q.pages.length])).toEqual([["learn python", 2]]);
     // 1000 × 0.11 × 0.6 × (368 / 3) = 8096; the others are ranked, small, or hard.
     expect(o.unranked_keywords.map((k) => [k.keyword, k.value])).toEqual([["python 入门", 8096]]);
+
+    // The ROI email's SEO section: the audit's counts (no audit yet) and the top striking-distance queries.
+    const data = await loadReportData(
+      env.DB,
+      (await getSite(env.DB, { siteId: site.id }))!,
+      "last_non_direct",
+      DAY,
+      DAY,
+    );
+    expect(data.seo).toEqual({
+      errors: 0,
+      warnings: 0,
+      opportunities: [
+        { query: "learn python", page: "/courses/python", position: 6, value: 3352.5 },
+        { query: "python tips", page: "/blog/tips", position: 8, value: 1680 },
+        { query: "learn python", page: "/blog/tips", position: 9, value: 1190 },
+      ],
+    });
+    const options = { title: "Weekly", sections: ["seo"] as const, unsubscribeUrl: "https://w.test/u" };
+    const text = renderText(data, options);
+    expect(text).toContain("Search (SEO)");
+    expect(text).toMatch(/learn python \(\/courses\/python, position 6\): .*3,352\.50/);
+    expect(renderHtml(data, { ...options, locale: "zh-CN" })).toContain("搜索优化 (SEO)");
+    expect(renderText(data, { ...options, sections: ["totals"] })).not.toContain("Search (SEO)");
   });
 });
