@@ -173,6 +173,16 @@ function pageRows(read: readonly { url: URL; facts: PageFacts }[], hosts: Set<st
   }));
 }
 
+/** An https URL on one of the site's own hosts. */
+function isOwn(href: string, hosts: Set<string>): boolean {
+  try {
+    const url = new URL(href);
+    return url.protocol === "https:" && hosts.has(url.host.toLowerCase());
+  } catch {
+    return false; // Not a URL: nothing to fetch.
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface AuditResult {
@@ -191,14 +201,31 @@ export async function auditSite(
   const hosts = ownHosts(site);
   const base = `https://${site.domain}`;
   const skipped: AuditResult["skipped"] = [];
-  const robotsRes = await get(fetcher, `${base}/robots.txt`).catch(() => null);
-  const robots = robotsRes?.ok ? await robotsRes.text() : "";
+  // As Google reads robots.txt: a 4xx means no rules; unreachable or a 5xx means stay out entirely.
+  const robotsRes = await get(fetcher, `${base}/robots.txt`).catch((error: unknown) => {
+    console.warn("seo audit: robots.txt unreachable, fetching no pages", { site: site.id, error });
+    return null;
+  });
+  const robots =
+    robotsRes === null || robotsRes.status >= 500
+      ? "User-agent: *\nDisallow: /\n"
+      : robotsRes.ok
+        ? await robotsRes.text()
+        : "";
 
   // Candidate URLs: the sitemap (one index level), then the top landing pages by clicks.
   const candidates: string[] = [];
   const sitemaps = [`${base}/sitemap.xml`];
   for (let i = 0; i < sitemaps.length && i < AUDIT_MAX_SITEMAPS; i++) {
-    const res = await get(fetcher, sitemaps[i]!).catch(() => null);
+    // A sitemap index may name sitemaps anywhere: only the site's own are fetched.
+    if (!isOwn(sitemaps[i]!, hosts)) {
+      skipped.push({ url: sitemaps[i]!, reason: "other_domain" });
+      continue;
+    }
+    const res = await get(fetcher, sitemaps[i]!).catch((error: unknown) => {
+      console.warn("seo audit: sitemap fetch failed", { site: site.id, url: sitemaps[i], error });
+      return null;
+    });
     if (!res?.ok) continue;
     const { urls, isIndex } = sitemapUrls(await res.text());
     (isIndex ? sitemaps : candidates).push(...urls);
@@ -227,7 +254,7 @@ export async function auditSite(
     url.hash = "";
     if (seen.has(url.href)) continue;
     seen.add(url.href);
-    if (!hosts.has(url.host.toLowerCase()) || url.protocol !== "https:") {
+    if (!isOwn(url.href, hosts)) {
       skipped.push({ url: url.href, reason: "other_domain" });
       continue;
     }

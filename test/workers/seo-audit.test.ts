@@ -63,7 +63,10 @@ describe("the on-page audit", () => {
       "/robots.txt": () => new Response("User-agent: *\nDisallow: /private\n"),
       "/sitemap.xml": () =>
         new Response(
-          "<sitemapindex><sitemap><loc>https://HOST/pages.xml</loc></sitemap></sitemapindex>".replace("HOST", host),
+          "<sitemapindex><sitemap><loc>https://HOST/pages.xml</loc></sitemap><sitemap><loc>https://elsewhere.example.net/s.xml</loc></sitemap></sitemapindex>".replace(
+            "HOST",
+            host,
+          ),
         ),
       "/pages.xml": () =>
         new Response(
@@ -89,6 +92,7 @@ describe("the on-page audit", () => {
       "/bad",
     ]);
     expect(result.skipped).toEqual([
+      { url: "https://elsewhere.example.net/s.xml", reason: "other_domain" },
       { url: `https://${host}/private/secret`, reason: "robots" },
       { url: "https://elsewhere.example.net/x", reason: "other_domain" },
     ]);
@@ -124,5 +128,24 @@ describe("the on-page audit", () => {
     const rBody = (await ranking.json()) as { rows: number; model: unknown; skipped: string };
     await expectDocumented("GET /api/v1/seo/ranking-model", 200, rBody);
     expect(rBody).toMatchObject({ rows: 1, model: null, skipped: expect.stringContaining("Too few") });
+  });
+});
+
+describe("an unreachable robots.txt", () => {
+  it("fetches no page when robots.txt answers 5xx", async () => {
+    const site = await createSite();
+    const host = new URL(site.origin).host;
+    const requested: string[] = [];
+    const fetcher = async (request: Request) => {
+      requested.push(new URL(request.url).pathname);
+      if (request.url.endsWith("/robots.txt")) return new Response("down", { status: 503 });
+      if (request.url.endsWith("/sitemap.xml"))
+        return new Response(`<urlset><url><loc>https://${host}/good</loc></url></urlset>`);
+      return new Response(GOOD);
+    };
+    const result = await auditSite(env.DB, { id: site.id, domain: host, allowedOrigins: [] }, fetcher);
+    expect(result.pages).toBe(0);
+    expect(requested).toEqual(["/robots.txt", "/sitemap.xml"]);
+    expect(result.skipped).toEqual([{ url: `https://${host}/good`, reason: "robots" }]);
   });
 });
