@@ -12,6 +12,7 @@ export default defineConfig({
     "./schema/payment-tables.ts",
     "./schema/analytics-tables.ts",
     "./schema/experiment-tables.ts",
+    "./schema/seo-tables.ts",
   ],
   out: "./schema/migrations",
 });

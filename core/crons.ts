@@ -10,8 +10,10 @@ export const DAILY_CRON = "17 3 * * *";
 export const REPORT_CRON = "7 * * * *";
 /** Edge: daily at 01:23 UTC, the raw archive of the previous UTC day to R2 (jobs/archive). */
 export const ARCHIVE_CRON = "23 1 * * *";
+/** Edge: weekly, Mondays at 04:23 UTC, each site's on-page SEO audit. */
+export const SEO_AUDIT_CRON = "23 4 * * 1";
 /** The edge Worker's triggers, in wrangler.toml's order. */
-export const EDGE_CRONS = [ROLLUP_CRON, DAILY_CRON, REPORT_CRON, ARCHIVE_CRON] as const;
+export const EDGE_CRONS = [ROLLUP_CRON, DAILY_CRON, REPORT_CRON, ARCHIVE_CRON, SEO_AUDIT_CRON] as const;
 
 /** Recommend: daily at 02:41 UTC, retraining sites with new item signals. */
 export const RETRAIN_CRON = "41 2 * * *";

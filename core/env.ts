@@ -29,6 +29,13 @@ export interface EdgeEnv extends Omit<
   DEFAULT_RETENTION_DAYS?: string;
   /** Many sites: JSON map site id → D1 binding name of that site's database (schema/databases.ts). */
   SITE_DATABASES?: string;
+  /**
+   * Search Console pull (README "SEO"): a secret holding JSON {"<site id>": {client_email,
+   * private_key, site_url}} of service accounts, and the API and token URLs (Google's by default).
+   */
+  SEARCH_CONSOLE_CREDENTIALS?: string;
+  SEARCH_CONSOLE_URL?: string;
+  SEARCH_CONSOLE_TOKEN_URL?: string;
 }
 
 /** Recommend Worker. */

@@ -1,6 +1,6 @@
 // Cron entry: dispatches on the cron expression (core/crons.ts, the same strings as wrangler.toml
 // [triggers]). Every per-site loop goes through forEachSite: one failing site is logged, the others run.
-import { ARCHIVE_CRON, DAILY_CRON, REPORT_CRON, ROLLUP_CRON } from "../core/crons";
+import { ARCHIVE_CRON, DAILY_CRON, REPORT_CRON, ROLLUP_CRON, SEO_AUDIT_CRON } from "../core/crons";
 import type { EdgeEnv } from "../core/env";
 import { archiveAllSites, dayToArchive } from "./archive/all-sites";
 import { approveDue } from "../schema/queries/commissions";
@@ -12,6 +12,9 @@ import { fitRemovalEffects } from "./markov-fit";
 import { pruneRetention } from "./retention";
 import { runReports } from "./reports/run";
 import { rollupSite } from "./rollup";
+import { auditSite } from "./seo/audit";
+import { accountFor, pullSearchConsole } from "./seo/console-pull";
+import { addDays, utcDay } from "../core/time";
 
 export async function handleScheduled(controller: ScheduledController, env: EdgeEnv): Promise<void> {
   const now = controller.scheduledTime;
@@ -38,6 +41,26 @@ export async function handleScheduled(controller: ScheduledController, env: Edge
     // Learner segments (RFM, clusters, predicted value); a failing site keeps yesterday's.
     await forEachSite(await listSites(env.DB), "segments", async (site) => {
       await computeSegments(env.DB, site, now);
+    });
+    // Search Console: the day three days back (the console's data settles after about two days),
+    // for sites with a service account in SEARCH_CONSOLE_CREDENTIALS.
+    await forEachSite(await listSites(env.DB), "search console pull", async (site) => {
+      const account = accountFor(env.SEARCH_CONSOLE_CREDENTIALS, site.id);
+      if (!account) return;
+      await pullSearchConsole(env.DB, site.id, {
+        account,
+        day: addDays(utcDay(now), -3),
+        fetcher: (request) => fetch(request),
+        consoleUrl: env.SEARCH_CONSOLE_URL,
+        tokenUrl: env.SEARCH_CONSOLE_TOKEN_URL,
+        now,
+      });
+    });
+  }
+  if (controller.cron === SEO_AUDIT_CRON) {
+    // The weekly on-page audit; a failing site keeps last week's findings.
+    await forEachSite(await listSites(env.DB), "seo audit", async (site) => {
+      await auditSite(env.DB, site, (request) => fetch(request), now);
     });
   }
   // The previous UTC day of every site to R2 as Parquet; a failing site is logged, rerun replaces.

@@ -46,6 +46,8 @@ import { shareLinkRoutes } from "./routes/share-links";
 import { siteRoutes } from "./routes/sites";
 import { snippetRoutes } from "./routes/snippet";
 import { spendRoutes } from "./routes/spend";
+import { seoImportRoutes } from "./routes/seo";
+import { seoReportRoutes } from "./routes/seo-reports";
 import { unsubscribeRoutes } from "./routes/unsubscribe";
 import { userRoutes } from "./routes/users";
 import { webhookRoutes } from "./routes/webhooks";
@@ -103,6 +105,9 @@ function createApp() {
     // Experiments: A/B statistics.
     experimentRoutes,
     experimentRunRoutes,
+    // SEO: search console imports, organic revenue, keyword opportunities.
+    seoImportRoutes,
+    seoReportRoutes,
   ]) {
     app.route("/", routes);
   }

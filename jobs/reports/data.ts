@@ -9,6 +9,7 @@ import { recommendationTotals, type ReportIssue } from "../../schema/queries/roi
 import type { SiteRow } from "../../schema/queries/sites";
 import { roiFigures } from "../roi";
 import { type ReportExperiment, runningExperiments } from "./experiments";
+import { seoEmailFigures } from "../seo/report";
 
 export { SECTIONS, type Section } from "../../models/reports/lists";
 export type { Metrics };
@@ -30,6 +31,8 @@ export interface ReportData {
   issues: ReportIssue[];
   /** Running experiments, their primary metric from start to the report's end. */
   experiments: ReportExperiment[];
+  /** Search: the latest audit's counts and top striking-distance queries (null: no SEO data). */
+  seo: Awaited<ReturnType<typeof seoEmailFigures>>;
 }
 
 export async function loadReportData(
@@ -89,6 +92,7 @@ export async function loadReportData(
     }),
     issues: current.issues,
     experiments: await runningExperiments(db, site, to),
+    seo: await seoEmailFigures(db, { site, from, to }),
   };
 }
 

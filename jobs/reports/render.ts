@@ -198,6 +198,20 @@ export function renderHtml(d: ReportData, o: RenderOptions): string {
           : []),
       );
   }
+  if (show("seo") && d.seo) {
+    parts.push(
+      h2(t(l, "report.heading.seo")),
+      `<p style="margin:0 0 8px;font-size:13px;">${escapeHtml(t(l, "report.seo.audit", { errors: d.seo.errors, warnings: d.seo.warnings }))}</p>`,
+    );
+    if (d.seo.opportunities.length > 0)
+      parts.push(
+        `<p style="margin:0 0 8px;font-size:13px;">${escapeHtml(t(l, "report.seo.opportunities"))}</p>`,
+        table(
+          [t(l, "report.column.query"), t(l, "report.column.page"), t(l, "report.column.worth")],
+          d.seo.opportunities.map((o) => [o.query, o.page, f.money(o.value)]),
+        ),
+      );
+  }
   if (d.issues.length > 0) {
     const list = d.issues
       .map((i) => t(l, "report.issue", { currency: i.currency, date: f.day(i.date) }))
@@ -291,6 +305,20 @@ export function renderText(d: ReportData, o: RenderOptions): string {
           return `${x.name} ${v.key}: ${f.count(v.units)} / ${f.ratio(v.mean)} / ${e ? experimentEffect(e, l) : t(l, "report.experiment.control")}`;
         }),
       );
+  if (show("seo") && d.seo) {
+    const seo = d.seo;
+    list("report.heading.seo", [
+      t(l, "report.seo.audit", { errors: seo.errors, warnings: seo.warnings }),
+      ...seo.opportunities.map((o) =>
+        t(l, "report.text.seoOpportunity", {
+          query: o.query,
+          page: o.page,
+          position: o.position,
+          value: f.money(o.value),
+        }),
+      ),
+    ]);
+  }
   lines.push(t(l, "report.text.unsubscribe", { url: o.unsubscribeUrl }));
   return lines.join("\n");
 }

@@ -11,6 +11,7 @@ export const SECTIONS = [
   "movers",
   "charts",
   "experiments",
+  "seo",
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
