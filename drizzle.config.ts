@@ -11,6 +11,7 @@ export default defineConfig({
     "./schema/account-tables.ts",
     "./schema/payment-tables.ts",
     "./schema/analytics-tables.ts",
+    "./schema/learning-tables.ts",
   ],
   out: "./schema/migrations",
 });
