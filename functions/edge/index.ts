@@ -22,6 +22,7 @@ import { goalRoutes } from "./routes/goals";
 import { healthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
 import { itemRoutes } from "./routes/items";
+import { courseRoutes } from "./routes/courses";
 import { journeyRoutes } from "./routes/journeys";
 import { keyRoutes } from "./routes/keys";
 import { memberRoutes } from "./routes/members";
@@ -98,6 +99,8 @@ function createApp() {
     retentionRoutes,
     journeyRoutes,
     segmentRoutes,
+    // Courses: structure and learning reports.
+    courseRoutes,
   ]) {
     app.route("/", routes);
   }
