@@ -3,7 +3,14 @@
 // with an unknown reference is rejected by index and the good events beside it are kept.
 import { LEARNING_EVENT_TYPES, LEARNING_PROPS } from "../../../core/event";
 import { knownCourses } from "../../../schema/queries/learning";
-import type { Rejection } from "./accept";
+import type { Issue } from "../../shared/errors";
+
+/** A per-event rejection (accept.ts's Rejection). */
+interface Rejection {
+  index: number;
+  code: string;
+  issues: Issue[];
+}
 
 const LEARNING = new Set<string>(LEARNING_EVENT_TYPES);
 
