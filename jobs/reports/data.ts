@@ -8,6 +8,8 @@ import { emptySums, type Metrics, sumsByPeriod } from "../../models/attribution/
 import { recommendationTotals, type ReportIssue } from "../../schema/queries/roi-sums";
 import type { SiteRow } from "../../schema/queries/sites";
 import { roiFigures } from "../roi";
+import { contentAttention } from "../learning";
+import type { AttentionReason } from "../../models/learning/attention";
 
 export { SECTIONS, type Section } from "../../models/reports/lists";
 export type { Metrics };
@@ -27,6 +29,8 @@ export interface ReportData {
   movers: { channel: string; revenue: number; previous: number; change: number }[];
   daily: { day: string; revenue: number; cost: number }[];
   issues: ReportIssue[];
+  /** Content that needs attention (courses and lessons), top 5 by revenue at stake. */
+  courses: { name: string; reasons: AttentionReason[]; revenueAtStake: number }[];
 }
 
 export async function loadReportData(
@@ -85,6 +89,7 @@ export async function loadReportData(
       return { day, revenue: toMajor(s.revenueMinor, site.currency), cost: toMajor(s.costMinor, site.currency) };
     }),
     issues: current.issues,
+    courses: await courseAttention(db, site, from, to),
   };
 }
 
@@ -105,4 +110,21 @@ async function recommendationFigures(db: D1Database, site: SiteRow, from: string
     purchases: totals.purchases,
     revenue: toMajor(totals.revenueMinor, site.currency),
   };
+}
+
+/** The "needs attention" list over the report's days, against the days before (jobs/learning.ts). */
+async function courseAttention(db: D1Database, site: SiteRow, from: string, to: string) {
+  const fromMs = dayStart(from, site.timezone);
+  const toMs = dayStart(addDays(to, 1), site.timezone);
+  const list = await contentAttention(
+    db,
+    { siteId: site.id },
+    { fromMs, toMs, courseId: null, currency: site.currency },
+    toMs,
+  );
+  return list.slice(0, 5).map((e) => ({
+    name: e.lesson_title ? `${e.course_title} / ${e.lesson_title}` : e.course_title,
+    reasons: e.reasons,
+    revenueAtStake: toMajor(e.revenue_at_stake_minor, site.currency),
+  }));
 }

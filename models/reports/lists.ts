@@ -2,7 +2,16 @@
 // kinds of threshold alert. Stored in report_subscriptions and alert_rules (schema/report-tables.ts),
 // validated by the API, read by the report jobs.
 
-export const SECTIONS = ["totals", "channels", "campaigns", "partners", "recommendations", "movers", "charts"] as const;
+export const SECTIONS = [
+  "totals",
+  "channels",
+  "campaigns",
+  "partners",
+  "recommendations",
+  "movers",
+  "charts",
+  "courses",
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const ALERT_KINDS = ["roi_below", "spend_up", "conversions_zero"] as const;

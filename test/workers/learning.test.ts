@@ -302,3 +302,54 @@ describe("course reports", () => {
     await expectError(await api("/api/v1/courses/nope", { token: site.read }), 404, "unknown_course");
   });
 });
+
+describe("ROI email", () => {
+  it("has the content-that-needs-attention section when engagement falls", async () => {
+    const { env } = await import("cloudflare:test");
+    const { reportContent } = await import("../../jobs/reports/run");
+    const { getSite } = await import("../../schema/queries/sites");
+    const { addDays, utcDay, dayStart } = await import("../../core/time");
+    const site = await courseSite();
+    const day = addDays(utcDay(Date.now()), -1);
+    const before = dayStart(addDays(day, -1), "UTC");
+    // Six learners the day before, one on the report's day: active learners fall by more than 30 %.
+    const starts = ["a", "b", "c", "d", "e", "f"].map((u, i) => ({
+      id: unique("e"),
+      type: "lesson_start",
+      user_id: u,
+      ts: before + (i + 1) * HOUR,
+      props: { course_id: "c1", lesson_id: "l1" },
+    }));
+    const today = { ...starts[0]!, id: unique("e"), ts: dayStart(day, "UTC") + HOUR };
+    const buy = {
+      id: unique("e"),
+      type: "purchase",
+      user_id: "a",
+      ts: before + HOUR,
+      order_id: "o",
+      revenue: 300,
+      currency: "CNY",
+      items: [{ id: "c1" }],
+    };
+    expect((await send(site, [...starts, today, buy])).status).toBe(202);
+    await eventsLanded(site.id, 8);
+    const row = (await getSite(env.DB, { siteId: site.id }))!;
+    const sub = {
+      frequency: "daily" as const,
+      model: "last_touch" as const,
+      sections: ["courses" as const],
+      name: "r",
+      language: "en" as const,
+    };
+    const built = await reportContent(env.DB, row, sub, day, day);
+    // The course and its first lesson both lost 5 of 6 learners; the lesson's stake is that share of the revenue.
+    expect(built.data.courses).toEqual([
+      { name: "Course one", reasons: ["engagement_falling"], revenueAtStake: 300 },
+      { name: "Course one / Intro", reasons: ["engagement_falling"], revenueAtStake: 250 },
+    ]);
+    const mail = await built.content("https://x.test/unsubscribe");
+    expect(mail.html).toContain("Content that needs attention");
+    expect(mail.html).toContain("Course one");
+    expect(mail.text).toContain("Course one: engagement falling");
+  });
+});
