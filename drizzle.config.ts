@@ -13,6 +13,7 @@ export default defineConfig({
     "./schema/analytics-tables.ts",
     "./schema/experiment-tables.ts",
     "./schema/seo-tables.ts",
+    "./schema/learning-tables.ts",
   ],
   out: "./schema/migrations",
 });

@@ -90,6 +90,10 @@ const data = {
     cost: Math.round((sum("cost") * (shape[i] + 0.02)) / 1.14),
   })),
   issues: [],
+  courses: [
+    { name: "Python for data analysis / 3.2 Pandas joins", reasons: ["drop_off_high"], revenueAtStake: 2_140 },
+    { name: "Excel in 21 days", reasons: ["engagement_falling", "stale_content"], revenueAtStake: 1_380 },
+  ],
 };
 
 const out = resolve(root, "docs");

@@ -24,6 +24,7 @@ import { goalRoutes } from "./routes/goals";
 import { healthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
 import { itemRoutes } from "./routes/items";
+import { courseRoutes } from "./routes/courses";
 import { journeyRoutes } from "./routes/journeys";
 import { keyRoutes } from "./routes/keys";
 import { memberRoutes } from "./routes/members";
@@ -108,6 +109,8 @@ function createApp() {
     // SEO: search console imports, organic revenue, keyword opportunities.
     seoImportRoutes,
     seoReportRoutes,
+    // Courses: structure and learning reports.
+    courseRoutes,
   ]) {
     app.route("/", routes);
   }

@@ -10,6 +10,8 @@ import type { SiteRow } from "../../schema/queries/sites";
 import { roiFigures } from "../roi";
 import { type ReportExperiment, runningExperiments } from "./experiments";
 import { seoEmailFigures } from "../seo/report";
+import { contentAttention } from "../learning";
+import type { AttentionReason } from "../../models/learning/attention";
 
 export { SECTIONS, type Section } from "../../models/reports/lists";
 export type { Metrics };
@@ -33,6 +35,8 @@ export interface ReportData {
   experiments: ReportExperiment[];
   /** Search: the latest audit's counts and top striking-distance queries (null: no SEO data). */
   seo: Awaited<ReturnType<typeof seoEmailFigures>>;
+  /** Content that needs attention (courses and lessons), top 5 by revenue at stake. */
+  courses: { name: string; reasons: AttentionReason[]; revenueAtStake: number }[];
 }
 
 export async function loadReportData(
@@ -93,6 +97,7 @@ export async function loadReportData(
     issues: current.issues,
     experiments: await runningExperiments(db, site, to),
     seo: await seoEmailFigures(db, { site, from, to }),
+    courses: await courseAttention(db, site, from, to),
   };
 }
 
@@ -113,4 +118,21 @@ async function recommendationFigures(db: D1Database, site: SiteRow, from: string
     purchases: totals.purchases,
     revenue: toMajor(totals.revenueMinor, site.currency),
   };
+}
+
+/** The "needs attention" list over the report's days, against the days before (jobs/learning.ts). */
+async function courseAttention(db: D1Database, site: SiteRow, from: string, to: string) {
+  const fromMs = dayStart(from, site.timezone);
+  const toMs = dayStart(addDays(to, 1), site.timezone);
+  const list = await contentAttention(
+    db,
+    { siteId: site.id },
+    { fromMs, toMs, courseId: null, currency: site.currency },
+    toMs,
+  );
+  return list.slice(0, 5).map((e) => ({
+    name: e.lesson_title ? `${e.course_title} / ${e.lesson_title}` : e.course_title,
+    reasons: e.reasons,
+    revenueAtStake: toMajor(e.revenue_at_stake_minor, site.currency),
+  }));
 }

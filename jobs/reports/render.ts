@@ -80,6 +80,9 @@ function periodParams(d: ReportData, f: ReturnType<typeof formatters>) {
 
 const metricLabel = (l: Locale, k: MetricLabel) => t(l, `report.metric.${k}` as MessageKey);
 
+const courseReasons = (l: Locale, reasons: readonly string[]) =>
+  reasons.map((r) => t(l, `report.course.${r}` as MessageKey)).join(t(l, "report.listSeparator"));
+
 export function renderHtml(d: ReportData, o: RenderOptions): string {
   const l = o.locale ?? "en";
   const f = formatters(d.site.currency, l);
@@ -211,6 +214,16 @@ export function renderHtml(d: ReportData, o: RenderOptions): string {
           d.seo.opportunities.map((o) => [o.query, o.page, f.money(o.value)]),
         ),
       );
+      );
+  }
+  if (show("courses") && d.courses.length > 0) {
+    parts.push(
+      h2(t(l, "report.heading.courses")),
+      table(
+        [t(l, "report.column.course"), t(l, "report.column.reasons"), t(l, "report.column.atStake")],
+        d.courses.map((c) => [c.name, courseReasons(l, c.reasons), f.money(c.revenueAtStake)]),
+      ),
+    );
   }
   if (d.issues.length > 0) {
     const list = d.issues
@@ -319,6 +332,17 @@ export function renderText(d: ReportData, o: RenderOptions): string {
       ),
     ]);
   }
+  if (show("courses"))
+    list(
+      "report.heading.courses",
+      d.courses.map((c) =>
+        t(l, "report.text.course", {
+          name: c.name,
+          reasons: courseReasons(l, c.reasons),
+          stake: f.money(c.revenueAtStake),
+        }),
+      ),
+    );
   lines.push(t(l, "report.text.unsubscribe", { url: o.unsubscribeUrl }));
   return lines.join("\n");
 }

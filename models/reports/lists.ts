@@ -12,6 +12,7 @@ export const SECTIONS = [
   "charts",
   "experiments",
   "seo",
+  "courses",
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 

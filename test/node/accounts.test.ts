@@ -43,6 +43,8 @@ describe("access rules", () => {
   it("let a share link GET only its pages and the site itself", () => {
     expect(endpointGroup("/api/v1/items/c1/similar")).toBe("recommendations");
     expect(endpointGroup("/api/v1/items/c1")).toBe("courses");
+    expect(endpointGroup("/api/v1/items/c1/lessons")).toBe("courses");
+    expect(endpointGroup("/api/v1/courses/attention")).toBe("courses");
     expect(endpointGroup("/api/v1/sites/s1/keys")).toBeNull();
     expect(sharePermits(["overview"], "read", "GET", "/api/v1/reports/overview")).toBe(true);
     expect(sharePermits(["overview"], "read", "GET", "/api/v1/sites/s1")).toBe(true);

@@ -1,6 +1,7 @@
 // The capture path shared by the public collector and the server API: validate each event on its
 // own (good events are kept beside bad ones), enrich, and enqueue. D1 is written by the consumer.
 import { compileItemPath } from "./item-path";
+import { learningCatalog, unknownReference } from "./learning";
 import type { z } from "@hono/zod-openapi";
 import type { EdgeEnv } from "../../../core/env";
 import type { IngestMessage } from "../../../core/queue";
@@ -113,6 +114,7 @@ export async function acceptEvents(o: AcceptOptions): Promise<AcceptResult> {
   let duplicates = 0;
   const site = siteContext(o.site);
   const salt = await dailySalt(o.env.DB, utcDay(receivedAt));
+  const catalog = await learningCatalog(o.env.DB, o.site.id, o.events);
   const requestClient = parseClient(o.userAgent);
   const serverClients = new Map<string, Client>(); // a back end relays few distinct user agents per batch
   const serverClient = (userAgent: string, screen?: string) => {
@@ -138,6 +140,11 @@ export async function acceptEvents(o: AcceptOptions): Promise<AcceptResult> {
     if (byteLength(JSON.stringify(raw)) > MAX_EVENT_BYTES) {
       const message = `One event may hold at most ${MAX_EVENT_BYTES} bytes.`;
       rejected.push({ index, code: "event_too_large", issues: [{ path: `events.${index}`, message }] });
+      continue;
+    }
+    const unknown = unknownReference(e, catalog, index);
+    if (unknown) {
+      rejected.push(unknown);
       continue;
     }
     if (seen.has(e.id)) {

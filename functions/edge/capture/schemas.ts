@@ -1,7 +1,7 @@
 // What an event may look like, for the public collector and the server API alike.
 // The zod schemas validate requests and generate the OpenAPI document.
 import { z } from "@hono/zod-openapi";
-import { EVENT_TYPES } from "../../../core/event";
+import { EVENT_TYPES, LEARNING_EVENT_TYPES, LEARNING_PROPS as P, type LearningEventType } from "../../../core/event";
 import { isCurrencyCode, MAX_MONEY_AMOUNT } from "../../../core/money";
 import { DAY_MS } from "../../../core/time";
 
@@ -38,6 +38,43 @@ export const Item = z.object({
   price: MoneyAmount.optional(),
   quantity: z.number().int().positive().max(10_000).optional(),
 });
+
+/** The props a learning event needs (core/event.ts LEARNING_PROPS), as [key, message] issues. */
+function learningIssues(type: LearningEventType, props: Record<string, unknown>): [string, string][] {
+  const out: [string, string][] = [];
+  const id = (key: string, why: string) => {
+    const v = props[key];
+    if (v === undefined || v === null) out.push([key, `Required ${why}.`]);
+    else if (typeof v !== "string" || !/^[A-Za-z0-9_.:-]{1,128}$/.test(v))
+      out.push([key, "1-128 letters, digits or _.:- (the catalog id)."]);
+  };
+  const num = (key: string, min: number, max: number, int = false) => {
+    const v = props[key];
+    if (v === undefined || v === null) return false;
+    if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max || (int && !Number.isInteger(v)))
+      out.push([key, `${int ? "An integer" : "A number"} from ${min} to ${max}.`]);
+    return true;
+  };
+  id(P.course, "for learning events");
+  if (type !== "certificate" && type !== "rating") id(P.lesson, `for ${type}`);
+  else if (props[P.lesson] !== undefined) id(P.lesson, "");
+  if (type === "lesson_progress") {
+    const hasPercent = num(P.percent, 0, 100);
+    const hasSeconds = num(P.seconds, 0, 1e7);
+    if (!hasPercent && !hasSeconds) out.push([P.percent, "Required for lesson_progress: percent (0-100) or seconds."]);
+  }
+  if (type === "quiz_submit") {
+    if (!num(P.score, 0, 100)) out.push([P.score, "Required for quiz_submit: 0-100."]);
+    if (typeof props[P.passed] !== "boolean") out.push([P.passed, "Required for quiz_submit: true or false."]);
+  }
+  if (type === "rating") {
+    if (!num(P.stars, 1, 5, true)) out.push([P.stars, "Required for rating: an integer from 1 to 5."]);
+    const comment = props[P.comment];
+    if (comment !== undefined && comment !== null && (typeof comment !== "string" || comment.length > 1000))
+      out.push([P.comment, "Text of at most 1000 characters."]);
+  }
+  return out;
+}
 
 export const EventInput = z
   .object({
@@ -78,8 +115,14 @@ export const EventInput = z
       .optional()
       .openapi({ description: "A referral code given at checkout (app promo code); `?ref=` on the URL works too." }),
     props: z
-      .record(z.string().max(64), PropValue)
+      .record(z.string().max(64), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
       .refine((p) => Object.keys(p).length <= 30, { message: "At most 30 properties." })
+      // A rating's comment may hold 1000 characters; every other text value 500.
+      .superRefine((p, ctx) => {
+        for (const [k, v] of Object.entries(p))
+          if (typeof v === "string" && v.length > 500 && k !== P.comment)
+            ctx.addIssue({ code: "custom", path: [k], message: "At most 500 characters." });
+      })
       .optional(),
   })
   .superRefine((e, ctx) => {
@@ -96,6 +139,10 @@ export const EventInput = z
     }
     if (e.type === "refund") need("order_id", "for refunds");
     if (e.revenue !== undefined && e.currency === undefined) need("currency", "when revenue is given");
+    if ((LEARNING_EVENT_TYPES as readonly string[]).includes(e.type))
+      learningIssues(e.type as LearningEventType, e.props ?? {}).forEach(([key, message]) =>
+        ctx.addIssue({ code: "custom", path: ["props", key], message }),
+      );
   })
   .openapi("Event");
 export type EventInput = z.infer<typeof EventInput>;

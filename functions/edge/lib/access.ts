@@ -17,6 +17,7 @@ const GROUPS: [RegExp, EndpointGroup][] = [
   [/^\/api\/v1\/(sessions|events)$/, "traffic"],
   [/^\/api\/v1\/(recommendations|models(\/.*)?|items\/[^/]+\/similar)$/, "recommendations"],
   [/^\/api\/v1\/items(\/[^/]+)?$/, "courses"],
+  [/^\/api\/v1\/(items\/[^/]+\/lessons|courses(\/[^/]+)?)$/, "courses"],
   [/^\/api\/v1\/(partners|commissions|payouts|partner-program|commission-rules)(\/.*)?$/, "partners"],
   [/^\/api\/v1\/report-subscriptions(\/.*)?$/, "reports"],
   [/^\/api\/v1\/alert-rules(\/.*)?$/, "alerts"],
