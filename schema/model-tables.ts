@@ -3,7 +3,7 @@
 // its id can be credited to the model version that produced it.
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-export const MODEL_KINDS = ["recommender", "propensity"] as const;
+export const MODEL_KINDS = ["recommender", "propensity", "dropout"] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 /** candidate (just trained), active (served), retired (was active), rejected (worse than active). */
 export const MODEL_STATUSES = ["candidate", "active", "retired", "rejected"] as const;

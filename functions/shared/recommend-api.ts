@@ -263,7 +263,7 @@ export type ModelMetrics = z.infer<typeof ModelMetrics>;
 export const Model = z
   .object({
     id: z.string(),
-    kind: z.string().openapi({ description: "recommender | propensity" }),
+    kind: z.string().openapi({ description: "recommender | propensity | dropout" }),
     version: z.number().int(),
     status: z.string().openapi({ description: "candidate | active | retired | rejected" }),
     data_from: z.string(),

@@ -18,6 +18,7 @@ import { recommenderVerdict, registerCandidate, type RetrainOutcome } from "./pr
 import type { RecommenderMeta, RegistryEnv } from "./registry";
 import { verifyEase, verifyMf } from "./verify";
 import { trainPropensity } from "./train-propensity";
+import { loadLearningFacts, trainDropout } from "../dropout/train";
 import { easeOnnx } from "../../models/onnx/ease";
 import { mfOnnx } from "../../models/onnx/mf";
 import { DAY_MS } from "../../core/time";
@@ -68,6 +69,9 @@ export async function retrainSite(
   const sessions = await loadSiteSessions(env.DB, siteId, from);
   const prices = new Map(catalog.map((c) => [c.id, priceOf(c)]));
   outcomes.push(await trainPropensity(env, siteId, now, from, signals, sessions, prices, options.propensityEpochs));
+  // The dropout model (issue 16) only for sites that send learning events.
+  const facts = await loadLearningFacts(env.DB, siteId, from);
+  if (facts.size > 0) outcomes.push(await trainDropout(env, siteId, now, from, facts, options.propensityEpochs));
   return outcomes;
 }
 
