@@ -23,6 +23,7 @@ import { healthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
 import { itemRoutes } from "./routes/items";
 import { journeyRoutes } from "./routes/journeys";
+import { markovRoutes } from "./routes/markov";
 import { keyRoutes } from "./routes/keys";
 import { memberRoutes } from "./routes/members";
 import { partnerLinkRoutes } from "./routes/partner-links";
@@ -70,6 +71,7 @@ function createApp() {
     attributionRoutes,
     spendRoutes,
     budgetRoutes,
+    markovRoutes,
     reportRoutes,
     queryRoutes,
     recommendProxyRoutes,
