@@ -256,6 +256,19 @@ describe("Attribution", () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it("draws the site's own Markov chain: the API's transitions and removal effects", async () => {
+    const api = await stack.admin<{ paths: number; transition_matrix: Record<string, Record<string, number>> }>(
+      `/api/v1/reports/markov?site_id=${site.id}&dimension=channel`,
+    );
+    expect(api.paths).toBeGreaterThan(0);
+    expect(Number(await page.locator('[data-kpi="chain-paths"]').getAttribute("data-value"))).toBe(api.paths);
+    const csv = await exported("Transitions between states (Channel)");
+    const shown: Record<string, Record<string, number>> = {};
+    for (const r of csv) (shown[r.From!] ??= {})[r.To!] = Number(r.Probability);
+    expect(shown).toEqual(api.transition_matrix);
+    await page.locator(".chart-canvas svg").nth(1).waitFor();
+  });
+
   it("attributes uploaded paths as the API does, reports the bad line, and draws the transitions", async () => {
     const csvText =
       "path,total_conversions,total_conversion_value,total_null\nbaidu > wechat,12,5988,40\nbilibili,lots,0,3\nbilibili > wechat,5,2495,60\n";
@@ -282,7 +295,7 @@ describe("Attribution", () => {
       for (const model of MODELS)
         expect(Number(row[EN.models[model]!]), `${ch.channel} ${model}`).toBe(ch[model].conversions);
     }
-    await page.locator(".chart-canvas svg").nth(1).waitFor();
+    await page.locator(".chart-canvas svg").nth(2).waitFor();
     expect(await axeViolations(page)).toEqual([]);
   });
 });

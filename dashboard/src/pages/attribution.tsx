@@ -1,6 +1,7 @@
 // Attribution: the site's conversions and revenue per channel under each of the seven models, side
-// by side (GET /api/v1/reports/roi once per model), and the Markov chain of conversion paths you
-// upload (POST /api/v1/attribution): its transitions as a Sankey and every model's credit.
+// by side (GET /api/v1/reports/roi once per model), the site's own Markov chain (GET
+// /api/v1/reports/markov) with its transitions as a Sankey, and any conversion paths you upload
+// (POST /api/v1/attribution): every model's credit and that chain's transitions.
 import type { EChartsCoreOption } from "echarts/core";
 import { useMemo } from "preact/hooks";
 import { useSiteApi } from "../api/hooks";
@@ -15,6 +16,7 @@ import type { TFunction } from "../i18n";
 import { ATTRIBUTION_MODELS } from "../lib/metrics";
 import { useQueryState } from "../lib/url-state";
 import { MarkovPaths } from "./attribution/markov";
+import { SiteChain } from "./attribution/site-chain";
 
 type Model = (typeof ATTRIBUTION_MODELS)[number];
 const METRICS = ["conversions", "revenue"] as const;
@@ -103,6 +105,7 @@ export default function Attribution() {
           </>
         )}
       </Card>
+      <SiteChain />
       {!readOnly && <MarkovPaths />}
     </>
   );

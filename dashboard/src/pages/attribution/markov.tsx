@@ -119,17 +119,6 @@ export function MarkovPaths() {
 function MarkovResult({ result }: { result: AttributionResult }) {
   const t = useT();
   const f = useFormat();
-  const transitions = useMemo<Transition[]>(
-    () =>
-      Object.entries(result.markov?.transition_matrix ?? {}).flatMap(([from, row]) =>
-        Object.entries(row).map(([to, probability]) => ({ from, to, probability })),
-      ),
-    [result],
-  );
-  const option = useMemo(
-    () => transitionsOption(transitions, t("attribution.markov.to_suffix"), f),
-    [transitions, t, f],
-  );
   type Ch = AttributionResult["channels"][number];
   const credit = (r: Ch, m: string) => (r[m] as Credit | undefined)?.conversions ?? null;
   const channelColumns: Column<Ch>[] = [
@@ -146,11 +135,6 @@ function MarkovResult({ result }: { result: AttributionResult }) {
       kind: "percent",
       value: (r) => (r.markov as Credit | undefined)?.removal_effect ?? null,
     },
-  ];
-  const transitionColumns: Column<Transition>[] = [
-    { key: "from", label: t("attribution.markov.from"), value: (r) => r.from },
-    { key: "to", label: t("attribution.markov.to"), value: (r) => r.to },
-    { key: "probability", label: t("attribution.markov.probability"), kind: "percent", value: (r) => r.probability },
   ];
   return (
     <>
@@ -196,20 +180,58 @@ function MarkovResult({ result }: { result: AttributionResult }) {
         rowKey={(r) => r.channel}
         exportName="attribution-paths-credit"
       />
-      {transitions.length > 0 && (
-        <>
-          <Chart option={option} label={t("attribution.markov.sankey")} types={["sankey"]} height={420} />
-          <DataTable
-            caption={t("attribution.markov.transitions")}
-            showCaption
-            columns={transitionColumns}
-            rows={transitions}
-            rowKey={(r) => `${r.from}\u0000${r.to}`}
-            exportName="markov-transitions"
-            initialSort={{ key: "probability", dir: "desc" }}
-          />
-        </>
+      {result.markov && (
+        <Transitions
+          matrix={result.markov.transition_matrix}
+          caption={t("attribution.markov.transitions")}
+          exportName="markov-transitions-paths"
+        />
       )}
+    </>
+  );
+}
+
+/** A chain's transitions as a Sankey (from states → next states) and a table of the same figures. */
+export function Transitions({
+  matrix,
+  caption,
+  exportName,
+}: {
+  matrix: Record<string, Record<string, number>>;
+  caption: string;
+  exportName: string;
+}) {
+  const t = useT();
+  const f = useFormat();
+  const transitions = useMemo<Transition[]>(
+    () =>
+      Object.entries(matrix).flatMap(([from, row]) =>
+        Object.entries(row).map(([to, probability]) => ({ from, to, probability })),
+      ),
+    [matrix],
+  );
+  const option = useMemo(
+    () => transitionsOption(transitions, t("attribution.markov.to_suffix"), f),
+    [transitions, t, f],
+  );
+  const columns: Column<Transition>[] = [
+    { key: "from", label: t("attribution.markov.from"), value: (r) => r.from },
+    { key: "to", label: t("attribution.markov.to"), value: (r) => r.to },
+    { key: "probability", label: t("attribution.markov.probability"), kind: "percent", value: (r) => r.probability },
+  ];
+  if (transitions.length === 0) return null;
+  return (
+    <>
+      <Chart option={option} label={t("attribution.markov.sankey")} types={["sankey"]} height={420} />
+      <DataTable
+        caption={caption}
+        showCaption
+        columns={columns}
+        rows={transitions}
+        rowKey={(r) => `${r.from}\u0000${r.to}`}
+        exportName={exportName}
+        initialSort={{ key: "probability", dir: "desc" }}
+      />
     </>
   );
 }
