@@ -345,12 +345,46 @@ describe("ROI and spend", () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
-  it("shows the budget advice the API gives (here: not enough spend yet, and what to do)", async () => {
-    const api = await stack.admin<{ channels: unknown[]; excluded: unknown[] }>(
-      `/api/v1/reports/budget?site_id=${site.id}`,
-    );
-    expect(api.channels).toEqual([]);
+  it("shows the budget advice the API gives: empty with what to do, then per channel with curves and band", async () => {
+    const before = await stack.admin<{ channels: unknown[] }>(`/api/v1/reports/budget?site_id=${site.id}`);
+    expect(before.channels).toEqual([]);
     expect(await page.getByText("Not enough spend to advise on").count()).toBe(1);
+
+    // Eight days of spend on two sources (the advice needs 7 days with spend per channel).
+    const rows = Array.from({ length: 8 }, (_, i) => localDay(Date.now() - (i + 1) * DAY)).flatMap((date, i) => [
+      { date, source: "bilibili", medium: "cpc", campaign: "always-on", cost: 100 + 10 * i },
+      { date, source: "wechat", medium: "social", campaign: "always-on", cost: 50 + 5 * i },
+    ]);
+    await stack.admin(`/api/v1/costs?site_id=${site.id}`, { rows });
+    const api = await stack.admin<{
+      channels: { channel: string; current_daily_spend: number; suggested_daily_spend: number }[];
+      expected_daily_revenue_change: { low: number; high: number };
+    }>(`/api/v1/reports/budget?site_id=${site.id}`);
+    expect(api.channels.length).toBe(2);
+    await page.reload();
+    const csv = await exported("Budget advice");
+    const byChannel = (list: { channel: string; now: number; next: number }[]) =>
+      list.sort((a, b) => a.channel.localeCompare(b.channel));
+    expect(
+      byChannel(
+        csv.map((r) => ({
+          channel: r.Channel!,
+          now: Number(r["Daily spend now"]),
+          next: Number(r["Suggested daily spend"]),
+        })),
+      ),
+    ).toEqual(
+      byChannel(
+        api.channels.map((c) => ({ channel: c.channel, now: c.current_daily_spend, next: c.suggested_daily_spend })),
+      ),
+    );
+    const money = new Intl.NumberFormat("en", { style: "currency", currency: "CNY" });
+    const band = await page.locator("[data-band]").textContent();
+    expect(band).toContain(money.format(api.expected_daily_revenue_change.low));
+    expect(band).toContain(money.format(api.expected_daily_revenue_change.high));
+    // The ROI chart and the budget curves.
+    await page.locator(".chart-canvas svg").nth(1).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("fits a phone's width: the page does not scroll sideways (tables scroll in their own box)", async () => {
