@@ -45,8 +45,9 @@ export function formatter(locale: Language, currency: string, timeZone: string):
   const id = `${locale}|${currency}|${timeZone}`;
   const hit = cache.get(id);
   if (hit) return hit;
-  const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-  const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  // signDisplay "negative": a tiny negative that rounds to zero reads "0", not "-0".
+  const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0, signDisplay: "negative" });
+  const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, signDisplay: "negative" });
   const money = new Intl.NumberFormat(locale, { style: "currency", currency });
   const percent = new Intl.NumberFormat(locale, {
     style: "percent",

@@ -417,9 +417,13 @@ describe("languages", () => {
       await page.goto(`${stack.origin}${p.path}`);
       await expect.poll(heading).toBe(p.en);
       await page.locator("table, .empty").first().waitFor();
+      await expect.poll(() => page.locator(".loading").count()).toBe(0);
       await page.getByLabel("Language").selectOption("zh-CN");
       await expect.poll(heading).toBe(p.zh);
       await page.locator("table, .empty").first().waitFor();
+      await expect.poll(() => page.locator(".loading").count()).toBe(0); // every card drawn, not loading
+      if (process.env.SHOTS)
+        await page.screenshot({ path: `/tmp/dash1-shot${p.path.replace(/\//g, "_")}.png`, fullPage: true });
       expect(await untranslated(), `${p.path} zh-CN`).toEqual([]);
       expect(await page.locator("main").textContent()).not.toContain("Export CSV");
       expect(await axeViolations(page), `${p.path} zh-CN`).toEqual([]);
