@@ -1,6 +1,8 @@
 // Saved goals: what a funnel step, a journey anchor or a conversion can be (GET/POST/DELETE
 // /api/v1/goals). Admins define them here; the API's issues land next to the field at fault.
+import { useState } from "preact/hooks";
 import type { Goal, GoalKind } from "../../api/analysis-types";
+import { ApiError } from "../../api/client";
 import { useRefresh, useSiteApi } from "../../api/hooks";
 import { type Column, DataTable } from "../../components/DataTable";
 import { Field, FormError, SelectField, Submit } from "../../components/Field";
@@ -28,9 +30,16 @@ export default function Goals() {
     form.reset();
     await refresh("/api/v1/goals");
   });
+  const [removeError, setRemoveError] = useState<ApiError | null>(null);
   const remove = async (g: Goal) => {
     if (!confirm(t("conversions.goals.confirm_delete", { name: g.name }))) return;
-    await api.send("DELETE", `/api/v1/goals/${encodeURIComponent(g.id)}`, undefined, { site_id: siteId });
+    setRemoveError(null);
+    try {
+      await api.send("DELETE", `/api/v1/goals/${encodeURIComponent(g.id)}`, undefined, { site_id: siteId });
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      setRemoveError(err);
+    }
     await refresh("/api/v1/goals");
   };
 
@@ -60,7 +69,11 @@ export default function Goals() {
             sortable: false,
             value: () => "",
             render: (g: Goal) => (
-              <button type="button" class="button small" onClick={() => void remove(g).catch(console.error)}>
+              <button
+                type="button"
+                class="button small"
+                onClick={() => void remove(g).catch((err) => console.error("goal delete failed", err))}
+              >
                 {t("common.remove")}
                 <span class="visually-hidden"> {g.name}</span>
               </button>
@@ -73,6 +86,7 @@ export default function Goals() {
   return (
     <div class="grid-2">
       <Card title={t("conversions.goals.title")}>
+        {removeError && <LoadError error={removeError} />}
         {goals.error ? (
           <LoadError error={goals.error} retry={() => goals.mutate()} />
         ) : !goals.data ? (
