@@ -21,6 +21,18 @@ export default defineConfig({
     reportCompressedSize: false,
     // The one big file is ECharts (about 560 KB, 190 KB gzip), loaded with the first chart only.
     chunkSizeWarningLimit: 700,
+    rollupOptions: {
+      output: {
+        // ECharts' core and renderer in one chunk (loaded with the first chart); the chart types only
+        // some pages draw (Sankey, heatmap, funnel, marked points) stay with those pages' chunks.
+        manualChunks(id: string) {
+          if (!/node_modules\/(echarts|zrender)\//.test(id)) return undefined;
+          return /echarts\/lib\/(chart\/(sankey|heatmap|funnel)|component\/(visualMap|marker))/.test(id)
+            ? undefined
+            : "echarts";
+        },
+      },
+    },
   },
   server: { proxy: { "/api": proxy, "/t.js": proxy, "/r": proxy, "/healthz": proxy } },
 });

@@ -3,7 +3,7 @@
 // customer's sessions: those before each purchase (within the lookback) form a converting path,
 // and sessions after the last purchase a path that did not convert. Runs daily, over a bounded
 // window, so its cost does not grow with history.
-import { DIMENSIONS, type RemovalEffects, type Touch, touchValue } from "../models/attribution/credit";
+import { type Dimension, DIMENSIONS, type RemovalEffects, type Touch, touchValue } from "../models/attribution/credit";
 import { markovAttribution } from "../models/attribution/markov";
 import type { ConversionPath } from "../models/attribution/paths";
 import { purchasesBetween, type SessionTouch, sessionsBetween } from "../schema/queries/rollup";
@@ -31,6 +31,24 @@ export async function fitRemovalEffects(
   now: number,
   lookbackDays: number,
 ): Promise<RemovalEffects> {
+  const effects: RemovalEffects = {};
+  for (const [dimension, paths] of await journeyPaths(db, scope, now, lookbackDays, DIMENSIONS)) {
+    effects[dimension] = Object.fromEntries(markovAttribution(paths).removalEffects);
+  }
+  return effects;
+}
+
+/**
+ * The site's journeys of the last FIT_WINDOW_DAYS as conversion paths, per dimension: what the fit
+ * above learns from, and what GET /api/v1/reports/markov shows as the chain's transitions.
+ */
+export async function journeyPaths(
+  db: D1Database,
+  scope: SiteScope,
+  now: number,
+  lookbackDays: number,
+  dimensions: readonly Dimension[],
+): Promise<Map<Dimension, ConversionPath[]>> {
   const from = now - FIT_WINDOW_DAYS * DAY_MS;
   const sessions = await sessionsBetween(db, scope, from, now, FIT_MAX_SESSIONS);
   // Purchases only from the sessions' span, so a sampled window stays consistent.
@@ -45,8 +63,8 @@ export async function fitRemovalEffects(
   }
   for (const p of purchases) journeys.get(p.customer)?.buys.push(p.ts);
 
-  const effects: RemovalEffects = {};
-  for (const dimension of DIMENSIONS) {
+  const out = new Map<Dimension, ConversionPath[]>();
+  for (const dimension of dimensions) {
     const paths = new Map<string, ConversionPath>();
     const add = (sessions: SessionTouch[], converted: boolean) => {
       if (sessions.length === 0) return;
@@ -71,7 +89,7 @@ export async function fitRemovalEffects(
       }
       add(list.slice(next), false);
     }
-    effects[dimension] = Object.fromEntries(markovAttribution([...paths.values()]).removalEffects);
+    out.set(dimension, [...paths.values()]);
   }
-  return effects;
+  return out;
 }

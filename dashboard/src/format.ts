@@ -22,6 +22,8 @@ export interface Formatter {
   dateTime(at: string | number): string;
   /** How long ago, e.g. "5 minutes ago". */
   ago(at: string | number, now?: number): string;
+  /** A duration in seconds, in its largest whole-ish unit: "45 sec", "3.5 min", "2 hr", "1.5 days". */
+  duration(seconds: number | null | undefined): string;
 }
 
 const DASH = "–";
@@ -43,8 +45,9 @@ export function formatter(locale: Language, currency: string, timeZone: string):
   const id = `${locale}|${currency}|${timeZone}`;
   const hit = cache.get(id);
   if (hit) return hit;
-  const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-  const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  // signDisplay "negative": a tiny negative that rounds to zero reads "0", not "-0".
+  const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0, signDisplay: "negative" });
+  const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, signDisplay: "negative" });
   const money = new Intl.NumberFormat(locale, { style: "currency", currency });
   const percent = new Intl.NumberFormat(locale, {
     style: "percent",
@@ -68,6 +71,9 @@ export function formatter(locale: Language, currency: string, timeZone: string):
     minute: "2-digit",
   });
   const relative = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  const units = (["second", "minute", "hour", "day"] as const).map(
+    (unit) => new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: 1 }),
+  );
   const ok = (n: number | null | undefined): n is number => typeof n === "number" && Number.isFinite(n);
   const ms = (at: string | number) => (typeof at === "number" ? at : Date.parse(at));
   const f: Formatter = {
@@ -88,6 +94,14 @@ export function formatter(locale: Language, currency: string, timeZone: string):
       if (abs < 3600) return relative.format(Math.round(seconds / 60), "minute");
       if (abs < 86_400) return relative.format(Math.round(seconds / 3600), "hour");
       return relative.format(Math.round(seconds / 86_400), "day");
+    },
+    duration: (s) => {
+      if (!ok(s)) return DASH;
+      const [sec, min, hr, day] = units as [Intl.NumberFormat, Intl.NumberFormat, Intl.NumberFormat, Intl.NumberFormat];
+      if (s < 60) return sec.format(s);
+      if (s < 3600) return min.format(s / 60);
+      if (s < 86_400) return hr.format(s / 3600);
+      return day.format(s / 86_400);
     },
   };
   cache.set(id, f);

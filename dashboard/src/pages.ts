@@ -48,6 +48,28 @@ export const PAGES: readonly PageDef[] = [
     share: "roi",
   },
   {
+    id: "conversions",
+    path: "/conversions/:section?",
+    href: "/conversions",
+    title: "nav.conversions",
+    group: "reports",
+    load: () => import("./pages/conversions"),
+  },
+  {
+    id: "attribution",
+    path: "/attribution",
+    title: "nav.attribution",
+    group: "reports",
+    load: () => import("./pages/attribution"),
+  },
+  {
+    id: "roi",
+    path: "/roi",
+    title: "nav.roi",
+    group: "reports",
+    load: () => import("./pages/roi"),
+  },
+  {
     id: "settings",
     path: "/settings/:section?",
     href: "/settings",

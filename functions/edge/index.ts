@@ -26,6 +26,7 @@ import { invitationRoutes } from "./routes/invitations";
 import { itemRoutes } from "./routes/items";
 import { courseRoutes } from "./routes/courses";
 import { journeyRoutes } from "./routes/journeys";
+import { markovRoutes } from "./routes/markov";
 import { keyRoutes } from "./routes/keys";
 import { memberRoutes } from "./routes/members";
 import { partnerLinkRoutes } from "./routes/partner-links";
@@ -75,6 +76,7 @@ function createApp() {
     attributionRoutes,
     spendRoutes,
     budgetRoutes,
+    markovRoutes,
     reportRoutes,
     queryRoutes,
     recommendProxyRoutes,

@@ -8,7 +8,27 @@ type Charts = typeof import("../charts/echarts");
 let loading: Promise<Charts> | undefined;
 const loadCharts = () => (loading ??= import("../charts/echarts"));
 
-export function Chart({ option, label, height = 280 }: { option: EChartsCoreOption; label: string; height?: number }) {
+/** Chart types beyond line, bar and pie: each its own module, loaded with the page that draws it. */
+const EXTRA_TYPES = {
+  sankey: () => import("../charts/sankey"),
+  heatmap: () => import("../charts/heatmap"),
+  funnel: () => import("../charts/funnel"),
+  marks: () => import("../charts/marks"),
+} as const;
+export type ExtraChartType = keyof typeof EXTRA_TYPES;
+
+export function Chart({
+  option,
+  label,
+  height = 280,
+  types = [],
+}: {
+  option: EChartsCoreOption;
+  label: string;
+  height?: number;
+  /** The extra chart types `option` uses (registered before it is drawn). */
+  types?: readonly ExtraChartType[];
+}) {
   const { language } = useI18n();
   const t = useT();
   const el = useRef<HTMLDivElement>(null);
@@ -19,8 +39,8 @@ export function Chart({ option, label, height = 280 }: { option: EChartsCoreOpti
   useEffect(() => {
     let disposed = false;
     let observer: ResizeObserver | undefined;
-    loadCharts()
-      .then((m) => {
+    Promise.all([loadCharts(), ...types.map((type) => EXTRA_TYPES[type]())])
+      .then(([m]) => {
         if (disposed || !el.current) return;
         chart.current = m.createChart(el.current, language);
         chart.current.setOption({ aria: { enabled: true }, ...option }, true);
