@@ -5,14 +5,13 @@
 import { z } from "@hono/zod-openapi";
 import i18next from "i18next";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ApiError } from "../../dashboard/src/api/client";
-import type { TFunction } from "../../dashboard/src/i18n";
 import { errorText, issueText } from "../../dashboard/src/lib/error-text";
 import en from "../../dashboard/src/locales/en.json";
 import zh from "../../dashboard/src/locales/zh-CN.json";
 
-let tEn: TFunction;
-let tZh: TFunction;
+type T = (key: string, options?: Record<string, unknown>) => string;
+let tEn: T;
+let tZh: T;
 beforeAll(async () => {
   const i18n = i18next.createInstance();
   await i18n.init({
@@ -20,8 +19,8 @@ beforeAll(async () => {
     resources: { en: { translation: en }, "zh-CN": { translation: zh } },
     interpolation: { escapeValue: false },
   });
-  tEn = i18n.getFixedT("en") as unknown as TFunction;
-  tZh = i18n.getFixedT("zh-CN") as unknown as TFunction;
+  tEn = i18n.getFixedT("en") as unknown as T;
+  tZh = i18n.getFixedT("zh-CN") as unknown as T;
 });
 
 /** The messages zod itself produces for these inputs (as the API's envelope carries them). */
@@ -84,12 +83,12 @@ describe("API issues in the reader's language", () => {
   });
 
   it("maps envelope codes to the catalog and unknown codes by status", () => {
-    const forbidden = new ApiError(403, "forbidden", "Your role (viewer) cannot do this.");
+    const forbidden = { status: 403, code: "forbidden", message: "Your role (viewer) cannot do this." };
     expect(errorText(tZh, "zh-CN", forbidden)).toBe(zh.errors.forbidden);
     expect(errorText(tEn, "en", forbidden)).toBe(en.errors.forbidden);
-    const conflict = new ApiError(409, "conflict", "This payout is already paid.");
+    const conflict = { status: 409, code: "conflict", message: "This payout is already paid." };
     expect(errorText(tZh, "zh-CN", conflict)).toBe(zh.errors.conflict);
-    const unknown = new ApiError(422, "brand_new_code", "Some English.");
+    const unknown = { status: 422, code: "brand_new_code", message: "Some English." };
     expect(errorText(tZh, "zh-CN", unknown)).toBe(zh.errors.validation_failed);
     expect(errorText(tEn, "en", unknown)).toBe("Some English.");
   });

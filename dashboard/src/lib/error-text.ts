@@ -3,8 +3,17 @@
 // `code` picks `errors.<code>`, and each issue's message is recognised (zod's own wording, or one
 // of the handlers' fixed sentences) and rewritten from `errors.issue.*` with its figures. What is
 // not recognised falls back to a sentence by status (and, for an English reader, the API's words).
-import { ApiError, type Issue } from "../api/client";
-import type { Language, TFunction } from "../i18n";
+// Pure (no DOM, no i18next instance): it takes the page's `t`, so Node tests run it with the catalogs.
+import type { Issue } from "./issues";
+
+/** The page's `t` (i18n.ts), loosely typed: the keys below are built, and the test checks them. */
+type Translate = (...args: any[]) => unknown;
+/** The part of an ApiError (api/client.ts) read here. */
+interface Envelope {
+  status: number;
+  code: string;
+  message: string;
+}
 
 type IssueKey = `errors.issue.${string}`;
 type Rule = [RegExp, (m: RegExpExecArray) => [IssueKey, Record<string, string>?]];
@@ -42,24 +51,23 @@ const RULES: Rule[] = [
 ];
 
 /** One issue's message in the reader's language. */
-export function issueText(t: TFunction, language: Language, message: string): string {
+export function issueText(t: Translate, language: string, message: string): string {
   for (const [pattern, key] of RULES) {
     const m = pattern.exec(message);
     if (m) {
       const [k, values] = key(m);
-      // Keys come from the table above (test/node/dashboard-error-text.test.ts checks both catalogs have each).
-      return (t as unknown as (key: string, values: Record<string, string>) => string)(k, values ?? {});
+      return String(t(k, values ?? {}));
     }
   }
-  return language === "en" ? message : t("errors.issue.invalid");
+  return language === "en" ? message : String(t("errors.issue.invalid"));
 }
 
-export const translateIssues = (t: TFunction, language: Language, issues: readonly Issue[]): Issue[] =>
+export const translateIssues = (t: Translate, language: string, issues: readonly Issue[]): Issue[] =>
   issues.map((i) => ({ path: i.path, message: issueText(t, language, i.message) }));
 
 /** The error's own sentence: its code's catalog text, else one by status. */
-export function errorText(t: TFunction, language: Language, err: ApiError): string {
-  const known = t(`errors.${err.code}` as "errors.unexpected", { defaultValue: "" });
+export function errorText(t: Translate, language: string, err: Envelope): string {
+  const known = String(t(`errors.${err.code}`, { defaultValue: "" }));
   if (known) return known;
   if (language === "en" && err.status > 0 && err.status < 500) return err.message;
   const byStatus =
@@ -78,12 +86,5 @@ export function errorText(t: TFunction, language: Language, err: ApiError): stri
                 : err.status >= 500
                   ? "errors.unexpected"
                   : "errors.validation_failed";
-  return t(byStatus);
-}
-
-/** Any failure of an action (a button, not a form), for an alert or a notice. */
-export function failureText(t: TFunction, language: Language, err: unknown): string {
-  if (err instanceof ApiError) return errorText(t, language, err);
-  console.error("action failed", err);
-  return t("errors.unexpected");
+  return String(t(byStatus));
 }

@@ -32,7 +32,11 @@ export default function Portal() {
         {mine.length > 1 && (
           <div class="site-switch">
             <label for="portal-site">{t("shell.site")}</label>
-            <select id="portal-site" value={current?.id} onChange={(e) => setChosen((e.currentTarget as HTMLSelectElement).value)}>
+            <select
+              id="portal-site"
+              value={current?.id}
+              onChange={(e) => setChosen((e.currentTarget as HTMLSelectElement).value)}
+            >
               {mine.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
@@ -117,7 +121,13 @@ function Profile({ me }: { me: PortalProfile }) {
       <dl class="kpis">
         <Kpi id="clicks" label={t("portal.clicks_all_time")} value={f.number(me.clicks)} raw={me.clicks} />
         {(["pending", "approved", "paid"] as const).map((s) => (
-          <Kpi key={s} id={`earned-${s}`} label={t(`partners.commission_status.${s}`)} value={f.money(earned(s))} raw={earned(s)} />
+          <Kpi
+            key={s}
+            id={`earned-${s}`}
+            label={t(`partners.commission_status.${s}`)}
+            value={f.money(earned(s))}
+            raw={earned(s)}
+          />
         ))}
       </dl>
       <Card title={t("portal.your_links")}>
@@ -175,9 +185,19 @@ function Commissions({ siteId }: { siteId: string }) {
       value: (c) => c.kind,
       render: (c) => t(`partners.kinds.${c.kind}` as "partners.kinds.referral", { defaultValue: c.kind }),
     },
-    { key: "status", label: t("common.status"), value: (c) => c.status, render: (c) => t(`partners.commission_status.${c.status}`) },
+    {
+      key: "status",
+      label: t("common.status"),
+      value: (c) => c.status,
+      render: (c) => t(`partners.commission_status.${c.status}`),
+    },
     { key: "amount", label: t("partners.amount"), value: (c) => c.amount, kind: "money" },
-    { key: "purchase_time", label: t("partners.purchased"), value: (c) => c.purchase_time, render: (c) => f.dateTime(c.purchase_time) },
+    {
+      key: "purchase_time",
+      label: t("partners.purchased"),
+      value: (c) => c.purchase_time,
+      render: (c) => f.dateTime(c.purchase_time),
+    },
   ];
   return (
     <Card title={t("partners.sections.commissions")}>
@@ -204,11 +224,26 @@ function Payouts({ siteId }: { siteId: string }) {
   const f = useFormat();
   const list = useApi<Page<Payout>>("/api/v1/portal/payouts", { site_id: siteId, from: 0, limit: 1000 });
   const columns: Column<Payout>[] = [
-    { key: "created_at", label: t("common.created"), value: (p) => p.created_at, render: (p) => f.dateTime(p.created_at) },
+    {
+      key: "created_at",
+      label: t("common.created"),
+      value: (p) => p.created_at,
+      render: (p) => f.dateTime(p.created_at),
+    },
     { key: "amount", label: t("partners.amount"), value: (p) => p.amount, kind: "money" },
-    { key: "status", label: t("common.status"), value: (p) => p.status, render: (p) => t(`partners.payout_status.${p.status}`) },
+    {
+      key: "status",
+      label: t("common.status"),
+      value: (p) => p.status,
+      render: (p) => t(`partners.payout_status.${p.status}`),
+    },
     { key: "reference", label: t("partners.reference"), value: (p) => p.reference },
-    { key: "paid_at", label: t("partners.paid_at"), value: (p) => p.paid_at ?? "", render: (p) => (p.paid_at ? f.dateTime(p.paid_at) : "") },
+    {
+      key: "paid_at",
+      label: t("partners.paid_at"),
+      value: (p) => p.paid_at ?? "",
+      render: (p) => (p.paid_at ? f.dateTime(p.paid_at) : ""),
+    },
   ];
   return (
     <Card title={t("partners.sections.payouts")}>

@@ -8,7 +8,7 @@ import { type Column, DataTable } from "../components/DataTable";
 import { SelectFilter, FilterBar } from "../components/Filters";
 import { Card, EmptyState, LoadError, Loading, Notice, PageHeader } from "../components/ui";
 import { useApiClient, useCan, useFormat, useI18n, useSite } from "../context";
-import { failureText } from "../lib/error-text";
+import { failureText } from "../lib/failure";
 import { useQueryState } from "../lib/url-state";
 
 type Online = ModelPerformance["data"][number];
@@ -38,7 +38,10 @@ export default function Recommendations() {
     setMessage(null);
     try {
       await api.send("POST", `/api/v1/models/${m.id}/promote`, undefined, { site_id: siteId });
-      setMessage({ kind: "success", text: t("recs.promoted", { version: m.version, kind: t(`recs.kinds.${kindKey(m.kind)}`) }) });
+      setMessage({
+        kind: "success",
+        text: t("recs.promoted", { version: m.version, kind: t(`recs.kinds.${kindKey(m.kind)}`) }),
+      });
       await refresh("/api/v1/models");
     } catch (err) {
       setMessage({ kind: "error", text: failureText(t, language, err) });
@@ -62,7 +65,13 @@ export default function Recommendations() {
     },
     { key: "candidate", label: t("recs.candidate"), value: (m) => m.metrics.candidate ?? "" },
     { key: "metric", label: t("recs.metric"), value: metricLabel },
-    { key: "value", label: t("recs.holdout"), value: (m) => m.metrics.value, kind: "number", render: (m) => f.score(m.metrics.value) },
+    {
+      key: "value",
+      label: t("recs.holdout"),
+      value: (m) => m.metrics.value,
+      kind: "number",
+      render: (m) => f.score(m.metrics.value),
+    },
     {
       key: "baseline",
       label: t("recs.baseline"),
@@ -111,7 +120,10 @@ export default function Recommendations() {
                   disabled={busy === m.id}
                   aria-busy={busy === m.id || undefined}
                   onClick={() => promote(m)}
-                  aria-label={t("recs.promote_version", { version: m.version, kind: t(`recs.kinds.${kindKey(m.kind)}`) })}
+                  aria-label={t("recs.promote_version", {
+                    version: m.version,
+                    kind: t(`recs.kinds.${kindKey(m.kind)}`),
+                  })}
                 >
                   {t("recs.promote")}
                 </button>

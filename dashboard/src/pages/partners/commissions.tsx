@@ -30,8 +30,18 @@ export function Commissions() {
   const columns: Column<Commission>[] = [
     { key: "order_id", label: t("partners.order"), value: (c) => c.order_id },
     { key: "partner_code", label: t("partners.code"), value: (c) => c.partner_code },
-    { key: "kind", label: t("partners.kind"), value: (c) => c.kind, render: (c) => t(`partners.kinds.${c.kind}` as "partners.kinds.referral", { defaultValue: c.kind }) },
-    { key: "status", label: t("common.status"), value: (c) => c.status, render: (c) => t(`partners.commission_status.${c.status}`) },
+    {
+      key: "kind",
+      label: t("partners.kind"),
+      value: (c) => c.kind,
+      render: (c) => t(`partners.kinds.${c.kind}` as "partners.kinds.referral", { defaultValue: c.kind }),
+    },
+    {
+      key: "status",
+      label: t("common.status"),
+      value: (c) => c.status,
+      render: (c) => t(`partners.commission_status.${c.status}`),
+    },
     { key: "base", label: t("partners.base"), value: (c) => c.base, kind: "money" },
     { key: "amount", label: t("partners.amount"), value: (c) => c.amount, kind: "money" },
     {

@@ -149,7 +149,12 @@ function PartnerLinks({ partner }: { partner: Scorecard }) {
   const columns: Column<PartnerLink>[] = [
     { key: "code", label: t("partners.code"), value: (l) => l.code, render: (l) => <code>{l.code}</code> },
     { key: "target_url", label: t("partners.target_url"), value: (l) => l.target_url },
-    { key: "created_at", label: t("common.created"), value: (l) => l.created_at, render: (l) => f.dateTime(l.created_at) },
+    {
+      key: "created_at",
+      label: t("common.created"),
+      value: (l) => l.created_at,
+      render: (l) => f.dateTime(l.created_at),
+    },
     {
       key: "url",
       label: t("partners.referral_link"),

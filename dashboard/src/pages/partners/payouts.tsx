@@ -8,7 +8,7 @@ import { Field, FormError, Submit } from "../../components/Field";
 import { type Column, DataTable } from "../../components/DataTable";
 import { Card, EmptyState, LoadError, Loading, Notice } from "../../components/ui";
 import { useApiClient, useCan, useFormat, useI18n, useSite } from "../../context";
-import { failureText } from "../../lib/error-text";
+import { failureText } from "../../lib/failure";
 import { useForm } from "../../lib/form";
 import { LIST_LIMIT } from "./commissions";
 
@@ -53,7 +53,12 @@ export function Payouts() {
       value: (p) => p.status,
       render: (p) => t(`partners.payout_status.${p.status}`),
     },
-    { key: "created_at", label: t("common.created"), value: (p) => p.created_at, render: (p) => f.dateTime(p.created_at) },
+    {
+      key: "created_at",
+      label: t("common.created"),
+      value: (p) => p.created_at,
+      render: (p) => f.dateTime(p.created_at),
+    },
     {
       key: "paid",
       label: t("partners.paid_at"),
@@ -79,11 +84,21 @@ export function Payouts() {
         title={t("partners.sections.payouts")}
         actions={
           <div class="card-actions">
-            <a class="button small" href={withQuery("/api/v1/payouts", { site_id: siteId, format: "csv", from: 0 })} download>
+            <a
+              class="button small"
+              href={withQuery("/api/v1/payouts", { site_id: siteId, format: "csv", from: 0 })}
+              download
+            >
               {t("partners.finance_csv")}
             </a>
             {canManage && (
-              <button type="button" class="button small primary" onClick={create} disabled={busy} aria-busy={busy || undefined}>
+              <button
+                type="button"
+                class="button small primary"
+                onClick={create}
+                disabled={busy}
+                aria-busy={busy || undefined}
+              >
                 {t("partners.create_payouts")}
               </button>
             )}
@@ -97,7 +112,11 @@ export function Payouts() {
             payout={paying}
             done={async (paid) => {
               setPaying(null);
-              if (paid) setMessage({ kind: "success", text: t("partners.marked_paid", { name: paid.partner_name ?? paid.partner_id }) });
+              if (paid)
+                setMessage({
+                  kind: "success",
+                  text: t("partners.marked_paid", { name: paid.partner_name ?? paid.partner_id }),
+                });
               await refresh("/api/v1/payouts");
             }}
           />
@@ -128,7 +147,12 @@ function MarkPaid({ payout, done }: { payout: Payout; done: (paid: Payout | null
   const { siteId } = useSite();
   const box = useRef<HTMLFormElement>(null);
   const form = useForm({ reference: "" }, async (v) => {
-    const paid = await api.send<Payout>("POST", `/api/v1/payouts/${payout.id}/paid`, { reference: v.reference }, { site_id: siteId });
+    const paid = await api.send<Payout>(
+      "POST",
+      `/api/v1/payouts/${payout.id}/paid`,
+      { reference: v.reference },
+      { site_id: siteId },
+    );
     done(paid);
   });
   useEffect(() => box.current?.querySelector("input")?.focus(), []);
@@ -141,7 +165,13 @@ function MarkPaid({ payout, done }: { payout: Payout; done: (paid: Payout | null
         })}
       </p>
       <FormError form={form} />
-      <Field form={form} name="reference" label={t("partners.reference")} hint={t("partners.reference_hint")} required />
+      <Field
+        form={form}
+        name="reference"
+        label={t("partners.reference")}
+        hint={t("partners.reference_hint")}
+        required
+      />
       <div class="form-actions">
         <Submit form={form}>{t("partners.mark_paid")}</Submit>
         <button type="button" class="button" onClick={() => done(null)}>

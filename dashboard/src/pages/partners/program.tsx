@@ -77,8 +77,26 @@ function ProgramForm({ program, title }: { program: PartnerProgram; title: strin
             { value: "first", label: t("partners.binding_first") },
           ]}
         />
-        <Field form={form} name="cookie_days" type="number" min={1} max={365} label={t("partners.cookie_days")} hint={t("partners.cookie_days_hint")} disabled={disabled} />
-        <Field form={form} name="binding_days" type="number" min={1} max={3650} label={t("partners.binding_days")} hint={t("partners.binding_days_hint")} disabled={disabled} />
+        <Field
+          form={form}
+          name="cookie_days"
+          type="number"
+          min={1}
+          max={365}
+          label={t("partners.cookie_days")}
+          hint={t("partners.cookie_days_hint")}
+          disabled={disabled}
+        />
+        <Field
+          form={form}
+          name="binding_days"
+          type="number"
+          min={1}
+          max={3650}
+          label={t("partners.binding_days")}
+          hint={t("partners.binding_days_hint")}
+          disabled={disabled}
+        />
         <SelectField
           form={form}
           name="levels"
@@ -89,7 +107,16 @@ function ProgramForm({ program, title }: { program: PartnerProgram; title: strin
             { value: "2", label: t("partners.levels_two") },
           ]}
         />
-        <Field form={form} name="holding_days" type="number" min={0} max={365} label={t("partners.holding_days")} hint={t("partners.holding_days_hint")} disabled={disabled} />
+        <Field
+          form={form}
+          name="holding_days"
+          type="number"
+          min={0}
+          max={365}
+          label={t("partners.holding_days")}
+          hint={t("partners.holding_days_hint")}
+          disabled={disabled}
+        />
         <Field
           form={form}
           name="payout_minimum"

@@ -7,7 +7,7 @@ import { CheckboxField, Field, FormError, SelectField, Submit, TextAreaField } f
 import { type Column, DataTable } from "../../components/DataTable";
 import { Card, EmptyState, LoadError, Loading, Notice } from "../../components/ui";
 import { useApiClient, useCan, useFormat, useI18n, useSite } from "../../context";
-import { failureText } from "../../lib/error-text";
+import { failureText } from "../../lib/failure";
 import { useForm } from "../../lib/form";
 import { joinRecipients, parseRecipients } from "../../lib/recipients";
 import { LANGUAGE_OPTIONS, MODEL_OPTIONS } from "./options";
@@ -36,7 +36,11 @@ export function AlertRules() {
   };
   const condition = (r: AlertRule) =>
     r.kind === "roi_below"
-      ? t("reports.alert_roi_below", { channel: r.channel ?? "", threshold: f.number(r.threshold), days: r.window_days })
+      ? t("reports.alert_roi_below", {
+          channel: r.channel ?? "",
+          threshold: f.number(r.threshold),
+          days: r.window_days,
+        })
       : r.kind === "spend_up"
         ? t("reports.alert_spend_up", { percent: f.number(r.threshold) })
         : t("reports.alert_conversions_zero", { days: r.window_days });
@@ -50,7 +54,12 @@ export function AlertRules() {
       render: (r) => (r.language ? t(`languages.${r.language}`) : t("reports.language_site")),
     },
     { key: "active", label: t("common.status"), value: (r) => (r.active ? t("reports.active") : t("reports.paused")) },
-    { key: "created_at", label: t("common.created"), value: (r) => r.created_at, render: (r) => f.dateTime(r.created_at) },
+    {
+      key: "created_at",
+      label: t("common.created"),
+      value: (r) => r.created_at,
+      render: (r) => f.dateTime(r.created_at),
+    },
     ...(canWrite
       ? [
           {
@@ -60,10 +69,20 @@ export function AlertRules() {
             sortable: false,
             render: (r: AlertRule) => (
               <span class="row-actions">
-                <button type="button" class="button small" onClick={() => setEditing(r)} aria-label={t("reports.edit_of", { name: condition(r) })}>
+                <button
+                  type="button"
+                  class="button small"
+                  onClick={() => setEditing(r)}
+                  aria-label={t("reports.edit_of", { name: condition(r) })}
+                >
                   {t("common.edit")}
                 </button>
-                <button type="button" class="button small danger" onClick={() => remove(r)} aria-label={t("reports.delete_of", { name: condition(r) })}>
+                <button
+                  type="button"
+                  class="button small danger"
+                  onClick={() => remove(r)}
+                  aria-label={t("reports.delete_of", { name: condition(r) })}
+                >
                   {t("common.delete")}
                 </button>
               </span>
@@ -76,7 +95,11 @@ export function AlertRules() {
     <>
       {failure && <Notice kind="error">{failure}</Notice>}
       {canWrite && editing && (
-        <AlertForm key={editing === "new" ? "new" : editing.id} current={editing === "new" ? null : editing} done={() => setEditing(null)} />
+        <AlertForm
+          key={editing === "new" ? "new" : editing.id}
+          current={editing === "new" ? null : editing}
+          done={() => setEditing(null)}
+        />
       )}
       <Card
         title={t("reports.sections.alerts")}
@@ -132,7 +155,9 @@ function AlertForm({ current, done }: { current: AlertRule | null; done: () => v
       const body = {
         kind: v.kind,
         ...(v.kind === "roi_below" ? { channel: v.channel || undefined } : current ? { channel: null } : {}),
-        ...(v.kind !== "conversions_zero" && { threshold: v.threshold.trim() === "" ? undefined : Number(v.threshold) }),
+        ...(v.kind !== "conversions_zero" && {
+          threshold: v.threshold.trim() === "" ? undefined : Number(v.threshold),
+        }),
         window_days: Number(v.window_days),
         recipients: parseRecipients(v.recipients),
         model: v.model,
@@ -168,9 +193,21 @@ function AlertForm({ current, done }: { current: AlertRule | null; done: () => v
           />
         )}
         <Field form={form} name="window_days" type="number" min={1} max={90} label={t("reports.window_days")} />
-        <TextAreaField form={form} name="recipients" label={t("reports.recipients")} hint={t("reports.recipients_hint")} rows={2} />
+        <TextAreaField
+          form={form}
+          name="recipients"
+          label={t("reports.recipients")}
+          hint={t("reports.recipients_hint")}
+          rows={2}
+        />
         <SelectField form={form} name="model" label={t("filters.model")} options={MODEL_OPTIONS(t)} />
-        <SelectField form={form} name="language" label={t("reports.language")} hint={t("reports.language_hint")} options={LANGUAGE_OPTIONS(t)} />
+        <SelectField
+          form={form}
+          name="language"
+          label={t("reports.language")}
+          hint={t("reports.language_hint")}
+          options={LANGUAGE_OPTIONS(t)}
+        />
         {current && <CheckboxField form={form} name="active" label={t("reports.active")} />}
         <div class="form-actions">
           <Submit form={form}>{current ? t("common.save") : t("reports.add_alert")}</Submit>

@@ -1,7 +1,15 @@
 // Select options shared by the report and alert forms.
 import type { TFunction } from "../../i18n";
 
-const MODELS = ["last_non_direct", "first_touch", "last_touch", "linear", "time_decay", "position_based", "markov"] as const;
+const MODELS = [
+  "last_non_direct",
+  "first_touch",
+  "last_touch",
+  "linear",
+  "time_decay",
+  "position_based",
+  "markov",
+] as const;
 
 export const MODEL_OPTIONS = (t: TFunction) => MODELS.map((m) => ({ value: m, label: t(`models.${m}`) }));
 

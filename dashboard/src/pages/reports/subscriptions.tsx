@@ -7,7 +7,7 @@ import { CheckboxField, Field, FormError, SelectField, Submit, TextAreaField } f
 import { type Column, DataTable } from "../../components/DataTable";
 import { Card, EmptyState, LoadError, Loading, Notice } from "../../components/ui";
 import { useApiClient, useCan, useFormat, useI18n, useSite } from "../../context";
-import { failureText } from "../../lib/error-text";
+import { failureText } from "../../lib/failure";
 import { useForm } from "../../lib/form";
 import { joinRecipients, parseRecipients } from "../../lib/recipients";
 import { LANGUAGE_OPTIONS, MODEL_OPTIONS } from "./options";
@@ -64,11 +64,20 @@ export function Subscriptions() {
 
   const schedule = (s: ReportSubscription) =>
     s.frequency === "weekly"
-      ? t("reports.schedule_weekly", { day: t(`reports.weekdays.${s.weekday ?? 1}` as "reports.weekdays.1"), hour: s.hour, tz: s.timezone })
+      ? t("reports.schedule_weekly", {
+          day: t(`reports.weekdays.${s.weekday ?? 1}` as "reports.weekdays.1"),
+          hour: s.hour,
+          tz: s.timezone,
+        })
       : t(`reports.schedule_${s.frequency}`, { hour: s.hour, tz: s.timezone });
   const columns: Column<ReportSubscription>[] = [
     { key: "name", label: t("fields.name"), value: (s) => s.name },
-    { key: "recipients", label: t("reports.recipients"), value: (s) => s.recipients.join(" "), render: (s) => joinRecipients(s.recipients) },
+    {
+      key: "recipients",
+      label: t("reports.recipients"),
+      value: (s) => s.recipients.join(" "),
+      render: (s) => joinRecipients(s.recipients),
+    },
     { key: "schedule", label: t("reports.schedule"), value: (s) => schedule(s) },
     {
       key: "language",
@@ -84,7 +93,12 @@ export function Subscriptions() {
       sortable: false,
       render: (s) => (
         <span class="row-actions">
-          <button type="button" class="button small" onClick={() => setPreviewing(s)} aria-label={t("reports.preview_of", { name: s.name })}>
+          <button
+            type="button"
+            class="button small"
+            onClick={() => setPreviewing(s)}
+            aria-label={t("reports.preview_of", { name: s.name })}
+          >
             {t("reports.preview")}
           </button>
           {canWrite && (
@@ -99,10 +113,20 @@ export function Subscriptions() {
               >
                 {t("reports.send_now")}
               </button>
-              <button type="button" class="button small" onClick={() => setEditing(s)} aria-label={t("reports.edit_of", { name: s.name })}>
+              <button
+                type="button"
+                class="button small"
+                onClick={() => setEditing(s)}
+                aria-label={t("reports.edit_of", { name: s.name })}
+              >
                 {t("common.edit")}
               </button>
-              <button type="button" class="button small danger" onClick={() => remove(s)} aria-label={t("reports.delete_of", { name: s.name })}>
+              <button
+                type="button"
+                class="button small danger"
+                onClick={() => remove(s)}
+                aria-label={t("reports.delete_of", { name: s.name })}
+              >
                 {t("common.delete")}
               </button>
             </>
@@ -196,7 +220,13 @@ function SubscriptionForm({ current, done }: { current: ReportSubscription | nul
       <form onSubmit={form.onSubmit} noValidate>
         <FormError form={form} />
         <Field form={form} name="name" label={t("fields.name")} required />
-        <TextAreaField form={form} name="recipients" label={t("reports.recipients")} hint={t("reports.recipients_hint")} rows={2} />
+        <TextAreaField
+          form={form}
+          name="recipients"
+          label={t("reports.recipients")}
+          hint={t("reports.recipients_hint")}
+          rows={2}
+        />
         <SelectField
           form={form}
           name="frequency"
@@ -211,10 +241,24 @@ function SubscriptionForm({ current, done }: { current: ReportSubscription | nul
             options={WEEKDAYS.map((d) => ({ value: String(d), label: t(`reports.weekdays.${d}`) }))}
           />
         )}
-        <Field form={form} name="hour" type="number" min={0} max={23} label={t("reports.hour")} hint={t("reports.hour_hint")} />
+        <Field
+          form={form}
+          name="hour"
+          type="number"
+          min={0}
+          max={23}
+          label={t("reports.hour")}
+          hint={t("reports.hour_hint")}
+        />
         <Field form={form} name="timezone" label={t("fields.timezone")} />
         <SelectField form={form} name="model" label={t("filters.model")} options={MODEL_OPTIONS(t)} />
-        <SelectField form={form} name="language" label={t("reports.language")} hint={t("reports.language_hint")} options={LANGUAGE_OPTIONS(t)} />
+        <SelectField
+          form={form}
+          name="language"
+          label={t("reports.language")}
+          hint={t("reports.language_hint")}
+          options={LANGUAGE_OPTIONS(t)}
+        />
         <CheckboxField form={form} name="active" label={t("reports.active")} />
         <div class="form-actions">
           <Submit form={form}>{current ? t("common.save") : t("reports.add_subscription")}</Submit>

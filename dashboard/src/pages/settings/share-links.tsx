@@ -7,7 +7,7 @@ import { CheckboxField, Field, FieldError, FormError, Submit } from "../../compo
 import { type Column, DataTable } from "../../components/DataTable";
 import { Card, CopyButton, EmptyState, LoadError, Loading, Notice } from "../../components/ui";
 import { useApiClient, useFormat, useI18n, useSite } from "../../context";
-import { failureText } from "../../lib/error-text";
+import { failureText } from "../../lib/failure";
 import { useForm } from "../../lib/form";
 
 const SHARE_PAGES: SharePage[] = ["overview", "traffic", "roi", "courses", "recommendations", "partners"];

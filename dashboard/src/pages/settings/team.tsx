@@ -8,7 +8,7 @@ import { Field, FormError, SelectField, Submit } from "../../components/Field";
 import { type Column, DataTable } from "../../components/DataTable";
 import { Card, EmptyState, LoadError, Loading, Notice } from "../../components/ui";
 import { useApiClient, useCan, useFormat, useI18n, useSite } from "../../context";
-import { failureText } from "../../lib/error-text";
+import { failureText } from "../../lib/failure";
 import { useForm } from "../../lib/form";
 import { LANGUAGES } from "../../i18n";
 
