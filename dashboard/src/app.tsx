@@ -13,6 +13,9 @@ import { PAGE_COMPONENTS, PAGES, PUBLIC_PAGES, visibleTo } from "./pages";
 import { Shell } from "./shell";
 
 const PUBLIC = Object.fromEntries(Object.entries(PUBLIC_PAGES).map(([path, load]) => [path, lazy(load)]));
+/** The partner portal: signed in, but outside the site shell (a partner reads no site pages). */
+const Portal = lazy(() => import("./pages/portal"));
+export const PORTAL_PATH = "/portal";
 const SITE_KEY = "wf.site";
 
 /** Where a 401 sends the browser: sign in, then come back. */
@@ -60,7 +63,7 @@ function App() {
   const Public = PUBLIC[path];
   return (
     <ErrorBoundary onError={(err) => console.error("page failed", err)}>
-      {Public ? <Public /> : <SignedIn />}
+      {Public ? <Public /> : path === PORTAL_PATH ? <Portal /> : <SignedIn />}
     </ErrorBoundary>
   );
 }
@@ -84,6 +87,11 @@ function SignedIn() {
   }, [unauthorized]);
 
   const sites = (session.data?.sites ?? []).filter((s) => s.role !== "partner");
+  // Someone who is only a partner has no site pages to read: their place is the portal.
+  const partnerOnly = sites.length === 0 && (session.data?.sites ?? []).some((s) => s.role === "partner");
+  useEffect(() => {
+    if (partnerOnly) route(PORTAL_PATH, true);
+  }, [partnerOnly]);
   const [chosen, setChosen] = useState(storedSite);
   const current = sites.find((s) => s.id === chosen) ?? sites[0];
   const site = useApi<Site>(current ? `/api/v1/sites/${current.id}` : null);

@@ -12,6 +12,8 @@ export interface Formatter {
   money(n: number | null | undefined): string;
   /** A ratio as a percentage: 0.253 → 25.3%. */
   percent(ratio: number | null | undefined): string;
+  /** A model's holdout figure (NDCG, AUC): four decimals, as they differ in the third. */
+  score(n: number | null | undefined): string;
   /** A relative change with its sign: 0.12 → +12.0%. */
   change(ratio: number | null | undefined): string;
   /** A local day "YYYY-MM-DD" (already in the site's calendar): no time zone shift. */
@@ -49,6 +51,7 @@ export function formatter(locale: Language, currency: string, timeZone: string):
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0, signDisplay: "negative" });
   const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, signDisplay: "negative" });
   const money = new Intl.NumberFormat(locale, { style: "currency", currency });
+  const score = new Intl.NumberFormat(locale, { minimumFractionDigits: 4, maximumFractionDigits: 4 });
   const percent = new Intl.NumberFormat(locale, {
     style: "percent",
     minimumFractionDigits: 1,
@@ -83,6 +86,7 @@ export function formatter(locale: Language, currency: string, timeZone: string):
     number: (n) => (ok(n) ? (Number.isInteger(n) ? integer : decimal).format(n) : DASH),
     money: (n) => (ok(n) ? money.format(n) : DASH),
     percent: (r) => (ok(r) ? percent.format(r) : DASH),
+    score: (n) => (ok(n) ? score.format(n) : DASH),
     change: (r) => (ok(r) ? change.format(r) : DASH),
     day: (d) => day.format(new Date(`${d}T00:00:00Z`)),
     shortDay: (d) => shortDay.format(new Date(`${d}T00:00:00Z`)),

@@ -57,7 +57,7 @@ function SiteSwitcher({ sites }: { sites: MemberSite[] }) {
   );
 }
 
-function Account({ user }: { user: User | null }) {
+export function Account({ user }: { user: User | null }) {
   const t = useT();
   const api = useApiClient();
   const { mutate } = useSWRConfig();

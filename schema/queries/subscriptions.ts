@@ -60,3 +60,14 @@ export async function deleteAlertRule(d1: D1Database, scope: SiteScope, id: stri
     .delete(alertRules)
     .where(and(eq(alertRules.siteId, scope.siteId), eq(alertRules.id, id)));
 }
+
+export type AlertRulePatch = Partial<Omit<AlertRuleRow, "siteId" | "id" | "createdAt">>;
+
+export async function updateAlertRule(d1: D1Database, scope: SiteScope, id: string, patch: AlertRulePatch) {
+  const [row] = await drizzle(d1)
+    .update(alertRules)
+    .set(patch)
+    .where(and(eq(alertRules.siteId, scope.siteId), eq(alertRules.id, id)))
+    .returning();
+  return row;
+}

@@ -3,7 +3,8 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { ApiError } from "../api/client";
-import { useFormat, useT } from "../context";
+import { useFormat, useI18n, useT } from "../context";
+import { errorText } from "../lib/error-text";
 
 export function PageHeader({ title, children }: { title: string; children?: ComponentChildren }) {
   useEffect(() => {
@@ -110,11 +111,10 @@ export function Loading() {
 
 /** An API read that failed: its message (translated by code when known), and a retry. */
 export function LoadError({ error, retry }: { error: ApiError; retry?: () => void }) {
-  const t = useT();
-  const known = t(`errors.${error.code}` as "errors.unexpected", { defaultValue: "" });
+  const { t, language } = useI18n();
   return (
     <Notice kind="error">
-      <p>{known || error.message}</p>
+      <p>{errorText(t, language, error)}</p>
       {retry && (
         <button type="button" class="button small" onClick={retry}>
           {t("common.retry")}

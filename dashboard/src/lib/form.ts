@@ -3,7 +3,8 @@
 // Field components in components/Field.tsx.
 import { useRef, useState } from "preact/hooks";
 import { ApiError, type Issue } from "../api/client";
-import { useT } from "../context";
+import { useI18n } from "../context";
+import { errorText, translateIssues } from "./error-text";
 import { placeIssues } from "./issues";
 
 export type Values = Record<string, string | boolean>;
@@ -29,10 +30,10 @@ let forms = 0;
 
 /**
  * `submit` gets the values; when it throws an ApiError, its issues go to their fields and its
- * message to the form (translated by code when the catalog knows it: `errors.<code>`).
+ * message to the form, both in the reader's language (lib/error-text.ts).
  */
 export function useForm<V extends Values>(initial: V, submit: (values: V) => Promise<void>): Form<V> {
-  const t = useT();
+  const { t, language } = useI18n();
   const [id] = useState(() => `f${++forms}`);
   const [values, setValues] = useState<V>(initial);
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
@@ -47,12 +48,11 @@ export function useForm<V extends Values>(initial: V, submit: (values: V) => Pro
       setFormError(t("errors.unexpected"));
       return;
     }
-    const placed = placeIssues(err.issues, names.current);
+    // Issues and the banner in the reader's language (lib/error-text.ts), each issue by its field.
+    const placed = placeIssues(translateIssues(t, language, err.issues), names.current);
     setErrors(placed.fields);
     setFormIssues(placed.rest);
-    // The banner: the catalog's words for this error code when it has them, else the API's message.
-    const known = t(`errors.${err.code}` as "errors.unexpected", { defaultValue: "" });
-    setFormError(known || err.message);
+    setFormError(errorText(t, language, err));
   };
 
   return {

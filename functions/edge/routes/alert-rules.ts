@@ -5,12 +5,18 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { MODEL_NAMES } from "../../../models/attribution/paths";
 import { ALERT_KINDS } from "../../../models/reports/lists";
 import { type AlertRuleRow, sendsOf } from "../../../schema/queries/mail";
-import { deleteAlertRule, getAlertRule, insertAlertRule, listAlertRules } from "../../../schema/queries/subscriptions";
+import {
+  deleteAlertRule,
+  getAlertRule,
+  insertAlertRule,
+  listAlertRules,
+  updateAlertRule,
+} from "../../../schema/queries/subscriptions";
 import { requireScope, siteScope } from "../auth";
 import { randomToken } from "../../../core/hash";
 import { LOCALES } from "../../../core/messages";
 import type { AppBindings } from "../env";
-import { ApiError } from "../../shared/errors";
+import { ApiError, validationError } from "../../shared/errors";
 import { siteOr404 } from "../lib/sites";
 import { errors, IdParam, iso, json, SiteQuery } from "../../shared/openapi";
 import { MailSend, RecipientLanguage, Recipients, sendView } from "./report-subscriptions";
@@ -171,5 +177,63 @@ alertRuleRoutes.openapi(
     const row = await find(c.env.DB, scope, c.req.valid("param").id);
     await deleteAlertRule(c.env.DB, scope, row.id);
     return c.body(null, 204);
+  },
+);
+
+const RulePatch = z
+  .object({
+    kind: z.enum(ALERT_KINDS),
+    channel: z.string().trim().min(1).max(64).nullable(),
+    threshold: z.number().finite(),
+    window_days: z.number().int().min(1).max(90),
+    recipients: Recipients,
+    model: z.enum(MODEL_NAMES),
+    language: RecipientLanguage,
+    active: z.boolean(),
+  })
+  .partial();
+
+alertRuleRoutes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/api/v1/alert-rules/{id}",
+    tags: ["Reports by email"],
+    summary: "Change an alert rule, or pause it with active: false (admin scope)",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("admin")] as const,
+    request: { params: IdParam, query: SiteQuery, body: { ...json(RulePatch), required: true } },
+    responses: {
+      200: { description: "Changed", ...json(Out) },
+      400: { description: "Invalid", ...errors },
+      404: { description: "Unknown", ...errors },
+    },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const current = await find(c.env.DB, scope, c.req.valid("param").id);
+    const b = c.req.valid("json");
+    // The changed rule must pass the same checks as a new one (a roi_below rule keeps a channel…).
+    const merged = RuleInput.safeParse({
+      kind: b.kind ?? current.kind,
+      channel: (b.channel === undefined ? current.channel : b.channel) ?? undefined,
+      threshold: b.threshold ?? current.threshold,
+      window_days: b.window_days ?? current.windowDays,
+      recipients: b.recipients ?? current.recipients,
+      model: b.model ?? current.model,
+      language: b.language === undefined ? current.language : b.language,
+    });
+    if (!merged.success) throw validationError(merged.error);
+    const r = merged.data;
+    const row = await updateAlertRule(c.env.DB, scope, current.id, {
+      kind: r.kind,
+      channel: r.channel ?? null,
+      threshold: r.threshold ?? 0,
+      windowDays: r.window_days,
+      recipients: r.recipients.map((x) => x.toLowerCase()),
+      model: r.model,
+      language: r.language,
+      ...(b.active !== undefined && { active: b.active }),
+    });
+    return c.json(view(row!), 200);
   },
 );

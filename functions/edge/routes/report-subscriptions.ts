@@ -1,6 +1,7 @@
 // ROI report subscriptions: who gets which report when, a "send a test email now", and the send
 // log (what went out, what failed and why, what will be retried).
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { previewSubscription } from "../../../jobs/reports/preview";
 import { sendSubscription, testPeriod } from "../../../jobs/reports/run";
 import { MODEL_NAMES } from "../../../models/attribution/paths";
 import { SECTIONS } from "../../../models/reports/lists";
@@ -302,5 +303,50 @@ reportSubscriptionRoutes.openapi(
     const result = await sendSubscription(c.env, site, row, period, now);
     const sends = (await sendsOf(c.env.DB, scope, row.id)).filter((s) => s.period === period.key).map(sendView);
     return c.json({ period: { from: period.from, to: period.to }, ...result, sends }, 200);
+  },
+);
+
+const ReportPreview = z
+  .object({
+    subject: z.string(),
+    html: z.string().openapi({ description: "The HTML part, its chart images inlined as data: URLs." }),
+    period: z.object({ from: z.string(), to: z.string() }).openapi({ description: "Local days, inclusive." }),
+  })
+  .openapi("ReportPreview");
+
+reportSubscriptionRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/report-subscriptions/{id}/preview",
+    tags: ["Reports by email"],
+    summary: "The email as send-now would send it (last full period), as HTML or JSON (read scope)",
+    description:
+      "The HTML part the mailer sends to the first recipient (their unsubscribe link included), with the " +
+      "chart images inlined as data: URLs so a browser shows it on its own. Nothing is sent or recorded.",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")] as const,
+    request: {
+      params: IdParam,
+      query: SiteQuery.extend({ format: z.enum(["html", "json"]).default("html") }),
+    },
+    responses: {
+      200: {
+        description: "The email's HTML (format=html) or its subject, HTML and period (format=json)",
+        content: { "text/html": { schema: z.string() }, "application/json": { schema: ReportPreview } },
+      },
+      404: { description: "Unknown", ...errors },
+    },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const row = await find(c.env.DB, scope, c.req.valid("param").id);
+    const site = await siteOr404(c.env.DB, scope);
+    const preview = await previewSubscription(c.env, site, row, Date.now());
+    if (c.req.valid("query").format === "json") return c.json(preview, 200);
+    // Shown on its own, the email may not run script or load anything but its inline images.
+    return c.body(preview.html, 200, {
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox",
+    }) as never;
   },
 );

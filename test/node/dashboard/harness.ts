@@ -24,9 +24,16 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
-  // The recommend Worker is a stub: the dashboard's pages do not need models.
-  const workers = await startBuiltWorkers({ root: ROOT, adminToken: ADMIN_TOKEN, recommend: "stub", port: 0 });
+/**
+ * `recommend: "built"` runs the real recommend Worker (the Recommendations page reads its registry);
+ * `bindings` adds Worker variables (an SMTP mailbox for the report emails, for example).
+ */
+export async function startStack({
+  recommend = "stub",
+  bindings = {},
+}: { recommend?: "stub" | "built"; bindings?: Record<string, string> } = {}): Promise<Stack> {
+  // By default the recommend Worker is a stub: most pages do not need models.
+  const workers = await startBuiltWorkers({ root: ROOT, adminToken: ADMIN_TOKEN, recommend, port: 0, bindings });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [

@@ -5,13 +5,14 @@ import type { ApiKey } from "../../api/types";
 import { CheckboxField, Field, FieldError, FormError, Submit } from "../../components/Field";
 import { type Column, DataTable } from "../../components/DataTable";
 import { Card, CopyButton, EmptyState, LoadError, Loading, Notice } from "../../components/ui";
-import { useApiClient, useFormat, useSite, useT } from "../../context";
+import { useApiClient, useFormat, useI18n, useSite } from "../../context";
+import { failureText } from "../../lib/failure";
 import { useForm } from "../../lib/form";
 
 const SCOPES = ["read", "ingest", "admin"] as const;
 
 export function ApiKeys() {
-  const t = useT();
+  const { t, language } = useI18n();
   const f = useFormat();
   const api = useApiClient();
   const refresh = useRefresh();
@@ -33,7 +34,7 @@ export function ApiKeys() {
     try {
       await api.send("DELETE", `${path}/${key.id}`);
     } catch (err) {
-      alert((err as Error).message);
+      alert(failureText(t, language, err));
     }
     await refresh(path);
   };

@@ -6,13 +6,14 @@ import type { SharePage, ShareLink } from "../../api/types";
 import { CheckboxField, Field, FieldError, FormError, Submit } from "../../components/Field";
 import { type Column, DataTable } from "../../components/DataTable";
 import { Card, CopyButton, EmptyState, LoadError, Loading, Notice } from "../../components/ui";
-import { useApiClient, useFormat, useSite, useT } from "../../context";
+import { useApiClient, useFormat, useI18n, useSite } from "../../context";
+import { failureText } from "../../lib/failure";
 import { useForm } from "../../lib/form";
 
 const SHARE_PAGES: SharePage[] = ["overview", "traffic", "roi", "courses", "recommendations", "partners"];
 
 export function ShareLinks() {
-  const t = useT();
+  const { t, language } = useI18n();
   const f = useFormat();
   const api = useApiClient();
   const refresh = useRefresh();
@@ -48,7 +49,7 @@ export function ShareLinks() {
     try {
       await api.send("DELETE", `/api/v1/share-links/${l.id}`, undefined, { site_id: siteId });
     } catch (err) {
-      alert((err as Error).message);
+      alert(failureText(t, language, err));
     }
     await refresh("/api/v1/share-links");
   };

@@ -8,6 +8,7 @@ import { Field, FormError, SelectField, Submit } from "../../components/Field";
 import { type Column, DataTable } from "../../components/DataTable";
 import { Card, EmptyState, LoadError, Loading, Notice } from "../../components/ui";
 import { useApiClient, useCan, useFormat, useI18n, useSite } from "../../context";
+import { failureText } from "../../lib/failure";
 import { useForm } from "../../lib/form";
 import { LANGUAGES } from "../../i18n";
 
@@ -32,7 +33,7 @@ export function Team() {
       await work();
       setNotice(done);
     } catch (err) {
-      setFailure((err as Error).message);
+      setFailure(failureText(t, language, err));
     }
     await refresh(path);
   };
