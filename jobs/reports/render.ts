@@ -214,7 +214,6 @@ export function renderHtml(d: ReportData, o: RenderOptions): string {
           d.seo.opportunities.map((o) => [o.query, o.page, f.money(o.value)]),
         ),
       );
-      );
   }
   if (show("courses") && d.courses.length > 0) {
     parts.push(
