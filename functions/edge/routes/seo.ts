@@ -130,7 +130,9 @@ function checkAll<T>(
   const rejected: Rejected[] = [];
   parsed.records.forEach((raw, i) => {
     const at = parsed.csv ? `line.${i + 2}` : `rows.${i}`;
-    const result = check(raw, at);
+    // A JSON body may hold anything in its rows: only objects reach the row checks.
+    const isObject = raw !== null && typeof raw === "object" && !Array.isArray(raw);
+    const result = isObject ? check(raw, at) : { issues: [{ path: at, message: "Expected an object." }] };
     if (result.row) good.push(result.row);
     else rejected.push({ ...(parsed.csv ? { line: i + 2 } : { index: i }), issues: result.issues ?? [] });
   });
