@@ -5,7 +5,7 @@
 // by ROC-AUC, with the Brier score reported for calibration. The model is then refitted on all
 // examples, exported to one ONNX graph, checked in ORT, and registered; the promotion rule is the
 // propensity one (it must beat logistic regression by PROPENSITY_MARGIN on its own holdout).
-import { encodeAll, fitEncoder } from "../../models/propensity/features";
+import { encodeAll, encodeHoldout, fitEncoder } from "../../models/propensity/features";
 import { rocAuc } from "../../models/propensity/metrics";
 import { referencePredict } from "../../models/propensity/model";
 import { tfjsPredict, trainNetwork } from "../../models/propensity/network";
@@ -89,23 +89,10 @@ export async function trainDropout(
   const options = epochs === undefined ? {} : { network: { epochs } };
   const holdout: Record<string, number | null> = { auc: null, brier: null, logistic_regression: null };
   if (new Set(train.map((e) => e.label)).size === 2) {
-    const encoder = fitEncoder(
-      train.map((e) => e.row),
-      DROPOUT_SPEC,
-    );
-    const x = encodeAll(
-      encoder,
-      train.map((e) => e.row),
-    );
-    const y = Float32Array.from(train, (e) => e.label);
-    const xTest = encodeAll(
-      encoder,
-      test.map((e) => e.row),
-    );
-    const yTest = Float32Array.from(test, (e) => e.label);
-    const model = await trainDropoutModel(tf, x, y, encoder.width, options);
+    const { x, y, xTest, yTest, width } = encodeHoldout(train, test, DROPOUT_SPEC);
+    const model = await trainDropoutModel(tf, x, y, width, options);
     const p = referencePredict(tf, model, xTest);
-    const logistic = await trainNetwork(tf, x, y, encoder.width, { ...options.network, hidden: 0 });
+    const logistic = await trainNetwork(tf, x, y, width, { ...options.network, hidden: 0 });
     const pl = tfjsPredict(tf, logistic, xTest);
     const finite = (v: number) => (Number.isNaN(v) ? null : v);
     holdout.auc = finite(rocAuc(yTest, p));

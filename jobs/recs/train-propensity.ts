@@ -3,7 +3,7 @@
 // examples: the baseline the promotion rule compares with); the model (trees + network,
 // models/propensity/model.ts) is then refitted on all of them, exported to one ONNX graph and
 // checked against the training runtimes (tfjs for the network, TypeScript for the trees).
-import { encodeAll, fitEncoder } from "../../models/propensity/features";
+import { encodeAll, encodeHoldout, fitEncoder } from "../../models/propensity/features";
 import { LEARNER_ITEM_SPEC, propensityExamples, type Example, type SessionFact } from "../../models/propensity/learner";
 import { rocAuc } from "../../models/propensity/metrics";
 import { referencePredict, trainPropensityModel } from "../../models/propensity/model";
@@ -53,25 +53,12 @@ export async function trainPropensity(
   let auc: number | null = null;
   let logisticAuc: number | null = null;
   if (new Set(train.map((e) => e.label)).size === 2) {
-    const encoder = fitEncoder(
-      train.map((e) => e.row),
-      LEARNER_ITEM_SPEC,
-    );
-    const x = encodeAll(
-      encoder,
-      train.map((e) => e.row),
-    );
-    const y = Float32Array.from(train, (e) => e.label);
-    const xTest = encodeAll(
-      encoder,
-      test.map((e) => e.row),
-    );
-    const yTest = Float32Array.from(test, (e) => e.label);
-    const model = await trainPropensityModel(tf, x, y, encoder.width, options);
+    const { x, y, xTest, yTest, width } = encodeHoldout(train, test, LEARNER_ITEM_SPEC);
+    const model = await trainPropensityModel(tf, x, y, width, options);
     const value = rocAuc(yTest, referencePredict(tf, model, xTest));
     auc = Number.isNaN(value) ? null : value;
     // The baseline the promotion rule compares with: logistic regression on the same examples.
-    const logistic = await trainNetwork(tf, x, y, encoder.width, { ...options.network, hidden: 0 });
+    const logistic = await trainNetwork(tf, x, y, width, { ...options.network, hidden: 0 });
     const logisticValue = rocAuc(yTest, tfjsPredict(tf, logistic, xTest));
     logisticAuc = Number.isNaN(logisticValue) ? null : logisticValue;
   }

@@ -83,3 +83,31 @@ export function encodeAll(encoder: Encoder, rows: readonly FeatureRow[]): Float3
   rows.forEach((row, r) => encode(encoder, row, matrix.subarray(r * encoder.width, (r + 1) * encoder.width)));
   return matrix;
 }
+
+/**
+ * A time-based holdout, encoded: the encoder is fitted on the training examples only (the test
+ * rows must not leak into its scales or vocabularies), then both sides are encoded with it.
+ */
+export function encodeHoldout(
+  train: readonly { row: FeatureRow; label: number }[],
+  test: readonly { row: FeatureRow; label: number }[],
+  spec: FeatureSpec,
+) {
+  const encoder = fitEncoder(
+    train.map((e) => e.row),
+    spec,
+  );
+  return {
+    width: encoder.width,
+    x: encodeAll(
+      encoder,
+      train.map((e) => e.row),
+    ),
+    y: Float32Array.from(train, (e) => e.label),
+    xTest: encodeAll(
+      encoder,
+      test.map((e) => e.row),
+    ),
+    yTest: Float32Array.from(test, (e) => e.label),
+  };
+}
