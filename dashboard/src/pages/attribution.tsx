@@ -13,7 +13,7 @@ import { Card, EmptyState, LoadError, Loading, PageHeader } from "../components/
 import { useFormat, useSite, useT } from "../context";
 import type { Formatter } from "../format";
 import type { TFunction } from "../i18n";
-import { ATTRIBUTION_MODELS } from "../lib/metrics";
+import { ATTRIBUTION_MODELS, channelLabel } from "../lib/metrics";
 import { useQueryState } from "../lib/url-state";
 import { MarkovPaths } from "./attribution/markov";
 import { SiteChain } from "./attribution/site-chain";
@@ -59,7 +59,7 @@ export default function Attribution() {
       key: "channel",
       label: t("dimensions.channel"),
       value: (r) => r.channel,
-      render: (r) => r.channel || t("acquisition.none"),
+      render: (r) => (r.channel ? channelLabel(t, r.channel) : t("acquisition.none")),
     },
     ...ATTRIBUTION_MODELS.map((m) => ({
       key: m,
@@ -117,7 +117,7 @@ function modelsOption(rows: ModelRow[], metric: Metric, t: TFunction, f: Formatt
     tooltip: { trigger: "axis", valueFormatter: (v: number) => (metric === "revenue" ? f.money(v) : f.number(v)) },
     legend: { top: 0, type: "scroll" },
     grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
-    xAxis: { type: "category", data: top.map((r) => r.channel || t("acquisition.none")) },
+    xAxis: { type: "category", data: top.map((r) => (r.channel ? channelLabel(t, r.channel) : t("acquisition.none"))) },
     yAxis: { type: "value", axisLabel: { formatter: (v: number) => f.number(v) } },
     series: ATTRIBUTION_MODELS.map((m) => ({
       name: t(`models.${m}`),

@@ -13,6 +13,7 @@ import { useFormat, useT } from "../../context";
 import type { Formatter } from "../../format";
 import type { TFunction } from "../../i18n";
 import { useQueryState } from "../../lib/url-state";
+import { channelLabel } from "../../lib/metrics";
 
 const BUDGET_DAYS = ["90", "30", "60", "180"];
 
@@ -26,7 +27,12 @@ export function Budget() {
   const option = useMemo(() => advice.data && curvesOption(advice.data, t, f), [advice.data, t, f]);
   type Ch = BudgetAdvice["channels"][number];
   const columns: Column<Ch>[] = [
-    { key: "channel", label: t("dimensions.channel"), value: (c) => c.channel },
+    {
+      key: "channel",
+      label: t("dimensions.channel"),
+      value: (c) => c.channel,
+      render: (c) => channelLabel(t, c.channel),
+    },
     { key: "current", label: t("roi.budget.current"), kind: "money", value: (c) => c.current_daily_spend },
     { key: "suggested", label: t("roi.budget.suggested"), kind: "money", value: (c) => c.suggested_daily_spend },
     { key: "change", label: t("roi.budget.change"), kind: "money", value: (c) => c.change },
