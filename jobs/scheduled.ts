@@ -15,6 +15,7 @@ import { rollupSite } from "./rollup";
 import { auditSite } from "./seo/audit";
 import { accountFor, pullSearchConsole } from "./seo/console-pull";
 import { addDays, utcDay } from "../core/time";
+import { retryWebhooks, runAtRisk } from "./learners/run";
 
 export async function handleScheduled(controller: ScheduledController, env: EdgeEnv): Promise<void> {
   const now = controller.scheduledTime;
@@ -26,7 +27,11 @@ export async function handleScheduled(controller: ScheduledController, env: Edge
     // Commissions past their holding period become payable within a quarter of an hour.
     await approveDue(env.DB, now);
   }
-  if (controller.cron === REPORT_CRON) await runReports(env, now);
+  if (controller.cron === REPORT_CRON) {
+    await runReports(env, now);
+    // Failed learner.at_risk deliveries are retried within hours, not at the next daily run.
+    await retryWebhooks(env, now);
+  }
   if (controller.cron === DAILY_CRON) {
     await pruneRetention(env.DB, now);
     // A site whose refit fails keeps yesterday's effects until the next day's run.
@@ -56,6 +61,8 @@ export async function handleScheduled(controller: ScheduledController, env: Edge
         now,
       });
     });
+    // Dropout risk: outcomes of earlier flags, this week's at-risk learners, their webhooks, the weekly digest.
+    await runAtRisk(env, now);
   }
   if (controller.cron === SEO_AUDIT_CRON) {
     // The weekly on-page audit; a failing site keeps last week's findings.

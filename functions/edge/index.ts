@@ -25,6 +25,7 @@ import { healthRoutes } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
 import { itemRoutes } from "./routes/items";
 import { courseRoutes } from "./routes/courses";
+import { learnerRoutes } from "./routes/learners";
 import { journeyRoutes } from "./routes/journeys";
 import { markovRoutes } from "./routes/markov";
 import { keyRoutes } from "./routes/keys";
@@ -113,6 +114,8 @@ function createApp() {
     seoReportRoutes,
     // Courses: structure and learning reports.
     courseRoutes,
+    // Learners: dropout risk, win-back outcomes, learner.at_risk webhooks.
+    learnerRoutes,
   ]) {
     app.route("/", routes);
   }

@@ -17,6 +17,7 @@ import type { ModelHealth } from "../shared/recommend-api";
 import { modelRoutes } from "./models";
 import { recommendationRoutes } from "./recommendations";
 import { scoringRoutes } from "./scoring";
+import { learnerRoutes } from "./learners";
 import { DAY_MS } from "../../core/time";
 
 // A fixed two-feature logistic model: proves the wasm path end to end in the real bundle.
@@ -48,7 +49,7 @@ app.get("/api/v1/models/health", async (c) => {
   } satisfies z.infer<typeof ModelHealth>);
 });
 
-for (const routes of [modelRoutes, recommendationRoutes, scoringRoutes]) app.route("/", routes);
+for (const routes of [modelRoutes, recommendationRoutes, scoringRoutes, learnerRoutes]) app.route("/", routes);
 
 app.notFound(notFound(() => "No such recommendation endpoint."));
 app.onError(onError({ worker: "recommend", internalMessage: "The recommend Worker failed." }));

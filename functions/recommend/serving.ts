@@ -42,7 +42,7 @@ const retired = new Map<string, Loaded<unknown>>();
 
 /** Recommenders chosen as MF or EASE are scored by their ONNX graph; item-kNN and popularity are not. */
 function needsSession(kind: ModelKind, meta: unknown): boolean {
-  if (kind === "propensity") return true;
+  if (kind === "propensity" || kind === "dropout") return true;
   const algorithm = (meta as Partial<RecommenderMeta>).algorithm ?? "mf"; // meta written before selection
   return algorithm === "mf" || algorithm === "ease";
 }

@@ -324,5 +324,4 @@ export const ModelHealth = z.object({
   ms: z.number(),
 });
 
-/** The edge Worker names the authenticated site in this header when it calls the recommend Worker. */
-export const SITE_HEADER = "x-wayfind-site";
+export { SITE_HEADER } from "../../core/service";

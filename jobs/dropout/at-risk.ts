@@ -1,0 +1,47 @@
+// Who can be at risk now, and their dropout features: every learner with learning activity in the
+// last DROPOUT_HORIZON_DAYS (a learner quiet for longer has already stopped by the label's own
+// definition) who has not finished (a certificate ends the risk, as it ends training's decision
+// points). Features are computed over all the learner's courses, as training computed them; a
+// course filter only chooses the learners (those with activity in that course).
+import { DAY_MS } from "../../core/time";
+import { DROPOUT_HORIZON_DAYS, dropoutFeatures, type LearningFact } from "../../models/dropout/learner";
+import type { FeatureRow } from "../../models/propensity/features";
+import { TRAINING_WINDOW_DAYS } from "../recs/data";
+import { loadLearningFacts } from "./train";
+
+export interface AtRiskCandidate {
+  user: string;
+  lastActivityAt: number;
+  /** Courses the learner has learning activity in, in order of first activity. */
+  courses: string[];
+  row: FeatureRow;
+}
+
+/** Pure: the candidates among loaded facts (each learner's facts oldest first). */
+export function candidatesOf(
+  facts: ReadonlyMap<string, readonly LearningFact[]>,
+  now: number,
+  course: string | null,
+): AtRiskCandidate[] {
+  const out: AtRiskCandidate[] = [];
+  for (const [user, list] of facts) {
+    const last = list.at(-1);
+    if (!last || now - last.ts > DROPOUT_HORIZON_DAYS * DAY_MS) continue;
+    if (list.some((f) => f.type === "certificate")) continue;
+    const courses = [...new Set(list.map((f) => f.course).filter((c): c is string => c !== null))];
+    if (course !== null && !courses.includes(course)) continue;
+    out.push({ user, lastActivityAt: last.ts, courses, row: dropoutFeatures(list, now) });
+  }
+  return out;
+}
+
+/** A site's at-risk candidates now, from the same learning events (and window) training reads. */
+export async function atRiskCandidates(
+  db: D1Database,
+  siteId: string,
+  now: number,
+  course: string | null,
+): Promise<AtRiskCandidate[]> {
+  const facts = await loadLearningFacts(db, siteId, now - TRAINING_WINDOW_DAYS * DAY_MS);
+  return candidatesOf(facts, now, course);
+}

@@ -1,0 +1,145 @@
+// Outbound webhooks, signed as Standard Webhooks sign them (standardwebhooks.com): headers
+// webhook-id (the delivery's id, the same on every retry), webhook-timestamp (seconds) and
+// webhook-signature = "v1," + base64(HMAC-SHA256(secret, `${id}.${timestamp}.${body}`)), where the
+// secret is the base64 after "whsec_". The secret is sealed at rest (core/seal.ts), not hashed:
+// signing needs the secret itself. Deliveries go only to the endpoint's stored URL (redirects are
+// not followed), with a timeout per attempt and at most MAX_WEBHOOK_ATTEMPTS attempts.
+import type { EdgeEnv } from "../../core/env";
+import { describeError } from "../../core/errors";
+import { seal, unseal } from "../../core/seal";
+import type { SiteScope } from "../../schema/queries/scope";
+import {
+  claimDelivery,
+  dueDeliveries,
+  listEndpoints,
+  recordAttempt,
+  type DeliveryRow,
+  type EndpointRow,
+} from "../../schema/queries/webhooks";
+
+export const MAX_WEBHOOK_ATTEMPTS = 5;
+/** Per attempt: a receiver slower than this counts as a failure (and is retried). */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** 15 minutes, then 30, 60, 120 between attempts. */
+export const webhookRetryDelayMs = (attempts: number) => 15 * 60_000 * 2 ** (attempts - 1);
+/** How long a claimed attempt keeps others off it (longer than the timeout). */
+const LEASE_MS = 5 * 60_000;
+const DUE_BATCH = 200;
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** Why a URL cannot receive webhooks, or null: https, or http to this machine (local development). */
+export function webhookUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "Not a URL.";
+  }
+  if (url.username || url.password) return "Credentials in the URL are not allowed.";
+  if (url.protocol === "https:") return null;
+  if (url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname)) return null;
+  return "Use https (http only for localhost and 127.0.0.1).";
+}
+
+const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+const fromBase64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+
+/** A new signing secret: whsec_ and 32 random bytes in base64. */
+export const newWebhookSecret = () => `whsec_${toBase64(crypto.getRandomValues(new Uint8Array(32)))}`;
+
+/** The webhook-signature header's value for one attempt. */
+export async function signWebhook(secret: string, id: string, timestamp: number, body: string): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    fromBase64(secret.replace(/^whsec_/, "")),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${timestamp}.${body}`));
+  return `v1,${toBase64(new Uint8Array(mac))}`;
+}
+
+/** The key webhook secrets are sealed under; null when the Worker has none. */
+export const webhookSealingKey = (env: Pick<EdgeEnv, "SIGNING_KEY" | "ADMIN_TOKEN">) =>
+  env.SIGNING_KEY ?? env.ADMIN_TOKEN ?? null;
+const context = (siteId: string, endpointId: string) => `webhook-endpoint|${siteId}|${endpointId}`;
+
+export const sealWebhookSecret = (key: string, siteId: string, endpointId: string, secret: string) =>
+  seal(key, context(siteId, endpointId), secret);
+
+export type Fetcher = (request: Request) => Promise<Response>;
+
+async function attempt(
+  env: EdgeEnv,
+  delivery: DeliveryRow,
+  endpoint: EndpointRow | undefined,
+  now: number,
+  fetcher: Fetcher,
+): Promise<boolean> {
+  let httpStatus: number | null = null;
+  let error: string | null = null;
+  try {
+    if (!endpoint) throw new Error("The endpoint was deleted.");
+    const problem = webhookUrlProblem(endpoint.url);
+    if (problem) throw new Error(problem);
+    const key = webhookSealingKey(env);
+    const secret = key && (await unseal(key, context(delivery.siteId, endpoint.id), endpoint.sealedSecret));
+    if (!secret) throw new Error("The endpoint's secret does not open: SIGNING_KEY changed? Recreate the endpoint.");
+    const timestamp = Math.floor(now / 1000);
+    const response = await fetcher(
+      new Request(endpoint.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "Wayfind-Webhooks/1",
+          "webhook-id": delivery.id,
+          "webhook-timestamp": String(timestamp),
+          "webhook-signature": await signWebhook(secret, delivery.id, timestamp, delivery.payload),
+        },
+        body: delivery.payload,
+        redirect: "manual",
+        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      }),
+    );
+    httpStatus = response.status;
+    await response.body?.cancel();
+    if (response.status < 200 || response.status > 299) error = `HTTP ${response.status}`;
+  } catch (err) {
+    error = describeError(err);
+  }
+  const attempts = delivery.attempts + 1;
+  const status = error === null ? "delivered" : attempts >= MAX_WEBHOOK_ATTEMPTS ? "dead" : "pending";
+  if (error) console.warn("webhook attempt failed", { id: delivery.id, site: delivery.siteId, attempts, error });
+  await recordAttempt(
+    env.DB,
+    delivery,
+    { status, httpStatus, error, nextAttemptAt: status === "pending" ? now + webhookRetryDelayMs(attempts) : now },
+    now,
+  );
+  return error === null;
+}
+
+/** Attempts the deliveries due by `now` (one site's, or every site's); returns how many got through. */
+export async function deliverDue(
+  env: EdgeEnv,
+  scope: SiteScope | null,
+  now: number,
+  fetcher: Fetcher = (r) => fetch(r),
+): Promise<{ delivered: number; failed: number }> {
+  const due = await dueDeliveries(env.DB, scope, now, DUE_BATCH);
+  const endpoints = new Map<string, Map<string, EndpointRow>>();
+  const counts = { delivered: 0, failed: 0 };
+  for (const d of due) {
+    let mine = endpoints.get(d.siteId);
+    if (!mine) {
+      mine = new Map((await listEndpoints(env.DB, { siteId: d.siteId })).map((e) => [e.id, e]));
+      endpoints.set(d.siteId, mine);
+    }
+    if (!(await claimDelivery(env.DB, d, now + LEASE_MS, now))) continue;
+    if (await attempt(env, d, mine.get(d.endpointId), now, fetcher)) counts.delivered++;
+    else counts.failed++;
+  }
+  return counts;
+}
