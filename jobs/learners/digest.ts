@@ -126,7 +126,10 @@ export async function sendAtRiskDigest(
   const scope = { siteId: site.id };
   const totals = noSends();
   const byLocale = new Map<Locale, string[]>();
-  for (const sub of await listSubscriptions(env.DB, scope)) {
+  const subs = (await listSubscriptions(env.DB, scope)).sort(
+    (a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id),
+  );
+  for (const sub of subs) {
     if (!sub.active) continue;
     const locale = sub.language ?? asLocale(site.locale);
     byLocale.set(locale, [...(byLocale.get(locale) ?? []), ...sub.recipients]);
@@ -137,7 +140,7 @@ export async function sendAtRiskDigest(
   if (!data.flagged && !data.winBack.settled) return totals;
   const seen = new Set<string>();
   for (const [locale, list] of byLocale) {
-    // A recipient in two subscriptions gets one digest, in the first subscription's language.
+    // A recipient in two subscriptions gets one digest, in the language of the older subscription.
     const recipients = [...new Set(list.map((r) => r.toLowerCase()))].filter((r) => !seen.has(r));
     recipients.forEach((r) => seen.add(r));
     const content = async (url: string) => digestContent(data, locale, url);

@@ -87,7 +87,8 @@ async function attempt(
     const key = webhookSealingKey(env);
     const secret = key && (await unseal(key, context(delivery.siteId, endpoint.id), endpoint.sealedSecret));
     if (!secret) throw new Error("The endpoint's secret does not open: SIGNING_KEY changed? Recreate the endpoint.");
-    const timestamp = Math.floor(now / 1000);
+    // The moment of this attempt (receivers check it against their clock), not the cron's scheduled time.
+    const timestamp = Math.floor(Date.now() / 1000);
     const response = await fetcher(
       new Request(endpoint.url, {
         method: "POST",

@@ -4,6 +4,9 @@
 //   GET  /messages         the messages parsed by `mailparser` (JSON; ?to= filters by recipient)
 //   POST /fail?count=N     refuse the next N deliveries (451), for retry tests
 //   POST /parse            parse raw MIME (the send_email binding path delivers nothing locally)
+//   POST /hooks/<name>     a webhook receiver: records the request (headers, body, the status answered)
+//   GET  /hooks?path=      the recorded webhook requests (JSON; path filters by /hooks/<name>)
+//   POST /hooks-fail?count=N  answer the next N webhook requests 503, for retry tests
 // Ports default to random ones (tests); `npm start` passes fixed ones. With `dir`, messages are
 // appended to dir/messages.ndjson and read back on the next start.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -66,6 +69,8 @@ export async function startMailbox({ smtpPort = 0, httpPort = 0, dir } = {}) {
   if (dir) mkdirSync(dir, { recursive: true });
   const received = file ? load(file) : [];
   let failNext = 0;
+  let hooksFailNext = 0;
+  const hooks = [];
   const smtp = new SMTPServer({
     disabledCommands: ["STARTTLS"],
     authOptional: true,
@@ -150,6 +155,22 @@ export async function startMailbox({ smtpPort = 0, httpPort = 0, dir } = {}) {
         return send(200, { failNext });
       }
       if (req.method === "POST" && url.pathname === "/parse") return send(200, await parse(body));
+      if (req.method === "POST" && url.pathname.startsWith("/hooks/")) {
+        const status = hooksFailNext > 0 ? (hooksFailNext--, 503) : 200;
+        hooks.push({ path: url.pathname, headers: req.headers, body, status, at: Date.now() });
+        return send(status, { received: status === 200 });
+      }
+      if (req.method === "GET" && url.pathname === "/hooks") {
+        const path = url.searchParams.get("path");
+        return send(
+          200,
+          hooks.filter((h) => !path || h.path === path),
+        );
+      }
+      if (req.method === "POST" && url.pathname === "/hooks-fail") {
+        hooksFailNext = Number(url.searchParams.get("count") ?? 1);
+        return send(200, { hooksFailNext });
+      }
       send(404, { error: "no such route" });
     } catch (err) {
       send(500, { error: String(err) });
