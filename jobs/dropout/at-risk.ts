@@ -4,10 +4,15 @@
 // points). Features are computed over all the learner's courses, as training computed them; a
 // course filter only chooses the learners (those with activity in that course).
 import { DAY_MS } from "../../core/time";
-import { DROPOUT_HORIZON_DAYS, dropoutFeatures, type LearningFact } from "../../models/dropout/learner";
+import {
+  DROPOUT_HORIZON_DAYS,
+  dropoutFeatures,
+  type BoughtCourse,
+  type LearningFact,
+} from "../../models/dropout/learner";
 import type { FeatureRow } from "../../models/propensity/features";
 import { TRAINING_WINDOW_DAYS } from "../recs/data";
-import { loadLearningFacts } from "./train";
+import { loadBoughtCourses, loadLearningFacts } from "./train";
 
 export interface AtRiskCandidate {
   user: string;
@@ -22,6 +27,7 @@ export function candidatesOf(
   facts: ReadonlyMap<string, readonly LearningFact[]>,
   now: number,
   course: string | null,
+  bought: ReadonlyMap<string, readonly BoughtCourse[]> = new Map(),
 ): AtRiskCandidate[] {
   const out: AtRiskCandidate[] = [];
   for (const [user, list] of facts) {
@@ -30,7 +36,7 @@ export function candidatesOf(
     if (list.some((f) => f.type === "certificate")) continue;
     const courses = [...new Set(list.map((f) => f.course).filter((c): c is string => c !== null))];
     if (course !== null && !courses.includes(course)) continue;
-    out.push({ user, lastActivityAt: last.ts, courses, row: dropoutFeatures(list, now) });
+    out.push({ user, lastActivityAt: last.ts, courses, row: dropoutFeatures(list, now, undefined, bought.get(user)) });
   }
   return out;
 }
@@ -42,6 +48,7 @@ export async function atRiskCandidates(
   now: number,
   course: string | null,
 ): Promise<AtRiskCandidate[]> {
-  const facts = await loadLearningFacts(db, siteId, now - TRAINING_WINDOW_DAYS * DAY_MS);
-  return candidatesOf(facts, now, course);
+  const from = now - TRAINING_WINDOW_DAYS * DAY_MS;
+  const [facts, bought] = await Promise.all([loadLearningFacts(db, siteId, from), loadBoughtCourses(db, siteId, from)]);
+  return candidatesOf(facts, now, course, bought);
 }

@@ -18,10 +18,12 @@ import {
   DROPOUT_SPEC,
   dropoutExamples,
   learningFact,
+  type BoughtCourse,
   type DropoutExample,
   type LearningFact,
 } from "../../models/dropout/learner";
-import { learningEventsPage } from "../../schema/queries/learning-activity";
+import { itemsOf } from "../../models/recs/signals";
+import { learningEventsPage, purchaseEventsPage } from "../../schema/queries/learning-activity";
 import { MAX_TRAINING_EVENTS, PAGE_ROWS } from "../recs/data";
 import { propensityVerdict, registerCandidate, type RetrainOutcome, type Verdict } from "../recs/promotion";
 import type { RegistryEnv } from "../recs/registry";
@@ -60,6 +62,34 @@ export async function loadLearningFacts(
   return byUser;
 }
 
+/**
+ * Every learner's bought courses since `from` (a refund marks the course refunded), oldest first:
+ * the label's "does not finish a course they bought" and the bought_unfinished feature.
+ */
+export async function loadBoughtCourses(
+  db: D1Database,
+  siteId: string,
+  from: number,
+): Promise<Map<string, BoughtCourse[]>> {
+  const byUser = new Map<string, BoughtCourse[]>();
+  let after = { ts: from - 1, id: "" };
+  for (let read = 0; read < MAX_TRAINING_EVENTS; read += PAGE_ROWS) {
+    const rows = await purchaseEventsPage(db, siteId, after, PAGE_ROWS);
+    for (const r of rows) {
+      const list = byUser.get(r.user) ?? [];
+      byUser.set(r.user, list);
+      for (const course of itemsOf(r)) {
+        if (r.type === "purchase") list.push({ ts: r.ts, course, refundedAt: null });
+        else for (const b of list) if (b.course === course && b.refundedAt === null) b.refundedAt = r.ts;
+      }
+    }
+    if (rows.length < PAGE_ROWS) break;
+    const last = rows[rows.length - 1]!;
+    after = { ts: last.ts, id: last.id };
+  }
+  return byUser;
+}
+
 /** The promotion rule for dropout: the propensity rule (AUC over logistic regression + margin). */
 export function dropoutVerdict(auc: number | null, logisticAuc: number | null): Verdict {
   return propensityVerdict(auc, logisticAuc);
@@ -72,9 +102,10 @@ export async function trainDropout(
   from: number,
   facts: ReadonlyMap<string, readonly LearningFact[]>,
   epochs?: number,
+  bought: ReadonlyMap<string, readonly BoughtCourse[]> = new Map(),
 ): Promise<RetrainOutcome> {
   const examples: DropoutExample[] = [];
-  for (const [user, list] of facts) examples.push(...dropoutExamples(user, list, now));
+  for (const [user, list] of facts) examples.push(...dropoutExamples(user, list, now, bought.get(user)));
   const positives = examples.filter((e) => e.label === 1).length;
   if (examples.length < MIN_DROPOUT_EXAMPLES || positives === 0 || positives === examples.length) {
     const reason = `not enough data (${examples.length} decision points, ${positives} stops)`;

@@ -18,7 +18,7 @@ import { recommenderVerdict, registerCandidate, type RetrainOutcome } from "./pr
 import type { RecommenderMeta, RegistryEnv } from "./registry";
 import { verifyEase, verifyMf } from "./verify";
 import { trainPropensity } from "./train-propensity";
-import { loadLearningFacts, trainDropout } from "../dropout/train";
+import { loadBoughtCourses, loadLearningFacts, trainDropout } from "../dropout/train";
 import { easeOnnx } from "../../models/onnx/ease";
 import { mfOnnx } from "../../models/onnx/mf";
 import { DAY_MS } from "../../core/time";
@@ -71,7 +71,10 @@ export async function retrainSite(
   outcomes.push(await trainPropensity(env, siteId, now, from, signals, sessions, prices, options.propensityEpochs));
   // The dropout model (issue 16) only for sites that send learning events.
   const facts = await loadLearningFacts(env.DB, siteId, from);
-  if (facts.size > 0) outcomes.push(await trainDropout(env, siteId, now, from, facts, options.propensityEpochs));
+  if (facts.size > 0) {
+    const bought = await loadBoughtCourses(env.DB, siteId, from);
+    outcomes.push(await trainDropout(env, siteId, now, from, facts, options.propensityEpochs, bought));
+  }
   return outcomes;
 }
 

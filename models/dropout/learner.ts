@@ -1,7 +1,9 @@
 // A learner's dropout features "as of" a moment, from their learning events (core/event.ts
-// LEARNING_EVENT_TYPES) up to then, and the label: no learning activity in the DROPOUT_HORIZON
-// days after it. Training takes weekly decision points from the past whose horizon has passed;
-// serving takes now. Same function both ways, so the model sees the same numbers.
+// LEARNING_EVENT_TYPES) and the courses they bought up to then, and the label: they stop (no
+// learning activity in the DROPOUT_HORIZON days after it) or leave a course they bought unfinished
+// (no activity in it in those days, and no certificate for it). Training takes weekly decision
+// points from the past whose horizon has passed; serving takes now. Same function both ways, so
+// the model sees the same numbers.
 import { DAY_MS } from "../../core/time";
 import { LEARNING_PROPS, type LearningEventType } from "../../core/event";
 import type { FeatureRow, FeatureSpec } from "../propensity/features";
@@ -37,6 +39,7 @@ export const DROPOUT_SPEC: FeatureSpec = {
     "mean_quiz_score",
     "courses",
     "certificates",
+    "bought_unfinished",
   ],
   categorical: [],
 };
@@ -57,10 +60,31 @@ export const DROPOUT_FEATURE_LABELS: Record<string, string> = {
   mean_quiz_score: "average quiz score",
   courses: "courses taken",
   certificates: "certificates earned",
+  bought_unfinished: "bought courses not finished",
 };
 
+/** A course the learner bought, and when it was refunded (null: kept). */
+export interface BoughtCourse {
+  ts: number;
+  course: string;
+  refundedAt: number | null;
+}
+
+/** Courses bought by `at` (and not refunded by then) without a certificate by then. */
+function unfinishedBought(facts: readonly LearningFact[], bought: readonly BoughtCourse[], at: number): Set<string> {
+  const out = new Set<string>();
+  for (const b of bought) if (b.ts <= at && (b.refundedAt === null || b.refundedAt > at)) out.add(b.course);
+  for (const f of facts) if (f.ts <= at && f.type === "certificate" && f.course) out.delete(f.course);
+  return out;
+}
+
 /** Facts must be oldest first; only those at or before `at` count. */
-export function dropoutFeatures(facts: readonly LearningFact[], at: number, course?: string): FeatureRow {
+export function dropoutFeatures(
+  facts: readonly LearningFact[],
+  at: number,
+  course?: string,
+  bought: readonly BoughtCourse[] = [],
+): FeatureRow {
   const started = new Set<string>();
   const completed = new Set<string>();
   const days7 = new Set<number>();
@@ -112,13 +136,14 @@ export function dropoutFeatures(facts: readonly LearningFact[], at: number, cour
     mean_quiz_score: scoreN ? scoreSum / scoreN : 0,
     courses: courses.size,
     certificates,
+    bought_unfinished: unfinishedBought(facts, bought, at).size,
   };
 }
 
 export interface DropoutExample {
   user: string;
   row: FeatureRow;
-  /** 1: no learning activity in the DROPOUT_HORIZON_DAYS after `at`. */
+  /** 1: no learning activity in the DROPOUT_HORIZON_DAYS after `at`, or none in a bought, unfinished course. */
   label: number;
   at: number;
 }
@@ -128,15 +153,23 @@ export interface DropoutExample {
  * while they were still active, whose horizon ended by `now` (later ones have no label yet).
  * A learner who finished (earned a certificate) is no longer at risk: later points are skipped.
  */
-export function dropoutExamples(user: string, facts: readonly LearningFact[], now: number): DropoutExample[] {
+export function dropoutExamples(
+  user: string,
+  facts: readonly LearningFact[],
+  now: number,
+  bought: readonly BoughtCourse[] = [],
+): DropoutExample[] {
   if (facts.length === 0) return [];
   const horizon = DROPOUT_HORIZON_DAYS * DAY_MS;
   const out: DropoutExample[] = [];
   const lastTs = facts[facts.length - 1]!.ts;
   const finished = facts.find((f) => f.type === "certificate")?.ts ?? Infinity;
   for (let at = facts[0]!.ts; at + horizon <= now && at <= lastTs && at < finished; at += DECISION_STEP_DAYS * DAY_MS) {
-    const active = facts.some((f) => f.ts > at && f.ts <= at + horizon);
-    out.push({ user, row: dropoutFeatures(facts, at), label: active ? 0 : 1, at });
+    const activeIn = (course: string | null) =>
+      facts.some((f) => f.ts > at && f.ts <= at + horizon && (course === null || f.course === course));
+    const abandoned = [...unfinishedBought(facts, bought, at)].some((c) => !activeIn(c));
+    const label = !activeIn(null) || abandoned ? 1 : 0;
+    out.push({ user, row: dropoutFeatures(facts, at, undefined, bought), label, at });
   }
   return out;
 }

@@ -29,3 +29,30 @@ export async function learningEventsPage(
     .all<LearningActivityRow>();
   return results;
 }
+
+export interface PurchaseActivityRow {
+  id: string;
+  user: string;
+  ts: number;
+  type: "purchase" | "refund";
+  /** The items column's JSON text. */
+  items: string | null;
+  props: string | null;
+}
+
+/** A site's purchases and refunds after `after` in (ts, id) order, for the dropout label's bought courses. */
+export async function purchaseEventsPage(
+  db: D1Database,
+  siteId: string,
+  after: { ts: number; id: string },
+  limit: number,
+): Promise<PurchaseActivityRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, ${learnerOf("events")} AS user, ts, type, items, props FROM events WHERE site_id = ?1 ` +
+        "AND type IN ('purchase', 'refund') AND (ts > ?2 OR (ts = ?2 AND id > ?3)) ORDER BY ts, id LIMIT ?4",
+    )
+    .bind(siteId, after.ts, after.id, limit)
+    .all<PurchaseActivityRow>();
+  return results;
+}

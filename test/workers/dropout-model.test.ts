@@ -57,6 +57,29 @@ describe("dropout features and labels", () => {
     expect(examples.map((e) => e.label)).toEqual([0, 1, 1, 0]);
   });
 
+  it("also labels a bought course left unfinished, while the learner is active in another", () => {
+    // Bought c1 on day 0 and worked on it until day 5; from then on only c2 (days 3, 10, 17, 24).
+    const facts: LearningFact[] = [
+      fact(0, "lesson_start"),
+      fact(3, "lesson_start", { course: "c2" }),
+      fact(5, "lesson_progress", { percent: 40 }),
+      ...[10, 17, 24].map((d) => fact(d, "lesson_start", { course: "c2" })),
+    ];
+    const bought = [{ ts: T0, course: "c1", refundedAt: null }];
+    const now = T0 + 40 * DAY_MS;
+    // Without the purchase every point is active (c2); with it, days 7, 14 and 21 leave c1 untouched for 14 days.
+    expect(dropoutExamples("u", facts, now).map((e) => e.label)).toEqual([0, 0, 0, 0]);
+    const examples = dropoutExamples("u", facts, now, bought);
+    expect(examples.map((e) => e.label)).toEqual([0, 1, 1, 1]);
+    expect(examples.map((e) => e.row.bought_unfinished)).toEqual([1, 1, 1, 1]);
+    // A refunded course is no longer the learner's to finish; a certificate finishes it.
+    const refunded = [{ ...bought[0]!, refundedAt: T0 + 6 * DAY_MS }];
+    expect(dropoutExamples("u", facts, now, refunded).map((e) => e.label)).toEqual([0, 0, 0, 0]);
+    expect(
+      dropoutFeatures([...facts, fact(8, "certificate")], T0 + 9 * DAY_MS, undefined, bought).bought_unfinished,
+    ).toBe(0);
+  });
+
   it("scores calibration with the Brier score", () => {
     expect(brierScore([1, 0, 1, 0], [1, 0, 0.5, 0.5])).toBeCloseTo(0.125, 10);
   });

@@ -29,6 +29,7 @@ const W: Record<string, number> = {
   active_days_7d: -1,
   lessons_completed: -0.5,
   lessons_started: 0.3,
+  bought_unfinished: 0.4,
 };
 const B = -1;
 const encoder: Encoder = {
@@ -117,7 +118,17 @@ describe("learners at risk", () => {
     const events = [
       // quiet: one lesson started 10 days ago, nothing since.
       ev("quiet", "lesson_start", 10),
-      // middling: started and completed a lesson 4 days ago (course c2).
+      // middling: bought c2 5 days ago, started and completed a lesson of it 4 days ago.
+      {
+        id: `e${n++}`,
+        type: "purchase",
+        user_id: "middling",
+        ts: now - 5 * DAY_MS,
+        order_id: "o-middling",
+        revenue: 100,
+        currency: "CNY",
+        items: [{ id: "c2", price: 100 }],
+      },
       ev("middling", "lesson_start", 4, {}, "c2"),
       ev("middling", "lesson_complete", 4, {}, "c2"),
       // busy: a lesson a day for five days, three completed.
@@ -157,12 +168,23 @@ describe("learners at risk", () => {
     expect(quiet!.reasons[0]!.value).toBeCloseTo(10, 2);
     expect(quiet!.reasons[0]!.impact).toBeCloseTo(expected(q) - expected(q, "days_since_last_activity"), 3);
     expect(quiet!.reasons[1]!.impact).toBeCloseTo(expected(q) - expected(q, "lessons_started"), 3);
-    // middling: 4 days, one active day in the last 7, one lesson started and completed.
-    const m = { days_since_last_activity: 4, active_days_7d: 1, lessons_started: 1, lessons_completed: 1 };
-    expect(middling!.probability).toBeCloseTo(expected(m), 3); // 0.639
+    // middling: 4 days, one active day in the last 7, one lesson started and completed, a bought course unfinished.
+    const m = {
+      days_since_last_activity: 4,
+      active_days_7d: 1,
+      lessons_started: 1,
+      lessons_completed: 1,
+      bought_unfinished: 1,
+    };
+    expect(middling!.probability).toBeCloseTo(expected(m), 3); // 0.702
     expect(middling!.courses).toEqual(["c2"]);
     // Its activity lowers the risk: only the features that raise it are reasons.
-    expect(middling!.reasons.map((r) => r.code)).toEqual(["days_since_last_activity", "lessons_started"]);
+    expect(middling!.reasons.map((r) => r.code)).toEqual([
+      "days_since_last_activity",
+      "bought_unfinished",
+      "lessons_started",
+    ]);
+    expect(middling!.reasons[1]!.impact).toBeCloseTo(expected(m) - expected(m, "bought_unfinished"), 3);
 
     // A course narrows the learners; a higher threshold and a limit shorten the list.
     const c2 = (await (await api("/api/v1/learners/at-risk?course=c2", { token: site.read })).json()) as Answer;
@@ -318,7 +340,7 @@ describe("learners at risk", () => {
         ])
       ).status,
     ).toBe(202);
-    await eventsLanded(site.id, 15);
+    await eventsLanded(site.id, 16);
     await settleOutcomes(env.DB, { siteId: site.id }, 14 * DAY_MS, now);
     let body = await outcomes();
     expect(body.data[0]).toMatchObject({ flagged: 2, came_back: 1, not_back: 0, pending: 1 });
