@@ -4,9 +4,9 @@
 
 /** Edge: every 15 minutes, the incremental ROI rollup and commission approvals. */
 export const ROLLUP_CRON = "*/15 * * * *";
-/** Edge: daily at 03:17 UTC, retention pruning and salt rotation, then each site's Markov refit. */
+/** Edge: daily at 03:17 UTC, retention pruning and salt rotation, then each site's Markov refit; at-risk learners (weekly periods). */
 export const DAILY_CRON = "17 3 * * *";
-/** Edge: hourly at :07, ROI emails that are due (and retries), then alert rules. */
+/** Edge: hourly at :07, ROI emails that are due (and retries), then alert rules; learner.at_risk webhook retries. */
 export const REPORT_CRON = "7 * * * *";
 /** Edge: daily at 01:23 UTC, the raw archive of the previous UTC day to R2 (jobs/archive). */
 export const ARCHIVE_CRON = "23 1 * * *";

@@ -37,7 +37,10 @@ export const AtRiskLearner = z
     user_id: z.string().openapi({ description: "Your user id, else the anonymous visitor id." }),
     last_activity_at: z.string().openapi({ description: "The learner's last learning event." }),
     courses: z.array(z.string()).openapi({ description: "Courses with the learner's learning activity." }),
-    probability: z.number().openapi({ description: "Probability of no learning activity in the next 14 days." }),
+    probability: z.number().openapi({
+      description:
+        "Probability of no learning activity in the next 14 days, or none in a bought course left unfinished.",
+    }),
     reasons: z
       .array(
         z.object({
