@@ -1,16 +1,14 @@
 // The tracking snippet: /t.js for the tag (revalidated hourly, so updates roll out), and
-// /t/VERSION.js, immutable, for sites that pin a version.
+// /t/VERSION.js, immutable, for sites that pin a version. Its add-ons (functions/snippet/*.ts,
+// scripts/build-snippet.mjs ADD_ONS) are /t/NAME.js, revalidated hourly like /t.js.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppBindings } from "../env";
 import { errorBody } from "../../shared/errors";
-import {
-  EXPERIMENTS_SOURCE,
-  EXPERIMENTS_VERSION,
-  SNIPPET_SOURCE,
-  SNIPPET_VERSION,
-} from "../../snippet/bundle.generated";
+import { ADD_ONS, SNIPPET_SOURCE, SNIPPET_VERSION } from "../../snippet/bundle.generated";
 
 export const snippetRoutes = new OpenAPIHono<AppBindings>();
+
+const HOURLY = "public, max-age=3600, stale-while-revalidate=86400";
 
 function serve(cacheControl: string, source = SNIPPET_SOURCE, version = SNIPPET_VERSION): Response {
   return new Response(source, {
@@ -26,18 +24,19 @@ function serve(cacheControl: string, source = SNIPPET_SOURCE, version = SNIPPET_
 
 snippetRoutes.get("/t.js", (c) => {
   if (c.req.header("if-none-match") === `"${SNIPPET_VERSION}"`) return c.body(null, 304);
-  return serve("public, max-age=3600, stale-while-revalidate=86400");
+  return serve(HOURLY);
 });
 
-snippetRoutes.get("/t/:file{[0-9a-f]+\\.js}", (c) => {
-  if (c.req.param("file") !== `${SNIPPET_VERSION}.js`) {
+// One route for both: a pinned version is hex, an add-on's name is a word.
+snippetRoutes.get("/t/:file{[0-9a-z]+\\.js}", (c) => {
+  const file = c.req.param("file");
+  const addOn = Object.hasOwn(ADD_ONS, file.slice(0, -3)) ? ADD_ONS[file.slice(0, -3)] : undefined;
+  if (addOn) {
+    if (c.req.header("if-none-match") === `"${addOn.version}"`) return c.body(null, 304);
+    return serve(HOURLY, addOn.source, addOn.version);
+  }
+  if (file !== `${SNIPPET_VERSION}.js`) {
     return c.json(errorBody("not_found", `This Worker serves snippet version ${SNIPPET_VERSION}.`), 404);
   }
   return serve("public, max-age=31536000, immutable");
-});
-
-// The experiments add-on (functions/snippet/x.ts), loaded after /t.js by pages that run experiments.
-snippetRoutes.get("/t/experiments.js", (c) => {
-  if (c.req.header("if-none-match") === `"${EXPERIMENTS_VERSION}"`) return c.body(null, 304);
-  return serve("public, max-age=3600, stale-while-revalidate=86400", EXPERIMENTS_SOURCE, EXPERIMENTS_VERSION);
 });
