@@ -12,12 +12,12 @@ import { root } from "./local-env.mjs";
 export const SNIPPET_GZIP_BUDGET = 1536;
 /**
  * The add-ons (served at /t/NAME.js) and each one's gzip budget. The core loads `options` and
- * `tags` itself when a page needs them; a page includes `experiments` with its own script tag.
+ * `elements` itself when a page needs them; a page includes `experiments` with its own script tag.
  */
 export const ADD_ONS = {
   experiments: { entry: "functions/snippet/x.ts", budget: 700 },
   options: { entry: "functions/snippet/options.ts", budget: 512 },
-  tags: { entry: "functions/snippet/tags.ts", budget: 768 },
+  elements: { entry: "functions/snippet/elements.ts", budget: 768 },
 };
 
 /** Rewrites a file only when its bytes change: a running build or test never sees it half-written for nothing. */

@@ -7,7 +7,7 @@
 // Add-ons: parts only some pages need are served at /t/NAME.js (scripts/build-snippet.mjs ADD_ONS)
 // and loaded by the core when the page needs them: `options` (options.ts) when the tag has data-cookie,
 // data-exclude or data-respect-dnt (events wait for it, so nothing leaves before it decides),
-// `tags` (tags.ts) when the page has data-wayfind-event, data-wayfind-rec or lesson video elements (looked
+// `elements` (elements.ts) when the page has data-wayfind-event, data-wayfind-rec or lesson video elements (looked
 // for at each page view and each sign of activity, so elements rendered later count too).
 // An add-on plugs in with wayfind("_", plugin): the core calls plugin(track, data, store, gate),
 // gate(filter) being how `options` releases the waiting events through its filter. The core and
@@ -109,13 +109,13 @@ type Handler = (...args: any[]) => unknown;
       shown = 0;
       flush(1);
     };
-    let tags: unknown;
+    let elements: unknown;
     // Activity and a tab coming back (a bfcache restore too: no new view) count; a hidden tab leaves.
     const active = () => {
       if (!visible()) return leave();
       tick();
-      if (!tags && d.querySelector("[data-wayfind-event],[data-wayfind-rec],video[data-wayfind-lesson]"))
-        tags = load("tags") ?? 1;
+      if (!elements && d.querySelector("[data-wayfind-event],[data-wayfind-rec],video[data-wayfind-lesson]"))
+        elements = load("elements") ?? 1;
     };
 
     // Page views: one per distinct path (with the hash when routing by hash), so framework
@@ -142,7 +142,7 @@ type Handler = (...args: any[]) => unknown;
     listen(w, "pagehide", leave);
 
     listen(d, "click", (e: Event) => {
-      // data-wayfind-event and data-wayfind-rec: the tags add-on, whose listener runs first.
+      // data-wayfind-event and data-wayfind-rec: the elements add-on, whose listener runs first.
       // An <a> parses its own href (pathname, host, protocol); an SVG link has none of them and sends nothing.
       const link = (e.target as Element).closest<HTMLAnchorElement>("a[href]");
       if (link) {

@@ -1,4 +1,4 @@
-// The tagged-elements add-on, served at /t/tags.js: the core loads it when the page has (or, at a
+// The elements add-on, served at /t/elements.js: the core loads it when the page has (or, at a
 // later sign of activity, gains) one of these elements.
 //   data-wayfind-event="Name": a click sends a custom event, with its data-wayfind-prop-* as props.
 //   data-wayfind-rec="REC_ID": a click sends `Recommendation Click`; the id rides on a later purchase.
