@@ -88,16 +88,14 @@ type Handler = (...args: any[]) => unknown;
     // Engaged time: counted only while the page is visible and the visitor was active in the last
     // 30 s. Each sign of activity adds the time since the previous one (at most 30 s) if the page
     // was shown meanwhile; leaving (hidden tab, page exit) adds the last stretch and stops counting.
-    const IDLE = 30000;
     let engaged = 0;
     let last = now();
     let shown: unknown;
     let pageUrl: string | undefined;
-    const visible = () => !d.hidden;
     const tick = () => {
-      if (shown) engaged += Math.min(now() - last, IDLE);
+      if (shown) engaged += Math.min(now() - last, 30000); // 30 s: the idle limit
       last = now();
-      shown = visible();
+      shown = !d.hidden;
     };
     const flushEngagement = () => {
       tick();
@@ -112,10 +110,13 @@ type Handler = (...args: any[]) => unknown;
     let elements: unknown;
     // Activity and a tab coming back (a bfcache restore too: no new view) count; a hidden tab leaves.
     const active = () => {
-      if (!visible()) return leave();
+      if (d.hidden) return leave();
       tick();
-      if (!elements && d.querySelector("[data-wayfind-event],[data-wayfind-rec],video[data-wayfind-lesson]"))
-        elements = load("elements") ?? 1;
+      if (
+        !elements &&
+        (elements = d.querySelector("[data-wayfind-event],[data-wayfind-rec],video[data-wayfind-lesson]"))
+      )
+        load("elements");
     };
 
     // Page views: one per distinct path (with the hash when routing by hash), so framework
