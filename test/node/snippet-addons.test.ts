@@ -166,7 +166,7 @@ describe("the snippet's budgets and add-ons", () => {
     expect(unknown.status).toBe(404);
   });
 
-  it("loads add-ons only on pages that need them", async () => {
+  it("loads add-ons only on pages that need them, elements rendered later included", async () => {
     const s = await courseSite();
     tag = (path) => ({ siteKey: s.key, attrs: path === "/courses" ? 'data-exclude="/private/*"' : "" });
     const page = await browser.newPage();
@@ -174,9 +174,21 @@ describe("the snippet's budgets and add-ons", () => {
     await page.goto(`${site.origin}/about`); // nothing tagged, no options
     await page.mouse.move(5, 5); // activity looks for tagged elements again: still none
     expect(requests).toEqual(["/t.js"]);
+    // An element rendered later (a single-page app's view): the next sign of activity loads the add-on.
+    await page.evaluate(async () => {
+      const { document } = globalThis as unknown as PageGlobals;
+      document.body.insertAdjacentHTML("beforeend", '<button id="late" data-wayfind-event="Late Button">Late</button>');
+      document.dispatchEvent(new Event("scroll")); // the core looks, and adds the add-on's script, right here
+      const script = document.querySelector('script[src$="/t/elements.js"]');
+      await new Promise((r) => script.addEventListener("load", r)); // fires once it has run
+    });
+    await page.click("#late");
+    expect(requests).toEqual(["/t.js", "/t/elements.js"]);
     await page.goto(`${site.origin}/courses`); // data-wayfind-event buttons and a data-exclude tag
-    expect(requests.slice(1).sort()).toEqual(["/t.js", "/t/elements.js", "/t/options.js"]);
+    expect(requests.slice(2).sort()).toEqual(["/t.js", "/t/elements.js", "/t/options.js"]);
     await page.close();
+    const events = await settled(s.id, (r) => r.some((e) => e.name === "Late Button"));
+    expect(events.filter((e) => e.type === "custom" && e.name === "Late Button")).toHaveLength(1);
   });
 
   it("reports a lesson video's start, 25/50/75/100 % and completion once each, and learning events from the JS API", async () => {
