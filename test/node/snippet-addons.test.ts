@@ -191,6 +191,33 @@ describe("the snippet's budgets and add-ons", () => {
     expect(events.filter((e) => e.type === "custom" && e.name === "Late Button")).toHaveLength(1);
   });
 
+  it("sends every learning event type of core/event.ts from the JS API, and no other unknown command", async () => {
+    tag = () => ({ siteKey: "wf_pk_learning_types" });
+    const context = await browser.newContext();
+    const sent: string[] = [];
+    let learningSent = () => {};
+    const collected = new Promise<void>((r) => (learningSent = r));
+    await context.route(`${workers.url.origin}/api/collect`, async (route) => {
+      const body = JSON.parse(route.request().postData() ?? "{}") as { events: { type: string }[] };
+      sent.push(...body.events.map((e) => e.type));
+      if (sent.includes("certificate")) learningSent();
+      await route.fulfill({ status: 202, body: "{}", headers: { "access-control-allow-origin": "*" } });
+    });
+    const page = await context.newPage();
+    await page.goto(`${site.origin}/about`);
+    await page.evaluate(
+      (types) => {
+        const { wayfind } = globalThis as unknown as PageGlobals;
+        for (const type of [...types, "lesson", "refund", "no_such_command"])
+          wayfind!(type, { course_id: "c1", lesson_id: "l1" });
+      },
+      [...LEARNING_EVENT_TYPES],
+    );
+    await collected;
+    await context.close();
+    expect(sent.filter((t) => t !== "pageview" && t !== "custom")).toEqual([...LEARNING_EVENT_TYPES]);
+  });
+
   it("reports a lesson video's start, 25/50/75/100 % and completion once each, and learning events from the JS API", async () => {
     const s = await courseSite();
     tag = () => ({ siteKey: s.key });
