@@ -4,14 +4,15 @@
 // no identifier unless the site opts into cookie mode. Compiled by scripts/build-snippet.mjs
 // (esbuild, minified) and served by the edge at /t.js.
 //
-// Add-ons: parts only some pages need are served at /t/NAME.js (scripts/build-snippet.mjs ADD_ONS)
-// and loaded by the core when the page needs them: `options` (options.ts) when the tag has data-cookie,
-// data-exclude or data-respect-dnt (events wait for it, so nothing leaves before it decides),
-// `elements` (elements.ts) when the page has data-wayfind-event, data-wayfind-rec or lesson video elements (looked
-// for at each page view and each sign of activity, so elements rendered later count too).
-// An add-on plugs in with wayfind("_", plugin): the core calls plugin(track, data, store, gate),
-// gate(filter) being how `options` releases the waiting events through its filter. The core and
-// the add-ons are built together, but a site may pin /t/VERSION.js: keep that call compatible.
+// Add-ons: parts only some pages need are served at /t/NAME.js (scripts/build-snippet.mjs
+// ADD_ONS) and loaded by the core when the page needs them: `options` (options.ts) when the tag
+// has data-cookie, data-exclude or data-respect-dnt (events wait for it, so nothing leaves before
+// it decides), `elements` (elements.ts) when the page has a data-wayfind-event, data-wayfind-rec
+// or lesson video element (looked for at each page view and each sign of activity, so elements
+// rendered later count too). An add-on plugs in with wayfind("_", plugin): the core calls
+// plugin(track, data, store, gate), gate(filter) being how `options` releases the waiting events
+// through its filter. The core and the add-ons are built together, but a site may pin
+// /t/VERSION.js while add-ons are always current: keep that call compatible.
 
 type Fields = Record<string, unknown>;
 type Api = ((command: string, ...args: unknown[]) => void) & { q?: IArguments[] };

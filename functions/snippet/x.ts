@@ -18,7 +18,8 @@ interface Options {
 ((w: Window & { wayfind?: Api }) => {
   const core = w.wayfind;
   // In cookie mode the visitor id is the unit: made here if this add-on runs before the options
-  // add-on (which the core loads after the page's own scripts), so both use the same id.
+  // add-on (the core adds that one as an async script, which may run after this deferred one),
+  // so both use the same id.
   let cookieMode: unknown;
   const plugin: Plugin = (_t, data) => (cookieMode = tagOption(data, "cookie"));
   core?.("_", plugin);
