@@ -3,8 +3,8 @@
 //   data-wayfind-event="Name": a click sends a custom event, with its data-wayfind-prop-* as props.
 //   data-wayfind-rec="REC_ID": a click sends `Recommendation Click`; the id rides on a later purchase.
 //   <video data-wayfind-lesson="LESSON_ID" data-wayfind-course="COURSE_ID">: lesson_start on the
-//   first play, lesson_progress at 25/50/75/100 % of the video reached while playing, and
-//   lesson_complete at 100 %, each once per page view of that video and lesson.
+//   first play, then lesson_progress as playback (or a seek) reaches 25/50/75/100 % of the video,
+//   and lesson_complete at 100 %: each once per video element and lesson, so once per page view.
 import type { Plugin, Track, Wayfind } from "./addon";
 
 ((w: Window & { wayfind?: Wayfind }, d: Document) => {
