@@ -1,226 +1,209 @@
-// The tracking snippet every customer page embeds. Budget: 2 KB gzip. It must never throw into the
-// host page (everything runs inside try/catch), adds no global but `wayfind`, needs no eval or
-// inline script (strict CSP), and keeps no identifier unless the site opts into cookie mode.
-// Compiled by scripts/build-snippet.mjs (esbuild, minified) and served by the edge at /t.js.
+// The tracking snippet every customer page embeds. Budget: SNIPPET_GZIP_BUDGET (1.5 KB gzip,
+// scripts/build-snippet.mjs). It must never throw into the host page (everything runs inside
+// try/catch), adds no global but `wayfind`, needs no eval or inline script (strict CSP), and keeps
+// no identifier unless the site opts into cookie mode. Compiled by scripts/build-snippet.mjs
+// (esbuild, minified) and served by the edge at /t.js.
+//
+// Add-ons: parts only some pages need are served at /t/NAME.js (scripts/build-snippet.mjs
+// ADD_ONS) and loaded by the core when the page needs them: `options` (options.ts) when the tag
+// has data-cookie, data-exclude or data-respect-dnt (events wait for it, so nothing leaves before
+// it decides), `elements` (elements.ts) when the page has a data-wayfind-event, data-wayfind-rec
+// or lesson video element (looked for at each page view and each sign of activity, so elements
+// rendered later count too). An add-on plugs in with wayfind("_", plugin): the core calls
+// plugin(track, data, store, gate), gate(filter) being how `options` releases the waiting events
+// through its filter. The core and the add-ons are built together, but a site may pin
+// /t/VERSION.js while add-ons are always current: keep that call compatible.
 
-type Props = Record<string, unknown>;
 type Fields = Record<string, unknown>;
 type Api = ((command: string, ...args: unknown[]) => void) & { q?: IArguments[] };
+type Handler = (...args: any[]) => unknown;
 
-((w: Window & { wayfind?: Api }, d: Document, nav: Navigator & { globalPrivacyControl?: boolean }) => {
+((w: Window & { wayfind?: Api }, d: Document, nav: Navigator & { globalPrivacyControl?: boolean }, loc: Location) => {
   const queued = w.wayfind?.q ?? [];
-  let api: Api = () => {};
+  /** Runs a handler, never letting its error reach the host page. */
+  const safe =
+    (f: Handler) =>
+    (...args: unknown[]) => {
+      try {
+        f(...args);
+      } catch {
+        /* never into the host page */
+      }
+    };
+  let api: Handler = () => {};
   try {
+    const now = Date.now;
     const script = d.currentScript as HTMLScriptElement;
     const data = script.dataset;
-    const on = (name: string) => data[name] !== undefined && data[name] !== "false";
+    const on = (name: string) => (data[name] ?? "false") != "false";
     const endpoint = (data.api ?? new URL(script.src).origin).replace(/\/$/, "") + "/api/collect";
     const hashRouting = on("hash");
-    const excluded = (data.exclude ?? "")
-      .split(",")
-      .filter(Boolean)
-      .map(
-        (glob) =>
-          new RegExp(
-            `^${glob
-              .trim()
-              .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
-              .replace(/\*/g, ".*")}$`,
-          ),
-      );
-    const store = (key: string, value?: string) => {
+    const store = (key: string, value?: unknown) => {
       try {
-        if (value === undefined) return sessionStorage.getItem(key) ?? undefined;
-        sessionStorage.setItem(key, value);
+        return value ? sessionStorage.setItem(key, value as string) : (sessionStorage.getItem(key) ?? undefined);
       } catch {
         /* storage blocked: keep going without it */
       }
     };
-    const newId = () => Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
-
-    if (on("respectDnt") && (nav.doNotTrack === "1" || nav.globalPrivacyControl)) throw 0; // install the no-op API
-
-    let visitorId: string | undefined;
-    if (on("cookie")) {
-      visitorId = /(?:^|; )_wf_vid=([^;]+)/.exec(d.cookie)?.[1] ?? newId();
-      d.cookie = `_wf_vid=${visitorId};max-age=31536000;path=/;samesite=lax${location.protocol == "https:" ? ";secure" : ""}`;
-    }
+    const newId = () => `${now()}${Math.random()}`; // "17648…0.4311…": unique, and of the collector's id characters
+    // Beside t.js: /t/NAME.js, also for a site that pins /t/VERSION.js.
+    const load = (name: string) =>
+      d.head.append(
+        Object.assign(d.createElement("script"), { src: script.src.replace(/(\/t)?\/[^/]*$/, `/t/${name}.js`) }),
+      );
+    // data-cookie, data-exclude and data-respect-dnt: events wait for the options add-on's filter.
+    let filter: ((event: Fields) => unknown) | false =
+      !/cookie|exclude|respectDnt/.test(Object.keys(data) as unknown as string) && Boolean;
+    if (!filter) load("options");
 
     // Batching: events wait up to 1 s; page exits and clicks flush at once with sendBeacon.
     let queue: Fields[] = [];
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const send = (body: string, beacon: boolean, retry: boolean) => {
-      if (beacon && nav.sendBeacon?.(endpoint, body)) return;
-      const again = () => retry && setTimeout(() => send(body, false, false), 2000);
-      // text/plain keeps it a simple request (no CORS preflight); 4xx answers are dropped politely.
-      fetch(endpoint, {
-        method: "POST",
-        body,
-        keepalive: true,
-        credentials: "omit",
-        headers: { "content-type": "text/plain" },
-      })
+    let timer: ReturnType<typeof setTimeout> | 0 = 0;
+    const send = (body: string, beacon?: unknown, retry?: unknown) => {
+      if (beacon && nav.sendBeacon(endpoint, body)) return;
+      const again = () => retry && setTimeout(() => send(body), 2000);
+      // A string body goes as text/plain, a simple request (no CORS preflight); 4xx answers are dropped politely.
+      fetch(endpoint, { method: "POST", body, keepalive: true })
         .then((r) => r.status > 499 && again())
         .catch(again);
     };
-    const flush = (beacon = false) => {
+    const flush = (beacon?: unknown) => {
       clearTimeout(timer);
-      timer = undefined;
-      while (queue.length) send(JSON.stringify({ site: data.site, events: queue.splice(0, 50) }), beacon, true);
+      timer = 0;
+      if (filter)
+        for (queue = queue.filter(filter); queue.length;)
+          send(JSON.stringify({ site: data.site, events: queue.splice(0, 50) }), beacon, 1);
     };
-    const track = (type: string, fields: Fields = {}) => {
-      if (excluded.some((r) => r.test(location.pathname))) return;
-      const user = store("wf_uid");
+    const track = (type: string, fields?: Fields) => {
       queue.push({
         id: newId(),
         type,
-        ts: Date.now(),
-        url: location.href,
-        user_id: user,
-        visitor_id: visitorId,
+        ts: now(),
+        url: loc.href,
+        user_id: store("wf_uid"),
         ...fields,
       });
-      timer ??= setTimeout(flush, 1000);
+      timer ||= setTimeout(flush, 1000);
     };
 
-    // Engaged time: counted only while the page is visible and the visitor was active in the last 30 s.
-    const IDLE = 30000;
+    // Engaged time: counted only while the page is visible and the visitor was active in the last
+    // 30 s. Each sign of activity adds the time since the previous one (at most 30 s) if the page
+    // was shown meanwhile; leaving (hidden tab, page exit) adds the last stretch and stops counting.
     let engaged = 0;
-    let since = 0;
-    let lastActive = Date.now();
+    let last = now();
+    let shown: unknown;
     let pageUrl: string | undefined;
-    const pause = () => {
-      if (since) engaged += Math.max(0, Math.min(Date.now(), lastActive + IDLE) - since);
-      since = 0;
-    };
-    const resume = () => {
-      if (!since && d.visibilityState == "visible") since = Date.now();
-    };
-    const active = () => {
-      if (Date.now() - lastActive > IDLE) pause();
-      lastActive = Date.now();
-      resume();
+    const tick = () => {
+      if (shown) engaged += Math.min(now() - last, 30000); // 30 s: the idle limit
+      last = now();
+      shown = !d.hidden;
     };
     const flushEngagement = () => {
-      pause();
-      if (engaged > 999 && pageUrl) track("engagement", { engaged_ms: Math.round(engaged), url: pageUrl });
+      tick();
+      if (engaged > 999 && pageUrl) track("engagement", { engaged_ms: engaged, url: pageUrl });
       engaged = 0;
+    };
+    const leave = () => {
+      flushEngagement();
+      shown = 0;
+      flush(1);
+    };
+    let elements: unknown;
+    // Activity and a tab coming back (a bfcache restore too: no new view) count; a hidden tab leaves.
+    const active = () => {
+      if (d.hidden) return leave();
+      tick();
+      if (
+        !elements &&
+        (elements = d.querySelector("[data-wayfind-event],[data-wayfind-rec],video[data-wayfind-lesson]"))
+      )
+        load("elements");
     };
 
     // Page views: one per distinct path (with the hash when routing by hash), so framework
     // replaceState calls, reloads' own history entries and bfcache restores never double count.
     let lastPath: string | undefined;
-    const pageview = (force?: boolean) => {
-      const path = location.pathname + location.search + (hashRouting ? location.hash : "");
-      if (path == lastPath && !force) return;
+    const pageview = safe(() => {
+      const path = loc.href.split(hashRouting ? (undefined as never) : "#")[0];
+      if (path == lastPath) return;
       flushEngagement();
       track("pageview", {
-        referrer: pageUrl ?? (d.referrer || undefined),
+        referrer: pageUrl || d.referrer || undefined,
         title: d.title,
         screen: `${screen.width}x${screen.height}`,
         language: nav.language,
       });
       lastPath = path;
-      pageUrl = location.href;
-      lastActive = Date.now();
-      resume();
-    };
-
-    const listen = (target: EventTarget, type: string, handler: (e: Event) => void) =>
-      target.addEventListener(
-        type,
-        (e) => {
-          try {
-            handler(e);
-          } catch {
-            /* never into the host page */
-          }
-        },
-        true,
-      );
-    for (const type of ["mousemove", "keydown", "scroll", "touchstart", "click"]) listen(d, type, active);
-    listen(d, "visibilitychange", () => {
-      if (d.visibilityState == "visible") active();
-      else {
-        flushEngagement();
-        flush(true);
-      }
+      pageUrl = loc.href;
+      active();
     });
-    listen(w, "pagehide", () => {
-      flushEngagement();
-      flush(true);
-    });
-    listen(w, "pageshow", (e) => (e as PageTransitionEvent).persisted && active()); // bfcache: resume, no new view
 
-    listen(d, "click", (e) => {
-      const target = e.target as Element;
-      const custom = target.closest?.("[data-wayfind-event]");
-      if (custom) {
-        const props: Props = {};
-        for (const a of custom.attributes)
-          if (a.name.startsWith("data-wayfind-prop-")) props[a.name.slice(18)] = a.value;
-        track("custom", { name: custom.getAttribute("data-wayfind-event"), props });
-      }
-      const rec = target.closest?.("[data-wayfind-rec]")?.getAttribute("data-wayfind-rec");
-      if (rec) {
-        store("wf_rec", rec);
-        track("click", { name: "Recommendation Click", rec_id: rec });
-      }
-      const link = target.closest?.("a[href]") as HTMLAnchorElement | null;
+    const listen = (target: EventTarget, type: string, handler: Handler) =>
+      target.addEventListener(type, safe(handler), true);
+    for (const type of "mousemove keydown scroll touchstart click visibilitychange".split(" ")) listen(d, type, active);
+    listen(w, "pagehide", leave);
+
+    listen(d, "click", (e: Event) => {
+      // data-wayfind-event and data-wayfind-rec: the elements add-on, whose listener runs first.
+      // An <a> parses its own href (pathname, host, protocol); an SVG link has none of them and sends nothing.
+      const link = (e.target as Element).closest<HTMLAnchorElement>("a[href]");
       if (link) {
-        const url = new URL(link.href, location.href);
-        const name = /\.(pdf|zip|rar|7z|epub|mobi|docx?|xlsx?|pptx?|csv|txt|mp3|mp4|mov|avi|dmg|exe|apk)$/i.test(
-          url.pathname,
+        const name = /\.(pdf|zip|rar|7z|epub|mobi|(doc|xls|ppt)x?|csv|txt|mp[34]|mov|avi|dmg|exe|apk)$/i.test(
+          link.pathname,
         )
           ? "File Download"
-          : url.host != location.host && url.protocol.startsWith("http")
+          : link.host != loc.host && /^http/.test(link.protocol)
             ? "Outbound Link: Click"
             : "";
-        if (name) track("click", { name, props: { url: url.href } });
+        if (name) track("click", { name, props: { url: link.href } });
       }
-      if (queue.length) flush(true); // the click may navigate away
+      flush(1); // the click may navigate away
     });
 
-    const commands: Record<string, (...args: any[]) => void> = {
-      event: (name: string, props?: Props) => track("custom", { name, props }),
+    const commands: Record<string, Handler> = {
+      event: (name: string, props?: Fields) => track("custom", { name, props }),
       purchase: (order: Fields) => track("purchase", { rec_id: store("wf_rec"), ...order }),
-      signup: (fields: Fields = {}) => {
-        if (fields.user_id) store("wf_uid", String(fields.user_id));
+      signup: (fields?: Fields) => {
+        store("wf_uid", fields?.user_id); // without one, a read: nothing changes
         track("signup", fields);
       },
       identify: (userId: unknown) => {
-        store("wf_uid", String(userId));
+        store("wf_uid", userId);
         track("custom", { name: "identify" });
       },
-      pageview: () => pageview(true),
+      // The add-on hook (see the top of this file).
+      _: (plugin: Handler) =>
+        plugin(track, data, store, (f: typeof filter) => {
+          filter = f;
+          flush();
+        }),
+      pageview: () => {
+        lastPath = ""; // asked for: counted even on the same path
+        pageview();
+      },
     };
-    api = (command, ...args) => {
-      try {
-        commands[command]?.(...args);
-      } catch {
-        /* never into the host page */
-      }
-    };
+    api = (command: string, ...args: unknown[]) =>
+      commands[command]
+        ? commands[command](...args)
+        : // Learning events (core/event.ts LEARNING_EVENT_TYPES): wayfind('lesson_start', {course_id, lesson_id}).
+          /^(lesson_|quiz_|rating|certificate)/.test(command) && track(command, { props: args[0] });
 
     if (!on("manual")) {
       for (const method of ["pushState", "replaceState"] as const) {
         const original = history[method];
         history[method] = function (this: History, ...args: Parameters<History["pushState"]>) {
           original.apply(this, args);
-          try {
-            pageview();
-          } catch {
-            /* never into the host page */
-          }
-        } as History["pushState"];
+          pageview(); // never throws: safe
+        };
       }
-      listen(w, "popstate", () => pageview());
-      if (hashRouting) listen(w, "hashchange", () => pageview());
+      listen(w, "popstate", pageview);
+      if (hashRouting) listen(w, "hashchange", pageview);
       pageview();
     }
   } catch {
-    /* opted out, or no usable script tag: keep the no-op API */
+    /* no usable script tag: keep the no-op API */
   }
-  w.wayfind = api;
-  for (const args of queued) api(...(args as unknown as [string]));
-})(window, document, navigator);
+  const wayfind = safe(api);
+  w.wayfind = wayfind;
+  for (const args of queued) wayfind(...args);
+})(window, document, navigator, location);

@@ -5,6 +5,8 @@
 // else the cookie-mode visitor id, else an anonymous id kept in localStorage. It records one
 // exposure per session (a custom event); `winner` (a stopped experiment) is served without one.
 import { assignVariant, EXPOSURE_EVENT } from "../../core/experiment-assign";
+import type { Plugin } from "./addon";
+import { tagOption, visitorCookie } from "./cookie";
 
 type Api = (command: string, ...args: unknown[]) => unknown;
 interface Options {
@@ -15,11 +17,17 @@ interface Options {
 
 ((w: Window & { wayfind?: Api }) => {
   const core = w.wayfind;
+  // In cookie mode the visitor id is the unit: made here if this add-on runs before the options
+  // add-on (the core adds that one as an async script, which may run after this deferred one),
+  // so both use the same id.
+  let cookieMode: unknown;
+  const plugin: Plugin = (_t, data) => (cookieMode = tagOption(data, "cookie"));
+  core?.("_", plugin);
   const s = sessionStorage;
   const l = localStorage;
   const experiment = (key: string, o: Options) => {
     if (o.winner) return o.winner;
-    let unit = s.getItem("wf_uid") ?? /(?:^|; )_wf_vid=([^;]+)/.exec(document.cookie)?.[1] ?? l.getItem("wf_xid");
+    let unit = s.getItem("wf_uid") ?? visitorCookie(cookieMode) ?? l.getItem("wf_xid");
     if (!unit) l.setItem("wf_xid", (unit = Date.now().toString(36) + Math.random().toString(36).slice(2, 10)));
     const v = o.variants;
     const variant = v[assignVariant(key, unit, o.weights ?? v.map(() => 1 / v.length))];

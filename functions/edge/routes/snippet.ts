@@ -1,16 +1,14 @@
 // The tracking snippet: /t.js for the tag (revalidated hourly, so updates roll out), and
-// /t/VERSION.js, immutable, for sites that pin a version.
+// /t/VERSION.js, immutable, for sites that pin a version. Its add-ons (functions/snippet/*.ts,
+// scripts/build-snippet.mjs ADD_ONS) are /t/NAME.js, revalidated hourly like /t.js.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppBindings } from "../env";
 import { errorBody } from "../../shared/errors";
-import {
-  EXPERIMENTS_SOURCE,
-  EXPERIMENTS_VERSION,
-  SNIPPET_SOURCE,
-  SNIPPET_VERSION,
-} from "../../snippet/bundle.generated";
+import { ADD_ONS, SNIPPET_SOURCE, SNIPPET_VERSION } from "../../snippet/bundle.generated";
 
 export const snippetRoutes = new OpenAPIHono<AppBindings>();
+
+const HOURLY = "public, max-age=3600, stale-while-revalidate=86400";
 
 function serve(cacheControl: string, source = SNIPPET_SOURCE, version = SNIPPET_VERSION): Response {
   return new Response(source, {
@@ -26,18 +24,34 @@ function serve(cacheControl: string, source = SNIPPET_SOURCE, version = SNIPPET_
 
 snippetRoutes.get("/t.js", (c) => {
   if (c.req.header("if-none-match") === `"${SNIPPET_VERSION}"`) return c.body(null, 304);
-  return serve("public, max-age=3600, stale-while-revalidate=86400");
+  return serve(HOURLY);
 });
 
-snippetRoutes.get("/t/:file{[0-9a-f]+\\.js}", (c) => {
-  if (c.req.param("file") !== `${SNIPPET_VERSION}.js`) {
+/** An add-on's response, or undefined when `file` names none. */
+function addOn(c: { req: { header(name: string): string | undefined } }, file: string): Response | undefined {
+  const name = file.slice(0, -3);
+  const found = Object.hasOwn(ADD_ONS, name) ? ADD_ONS[name] : undefined;
+  if (!found) return undefined;
+  if (c.req.header("if-none-match") === `"${found.version}"`) return new Response(null, { status: 304 });
+  return serve(HOURLY, found.source, found.version);
+}
+
+// One route for both: a pinned version is hex, an add-on's name is a word.
+snippetRoutes.get("/t/:file{[0-9a-z]+\\.js}", (c) => {
+  const file = c.req.param("file");
+  const found = addOn(c, file);
+  if (found) return found;
+  if (file !== `${SNIPPET_VERSION}.js`) {
     return c.json(errorBody("not_found", `This Worker serves snippet version ${SNIPPET_VERSION}.`), 404);
   }
   return serve("public, max-age=31536000, immutable");
 });
 
-// The experiments add-on (functions/snippet/x.ts), loaded after /t.js by pages that run experiments.
-snippetRoutes.get("/t/experiments.js", (c) => {
-  if (c.req.header("if-none-match") === `"${EXPERIMENTS_VERSION}"`) return c.body(null, 304);
-  return serve("public, max-age=3600, stale-while-revalidate=86400", EXPERIMENTS_SOURCE, EXPERIMENTS_VERSION);
+// Under a first-party prefix (/stats/t.js, README: ad blockers) the core loads its add-ons from
+// /stats/t/NAME.js. The entry module maps prefixed /t.js and /t/VERSION.js to the plain paths;
+// add-ons are answered here. (Hono's router misses this pattern for a name starting with "t", so
+// no add-on is named so: test/node/snippet-addons.test.ts fetches each one under a prefix.)
+snippetRoutes.get("/:prefix{.+}/t/:file{[a-z]+\\.js}", (c) => {
+  const found = addOn(c, c.req.param("file"));
+  return found ?? c.json(errorBody("not_found", `No snippet add-on ${c.req.param("file")}.`), 404);
 });

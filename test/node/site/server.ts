@@ -12,7 +12,11 @@ export interface TagOptions {
   experiments?: boolean;
 }
 
+/** Files a test puts on the site (a lesson video generated in the browser), served from its own origin. */
+export type SiteFiles = Map<string, { type: string; body: Buffer }>;
+
 export async function startTestSite(workerOrigin: string, tagFor: (path: string) => TagOptions) {
+  const files: SiteFiles = new Map();
   const appJs = readFileSync(resolve(import.meta.dirname, "app.js"), "utf8");
   const page = (path: string, title: string, body: string) => {
     const tag = tagFor(path);
@@ -51,11 +55,19 @@ ${body}</body></html>`;
     "/manual": () => page("/manual", "Manual", `<button id="manual-pageview" data-action="pageview">Track</button>`),
     "/broken": () => page("/broken", "Broken", `<button id="host-throws" data-action="host-throws">Break</button>`),
     "/private/draft": () => page("/private/draft", "Draft", ""),
+    "/lesson": () =>
+      page(
+        "/lesson",
+        "Lesson",
+        `<video id="lesson" data-wayfind-lesson="l1" data-wayfind-course="c1" src="/media/lesson.webm" muted playsinline></video>`,
+      ),
   };
   const csp = `default-src 'self'; script-src 'self' ${workerOrigin}; connect-src ${workerOrigin}; style-src 'self'`;
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     if (path === "/favicon.ico") return res.writeHead(204).end();
+    const file = files.get(path);
+    if (file) return res.writeHead(200, { "content-type": file.type }).end(file.body);
     if (path === "/app.js") return res.writeHead(200, { "content-type": "text/javascript" }).end(appJs);
     if (path === "/files/syllabus.pdf")
       return res.writeHead(200, { "content-type": "text/plain" }).end("%PDF-1.4 syllabus");
@@ -66,5 +78,5 @@ ${body}</body></html>`;
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { origin, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { origin, files, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
