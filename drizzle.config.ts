@@ -14,6 +14,7 @@ export default defineConfig({
     "./schema/experiment-tables.ts",
     "./schema/seo-tables.ts",
     "./schema/learning-tables.ts",
+    "./schema/reliability-tables.ts",
   ],
   out: "./schema/migrations",
 });

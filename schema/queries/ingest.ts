@@ -162,6 +162,35 @@ export function botHitsStatements(db: D1Database, scope: SiteScope, day: string,
   );
 }
 
+/**
+ * A queue message's bot counts, added once: each statement adds only while the message has no
+ * receipt, and the last one writes the receipt. Run in one batch (one transaction) with the rest of
+ * the message, a redelivery after a failure adds nothing (schema/reliability-tables.ts).
+ */
+export function messageBotHitsStatements(
+  db: D1Database,
+  scope: SiteScope,
+  messageId: string,
+  bots: Record<string, Record<string, number>>,
+  now: number,
+) {
+  const sqlText =
+    "INSERT INTO bot_hits (site_id, day, agent, hits) " +
+    "SELECT ?1, ?3, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') FROM json_each(?2) AS j " +
+    "WHERE NOT EXISTS (SELECT 1 FROM bot_hit_receipts WHERE site_id = ?1 AND message_id = ?4) " +
+    "ON CONFLICT (site_id, day, agent) DO UPDATE SET hits = bot_hits.hits + excluded.hits";
+  const statements = Object.entries(bots).flatMap(([day, counts]) =>
+    chunkByJsonBytes(Object.entries(counts), JSON_PARAM_BUDGET_BYTES).map((chunk) =>
+      db.prepare(sqlText).bind(scope.siteId, JSON.stringify(chunk), day, messageId),
+    ),
+  );
+  if (statements.length === 0) return [];
+  const receipt = db
+    .prepare("INSERT INTO bot_hit_receipts (site_id, message_id, at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
+    .bind(scope.siteId, messageId, now);
+  return [...statements, receipt];
+}
+
 /** Ids among `ids` already stored for this site. */
 export async function existingEventIds(db: D1Database, scope: SiteScope, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
