@@ -1,9 +1,8 @@
 // Fault injection at the edge (issue 20): the events queue refusing a send. The client must hear a
 // retryable 503 (Retry-After, the error envelope), never a 202 for events that went nowhere, and a
 // resend must store each event exactly once, even when part of a large batch had reached the queue.
-import { createExecutionContext, env } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import edge from "../../functions/edge/index";
 import { QUEUE_RETRY_AFTER_SECONDS } from "../../functions/edge/capture/accept";
 import {
   BASE,
@@ -17,7 +16,8 @@ import {
   unique,
   uniqueIp,
 } from "./helpers";
-import { withBindings } from "./faults-helpers";
+import { fetchWith, withBindings } from "./faults-helpers";
+import { SITE_CACHE_MAX, siteByPublicKey, siteCacheSize } from "../../schema/queries/sites";
 
 /** EVENTS_QUEUE refusing sendBatch from its `failFrom`-th call on (1-based); earlier calls go through. */
 function faultyQueue(failFrom: number) {
@@ -71,9 +71,7 @@ describe("a queue send that fails at the edge", () => {
       },
       body: JSON.stringify({ site: site.publicKey, events }),
     });
-    const { result: res, logged } = await quietly(() =>
-      edge.fetch(request, withBindings({ EVENTS_QUEUE: queue }), createExecutionContext()),
-    );
+    const { result: res, logged } = await quietly(() => fetchWith(request, withBindings({ EVENTS_QUEUE: queue })));
     expect(res.headers.get("retry-after")).toBe(String(QUEUE_RETRY_AFTER_SECONDS));
     const body = await expectError(res, 503, "queue_unavailable");
     expect(body.error.message).toContain(`${QUEUE_RETRY_AFTER_SECONDS} seconds`);
@@ -105,18 +103,15 @@ describe("a queue send that fails at the edge", () => {
       headers: { "content-type": "application/json", authorization: `Bearer ${site.ingest}` },
       body: JSON.stringify({ events }),
     });
-    const { result: res } = await quietly(() =>
-      edge.fetch(request, withBindings({ EVENTS_QUEUE: queue }), createExecutionContext()),
-    );
+    const { result: res } = await quietly(() => fetchWith(request, withBindings({ EVENTS_QUEUE: queue })));
     await expectError(res, 503, "queue_unavailable");
     expect(res.headers.get("retry-after")).toBe(String(QUEUE_RETRY_AFTER_SECONDS));
     expect(calls()).toBe(2); // it stopped at the failure
     expect(sent).toHaveLength(1); // part of the batch did reach the queue: the resend must not double it
 
-    const again = await edge.fetch(
+    const again = await fetchWith(
       new Request(request.url, { method: "POST", headers: request.headers, body: JSON.stringify({ events }) }),
       env,
-      createExecutionContext(),
     );
     expect(again.status).toBe(202);
     await eventsLanded(site.id, events.length);
@@ -129,5 +124,31 @@ describe("a queue send that fails at the edge", () => {
       return (row?.n ?? 0) >= events.length ? row!.n : null;
     });
     expect(counted).toBe(events.length);
+  });
+});
+
+describe("the capture path's site cache", () => {
+  it("stays within SITE_CACHE_MAX however many unknown public keys are posted", async () => {
+    const site = await createSite();
+    expect(await siteByPublicKey(env.DB, site.publicKey)).toMatchObject({ id: site.id });
+    // A database that knows no key answers at once: 10,000 real lookups would take minutes here.
+    const statement = {
+      bind: () => statement,
+      all: async () => ({ results: [], success: true, meta: {} }),
+      raw: async () => [],
+      first: async () => null,
+    };
+    const empty = { prepare: () => statement } as unknown as D1Database;
+    for (let i = 0; i < 10_000; i += 100) {
+      const keys = Array.from({ length: 100 }, () => `wf_pk_${crypto.randomUUID().replaceAll("-", "")}`);
+      const found = await Promise.all(keys.map((k) => siteByPublicKey(empty, k)));
+      expect(found.every((f) => f === null)).toBe(true);
+      expect(siteCacheSize()).toBeLessThanOrEqual(SITE_CACHE_MAX);
+    }
+    expect(siteCacheSize()).toBe(SITE_CACHE_MAX);
+    // The real key was pushed out (least recently used) and is simply looked up again.
+    expect(await siteByPublicKey(env.DB, site.publicKey)).toMatchObject({ id: site.id });
+    const res = await collect(site, [pageview(`${site.origin}/after`)]);
+    expect(res.status).toBe(202);
   });
 });

@@ -1,7 +1,8 @@
 // Fault injection for the workerd tests: bindings wrapped in a Proxy and handed to the product's own
 // handlers, so the code under test is the shipped code (no test hooks in it). A wrapped D1 records
 // what each prepared statement was bound to, so a fault can strike only the writes of one site.
-import { env } from "cloudflare:test";
+import { createExecutionContext, env } from "cloudflare:test";
+import edge from "../../functions/edge/index";
 
 /** A bound D1 statement's parameters, by statement (the statement object stays the real one). */
 const boundArgs = new WeakMap<object, unknown[]>();
@@ -57,3 +58,8 @@ export const d1Outage = (what: string) => new Error(`D1_ERROR: Network connectio
 
 /** The edge Worker's env with some bindings replaced. */
 export const withBindings = (overrides: Partial<typeof env>): typeof env => ({ ...env, ...overrides });
+
+/** One request through the edge Worker's fetch handler with these bindings. */
+export async function fetchWith(request: Request, bindings: typeof env): Promise<Response> {
+  return edge.fetch(request as Request<unknown, IncomingRequestCfProperties>, bindings, createExecutionContext());
+}
