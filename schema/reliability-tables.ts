@@ -17,16 +17,20 @@ export const botHitReceipts = sqliteTable(
   (t) => [primaryKey({ columns: [t.siteId, t.messageId] })],
 );
 
-/** Retrains asked for by hand (POST /api/v1/models/retrain): the rate limit counts these. */
-export const retrainRuns = sqliteTable(
-  "retrain_runs",
+/** Heavy work started by hand (retrain now, compute segments now): the rate limit counts these. */
+export const MANUAL_RUN_KINDS = ["retrain", "segments"] as const;
+export type ManualRunKind = (typeof MANUAL_RUN_KINDS)[number];
+
+export const manualRuns = sqliteTable(
+  "manual_runs",
   {
     siteId: text("site_id").notNull(),
+    kind: text("kind", { enum: MANUAL_RUN_KINDS }).notNull(),
     id: text("id").notNull(),
     startedAt: integer("started_at").notNull(),
     finishedAt: integer("finished_at"),
     /** Why the run failed (R2 or D1 down, say); null while running or when it finished. */
     error: text("error"),
   },
-  (t) => [primaryKey({ columns: [t.siteId, t.id] })],
+  (t) => [primaryKey({ columns: [t.siteId, t.kind, t.id] })],
 );

@@ -5,11 +5,12 @@ CREATE TABLE `bot_hit_receipts` (
 	PRIMARY KEY(`site_id`, `message_id`)
 );
 --> statement-breakpoint
-CREATE TABLE `retrain_runs` (
+CREATE TABLE `manual_runs` (
 	`site_id` text NOT NULL,
+	`kind` text NOT NULL,
 	`id` text NOT NULL,
 	`started_at` integer NOT NULL,
 	`finished_at` integer,
 	`error` text,
-	PRIMARY KEY(`site_id`, `id`)
+	PRIMARY KEY(`site_id`, `kind`, `id`)
 );
