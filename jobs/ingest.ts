@@ -1,5 +1,7 @@
 // Queue consumer: writes accepted events to D1. One D1 batch (one transaction) per site per queue
-// batch; event ids dedupe retries; a message that fails on its own is retried with backoff and,
+// batch; event ids dedupe retries (a delivery running at the same time makes the insert conflict and
+// the transaction roll back, then the message is written again from a fresh read); bot counts are
+// added once per message id; a message that fails on its own is retried with backoff and,
 // after max_retries (wrangler.toml), lands in the dead-letter queue with the reason it failed.
 // Nothing accepted is lost, nothing is written twice, every failure is logged with its site and
 // message. Purchases and refunds then settle partner commissions.

@@ -81,10 +81,14 @@ function selectFromJson(columns: readonly unknown[]): string {
   return columns.map((_, i) => `json_extract(j.value, '$[${i}]')`).join(", ");
 }
 
+// A plain INSERT, no ON CONFLICT: the consumer inserts only events it has just read as new, and
+// derives session counters from them in the same transaction. If a concurrent delivery (the same
+// message twice at once, or a resent request in another message) stored one of them since, the key
+// conflict rolls the whole transaction back and the consumer writes the message again from a fresh
+// read, so sessions never count an event twice.
 const INSERT_EVENTS =
   `INSERT INTO events (site_id, ${EVENT_COLUMNS.map(([c]) => c).join(", ")}) ` +
-  `SELECT ?1, ${selectFromJson(EVENT_COLUMNS)} FROM json_each(?2) AS j WHERE true ` +
-  `ON CONFLICT (site_id, id) DO NOTHING`;
+  `SELECT ?1, ${selectFromJson(EVENT_COLUMNS)} FROM json_each(?2) AS j`;
 
 const UPSERT_SESSIONS =
   `INSERT INTO sessions (site_id, ${SESSION_COLUMNS.map(([c]) => c).join(", ")}) ` +

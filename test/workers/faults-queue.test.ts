@@ -1,5 +1,5 @@
 // Fault injection in the queue consumer (issue 20): D1 failing in the middle of a batch, for one
-// message or after it already wrote, and the same batch delivered twice. Each case ends with every
+// message or after it already wrote, and the same batch delivered twice, one after the other or at once. Each case ends with every
 // event stored once, every counter (sessions, bot hits) counted once, and the failure visible: the
 // log line with site and message, the retry, the dead-letter row with the real error.
 import { env } from "cloudflare:test";
@@ -165,5 +165,33 @@ describe("a redelivered batch", () => {
       .bind(first.ids[0])
       .first<{ n: number }>();
     expect(row!.n).toBe(1);
+  });
+
+  it("counts each event once when two deliveries of overlapping events run at once", async () => {
+    const site = await createSite();
+    const ts = Date.now() - 120_000;
+    const events = Array.from({ length: 4 }, (_, i) => enriched({ visitorId: "h_race", ts: ts + i * 1000 }));
+    // The same message delivered twice at once, and a resent request whose events overlap it.
+    const message = (from: number, to: number): IngestMessage => ({
+      v: 1,
+      siteId: site.id,
+      events: events.slice(from, to),
+    });
+    const logged = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const results = await Promise.all([
+        deliver(EVENTS_QUEUE_NAME, [message(0, 3)], 1, { ids: ["race-a"] }),
+        deliver(EVENTS_QUEUE_NAME, [message(0, 3)], 1, { ids: ["race-a"] }),
+        deliver(EVENTS_QUEUE_NAME, [message(1, 4)], 1, { ids: ["race-b"] }),
+      ]);
+      // Every delivery settles: acked now, or retried (then it writes nothing new).
+      for (const r of results) expect(r.explicitAcks.length + r.retryMessages.length).toBe(1);
+      for (const r of results.filter((r) => r.retryMessages.length > 0))
+        expect((await deliver(EVENTS_QUEUE_NAME, [message(0, 4)], 2, { ids: r.ids })).explicitAcks).toEqual(r.ids);
+    } finally {
+      logged.mockRestore();
+    }
+    expect(await storedEvents(site.id)).toHaveLength(4);
+    expect(await storedSessions(site.id)).toMatchObject([{ pageviews: 4, events: 4 }]);
   });
 });
