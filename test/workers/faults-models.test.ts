@@ -5,6 +5,8 @@ import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { registerCandidate, type Candidate } from "../../jobs/recs/promotion";
 import { activeModel, listModels, loadFiles } from "../../jobs/recs/registry";
+import { limitedRun } from "../../functions/shared/manual-runs";
+import { recentManualRuns } from "../../schema/queries/manual-runs";
 import { createSite } from "./helpers";
 
 /** env.MODELS whose put refuses the keys `fails` matches (R2 answering 503 part way through a save). */
@@ -89,4 +91,22 @@ describe("R2 unavailable while a retrained model is registered", () => {
       expect(await storedKeys(site.id)).toEqual(before);
     });
   }
+
+  it("records a retrain started by hand that failed this way, with R2's error, beside the log", async () => {
+    const site = await createSite();
+    const bucket = faultyBucket(() => true);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const failed = limitedRun(env.DB, site.id, "retrain", () =>
+        registerCandidate({ DB: env.DB, MODELS: bucket }, candidate(site.id, Date.now(), "new")),
+      );
+      await expect(failed).rejects.toThrow(/injected: 503 Service Unavailable/);
+    } finally {
+      logged.mockRestore();
+    }
+    const [run] = await recentManualRuns(env.DB, site.id, "retrain");
+    expect(run!.finished_at).not.toBeNull();
+    expect(run!.error).toMatch(/R2 put models\/.+ failed: injected: 503 Service Unavailable/);
+    expect(await listModels(env.DB, site.id)).toEqual([]);
+  });
 });
