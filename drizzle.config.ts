@@ -15,6 +15,7 @@ export default defineConfig({
     "./schema/seo-tables.ts",
     "./schema/learning-tables.ts",
     "./schema/learner-tables.ts",
+    "./schema/reliability-tables.ts",
   ],
   out: "./schema/migrations",
 });

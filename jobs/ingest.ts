@@ -1,5 +1,7 @@
 // Queue consumer: writes accepted events to D1. One D1 batch (one transaction) per site per queue
-// batch; event ids dedupe retries; a message that fails on its own is retried with backoff and,
+// batch; event ids dedupe retries (a delivery running at the same time makes the insert conflict and
+// the transaction roll back, then the message is written again from a fresh read); bot counts are
+// added once per message id; a message that fails on its own is retried with backoff and,
 // after max_retries (wrangler.toml), lands in the dead-letter queue with the reason it failed.
 // Nothing accepted is lost, nothing is written twice, every failure is logged with its site and
 // message. Purchases and refunds then settle partner commissions.
@@ -7,15 +9,22 @@ import { describeError } from "../core/errors";
 import type { EnrichedEvent } from "../core/event";
 import { userVisitorId } from "../core/hash";
 import type { EdgeEnv } from "../core/env";
-import { type DeadLetter, INGEST_MAX_RETRIES, type IngestMessage, isDeadLetter, isIngestMessage } from "../core/queue";
+import {
+  type BotCounts,
+  type DeadLetter,
+  INGEST_MAX_RETRIES,
+  type IngestMessage,
+  isDeadLetter,
+  isIngestMessage,
+} from "../core/queue";
 import { runBatch } from "../schema/queries/batch";
 import { saveDeadLetters } from "../schema/queries/dead-letters";
 import {
-  botHitsStatements,
   existingEventIds,
   identitiesFor,
   insertEventsStatements,
   insertIdentitiesStatements,
+  messageBotHitsStatements,
   recentSessions,
   supersedeBrowserPurchasesStatements,
   upsertSessionsStatements,
@@ -24,12 +33,18 @@ import type { SiteScope } from "../schema/queries/scope";
 import { settleOrders } from "./commissions";
 import { SESSION_TIMEOUT_MS, sessionize } from "./sessionize";
 
+/** Bot counts of one queue message: added once per message id, however often it is delivered. */
+export interface MessageBots {
+  messageId: string;
+  bots: BotCounts;
+}
+
 /** Writes one site's events (any number of messages' worth) in a single D1 transaction. */
 export async function writeSiteEvents(
   db: D1Database,
   scope: SiteScope,
   incoming: EnrichedEvent[],
-  bots: Record<string, Record<string, number>> = {},
+  bots: MessageBots[] = [],
 ): Promise<{ written: number; duplicates: number }> {
   const firstById = new Map<string, EnrichedEvent>();
   for (const e of incoming) if (!firstById.has(e.id)) firstById.set(e.id, e);
@@ -37,7 +52,8 @@ export async function writeSiteEvents(
   const fresh = [...firstById.values()].filter((e) => !stored.has(e.id));
 
   const statements: D1PreparedStatement[] = [];
-  for (const [day, counts] of Object.entries(bots)) statements.push(...botHitsStatements(db, scope, day, counts));
+  const now = Date.now();
+  for (const m of bots) statements.push(...messageBotHitsStatements(db, scope, m.messageId, m.bots, now));
 
   if (fresh.length > 0) {
     const visitorIds = [...new Set(fresh.map((e) => e.visitorId).filter((v): v is string => v !== null))];
@@ -81,16 +97,14 @@ export async function writeSiteEvents(
 /** Retry delay grows with attempts: 2, 4, 8, 16, 32 s. */
 export const retryDelaySeconds = (attempts: number) => Math.min(2 ** attempts, 300);
 
-async function writeMessages(db: D1Database, messages: IngestMessage[]): Promise<void> {
-  const bySite = new Map<string, { events: EnrichedEvent[]; bots: Record<string, Record<string, number>> }>();
+async function writeMessages(db: D1Database, messages: Message<unknown>[]): Promise<void> {
+  const bySite = new Map<string, { events: EnrichedEvent[]; bots: MessageBots[] }>();
   for (const m of messages) {
-    const entry = bySite.get(m.siteId) ?? { events: [], bots: {} };
-    entry.events.push(...m.events);
-    for (const [day, counts] of Object.entries(m.bots ?? {})) {
-      const dayCounts = (entry.bots[day] ??= {});
-      for (const [agent, n] of Object.entries(counts)) dayCounts[agent] = (dayCounts[agent] ?? 0) + n;
-    }
-    bySite.set(m.siteId, entry);
+    const body = m.body as IngestMessage;
+    const entry = bySite.get(body.siteId) ?? { events: [], bots: [] };
+    entry.events.push(...body.events);
+    if (body.bots) entry.bots.push({ messageId: m.id, bots: body.bots });
+    bySite.set(body.siteId, entry);
   }
   for (const [siteId, { events, bots }] of bySite) {
     await writeSiteEvents(db, { siteId }, events, bots);
@@ -132,10 +146,7 @@ export async function handleIngestBatch(batch: MessageBatch<unknown>, env: EdgeE
   }
   if (valid.length === 0) return;
   try {
-    await writeMessages(
-      env.DB,
-      valid.map((m) => m.body as IngestMessage),
-    );
+    await writeMessages(env.DB, valid);
     for (const m of valid) m.ack();
     return;
   } catch (err) {
@@ -147,7 +158,7 @@ export async function handleIngestBatch(batch: MessageBatch<unknown>, env: EdgeE
   }
   for (const m of valid) {
     try {
-      await writeMessages(env.DB, [m.body as IngestMessage]);
+      await writeMessages(env.DB, [m]);
       m.ack();
     } catch (err) {
       await messageFailed(env, m, err);

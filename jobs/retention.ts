@@ -26,6 +26,8 @@ export async function pruneRetention(
     await prune("rec_impressions");
     // Processed notification ids only stop redeliveries; payment_refs keeps payments idempotent after.
     await prune("payment_notifications");
+    // Receipts only stop a redelivered queue message counting its bots twice.
+    await prune("bot_hit_receipts");
   });
   // Keep today's and yesterday's salt (events near midnight); older ones go.
   const salts = await deleteSaltsBefore(db, utcDay(now - DAY_MS));

@@ -79,6 +79,11 @@ export const QUERY_MAX_VALUE_LENGTH = 500;
 // is paged and capped. A request whose read would pass its cap is refused with a 400 naming the
 // date range; the segment cron skips a kind past its cap and says so in the kind's report.
 
+/**
+ * Local days one report (/api/v1/reports/*, /api/v1/seo/*) may span: two years, as the query API.
+ * Reports read daily rollups, and /overview reads the period before as well.
+ */
+export const REPORT_MAX_DAYS = 732;
 /** Local days one funnel, retention or journey request may span. */
 export const MAX_ANALYSIS_DAYS = 366;
 /** Rows (events, sessions, cohort members) one analysis request reads at most. */
@@ -93,3 +98,12 @@ export const MAX_SEGMENT_ROWS = 500_000;
 export const MAX_GOALS_PER_SITE = 200;
 /** Learners per page of a segment export (JSON or CSV). */
 export const MAX_SEGMENT_EXPORT_ROWS = 10_000;
+
+// Heavy work started by hand costs seconds of CPU per site: retraining the models (POST
+// /api/v1/models/retrain) and computing segments (POST /api/v1/segments/compute). A site may start
+// at most `runs` of a kind in any `minutes`; more answer 429 with Retry-After. The daily crons that
+// do the same work are not counted (they run once a day by construction).
+export const MANUAL_RUN_LIMITS = {
+  retrain: { runs: 4, minutes: 60 },
+  segments: { runs: 6, minutes: 60 },
+} as const;

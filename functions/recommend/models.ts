@@ -5,6 +5,7 @@ import { getModel, listModels, promote, setStatus, type ModelRow } from "../../j
 import { retrainSite } from "../../jobs/recs/train";
 import { toMajor } from "../../core/money";
 import { modelTraffic } from "../../schema/queries/models";
+import { limitedRun } from "../shared/manual-runs";
 import { getSite } from "../../schema/queries/sites";
 import { ApiError } from "../shared/errors";
 import { siteOf, type RecommendBindings } from "./env";
@@ -55,11 +56,14 @@ modelRoutes.post("/api/v1/models/retrain", async (c) => {
     ...(body.epochs !== undefined && { epochs: body.epochs }),
     ...(body.dim !== undefined && { dim: body.dim }),
   };
-  const outcomes = await retrainSite(c.env, siteId, Date.now(), {
-    mf,
-    candidates: body.candidates,
-    propensityEpochs: body.propensity_epochs,
-  });
+  // A retrain holds the isolate for seconds: a site gets a few per hour (MANUAL_RUN_LIMITS).
+  const outcomes = await limitedRun(c.env.DB, siteId, "retrain", () =>
+    retrainSite(c.env, siteId, Date.now(), {
+      mf,
+      candidates: body.candidates,
+      propensityEpochs: body.propensity_epochs,
+    }),
+  );
   return c.json({
     data: outcomes.map((o) => ({
       kind: o.kind,

@@ -8,17 +8,24 @@ export interface Issue {
   message: string;
 }
 
+/** Response headers an error answers with (Retry-After on a 429 or 503). */
+export interface ApiErrorOptions extends ErrorOptions {
+  headers?: Record<string, string>;
+}
+
 /** A failure the client should see: its status, code and message become the envelope (on-error.ts). */
 export class ApiError extends Error {
   override readonly name = "ApiError";
+  readonly headers: Record<string, string>;
   constructor(
     readonly status: ContentfulStatusCode,
     readonly code: string,
     message: string,
     readonly issues: Issue[] = [],
-    options?: ErrorOptions,
+    options?: ApiErrorOptions,
   ) {
     super(message, options);
+    this.headers = options?.headers ?? {};
   }
 }
 
@@ -37,7 +44,7 @@ export function errorBody(code: string, message: string, issues: Issue[] = []) {
 }
 
 export function errorResponse(c: Context, err: ApiError): Response {
-  return c.json(errorBody(err.code, err.message, err.issues), err.status);
+  return c.json(errorBody(err.code, err.message, err.issues), err.status, err.headers);
 }
 
 /** zod issues as envelope issues; `prefix` locates them inside a larger body (e.g. "events.3"). */

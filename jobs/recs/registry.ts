@@ -1,6 +1,7 @@
 // The model registry: files in R2 under models/{site}/{id}/ (model.onnx, absent for models served
 // by plain TypeScript, and meta.json), one row per model in D1 (schema/queries/models.ts). At most
 // one model per (site, kind) is active; promotion and rollback swap it in one D1 batch.
+import { describeError } from "../../core/errors";
 import type { ModelKind } from "../../schema/model-tables";
 import type { CandidateName } from "../../models/recs/candidates";
 import {
@@ -39,26 +40,50 @@ export interface RegistryEnv {
   MODELS: R2Bucket;
 }
 
-/** Stores the files, then the row (a row never points at missing files). */
+/**
+ * Stores the files, then the row (a row never points at missing files). If R2 or D1 fails part way,
+ * the files already stored are deleted again, so a failed retrain leaves no half-registered version
+ * behind (the active model keeps serving), and the error is logged and thrown to the caller.
+ */
 export async function saveModel(
   env: RegistryEnv,
   row: Omit<ModelRow, "version" | "r2Key" | "sizeBytes" | "promotedAt">,
   files: { onnx: Uint8Array | null; meta: unknown },
 ): Promise<ModelRow> {
-  const version = await nextVersion(env.DB, row.siteId, row.kind);
   const r2Key = `models/${row.siteId}/${row.id}`;
-  const meta = new TextEncoder().encode(JSON.stringify(files.meta));
-  if (files.onnx) await env.MODELS.put(`${r2Key}/model.onnx`, files.onnx);
-  await env.MODELS.put(`${r2Key}/meta.json`, meta);
-  const full: ModelRow = {
-    ...row,
-    version,
-    r2Key,
-    sizeBytes: (files.onnx?.byteLength ?? 0) + meta.byteLength,
-    promotedAt: null,
-  };
-  await insertModel(env.DB, full);
-  return full;
+  const stored: string[] = [];
+  try {
+    const version = await nextVersion(env.DB, row.siteId, row.kind);
+    const meta = new TextEncoder().encode(JSON.stringify(files.meta));
+    if (files.onnx) {
+      await env.MODELS.put(`${r2Key}/model.onnx`, files.onnx);
+      stored.push(`${r2Key}/model.onnx`);
+    }
+    await env.MODELS.put(`${r2Key}/meta.json`, meta);
+    stored.push(`${r2Key}/meta.json`);
+    const full: ModelRow = {
+      ...row,
+      version,
+      r2Key,
+      sizeBytes: (files.onnx?.byteLength ?? 0) + meta.byteLength,
+      promotedAt: null,
+    };
+    await insertModel(env.DB, full);
+    return full;
+  } catch (err) {
+    const context = { siteId: row.siteId, kind: row.kind, modelId: row.id, error: describeError(err) };
+    console.error("model registry: model not registered", context);
+    if (stored.length > 0) {
+      await env.MODELS.delete(stored).catch((cleanup: unknown) =>
+        console.error("model registry: files left in R2", {
+          ...context,
+          keys: stored,
+          cleanup: describeError(cleanup),
+        }),
+      );
+    }
+    throw err;
+  }
 }
 
 /** A model's files; `onnx` is null for a model served without ORT (or when only the meta is wanted). */

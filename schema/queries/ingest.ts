@@ -81,10 +81,14 @@ function selectFromJson(columns: readonly unknown[]): string {
   return columns.map((_, i) => `json_extract(j.value, '$[${i}]')`).join(", ");
 }
 
+// A plain INSERT, no ON CONFLICT: the consumer inserts only events it has just read as new, and
+// derives session counters from them in the same transaction. If a concurrent delivery (the same
+// message twice at once, or a resent request in another message) stored one of them since, the key
+// conflict rolls the whole transaction back and the consumer writes the message again from a fresh
+// read, so sessions never count an event twice.
 const INSERT_EVENTS =
   `INSERT INTO events (site_id, ${EVENT_COLUMNS.map(([c]) => c).join(", ")}) ` +
-  `SELECT ?1, ${selectFromJson(EVENT_COLUMNS)} FROM json_each(?2) AS j WHERE true ` +
-  `ON CONFLICT (site_id, id) DO NOTHING`;
+  `SELECT ?1, ${selectFromJson(EVENT_COLUMNS)} FROM json_each(?2) AS j`;
 
 const UPSERT_SESSIONS =
   `INSERT INTO sessions (site_id, ${SESSION_COLUMNS.map(([c]) => c).join(", ")}) ` +
@@ -160,6 +164,35 @@ export function botHitsStatements(db: D1Database, scope: SiteScope, day: string,
   return chunkByJsonBytes(Object.entries(counts), JSON_PARAM_BUDGET_BYTES).map((chunk) =>
     db.prepare(sqlText).bind(scope.siteId, JSON.stringify(chunk), day),
   );
+}
+
+/**
+ * A queue message's bot counts, added once: each statement adds only while the message has no
+ * receipt, and the last one writes the receipt. Run in one batch (one transaction) with the rest of
+ * the message, a redelivery after a failure adds nothing (schema/reliability-tables.ts).
+ */
+export function messageBotHitsStatements(
+  db: D1Database,
+  scope: SiteScope,
+  messageId: string,
+  bots: Record<string, Record<string, number>>,
+  now: number,
+) {
+  const sqlText =
+    "INSERT INTO bot_hits (site_id, day, agent, hits) " +
+    "SELECT ?1, ?3, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') FROM json_each(?2) AS j " +
+    "WHERE NOT EXISTS (SELECT 1 FROM bot_hit_receipts WHERE site_id = ?1 AND message_id = ?4) " +
+    "ON CONFLICT (site_id, day, agent) DO UPDATE SET hits = bot_hits.hits + excluded.hits";
+  const statements = Object.entries(bots).flatMap(([day, counts]) =>
+    chunkByJsonBytes(Object.entries(counts), JSON_PARAM_BUDGET_BYTES).map((chunk) =>
+      db.prepare(sqlText).bind(scope.siteId, JSON.stringify(chunk), day, messageId),
+    ),
+  );
+  if (statements.length === 0) return [];
+  const receipt = db
+    .prepare("INSERT INTO bot_hit_receipts (site_id, message_id, at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
+    .bind(scope.siteId, messageId, now);
+  return [...statements, receipt];
 }
 
 /** Ids among `ids` already stored for this site. */

@@ -8,6 +8,7 @@ export const PRUNED_TABLES = {
   partner_clicks: "ts",
   rec_impressions: "created_at",
   payment_notifications: "received_at",
+  bot_hit_receipts: "at",
 } as const;
 
 export async function siteRetentions(db: D1Database) {

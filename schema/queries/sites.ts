@@ -27,16 +27,31 @@ export async function updateSite(
   return row;
 }
 
-/** Site settings the capture path needs, by public key, cached per isolate for a minute. */
+/**
+ * Site settings the capture path needs, by public key, cached per isolate for a minute. Unknown keys
+ * are cached too (a stale snippet of a deleted site keeps posting), but the cache holds at most
+ * SITE_CACHE_MAX keys, least recently used first out, so random keys cannot grow it.
+ */
 export const SITE_CACHE_TTL_MS = 60_000;
+export const SITE_CACHE_MAX = 1000;
 const byPublicKey = new Map<string, { site: SiteRow | null; expires: number }>();
+
+/** How many public keys this isolate holds (tests check the bound). */
+export const siteCacheSize = (): number => byPublicKey.size;
 
 export async function siteByPublicKey(d1: D1Database, publicKey: string): Promise<SiteRow | null> {
   const now = Date.now();
   const hit = byPublicKey.get(publicKey);
-  if (hit && hit.expires > now) return hit.site;
+  if (hit) {
+    byPublicKey.delete(publicKey); // re-inserted below: Map order is recency order
+    if (hit.expires > now) {
+      byPublicKey.set(publicKey, hit);
+      return hit.site;
+    }
+  }
   const [row] = await drizzle(d1).select().from(sites).where(eq(sites.publicKey, publicKey)).limit(1);
   byPublicKey.set(publicKey, { site: row ?? null, expires: now + SITE_CACHE_TTL_MS });
+  while (byPublicKey.size > SITE_CACHE_MAX) byPublicKey.delete(byPublicKey.keys().next().value!);
   return row ?? null;
 }
 

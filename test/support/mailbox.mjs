@@ -3,6 +3,8 @@
 //   GET  /                 the messages, newest first (HTML), each HTML email viewable with its charts
 //   GET  /messages         the messages parsed by `mailparser` (JSON; ?to= filters by recipient)
 //   POST /fail?count=N     refuse the next N deliveries (451), for retry tests
+//   POST /drop?to=A&count=N  drop the connection in the middle of the next N messages to A (no reply
+//                          to DATA, nothing kept), for fault tests; by recipient, so parallel tests do not collide
 //   POST /parse            parse raw MIME (the send_email binding path delivers nothing locally)
 //   POST /hooks/<name>     a webhook receiver: records the request (headers, body, the status answered)
 //   GET  /hooks?path=      the recorded webhook requests (JSON; path filters by /hooks/<name>)
@@ -71,12 +73,24 @@ export async function startMailbox({ smtpPort = 0, httpPort = 0, dir } = {}) {
   let failNext = 0;
   let hooksFailNext = 0;
   const hooks = [];
+  /** Recipient -> how many of its next messages lose their connection mid-DATA. */
+  const dropNext = new Map();
   const smtp = new SMTPServer({
     disabledCommands: ["STARTTLS"],
     authOptional: true,
     allowInsecureAuth: true,
     logger: false,
     onData(stream, session, callback) {
+      const dropFor = session.envelope.rcptTo.map((r) => r.address).find((a) => dropNext.get(a) > 0);
+      if (dropFor) {
+        dropNext.set(dropFor, dropNext.get(dropFor) - 1);
+        // Part of the message has arrived: cut the connection before any reply, keep nothing.
+        stream.once("data", () => {
+          for (const connection of smtp.connections) if (connection.id === session.id) connection._socket.destroy();
+        });
+        stream.on("error", () => undefined);
+        return;
+      }
       const chunks = [];
       stream.on("data", (c) => chunks.push(c));
       stream.on("end", () => {
@@ -153,6 +167,11 @@ export async function startMailbox({ smtpPort = 0, httpPort = 0, dir } = {}) {
       if (req.method === "POST" && url.pathname === "/fail") {
         failNext = Number(url.searchParams.get("count") ?? 1);
         return send(200, { failNext });
+      }
+      if (req.method === "POST" && url.pathname === "/drop") {
+        const to = url.searchParams.get("to") ?? "";
+        dropNext.set(to, Number(url.searchParams.get("count") ?? 1));
+        return send(200, { to, dropNext: dropNext.get(to) });
       }
       if (req.method === "POST" && url.pathname === "/parse") return send(200, await parse(body));
       if (req.method === "POST" && url.pathname.startsWith("/hooks/")) {

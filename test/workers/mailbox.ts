@@ -23,6 +23,11 @@ export async function failNextDeliveries(count: number) {
   await fetch(`${env.MAILBOX_URL}/fail?count=${count}`, { method: "POST" });
 }
 
+/** The SMTP server drops the connection in the middle of the next `count` messages to `to`. */
+export async function dropNextDeliveries(to: string, count: number) {
+  await fetch(`${env.MAILBOX_URL}/drop?to=${encodeURIComponent(to)}&count=${count}`, { method: "POST" });
+}
+
 export async function parseMime(raw: string): Promise<ParsedMail> {
   const res = await fetch(`${env.MAILBOX_URL}/parse`, { method: "POST", body: raw });
   return (await res.json()) as ParsedMail;

@@ -1,75 +1,12 @@
 // The consumer itself: redelivery writes nothing twice; a poison message is retried alone while
 // the rest are kept; malformed messages go straight to the dead-letter queue; the DLQ consumer keeps
 // them; a message that fails every attempt is logged each time and dead-lettered with D1's own error.
-import {
-  createExecutionContext,
-  createMessageBatch,
-  env,
-  getQueueResult,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import type { EnrichedEvent } from "../../core/event";
-import worker from "../../functions/edge/index";
 import { retryDelaySeconds } from "../../jobs/ingest";
 import { DEAD_LETTER_QUEUE_NAME, EVENTS_QUEUE_NAME, INGEST_MAX_RETRIES, type IngestMessage } from "../../core/queue";
-import { createSite, eventually, storedEvents, storedSessions, unique } from "./helpers";
-
-function enriched(overrides: Partial<EnrichedEvent> = {}): EnrichedEvent {
-  return {
-    id: unique("q"),
-    type: "pageview",
-    name: null,
-    ts: Date.now() - 60_000,
-    receivedAt: Date.now(),
-    origin: "browser",
-    visitorId: "h_queue_visitor",
-    userId: null,
-    url: "https://q.example.com/",
-    hostname: "q.example.com",
-    path: "/",
-    referrer: null,
-    title: null,
-    source: "(direct)",
-    medium: "(none)",
-    campaign: "(direct)",
-    term: null,
-    content: null,
-    utmId: null,
-    channel: "Direct",
-    clickIdType: null,
-    clickId: null,
-    partnerCode: null,
-    device: "desktop",
-    browser: null,
-    os: null,
-    country: null,
-    region: null,
-    screen: null,
-    language: null,
-    engagedMs: null,
-    revenueMinor: null,
-    currency: null,
-    orderId: null,
-    items: null,
-    props: null,
-    recId: null,
-    hasCampaign: false,
-    ...overrides,
-  };
-}
-
-async function deliver(queue: string, bodies: unknown[], attempts = 1) {
-  const ids = bodies.map((_, i) => `m${i}-${unique()}`);
-  const batch = createMessageBatch(
-    queue,
-    bodies.map((body, i) => ({ id: ids[i]!, timestamp: new Date(), attempts, body })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  await waitOnExecutionContext(ctx);
-  return { ...(await getQueueResult(batch, ctx)), ids };
-}
+import { createSite, eventually, storedEvents, storedSessions } from "./helpers";
+import { deliver, enriched } from "./queue-helpers";
 
 describe("queue consumer", () => {
   it("writes nothing twice when a batch is delivered again", async () => {

@@ -5,7 +5,8 @@ import { learningCatalog, unknownReference } from "./learning";
 import type { z } from "@hono/zod-openapi";
 import type { EdgeEnv } from "../../../core/env";
 import type { IngestMessage } from "../../../core/queue";
-import { type Issue, zodIssues } from "../../shared/errors";
+import { ApiError, type Issue, zodIssues } from "../../shared/errors";
+import { describeError } from "../../../core/errors";
 import type { SiteRow } from "../../../schema/queries/sites";
 import {
   byteLength,
@@ -197,6 +198,31 @@ export async function acceptEvents(o: AcceptOptions): Promise<AcceptResult> {
   return { accepted: enriched.length + duplicates, rejected, dropped: dropped.length, dropped_reasons: dropped };
 }
 
+/** Seconds a client is told to wait before resending a batch the queue refused. */
+export const QUEUE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Sends to the events queue. A refusal (Queues down, over its limits) is the client's to retry, so
+ * it answers 503 with Retry-After instead of a 202 for events that went nowhere. A resend is safe:
+ * events keep their ids, and the consumer stores an id once, so part of a large server batch that
+ * did reach the queue is not stored twice.
+ */
+async function sendToQueue(env: EdgeEnv, siteId: string, batch: { body: IngestMessage }[]): Promise<void> {
+  try {
+    await env.EVENTS_QUEUE.sendBatch(batch);
+  } catch (err) {
+    const events = batch.reduce((n, m) => n + m.body.events.length, 0);
+    console.error("capture: queue send failed", { siteId, messages: batch.length, events, error: describeError(err) });
+    throw new ApiError(
+      503,
+      "queue_unavailable",
+      `The events could not be queued; nothing from this batch is lost on a resend. Retry in ${QUEUE_RETRY_AFTER_SECONDS} seconds.`,
+      [],
+      { cause: err, headers: { "retry-after": String(QUEUE_RETRY_AFTER_SECONDS) } },
+    );
+  }
+}
+
 /** Packs events into messages under the Queues size limits and sends them in as few calls as fit. */
 export async function enqueue(
   env: EdgeEnv,
@@ -219,12 +245,12 @@ export async function enqueue(
       batch.length &&
       (batchBytes + bytes > QUEUE_MAX_BATCH_BYTES - 1_000 || batch.length >= QUEUE_MAX_BATCH_MESSAGES)
     ) {
-      await env.EVENTS_QUEUE.sendBatch(batch);
+      await sendToQueue(env, siteId, batch);
       batch = [];
       batchBytes = 0;
     }
     batch.push({ body });
     batchBytes += bytes;
   }
-  if (batch.length) await env.EVENTS_QUEUE.sendBatch(batch);
+  if (batch.length) await sendToQueue(env, siteId, batch);
 }

@@ -38,6 +38,10 @@ collectRoutes.openAPIRegistry.registerPath({
     403: { description: "Origin not allowed", content: { "application/json": { schema: ErrorEnvelope } } },
     413: { description: "Body or batch too large", content: { "application/json": { schema: ErrorEnvelope } } },
     429: { description: "Rate limited", content: { "application/json": { schema: ErrorEnvelope } } },
+    503: {
+      description: "The events queue refused the batch: resend it after Retry-After (ids dedupe)",
+      content: { "application/json": { schema: ErrorEnvelope } },
+    },
   },
 });
 collectRoutes.openAPIRegistry.register("Event", EventInput);

@@ -39,6 +39,7 @@ eventRoutes.openAPIRegistry.registerPath({
     401: { description: "Missing or unknown key", ...errors },
     403: { description: "Key lacks the ingest scope", ...errors },
     413: { description: "Too large", ...errors },
+    503: { description: "The events queue refused the batch: resend it after Retry-After (ids dedupe)", ...errors },
   },
 });
 eventRoutes.openAPIRegistry.register("ServerEvent", ServerEventInput);

@@ -23,6 +23,7 @@ import {
 import { requireScope, siteScope } from "../auth";
 import type { AppBindings } from "../env";
 import { errors, IdParam, json } from "../../shared/openapi";
+import { MANUAL_RUN_LIMITS } from "../../../schema/limits";
 
 export const recommendProxyRoutes = new OpenAPIHono<AppBindings>();
 
@@ -59,6 +60,7 @@ const doc = (
   response: z.ZodType,
   scope: "read" | "admin" = "read",
   description?: string,
+  more: Record<number, { description: string }> = {},
 ) =>
   recommendProxyRoutes.openAPIRegistry.registerPath({
     method,
@@ -72,6 +74,7 @@ const doc = (
       200: { description: "OK", ...json(response) },
       400: { description: "Invalid", ...errors },
       404: { description: "Unknown item or model (an unknown learner is a cold-start learner)", ...errors },
+      ...Object.fromEntries(Object.entries(more).map(([status, r]) => [status, { ...r, ...errors }])),
     },
   });
 const body = (schema: z.ZodType) => ({ body: { ...json(schema), required: true } });
@@ -129,6 +132,9 @@ doc(
   body(RetrainBody),
   RetrainResult,
   "admin",
+  `At most ${MANUAL_RUN_LIMITS.retrain.runs} retrains per site in ${MANUAL_RUN_LIMITS.retrain.minutes} minutes ` +
+    "(the daily retrain is not counted).",
+  { 429: { description: "Too many retrains: retry after the Retry-After seconds" } },
 );
 doc(
   "post",

@@ -11,7 +11,8 @@ import type { SiteRow } from "../../../schema/queries/sites";
 import { roiFigures } from "../../../jobs/roi";
 import { rollupSite } from "../../../jobs/rollup";
 import { requireScope, siteScope } from "../auth";
-import { addDays, localDay } from "../../../core/time";
+import { addDays, DAY_MS, localDay } from "../../../core/time";
+import { REPORT_MAX_DAYS } from "../../../schema/limits";
 import type { AppBindings } from "../env";
 import { ApiError, ErrorEnvelope } from "../../shared/errors";
 import { siteOr404 } from "../lib/sites";
@@ -25,7 +26,9 @@ const ReportDay = z.iso.date({ error: "Use an ISO 8601 date, YYYY-MM-DD: a day i
 
 const Range = z.object({
   site_id: z.string().optional(),
-  from: ReportDay.optional().openapi({ description: "First day (site's time zone). Default: 29 days before `to`." }),
+  from: ReportDay.optional().openapi({
+    description: `First day (site's time zone), at most ${REPORT_MAX_DAYS} days before \`to\`. Default: 29 days before \`to\`.`,
+  }),
   to: ReportDay.optional().openapi({ description: "Last day, inclusive. Default: today." }),
   model: z.enum(MODEL_NAMES).default("last_non_direct"),
 });
@@ -46,6 +49,11 @@ export function range(site: SiteRow, q: { from?: string; to?: string }) {
   if (from > to)
     throw new ApiError(400, "validation_failed", "The range is empty.", [
       { path: "from", message: "Must not be after `to`." },
+    ]);
+  const days = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
+  if (days > REPORT_MAX_DAYS)
+    throw new ApiError(400, "validation_failed", `The range is too long: at most ${REPORT_MAX_DAYS} days.`, [
+      { path: "from", message: `${days} days; at most ${REPORT_MAX_DAYS}.` },
     ]);
   return { from, to };
 }

@@ -5,7 +5,8 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import Papa from "papaparse";
 import { computeSegments } from "../../../jobs/analytics/segments";
 import { SEGMENT_KINDS, type SegmentKind, type SegmentReport } from "../../../schema/analytics-tables";
-import { MAX_SEGMENT_EXPORT_ROWS } from "../../../schema/limits";
+import { MANUAL_RUN_LIMITS, MAX_SEGMENT_EXPORT_ROWS } from "../../../schema/limits";
+import { limitedRun } from "../../shared/manual-runs";
 import type { SiteScope } from "../../../schema/queries/scope";
 import { segmentMembersPage, segmentReportsOf } from "../../../schema/queries/segments";
 import { requireScope, siteScope } from "../auth";
@@ -127,18 +128,21 @@ segmentRoutes.openapi(
     tags: ["Behaviour"],
     summary: "Compute the site's segments now (admin scope)",
     description:
-      "RFM over every order, activity clusters over the last 90 days, the value model over learners of the last year.",
+      "RFM over every order, activity clusters over the last 90 days, the value model over learners of the last year. " +
+      `At most ${MANUAL_RUN_LIMITS.segments.runs} times per site in ${MANUAL_RUN_LIMITS.segments.minutes} minutes (the daily run is not counted).`,
     security: [{ bearer: [] }],
     middleware: [requireScope("admin")] as const,
     request: { query: SiteQuery },
     responses: {
       200: { description: "The new summary", ...json(Summary) },
       404: { description: "Unknown site", ...errors },
+      429: { description: "Computed too often: retry after the Retry-After seconds", ...errors },
     },
   }),
   async (c) => {
     const scope = siteScope(c);
-    await computeSegments(c.env.DB, await siteOr404(c.env.DB, scope), Date.now());
+    const site = await siteOr404(c.env.DB, scope);
+    await limitedRun(c.env.DB, scope.siteId, "segments", () => computeSegments(c.env.DB, site, Date.now()));
     return c.json(await summary(c.env.DB, scope), 200);
   },
 );
