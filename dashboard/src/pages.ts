@@ -101,6 +101,13 @@ export const PAGES: readonly PageDef[] = [
     group: "setup",
     load: () => import("./pages/settings"),
   },
+  {
+    id: "content",
+    path: "/content",
+    title: "nav.content",
+    group: "reports",
+    load: () => import("./pages/content"),
+  },
 ];
 
 /** Pages without a session: each renders on its own, outside the shell. */
