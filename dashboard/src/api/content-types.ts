@@ -8,7 +8,7 @@ export interface QueryAnswer {
     currency: string;
     date_range: [string, string];
     total_rows: number;
-    warnings?: string[];
+    warnings: { code: string; message: string }[];
   };
 }
 
