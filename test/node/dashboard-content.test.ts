@@ -148,7 +148,7 @@ async function untranslated(): Promise<string[]> {
     for (const el of doc.querySelectorAll("[aria-label],[title],[placeholder]"))
       for (const a of ["aria-label", "title", "placeholder"]) if (el.getAttribute(a)) texts.push(el.getAttribute(a));
     const key =
-      /\b(?:nav|shell|common|errors|table|chart|filters|metrics|dimensions|content|acquisition|channels|portal)\.[a-z_]+(?:\.[a-z_]+)*\b/;
+      /\b(?:nav|shell|common|errors|table|chart|filters|metrics|dimensions|content|acquisition|channels|portal|roi|models)\.[a-z_]+(?:\.[a-z_]+)*\b/;
     return texts.filter((t: string) => key.test(t));
   });
 }
@@ -434,11 +434,84 @@ describe("Acquisition filters", () => {
   });
 });
 
+describe("ROI filters", () => {
+  it("narrows the ROI table to a channel or a source, from the URL, with the API's figures and spend", async () => {
+    const yesterday = localDay(Date.now() - DAY);
+    await stack.admin(`/api/v1/costs?site_id=${site.id}`, {
+      rows: [
+        { date: yesterday, source: "bilibili", medium: "cpc", campaign: "launch", cost: 120 },
+        { date: yesterday, source: "wechat", medium: "social", campaign: "spring", cost: 30 },
+      ],
+    });
+    const [bilibili] = await query(
+      { dimensions: ["visit:channel"], filters: [["is", "visit:source", ["bilibili"]]], date_range: [from, to] },
+      ["visitors"],
+    );
+    const channel = bilibili!.key;
+    for (const [url, group, label, filters] of [
+      [
+        `/roi?group_by=source&channel=${encodeURIComponent(channel)}`,
+        "source",
+        "Source",
+        [["is", "visit:channel", [channel]]],
+      ],
+      ["/roi?group_by=campaign&source=bilibili", "campaign", "Campaign", [["is", "visit:source", ["bilibili"]]]],
+    ] as const) {
+      await page.goto(`${stack.origin}${url}`);
+      await expect.poll(heading).toBe("ROI and spend");
+      const csv = await exported(`ROI by ${label}`);
+      const api = await query({ dimensions: [`visit:${group}`], filters, date_range: [from, to] }, ACQ_METRICS);
+      expect(
+        byKey(
+          csv.map((r) => ({
+            key: r[label]!,
+            conversions: cell(r.Purchases),
+            revenue: cell(r.Revenue),
+            cost: cell(r.Cost),
+          })),
+        ),
+        url,
+      ).toEqual(byKey(api.map((r) => ({ key: r.key, conversions: r.conversions, revenue: r.revenue, cost: r.cost }))));
+      const [totals] = await query({ dimensions: [], filters, date_range: [from, to] }, ACQ_METRICS);
+      expect(Number(await page.locator('[data-kpi="revenue"]').getAttribute("data-value"))).toBe(totals!.revenue);
+      expect(Number(await page.locator('[data-kpi="cost"]').getAttribute("data-value"))).toBe(totals!.cost);
+      expect(totals!.cost).toBe(120); // bilibili's spend, not wechat's
+      await page.getByText("Narrowed to a channel or source").waitFor();
+    }
+    // The filter is in the URL: a reload keeps it, and clearing it brings back the report and its models.
+    await page.reload();
+    expect(await page.getByLabel("Source", { exact: true }).inputValue()).toBe("bilibili");
+    await page.getByLabel("Source", { exact: true }).selectOption("");
+    await page.waitForURL((u) => !u.searchParams.has("source"));
+    await page.getByLabel("Attribution model").waitFor();
+    // Unfiltered, under the last-touch model, the report agrees with the visits' own figures.
+    const report = await stack.admin<{ rows: { channel: string; revenue: number; conversions: number }[] }>(
+      `/api/v1/reports/roi?site_id=${site.id}&from=${from}&to=${to}&group_by=channel&model=last_touch`,
+    );
+    const visits = await query({ dimensions: ["visit:channel"], date_range: [from, to] }, ["conversions", "revenue"]);
+    expect(
+      byKey(
+        report.rows
+          .filter((r) => r.conversions > 0)
+          .map((r) => ({ key: r.channel, conversions: r.conversions, revenue: r.revenue })),
+      ),
+    ).toEqual(
+      byKey(
+        visits
+          .filter((r) => (r.conversions ?? 0) > 0)
+          .map((r) => ({ key: r.key, conversions: r.conversions, revenue: r.revenue })),
+      ),
+    );
+    expect(await axeViolations(page)).toEqual([]);
+  });
+});
+
 describe("languages", () => {
   it("switching zh-CN ↔ en leaves no catalog key on the new pages, and zh-CN stays accessible", async () => {
     for (const p of [
       { path: "/content?course=py", en: "Pages and courses", zh: "页面与课程" },
       { path: "/acquisition?country=CN", en: "Acquisition", zh: "获客" },
+      { path: "/roi?source=bilibili", en: "ROI and spend", zh: "投资回报与花费" },
     ]) {
       await page.goto(`${stack.origin}${p.path}`);
       await expect.poll(heading).toBe(p.en);

@@ -1,10 +1,9 @@
 // Acquisition's visit filters (country, device, landing page, partner), kept in the URL so a view
 // can be shared; each is a select of the values the query API has seen in the date range.
-import { useId, useMemo } from "preact/hooks";
+import { useMemo } from "preact/hooks";
+import { ValueFilter } from "../../components/ValueFilter";
 import { useI18n, useT } from "../../context";
 import type { QueryFilter } from "../../lib/query";
-import { queryRows, useQuery } from "../../lib/query";
-import { useQueryState } from "../../lib/url-state";
 
 /** URL parameter → the query API's visit dimension. */
 export const VISIT_FILTERS = {
@@ -14,7 +13,6 @@ export const VISIT_FILTERS = {
   partner: "visit:partner",
 } as const;
 export type VisitFilter = keyof typeof VISIT_FILTERS;
-const OPTIONS_LIMIT = 100;
 
 /** The URL's visit filters as query API filters. */
 export function visitFilters(query: Record<string, string>): QueryFilter[] {
@@ -23,6 +21,7 @@ export function visitFilters(query: Record<string, string>): QueryFilter[] {
   );
 }
 
+/** Countries by name in the UI language, devices from the catalog, the rest as recorded. */
 function useValueLabel(name: VisitFilter): (v: string) => string {
   const t = useT();
   const { language } = useI18n();
@@ -30,56 +29,27 @@ function useValueLabel(name: VisitFilter): (v: string) => string {
     try {
       return new Intl.DisplayNames([language], { type: "region" });
     } catch {
-      return null;
+      return null; // an engine without region names: show the codes
     }
   }, [language]);
   return (v) => {
-    if (name === "country") {
-      try {
-        return (/^[A-Z]{2}$/.test(v) && regions?.of(v)) || v;
-      } catch {
-        return v;
-      }
-    }
+    if (name === "country") return (/^[A-Z]{2}$/.test(v) && regions?.of(v)) || v;
     if (name === "device") return t(`acquisition.devices.${v}` as "acquisition.devices.desktop", { defaultValue: v });
     return v;
   };
 }
 
-/** A select of one visit filter: "any", then the values with visits in the range (most first). */
 export function VisitFilterSelect({ name, from, to }: { name: VisitFilter; from: string; to: string }) {
   const t = useT();
-  const id = useId();
-  const [query, setQuery] = useQueryState();
   const label = useValueLabel(name);
-  const body = useMemo(
-    () => ({
-      metrics: ["visits"],
-      dimensions: [VISIT_FILTERS[name]],
-      date_range: [from, to] as [string, string],
-      pagination: { limit: OPTIONS_LIMIT },
-    }),
-    [name, from, to],
-  );
-  const answer = useQuery(body);
-  const values = answer.data ? queryRows(answer.data, ["visits"]).map((r) => r.key) : [];
-  const current = query[name] ?? "";
-  if (current && !values.includes(current)) values.unshift(current);
   return (
-    <div class="filter filter-item">
-      <label for={id}>{t(`acquisition.filters.${name}`)}</label>
-      <select
-        id={id}
-        value={current}
-        onChange={(e) => setQuery({ [name]: (e.currentTarget as HTMLSelectElement).value || null })}
-      >
-        <option value="">{t("acquisition.filters.any")}</option>
-        {values.map((v) => (
-          <option key={v} value={v}>
-            {label(v) || t("acquisition.none")}
-          </option>
-        ))}
-      </select>
-    </div>
+    <ValueFilter
+      name={name}
+      dimension={VISIT_FILTERS[name]}
+      label={t(`acquisition.filters.${name}`)}
+      from={from}
+      to={to}
+      valueLabel={label}
+    />
   );
 }
