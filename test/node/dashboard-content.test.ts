@@ -224,7 +224,7 @@ describe("Pages and courses", () => {
         ),
         url,
       ).toEqual(
-        byKey(api.map((r) => ({ ...r, conversion_rate: r.conversion_rate === null ? null : r.conversion_rate / 100 }))),
+        byKey(api.map((r) => ({ ...r, conversion_rate: r.conversion_rate == null ? null : r.conversion_rate / 100 }))),
       );
     }
     // Every page viewed, filtered to course pages: the blog is not among them.
@@ -370,7 +370,9 @@ describe("Acquisition filters", () => {
     expect(totals!.visitors).toBeGreaterThan(0);
     expect(totals!.visitors).toBeLessThan(8);
     for (const m of ["visitors", "conversions", "revenue"] as const)
-      await expect.poll(() => page.locator(`[data-kpi="${m}"]`).getAttribute("data-value"), m).toBe(String(totals![m]));
+      await expect
+        .poll(() => page.locator(`[data-kpi="${m}"]`).getAttribute("data-value"), { message: m })
+        .toBe(String(totals![m]));
     // Cost is unknown by country and device: the page says so instead of showing zero.
     await page.getByText("Ad spend is known by channel, source, campaign and partner only").waitFor();
 
