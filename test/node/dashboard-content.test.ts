@@ -534,6 +534,41 @@ describe("languages", () => {
   });
 });
 
+describe("share links", () => {
+  it("a shared Acquisition view filters through the query API; a link without traffic offers no such filters", async () => {
+    const made = async (pages: string[]) =>
+      (
+        await stack.admin<{ token: string }>(`/api/v1/share-links?site_id=${site.id}`, {
+          name: pages.join("+"),
+          pages,
+        })
+      ).token;
+    const o = await openPage(stack, { locale: "en-US" });
+    try {
+      const traffic = await made(["traffic"]);
+      await o.page.goto(`${stack.origin}/share?view=acquisition&country=US#${traffic}`);
+      await o.page.locator("main table").first().waitFor();
+      const [us] = await query({ dimensions: [], filters: [["is", "visit:country", ["US"]]], date_range: [from, to] }, [
+        "visitors",
+      ]);
+      expect(us!.visitors).toBeGreaterThan(0);
+      expect(Number(await o.page.locator('[data-kpi="visitors"]').getAttribute("data-value"))).toBe(us!.visitors);
+      expect(await o.page.getByLabel("Country").inputValue()).toBe("US");
+
+      const roiOnly = await made(["roi"]);
+      await o.page.goto(`${stack.origin}/share?view=roi#${roiOnly}`);
+      await o.page.reload(); // the token now comes from the session's storage, as after any reload
+      await o.page.locator("main table").first().waitFor();
+      expect(await o.page.locator("main h1").first().textContent()).toBe("ROI and spend");
+      await o.page.getByLabel("Attribution model").waitFor();
+      // The filter shows at first, and goes when the API refuses the link its choices.
+      await expect.poll(() => o.page.getByLabel("Source", { exact: true }).count(), { timeout: 10_000 }).toBe(0);
+    } finally {
+      await o.context.close();
+    }
+  });
+});
+
 describe("a member who is also a partner", () => {
   it("gets a link to the partner portal in the shell, and one back from the portal", async () => {
     const other = await createSite(stack, { name: "Second Academy", domain: "second.example.com" });

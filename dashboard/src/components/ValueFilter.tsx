@@ -41,6 +41,8 @@ export function ValueFilter({
   const values = answer.data ? queryRows(answer.data, ["visits"]).map((r) => r.key) : [];
   const current = query[name] ?? "";
   if (current && !values.includes(current)) values.unshift(current);
+  // A share link without the traffic page may not ask the query API: no choices to offer.
+  if (answer.error?.status === 403) return null;
   return (
     <div class="filter filter-item">
       <label for={id}>{label}</label>
