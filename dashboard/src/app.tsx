@@ -88,7 +88,8 @@ function SignedIn() {
 
   const sites = (session.data?.sites ?? []).filter((s) => s.role !== "partner");
   // Someone who is only a partner has no site pages to read: their place is the portal.
-  const partnerOnly = sites.length === 0 && (session.data?.sites ?? []).some((s) => s.role === "partner");
+  const partner = (session.data?.sites ?? []).some((s) => s.role === "partner");
+  const partnerOnly = sites.length === 0 && partner;
   useEffect(() => {
     if (partnerOnly) route(PORTAL_PATH, true);
   }, [partnerOnly]);
@@ -126,7 +127,7 @@ function SignedIn() {
   };
   return (
     <SiteContext.Provider value={state}>
-      <Shell sites={sites} user={session.data.user}>
+      <Shell sites={sites} user={session.data.user} partner={partner}>
         {site.error ? (
           <LoadError error={site.error} retry={() => site.mutate()} />
         ) : !state.site ? (

@@ -45,7 +45,7 @@ export const PAGES: readonly PageDef[] = [
     title: "nav.acquisition",
     group: "reports",
     load: () => import("./pages/acquisition"),
-    share: "roi",
+    share: "traffic",
   },
   {
     id: "conversions",
@@ -68,6 +68,7 @@ export const PAGES: readonly PageDef[] = [
     title: "nav.roi",
     group: "reports",
     load: () => import("./pages/roi"),
+    share: "roi",
   },
   {
     id: "partners",
@@ -100,6 +101,13 @@ export const PAGES: readonly PageDef[] = [
     title: "nav.settings",
     group: "setup",
     load: () => import("./pages/settings"),
+  },
+  {
+    id: "content",
+    path: "/content",
+    title: "nav.content",
+    group: "reports",
+    load: () => import("./pages/content"),
   },
 ];
 

@@ -117,10 +117,13 @@ function Nav({ open, onNavigate }: { open: boolean; onNavigate: () => void }) {
 export function Shell({
   sites,
   user,
+  partner = false,
   children,
 }: {
   sites: MemberSite[];
   user: User | null;
+  /** The person is also a partner of some site: link to their portal. */
+  partner?: boolean;
   children: ComponentChildren;
 }) {
   const t = useT();
@@ -161,6 +164,11 @@ export function Shell({
         </a>
         {sites.length > 0 && <SiteSwitcher sites={sites} />}
         <div class="topbar-end">
+          {partner && (
+            <a href="/portal" class="button small" data-portal-link>
+              {t("shell.portal")}
+            </a>
+          )}
           <LanguageSwitch />
           <Account user={user} />
         </div>

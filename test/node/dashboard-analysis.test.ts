@@ -417,7 +417,9 @@ describe("languages", () => {
       await page.goto(`${stack.origin}${p.path}`);
       await expect.poll(heading).toBe(p.en);
       await page.locator("table, .empty").first().waitFor();
-      await expect.poll(() => page.locator(".loading").count()).toBe(0);
+      // Attribution asks seven reports at once: on a busy machine they take over a second, beyond
+      // expect.poll's default wait, so wait for them rather than time them.
+      await expect.poll(() => page.locator(".loading").count(), { timeout: 15_000 }).toBe(0);
       await page.getByLabel("Language").selectOption("zh-CN");
       await expect.poll(heading).toBe(p.zh);
       await page.locator("table, .empty").first().waitFor();

@@ -74,6 +74,9 @@ async function request<T>(method: string, path: string, headers: Record<string, 
   return (await res.json()) as T;
 }
 
+/** POSTs that only read, which a share link may send (the API's list: functions/edge/lib/access.ts). */
+const READ_POSTS: ReadonlySet<string> = new Set(["/api/v1/query"]);
+
 /** A client for a signed-in person (cookie), or for a share link when `shareToken` is given. */
 export function createClient(shareToken?: string): ApiClient {
   const auth: Record<string, string> = shareToken ? { authorization: `Bearer ${shareToken}` } : {};
@@ -82,7 +85,11 @@ export function createClient(shareToken?: string): ApiClient {
     readOnly: Boolean(shareToken),
     get: (path, query) => request("GET", withQuery(path, query), { accept: "application/json", ...auth }),
     send: (method, path, body, query) => {
-      if (shareToken) return Promise.reject(new ApiError(403, "read_only", "A share link only reads."));
+      // A share link only reads: the query API's POST is a read (functions/edge/lib/access.ts READ_POSTS).
+      if (shareToken && !(method === "POST" && READ_POSTS.has(path))) {
+        return Promise.reject(new ApiError(403, "read_only", "A share link only reads."));
+      }
+      if (shareToken) return request(method, withQuery(path, query), { accept: "application/json", ...auth }, body);
       return request(method, withQuery(path, query), { accept: "application/json", [CSRF_HEADER]: "1" }, body);
     },
   };

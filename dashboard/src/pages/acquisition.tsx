@@ -1,18 +1,64 @@
-// Acquisition: ROI per channel, then the sources of a channel, the campaigns of a source and the
-// UTM content of a campaign (GET /api/v1/reports/roi, group_by). The level, the path drilled into,
-// the range and the attribution model all live in the URL, so a view can be shared as a link.
-import { useSiteApi } from "../api/hooks";
-import type { RoiReport, RoiRow } from "../api/types";
+// Acquisition: channels, then the sources of a channel, the campaigns of a source and the UTM
+// content of a campaign (POST /api/v1/query, one visit dimension per level, the levels above as
+// filters), narrowed by country, device, landing page and partner. The level, the path drilled into,
+// the filters and the range all live in the URL, so a view can be shared as a link; every figure on
+// the page (the table and the totals) is asked with the same filters.
+import { useMemo } from "preact/hooks";
 import { type Column, DataTable } from "../components/DataTable";
-import { DateRangeFilter, FilterBar, SelectFilter, useDateRange } from "../components/Filters";
-import { Card, EmptyState, LoadError, Loading, Notice, PageHeader } from "../components/ui";
+import { DateRangeFilter, FilterBar, useDateRange } from "../components/Filters";
+import { Card, EmptyState, Kpi, LoadError, Loading, Notice, PageHeader } from "../components/ui";
 import { useFormat, useSite, useT } from "../context";
-import { channelLabel, metricColumns, modelOptions } from "../lib/metrics";
+import { channelLabel } from "../lib/metrics";
+import { type QueryBody, type QueryFilter, type QueryRow, queryRows, useQuery } from "../lib/query";
 import { useQueryState } from "../lib/url-state";
+import { VISIT_FILTERS, type VisitFilter, VisitFilterSelect, visitFilters } from "./acquisition/filters";
 
 /** The drill-down, top to bottom; each level filters by the ones above it. */
 export const LEVELS = ["channel", "source", "campaign", "content"] as const;
 type Level = (typeof LEVELS)[number];
+const DIMENSION: Record<Level, string> = {
+  channel: "visit:channel",
+  source: "visit:source",
+  campaign: "visit:campaign",
+  content: "visit:utm_content",
+};
+export const ACQUISITION_METRICS = [
+  "visitors",
+  "visits",
+  "conversions",
+  "conversion_rate",
+  "revenue",
+  "average_order_value",
+  "cost",
+  "roi",
+  "roas",
+] as const;
+type Metric = (typeof ACQUISITION_METRICS)[number];
+const KINDS = {
+  visitors: "number",
+  visits: "number",
+  conversions: "number",
+  conversion_rate: "percent",
+  revenue: "money",
+  average_order_value: "money",
+  cost: "money",
+  roi: "percent",
+  roas: "number",
+} as const;
+const LABELS: Record<Metric, string> = {
+  visitors: "metrics.visitors",
+  visits: "metrics.sessions",
+  conversions: "metrics.conversions",
+  conversion_rate: "metrics.conversion_rate",
+  revenue: "metrics.revenue",
+  average_order_value: "metrics.aov",
+  cost: "metrics.cost",
+  roi: "metrics.roi",
+  roas: "metrics.roas",
+};
+
+/** The query API gives conversion_rate in percent (Plausible's convention; roi is a ratio); tables show ratios. */
+const shown = (m: Metric, v: number | null) => (v !== null && m === "conversion_rate" ? v / 100 : v);
 
 export default function Acquisition() {
   const t = useT();
@@ -24,14 +70,31 @@ export default function Acquisition() {
   const depth = LEVELS.indexOf(level);
   // The values chosen above this level (a link may carry them; deeper ones are ignored).
   const path = LEVELS.slice(0, depth).map((l) => ({ level: l, value: query[l] }));
-  const filters = Object.fromEntries(path.filter((p) => p.value).map((p) => [p.level, p.value]));
-  const report = useSiteApi<RoiReport & { filters?: Record<string, string> }>("/api/v1/reports/roi", {
-    from: range.from,
-    to: range.to,
-    model: query.model,
-    group_by: level,
-    ...filters,
-  });
+  const filters: QueryFilter[] = [
+    ...path.flatMap((p) => (p.value ? [["is", DIMENSION[p.level], [p.value]] as QueryFilter] : [])),
+    ...visitFilters(query),
+  ];
+  const key = JSON.stringify(filters);
+  const table = useQuery(
+    useMemo<QueryBody>(
+      () => ({
+        metrics: ACQUISITION_METRICS,
+        dimensions: [DIMENSION[level]],
+        filters,
+        date_range: [range.from, range.to],
+        pagination: { limit: 1000 },
+      }),
+      [level, key, range.from, range.to],
+    ),
+  );
+  const totals = useQuery(
+    useMemo<QueryBody>(
+      () => ({ metrics: ACQUISITION_METRICS, dimensions: [], filters, date_range: [range.from, range.to] }),
+      [key, range.from, range.to],
+    ),
+  );
+  const rows = useMemo(() => table.data && queryRows(table.data, ACQUISITION_METRICS), [table.data]);
+  const total = totals.data && queryRows(totals.data, ACQUISITION_METRICS)[0];
   const next = LEVELS[depth + 1];
   const crumb = (l: Level, value: string) => (l === "channel" ? channelLabel(t, value) : value);
 
@@ -42,14 +105,15 @@ export default function Acquisition() {
       ...Object.fromEntries(LEVELS.slice(to).map((l) => [l, null])),
     });
 
-  const columns: Column<RoiRow>[] = [
+  type Row = QueryRow<Metric>;
+  const columns: Column<Row>[] = [
     {
       key: level,
       label: t(`dimensions.${level}`),
-      value: (r) => r[level] ?? "",
+      value: (r) => r.key,
       render: (r) => {
-        const v = r[level] ?? "";
-        const shown = level === "channel" && v ? channelLabel(t, v) : v;
+        const v = r.key;
+        const text = (level === "channel" && v ? channelLabel(t, v) : v) || t("acquisition.none");
         return next ? (
           <button
             type="button"
@@ -57,36 +121,33 @@ export default function Acquisition() {
             onClick={() => drill(v)}
             title={t("acquisition.drill", { level: t(`dimensions.${next}`) })}
           >
-            {shown || t("acquisition.none")}
+            {text}
           </button>
         ) : (
-          shown || t("acquisition.none")
+          text
         );
       },
     },
-    ...metricColumns<RoiRow>(t, [
-      "sessions",
-      "visitors",
-      "conversions",
-      "conversion_rate",
-      "revenue",
-      "cost",
-      "roi",
-      "roas",
-      "cac",
-      "aov",
-    ]),
+    ...ACQUISITION_METRICS.map((m) => ({
+      key: m,
+      label: t(LABELS[m] as "metrics.revenue"),
+      kind: KINDS[m],
+      value: (r: Row) => shown(m, r[m]),
+    })),
   ];
-  // A level the server cannot group by yet (it answers 400 about group_by).
-  const unsupported = report.error?.status === 400 && report.error.issues.some((i) => i.path === "group_by");
-  const unfiltered = report.data && Object.keys(filters).length > 0 && !report.data.filters;
+  const costUnavailable = [table.data, totals.data].some((d) =>
+    d?.meta.warnings.some((w) => w.code === "cost_unavailable"),
+  );
+  const error = table.error ?? totals.error;
 
   return (
     <>
       <PageHeader title={t("acquisition.title")} />
       <FilterBar>
         <DateRangeFilter />
-        <SelectFilter name="model" label={t("filters.model")} options={modelOptions(t)} />
+        {(Object.keys(VISIT_FILTERS) as VisitFilter[]).map((name) => (
+          <VisitFilterSelect key={name} name={name} from={range.from} to={range.to} />
+        ))}
       </FilterBar>
       <nav class="breadcrumb" aria-label={t("acquisition.levels")}>
         <ol>
@@ -115,39 +176,57 @@ export default function Acquisition() {
         </ol>
       </nav>
       <Card title={t("acquisition.by", { level: t(`dimensions.${level}`) })}>
-        {unsupported ? (
-          <EmptyState title={t("acquisition.unsupported", { level: t(`dimensions.${level}`) })}>
-            <button type="button" class="button" onClick={() => goTo(depth - 1)}>
-              {t("acquisition.back_up")}
-            </button>
-          </EmptyState>
-        ) : report.error ? (
-          <LoadError error={report.error} retry={() => report.mutate()} />
-        ) : !report.data ? (
+        {error ? (
+          <LoadError
+            error={error}
+            retry={() => {
+              void table.mutate();
+              void totals.mutate();
+            }}
+          />
+        ) : !rows || !totals.data ? (
           <Loading />
         ) : (
           <>
-            {unfiltered && <Notice kind="warning">{t("acquisition.unfiltered")}</Notice>}
+            {costUnavailable && <Notice kind="info">{t("acquisition.cost_unavailable")}</Notice>}
+            <dl class="kpis">
+              {(["visitors", "conversions", "revenue", "cost", "roi"] as const).map((m) => (
+                <Kpi
+                  key={m}
+                  id={m}
+                  label={t(LABELS[m] as "metrics.revenue")}
+                  value={
+                    KINDS[m] === "money"
+                      ? f.money(total?.[m] ?? null)
+                      : KINDS[m] === "percent"
+                        ? f.percent(shown(m, total?.[m] ?? null))
+                        : f.number(total?.[m] ?? null)
+                  }
+                  raw={total?.[m] ?? null}
+                />
+              ))}
+            </dl>
             <DataTable
               caption={t("acquisition.by", { level: t(`dimensions.${level}`) })}
               columns={columns}
-              rows={report.data.rows}
-              rowKey={(r) => `${r.period}|${r[level] ?? ""}`}
-              exportName={`acquisition-${level}-${report.data.from}-${report.data.to}`}
-              initialSort={{ key: "revenue", dir: "desc" }}
+              rows={rows}
+              rowKey={(r) => r.key}
+              exportName={`acquisition-${level}-${range.from}-${range.to}`}
+              initialSort={{ key: "visitors", dir: "desc" }}
               empty={
                 <EmptyState title={t("acquisition.empty_title")}>
-                  <p>{t(readOnly ? "acquisition.empty_range" : "acquisition.empty_next")}</p>
+                  <p>
+                    {t(
+                      filters.length > 0
+                        ? "acquisition.empty_filtered"
+                        : readOnly
+                          ? "acquisition.empty_range"
+                          : "acquisition.empty_next",
+                    )}
+                  </p>
                 </EmptyState>
               }
             />
-            <p class="hint">
-              {t("acquisition.totals", {
-                revenue: f.money(report.data.totals.revenue),
-                cost: f.money(report.data.totals.cost),
-                roi: f.percent(report.data.totals.roi),
-              })}
-            </p>
           </>
         )}
       </Card>

@@ -46,6 +46,12 @@ export default function Portal() {
           </div>
         )}
         <div class="topbar-end">
+          {/* A member of a site as well as a partner: the way back to the site's dashboard. */}
+          {session.data?.sites.some((s) => s.role !== "partner") && (
+            <a href="/" class="button small" data-dashboard-link>
+              {t("portal.dashboard")}
+            </a>
+          )}
           <LanguageSwitch />
           <Account user={session.data?.user ?? null} />
         </div>

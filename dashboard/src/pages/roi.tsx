@@ -1,7 +1,8 @@
 // ROI and spend: the ROI table by channel, source, campaign or partner with its chart
 // (GET /api/v1/reports/roi), ad spend and exchange rates imported from CSV (POST /api/v1/costs,
 // /api/v1/fx-rates) and the budget advice with its response curves and interval (GET
-// /api/v1/reports/budget). Grouping, model, range and budget days live in the URL.
+// /api/v1/reports/budget). Grouping, model, range, channel and source filters and budget days live in
+// the URL; a view filtered by channel or source is read from the query API (roi/filtered.ts).
 import type { EChartsCoreOption } from "echarts/core";
 import { useMemo } from "preact/hooks";
 import { useRefresh, useSiteApi } from "../api/hooks";
@@ -11,12 +12,14 @@ import { CsvImport } from "../components/CsvImport";
 import { type Column, DataTable } from "../components/DataTable";
 import { DateRangeFilter, FilterBar, SelectFilter, useDateRange } from "../components/Filters";
 import { Card, EmptyState, Kpi, LoadError, Loading, Notice, PageHeader } from "../components/ui";
-import { useCan, useFormat, useT } from "../context";
+import { ValueFilter } from "../components/ValueFilter";
+import { useCan, useFormat, useSite, useT } from "../context";
 import type { Formatter } from "../format";
 import type { TFunction } from "../i18n";
-import { metricColumns, modelOptions } from "../lib/metrics";
+import { channelLabel, metricColumns, modelOptions } from "../lib/metrics";
 import { Budget } from "./roi/budget";
 import { useQueryState } from "../lib/url-state";
+import { ROI_FILTERS, type RoiFilter, roiFilters, useFilteredRoi } from "./roi/filtered";
 
 const GROUPS = ["channel", "source", "campaign", "partner"] as const;
 const SPEND_COLUMNS = ["date", "source", "medium", "campaign", "utm_id", "cost", "currency", "impressions", "clicks"];
@@ -29,13 +32,19 @@ export default function Roi() {
   const range = useDateRange();
   const refresh = useRefresh();
   const [query] = useQueryState();
+  const { site } = useSite();
   const group = GROUPS.find((g) => g === query.group_by) ?? "channel";
-  const report = useSiteApi<RoiReport>("/api/v1/reports/roi", {
+  const filters = roiFilters(query);
+  const filtered = filters.length > 0;
+  const whole = useSiteApi<RoiReport>(filtered ? null : "/api/v1/reports/roi", {
     from: range.from,
     to: range.to,
     model: query.model,
     group_by: group,
   });
+  const narrowed = useFilteredRoi(group, filtered ? filters : null, range.from, range.to, site?.currency ?? "");
+  const report = filtered ? narrowed : whole;
+  const filterSuffix = filters.map((x) => `-${x[2][0]}`).join("");
   const option = useMemo(() => report.data && roiOption(report.data, group, t, f), [report.data, group, t, f]);
   const columns: Column<RoiRow>[] = [
     {
@@ -68,7 +77,18 @@ export default function Roi() {
           label={t("roi.group_by")}
           options={GROUPS.map((g) => ({ value: g, label: t(`dimensions.${g}`) }))}
         />
-        <SelectFilter name="model" label={t("filters.model")} options={modelOptions(t)} />
+        {(Object.keys(ROI_FILTERS) as RoiFilter[]).map((name) => (
+          <ValueFilter
+            key={name}
+            name={name}
+            dimension={ROI_FILTERS[name]}
+            label={t(`dimensions.${name}`)}
+            from={range.from}
+            to={range.to}
+            valueLabel={name === "channel" ? (v) => channelLabel(t, v) : undefined}
+          />
+        ))}
+        {!filtered && <SelectFilter name="model" label={t("filters.model")} options={modelOptions(t)} />}
       </FilterBar>
       <Card title={t("roi.by", { group: t(`dimensions.${group}`) })}>
         {report.error ? (
@@ -77,6 +97,7 @@ export default function Roi() {
           <Loading />
         ) : (
           <>
+            {filtered && <Notice kind="info">{t("roi.filtered_note")}</Notice>}
             {report.data.issues.length > 0 && (
               <Notice kind="warning">
                 {t("roi.missing_fx", {
@@ -118,7 +139,7 @@ export default function Roi() {
               columns={columns}
               rows={report.data.rows}
               rowKey={(r) => `${r.period}|${r[group] ?? ""}`}
-              exportName={`roi-${group}-${report.data.from}-${report.data.to}`}
+              exportName={`roi-${group}${filterSuffix}-${report.data.from}-${report.data.to}`}
               initialSort={{ key: "revenue", dir: "desc" }}
               empty={
                 <EmptyState title={t("roi.empty")}>

@@ -15,6 +15,7 @@ const GROUPS: [RegExp, EndpointGroup][] = [
   [/^\/api\/v1\/reports\/overview$/, "overview"],
   [/^\/api\/v1\/reports\/(roi|budget)$/, "roi"],
   [/^\/api\/v1\/(sessions|events)$/, "traffic"],
+  [/^\/api\/v1\/query$/, "traffic"],
   [/^\/api\/v1\/(recommendations|models(\/.*)?|items\/[^/]+\/similar)$/, "recommendations"],
   [/^\/api\/v1\/items(\/[^/]+)?$/, "courses"],
   [/^\/api\/v1\/(items\/[^/]+\/lessons|courses(\/[^/]+)?)$/, "courses"],
@@ -48,9 +49,16 @@ export function rolePermits(role: Role, need: Permission, pathname: string): boo
   }
 }
 
-/** A share link reads (GET) its allowed pages and the site's own record; nothing else. */
+/**
+ * Reads that take a JSON body: POST, but they change nothing (the query API). A share link may ask
+ * them like a GET, so a shared Acquisition view can filter and drill down.
+ */
+const READ_POSTS: ReadonlySet<string> = new Set(["/api/v1/query"]);
+
+/** A share link reads (GET, or a read POST) its allowed pages and the site's own record; nothing else. */
 export function sharePermits(pages: readonly SharePage[], need: Permission, method: string, pathname: string) {
-  if (need !== "read" || (method !== "GET" && method !== "HEAD")) return false;
+  const reads = method === "GET" || method === "HEAD" || (method === "POST" && READ_POSTS.has(pathname));
+  if (need !== "read" || !reads) return false;
   const group = endpointGroup(pathname);
   return group === "site" || (group !== null && (pages as readonly string[]).includes(group));
 }
