@@ -41,6 +41,8 @@ export const HELLO_WORKER = "export default { fetch: () => new Response('{}', { 
 /**
  * @param {{ root: string, adminToken: string, recommend?: "built" | "stub", migrate?: boolean, port?: number, bindings?: Record<string, string>, assets?: boolean, extraDatabases?: string[] }} options
  * "stub" replaces the recommend Worker with HELLO_WORKER, to time the edge bundle on its own.
+ * `bindings` (and ADMIN_TOKEN, the unsubscribe links' fallback signing key) go to both Workers:
+ * the recommend Worker sends the report emails with the same mail settings as the edge.
  * The dashboard (dist/dashboard) is served in front of the Worker as wrangler.toml [assets] says,
  * as in production; `assets: false` leaves it out.
  */
@@ -79,6 +81,7 @@ export async function startBuiltWorkers({
           compatibilityDate: COMPATIBILITY_DATE,
           d1Databases: { DB: "wayfind" },
           r2Buckets: { MODELS: "wayfind-models" },
+          bindings: { ADMIN_TOKEN: adminToken, ...bindings },
         }
       : { name: "wayfind-recommend", modules: true, script: HELLO_WORKER, compatibilityDate: COMPATIBILITY_DATE };
   // Options in Miniflare 4's familiar shape, converted to Miniflare 5's.
