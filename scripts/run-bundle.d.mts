@@ -5,6 +5,8 @@ export declare function applyMigrations(db: D1Database, root: string): Promise<v
 export declare function startBuiltWorkers(options: {
   root: string;
   adminToken: string;
+  /** "hello": HELLO_WORKER in the edge's place, with every binding (the cold-start baseline). */
+  edge?: "built" | "hello";
   recommend?: "built" | "stub";
   migrate?: boolean;
   port?: number;

@@ -39,7 +39,9 @@ export async function applyMigrations(db, root) {
 export const HELLO_WORKER = "export default { fetch: () => new Response('{}', { status: 202 }) };";
 
 /**
- * @param {{ root: string, adminToken: string, recommend?: "built" | "stub", migrate?: boolean, port?: number, bindings?: Record<string, string>, assets?: boolean, extraDatabases?: string[] }} options
+ * @param {{ root: string, adminToken: string, edge?: "built" | "hello", recommend?: "built" | "stub", migrate?: boolean, port?: number, bindings?: Record<string, string>, assets?: boolean, extraDatabases?: string[] }} options
+ * `edge: "hello"` runs HELLO_WORKER in the edge Worker's place with all of its bindings, assets and the
+ * recommend stub: the cold-start baseline that differs from the edge Worker only in its script.
  * "stub" replaces the recommend Worker with HELLO_WORKER, to time the edge bundle on its own.
  * `bindings` (and ADMIN_TOKEN, the unsubscribe links' fallback signing key) go to both Workers:
  * the recommend Worker sends the report emails with the same mail settings as the edge.
@@ -49,6 +51,7 @@ export const HELLO_WORKER = "export default { fetch: () => new Response('{}', { 
 export async function startBuiltWorkers({
   root,
   adminToken,
+  edge: edgeScript = "built",
   recommend: which = "built",
   migrate = true,
   port,
@@ -58,8 +61,9 @@ export async function startBuiltWorkers({
 }) {
   const edge = {
     name: "wayfind",
-    modules: modulesOf(resolve(root, "dist/edge"), "index.js"),
-    modulesRoot: resolve(root, "dist/edge"),
+    ...(edgeScript === "hello"
+      ? { modules: true, script: HELLO_WORKER }
+      : { modules: modulesOf(resolve(root, "dist/edge"), "index.js"), modulesRoot: resolve(root, "dist/edge") }),
     compatibilityDate: COMPATIBILITY_DATE,
     bindings: { ADMIN_TOKEN: adminToken, DEFAULT_RETENTION_DAYS: "400", ...bindings },
     // DB, plus per-site databases (README "Many sites") under their binding names.
