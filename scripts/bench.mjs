@@ -1,6 +1,7 @@
 // `npm run bench`: figures, not tests. Runs the built Workers in workerd (Miniflare's API, local
 // D1 and Queues) and prints a table beside a baseline measured in the same run.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { root } from "./local-env.mjs";
 import { benchMarkov, benchRollup } from "./bench-attribution.mjs";
@@ -19,6 +20,27 @@ const EVENTS_PER_REQUEST = 10;
 const CONCURRENCY = 16;
 
 execFileSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
+
+/**
+ * CPU time (ms) used so far by the workerd processes Miniflare started for this script, from
+ * /proc (Linux; null elsewhere). On a shared machine wall time swings with other load; the CPU a
+ * Worker's start-up or requests cost does much less.
+ */
+function workerdCpuMs() {
+  try {
+    const children = execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" });
+    let ticks = 0;
+    for (const line of children.split("\n").filter((l) => l.includes("workerd"))) {
+      const fields = readFileSync(`/proc/${line.trim().split(/\s+/)[0]}/stat`, "utf8")
+        .split(") ")[1]
+        .split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks of 10 ms
+    }
+    return ticks * 10;
+  } catch {
+    return null;
+  }
+}
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -44,6 +66,7 @@ async function coldStart(kind) {
         });
   await (await mf.dispatchFetch(new URL("/t.js", url))).text();
   const ms = performance.now() - t0;
+  const cpuMs = workerdCpuMs();
   let restMs;
   if (kind === "edge") {
     const t1 = performance.now();
@@ -51,7 +74,7 @@ async function coldStart(kind) {
     restMs = performance.now() - t1;
   }
   await mf.dispose();
-  return { ms, restMs };
+  return { ms, cpuMs, restMs };
 }
 
 async function recommendColdStart() {
@@ -131,6 +154,7 @@ async function capture(hello = false) {
 }
 
 async function load(send, siteKey) {
+  const cpu0 = workerdCpuMs();
   const latencies = [];
   let next = 0;
   async function client(c) {
@@ -156,12 +180,14 @@ async function load(send, siteKey) {
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, c) => client(c)));
   const acceptedSeconds = (performance.now() - t0) / 1000;
+  const cpu1 = workerdCpuMs();
   latencies.sort((a, b) => a - b);
   return {
     total: REQUESTS * EVENTS_PER_REQUEST,
     acceptedSeconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    cpuMsPerRequest: cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / REQUESTS,
   };
 }
 
@@ -178,12 +204,15 @@ const snippet = JSON.parse(
   execFileSync("node", [resolve(root, "scripts/build-snippet.mjs"), "--report"], { encoding: "utf8" }),
 );
 // Interleaved, so load from elsewhere on the machine falls on all three alike.
-const cold = { edge: [], helloBound: [], hello: [], rest: [] };
+const cold = { edge: [], helloBound: [], hello: [], rest: [], edgeCpu: [], helloBoundCpu: [] };
 for (let i = 0; i < 5; i++) {
   const edge = await coldStart("edge");
   cold.edge.push(edge.ms);
+  cold.edgeCpu.push(edge.cpuMs);
   cold.rest.push(edge.restMs);
-  cold.helloBound.push((await coldStart("hello-bound")).ms);
+  const bound = await coldStart("hello-bound");
+  cold.helloBound.push(bound.ms);
+  cold.helloBoundCpu.push(bound.cpuMs);
   cold.hello.push((await coldStart("hello")).ms);
 }
 // BENCH_ONLY=capture: the capture Worker's rows alone (cold start and accept rate, each against
@@ -206,6 +235,16 @@ const rows = [
     `${fmt(hello.total / hello.acceptedSeconds)} (hello-world Worker)`,
     ratio(cap.total / cap.acceptedSeconds, hello.total / hello.acceptedSeconds),
   ],
+  ...(cap.cpuMsPerRequest !== null
+    ? [
+        [
+          "Capture: workerd CPU per /api/collect request (capture, queue, consumer)",
+          `${fmt(cap.cpuMsPerRequest, 2)} ms`,
+          `${fmt(hello.cpuMsPerRequest, 2)} ms (hello-world Worker)`,
+          ratio(cap.cpuMsPerRequest, hello.cpuMsPerRequest),
+        ],
+      ]
+    : []),
   [
     "Capture: events stored in D1, end to end (events/s)",
     fmt(cap.total / cap.storedSeconds),
@@ -236,6 +275,16 @@ const rows = [
     `${fmt(helloCold)} ms (hello-world Worker alone)`,
     ratio(edgeCold, helloCold),
   ],
+  ...(cold.edgeCpu.every((x) => x !== null)
+    ? [
+        [
+          "Same cold start, CPU time of workerd (median of 5)",
+          `${fmt(median(cold.edgeCpu))} ms`,
+          `${fmt(median(cold.helloBoundCpu))} ms (hello-world Worker, same bindings and assets)`,
+          ratio(median(cold.edgeCpu), median(cold.helloBoundCpu)),
+        ],
+      ]
+    : []),
   [
     "Edge Worker: first non-capture request after that (evaluates the rest of the API once)",
     `${fmt(median(cold.rest))} ms`,

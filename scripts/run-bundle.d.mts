@@ -7,6 +7,8 @@ export declare function startBuiltWorkers(options: {
   adminToken: string;
   /** "hello": HELLO_WORKER in the edge's place, with every binding (the cold-start baseline). */
   edge?: "built" | "hello";
+  /** false: no queue consumer (messages stay queued), to time capture on its own. */
+  consume?: boolean;
   recommend?: "built" | "stub";
   migrate?: boolean;
   port?: number;

@@ -39,7 +39,7 @@ export async function applyMigrations(db, root) {
 export const HELLO_WORKER = "export default { fetch: () => new Response('{}', { status: 202 }) };";
 
 /**
- * @param {{ root: string, adminToken: string, edge?: "built" | "hello", recommend?: "built" | "stub", migrate?: boolean, port?: number, bindings?: Record<string, string>, assets?: boolean, extraDatabases?: string[] }} options
+ * @param {{ root: string, adminToken: string, edge?: "built" | "hello", consume?: boolean, recommend?: "built" | "stub", migrate?: boolean, port?: number, bindings?: Record<string, string>, assets?: boolean, extraDatabases?: string[] }} options
  * `edge: "hello"` runs HELLO_WORKER in the edge Worker's place with all of its bindings, assets and the
  * recommend stub: the cold-start baseline that differs from the edge Worker only in its script.
  * "stub" replaces the recommend Worker with HELLO_WORKER, to time the edge bundle on its own.
@@ -52,6 +52,7 @@ export async function startBuiltWorkers({
   root,
   adminToken,
   edge: edgeScript = "built",
+  consume = true,
   recommend: which = "built",
   migrate = true,
   port,
@@ -68,8 +69,9 @@ export async function startBuiltWorkers({
     bindings: { ADMIN_TOKEN: adminToken, DEFAULT_RETENTION_DAYS: "400", ...bindings },
     // DB, plus per-site databases (README "Many sites") under their binding names.
     d1Databases: { DB: "wayfind", ...Object.fromEntries(extraDatabases.map((b) => [b, `wayfind-${b.toLowerCase()}`])) },
-    // Names and retry settings as wrangler.toml declares them.
-    ...queueOptions(root),
+    // Names and retry settings as wrangler.toml declares them; `consume: false` leaves the messages
+    // in the queue (the capture benchmark times the producer alone).
+    ...(consume ? queueOptions(root) : { queueProducers: queueOptions(root).queueProducers }),
     ...(assets && assetsOptions(root)),
     ratelimits: { COLLECT_LIMITER: { namespace_id: "1001", simple: { limit: 120, period: 60 } } },
     serviceBindings: { RECOMMEND: "wayfind-recommend" },
