@@ -15,8 +15,8 @@ export const PAID_PLAN_BUNDLE_GZIP = 10 * 1024 * 1024;
 /**
  * The capture Worker's script budget (raw bytes, minified). workerd parses the whole script at every
  * cold start, so its size is the cold start's largest cost after workerd itself (README
- * "Benchmarks"). About 0.99 MB when set; the chart renderer (resvg's wasm, its font) lives in the
- * recommend Worker, and zod's non-English locales are aliased away (wrangler.toml [alias]).
+ * "Benchmarks"). About 0.94 MB when set; the chart renderer (resvg's wasm, its font) lives in the
+ * recommend Worker, zod's non-English locales are aliased away and keep_names is off (wrangler.toml).
  */
 export const EDGE_SCRIPT_BUDGET_BYTES = 1_100_000;
 
