@@ -1,6 +1,6 @@
 // Cron entry: dispatches on the cron expression (core/crons.ts, the same strings as wrangler.toml
-// [triggers]). Every per-site loop goes through forEachSite: one failing site is logged, the others run.
-import { ARCHIVE_CRON, DAILY_CRON, REPORT_CRON, ROLLUP_CRON, SEO_AUDIT_CRON } from "../core/crons";
+// [triggers]). The report emails' cron runs in the recommend Worker (functions/recommend/index.ts). Every per-site loop goes through forEachSite: one failing site is logged, the others run.
+import { ARCHIVE_CRON, DAILY_CRON, ROLLUP_CRON, SEO_AUDIT_CRON } from "../core/crons";
 import type { EdgeEnv } from "../core/env";
 import { archiveAllSites, dayToArchive } from "./archive/all-sites";
 import { approveDue } from "../schema/queries/commissions";
@@ -10,7 +10,6 @@ import { computeSegments } from "./analytics/segments";
 import { forEachSite } from "./each-site";
 import { fitRemovalEffects } from "./markov-fit";
 import { pruneRetention } from "./retention";
-import { runReports } from "./reports/run";
 import { rollupSite } from "./rollup";
 import { auditSite } from "./seo/audit";
 import { accountFor, pullSearchConsole } from "./seo/console-pull";
@@ -26,10 +25,7 @@ export async function handleScheduled(controller: ScheduledController, env: Edge
     });
     // Commissions past their holding period become payable within a quarter of an hour.
     await approveDue(env.DB, now);
-  }
-  if (controller.cron === REPORT_CRON) {
-    await runReports(env, now);
-    // Failed learner.at_risk deliveries are retried within hours, not at the next daily run.
+    // Failed learner.at_risk deliveries are retried within the hour (each has its own next attempt time).
     await retryWebhooks(env, now);
   }
   if (controller.cron === DAILY_CRON) {

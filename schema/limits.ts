@@ -27,6 +27,11 @@ export const byteLength = (text: string): number => encoder.encode(text).byteLen
  * An item larger than the budget on its own is an error: callers cap item size before this.
  */
 export function chunkByJsonBytes<T>(items: readonly T[], budget: number, maxItems = Infinity): T[][] {
+  // The common case on the capture path (a batch that fits one chunk) serialises once: the loop
+  // below would count the whole array plus one trailing comma.
+  if (items.length > 0 && items.length <= maxItems && byteLength(JSON.stringify(items)) + 1 <= budget) {
+    return [items.slice()];
+  }
   const chunks: T[][] = [];
   let current: T[] = [];
   let size = 2; // "[]"

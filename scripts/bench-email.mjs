@@ -1,5 +1,6 @@
-// What one ROI email costs in the built edge Worker: the report's figures, two PNG charts, the
-// MIME message and SMTP delivery to a real local smtp-server, against the same email without charts.
+// What one ROI email costs in the built Workers (send-now at the edge, rendered and sent by the
+// recommend Worker): the report's figures, two PNG charts, the MIME message and SMTP delivery to a
+// real local smtp-server, against the same email without charts.
 import { startMailbox } from "../test/support/mailbox.mjs";
 import { root } from "./local-env.mjs";
 import { startBuiltWorkers } from "./run-bundle.mjs";
@@ -13,7 +14,6 @@ export async function benchEmail() {
   const { mf, url } = await startBuiltWorkers({
     root,
     adminToken: ADMIN,
-    recommend: "stub",
     bindings: {
       SMTP_HOST: "127.0.0.1",
       SMTP_PORT: String(mailbox.smtpPort),

@@ -1,6 +1,7 @@
 // `npm run bench`: figures, not tests. Runs the built Workers in workerd (Miniflare's API, local
 // D1 and Queues) and prints a table beside a baseline measured in the same run.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { root } from "./local-env.mjs";
 import { benchMarkov, benchRollup } from "./bench-attribution.mjs";
@@ -20,23 +21,60 @@ const CONCURRENCY = 16;
 
 execFileSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
 
+/**
+ * CPU time (ms) used so far by the workerd processes Miniflare started for this script, from
+ * /proc (Linux; null elsewhere). On a shared machine wall time swings with other load; the CPU a
+ * Worker's start-up or requests cost does much less.
+ */
+function workerdCpuMs() {
+  try {
+    const children = execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" });
+    let ticks = 0;
+    for (const line of children.split("\n").filter((l) => l.includes("workerd"))) {
+      const fields = readFileSync(`/proc/${line.trim().split(/\s+/)[0]}/stat`, "utf8")
+        .split(") ")[1]
+        .split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks of 10 ms
+    }
+    return ticks * 10;
+  } catch {
+    return null;
+  }
+}
+
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * workerd start + the first answered request, for a request that touches no binding (so D1 and
- * Queues set-up are not counted); the recommend Worker is stubbed to time the edge bundle alone.
+ * workerd start + the first answered request. The edge's first request is GET /t.js: the capture
+ * Worker's cold start, touching no binding (so D1 and Queues set-up are not counted); its first
+ * request to anything else then loads the rest of the API (timed as `restMs`). Baselines: HELLO_WORKER
+ * in the edge's place with every binding, asset and the stubbed recommend Worker ("hello-bound": the
+ * same workerd set-up, so the difference is the edge's script), and HELLO_WORKER alone ("hello").
  */
 async function coldStart(kind) {
   const t0 = performance.now();
   const { mf, url } =
-    kind === "edge"
-      ? await startBuiltWorkers({ root, adminToken: ADMIN, recommend: "stub", migrate: false })
-      : await startHelloWorker();
-  await (await mf.dispatchFetch(new URL("/no-such-route", url))).text();
+    kind === "hello"
+      ? await startHelloWorker()
+      : await startBuiltWorkers({
+          root,
+          adminToken: ADMIN,
+          edge: kind === "edge" ? "built" : "hello",
+          recommend: "stub",
+          migrate: false,
+        });
+  await (await mf.dispatchFetch(new URL("/t.js", url))).text();
   const ms = performance.now() - t0;
+  const cpuMs = workerdCpuMs();
+  let restMs;
+  if (kind === "edge") {
+    const t1 = performance.now();
+    await (await mf.dispatchFetch(new URL("/no-such-route", url))).text();
+    restMs = performance.now() - t1;
+  }
   await mf.dispose();
-  return ms;
+  return { ms, cpuMs, restMs };
 }
 
 async function recommendColdStart() {
@@ -116,6 +154,7 @@ async function capture(hello = false) {
 }
 
 async function load(send, siteKey) {
+  const cpu0 = workerdCpuMs();
   const latencies = [];
   let next = 0;
   async function client(c) {
@@ -141,12 +180,14 @@ async function load(send, siteKey) {
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, c) => client(c)));
   const acceptedSeconds = (performance.now() - t0) / 1000;
+  const cpu1 = workerdCpuMs();
   latencies.sort((a, b) => a - b);
   return {
     total: REQUESTS * EVENTS_PER_REQUEST,
     acceptedSeconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    cpuMsPerRequest: cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / REQUESTS,
   };
 }
 
@@ -162,12 +203,22 @@ function sqliteBaseline(count) {
 const snippet = JSON.parse(
   execFileSync("node", [resolve(root, "scripts/build-snippet.mjs"), "--report"], { encoding: "utf8" }),
 );
-const cold = { edge: [], hello: [] };
+// Interleaved, so load from elsewhere on the machine falls on all three alike.
+const cold = { edge: [], helloBound: [], hello: [], rest: [], edgeCpu: [], helloBoundCpu: [] };
 for (let i = 0; i < 5; i++) {
-  cold.edge.push(await coldStart("edge"));
-  cold.hello.push(await coldStart("hello"));
+  const edge = await coldStart("edge");
+  cold.edge.push(edge.ms);
+  cold.edgeCpu.push(edge.cpuMs);
+  cold.rest.push(edge.restMs);
+  const bound = await coldStart("hello-bound");
+  cold.helloBound.push(bound.ms);
+  cold.helloBoundCpu.push(bound.cpuMs);
+  cold.hello.push((await coldStart("hello")).ms);
 }
-const rec = await recommendColdStart();
+// BENCH_ONLY=capture: the capture Worker's rows alone (cold start and accept rate, each against
+// hello-world in the same run), without the slower benchmarks below.
+const captureOnly = process.env.BENCH_ONLY === "capture";
+const rec = captureOnly ? undefined : await recommendColdStart();
 const cap = await capture();
 const hello = await capture(true);
 const raw = sqliteBaseline(cap.total);
@@ -175,6 +226,7 @@ const raw = sqliteBaseline(cap.total);
 const fmt = (n, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 const ratio = (a, b) => `${fmt(a / b, 2)}x`;
 const edgeCold = median(cold.edge);
+const helloBoundCold = median(cold.helloBound);
 const helloCold = median(cold.hello);
 const rows = [
   [
@@ -183,6 +235,16 @@ const rows = [
     `${fmt(hello.total / hello.acceptedSeconds)} (hello-world Worker)`,
     ratio(cap.total / cap.acceptedSeconds, hello.total / hello.acceptedSeconds),
   ],
+  ...(cap.cpuMsPerRequest !== null
+    ? [
+        [
+          "Capture: workerd CPU per /api/collect request (capture, queue, consumer)",
+          `${fmt(cap.cpuMsPerRequest, 2)} ms`,
+          `${fmt(hello.cpuMsPerRequest, 2)} ms (hello-world Worker)`,
+          ratio(cap.cpuMsPerRequest, hello.cpuMsPerRequest),
+        ],
+      ]
+    : []),
   [
     "Capture: events stored in D1, end to end (events/s)",
     fmt(cap.total / cap.storedSeconds),
@@ -202,10 +264,32 @@ const rows = [
     ratio(cap.p99, hello.p99),
   ],
   [
-    "Edge Worker cold start (workerd start + first request, median of 5)",
+    "Edge Worker cold start to its first capture answer (workerd start + GET /t.js, median of 5)",
     `${fmt(edgeCold)} ms`,
-    `${fmt(helloCold)} ms (hello-world Worker)`,
+    `${fmt(helloBoundCold)} ms (hello-world Worker, same bindings and assets)`,
+    ratio(edgeCold, helloBoundCold),
+  ],
+  [
+    "Same cold start, against a bare hello-world Worker (no bindings, no assets, one Worker)",
+    `${fmt(edgeCold)} ms`,
+    `${fmt(helloCold)} ms (hello-world Worker alone)`,
     ratio(edgeCold, helloCold),
+  ],
+  ...(cold.edgeCpu.every((x) => x !== null)
+    ? [
+        [
+          "Same cold start, CPU time of workerd (median of 5)",
+          `${fmt(median(cold.edgeCpu))} ms`,
+          `${fmt(median(cold.helloBoundCpu))} ms (hello-world Worker, same bindings and assets)`,
+          ratio(median(cold.edgeCpu), median(cold.helloBoundCpu)),
+        ],
+      ]
+    : []),
+  [
+    "Edge Worker: first non-capture request after that (evaluates the rest of the API once)",
+    `${fmt(median(cold.rest))} ms`,
+    `${fmt(edgeCold)} ms (the cold start above)`,
+    ratio(median(cold.rest), edgeCold),
   ],
   [
     "Snippet /t.js (core), minified + gzip -9 (bytes)",
@@ -213,13 +297,14 @@ const rows = [
     `${fmt(snippet.budget)} (budget; Plausible ~1 KB, Umami ~2 KB)`,
     ratio(snippet.gzip, snippet.budget),
   ],
-  [
+];
+if (rec)
+  rows.push([
     "Recommend Worker: first ORT inference after start (compile + session)",
     `${fmt(rec.firstMs)} ms`,
     `${fmt(rec.warmMs, 2)} ms (warm call)`,
     ratio(rec.firstMs, rec.warmMs),
-  ],
-];
+  ]);
 // The snippet's add-ons, each loaded only by pages that need it (README: the snippet).
 for (const [name, addOn] of Object.entries(snippet.addOns))
   rows.push([
@@ -228,6 +313,11 @@ for (const [name, addOn] of Object.entries(snippet.addOns))
     `${fmt(addOn.budget)} (budget)`,
     ratio(addOn.gzip, addOn.budget),
   ]);
+if (captureOnly) {
+  printTable(rows);
+  console.log(JSON.stringify({ capture: cap, hello, coldStart: cold }));
+  process.exit(0);
+}
 const markov = await benchMarkov();
 const rollups = await benchRollup();
 for (const m of markov) {
@@ -369,16 +459,7 @@ rows.push([
   ratio(dashboard.drawnMs, dashboard.apiMs),
 ]);
 
-const widths = [0, 1, 2, 3].map((i) =>
-  Math.max(...rows.map((r) => r[i].length), ["Metric", "Wayfind", "Baseline", "Ratio"][i].length),
-);
-const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-console.log(
-  `\nWayfind benchmark (${cap.total.toLocaleString()} events; ${new Date().toISOString().slice(0, 10)}; 2-core machine)\n`,
-);
-console.log(line(["Metric", "Wayfind", "Baseline", "Ratio"]));
-console.log(line(widths.map((w) => "-".repeat(w))));
-for (const r of rows) console.log(line(r));
+printTable(rows);
 console.log(`\nORT probe matched plain TypeScript: ${rec.ok}`);
 console.log(
   `Analytics: the Worker's funnel and retention matched the SQL: ${analytics.agree.funnel && analytics.agree.retention}`,
@@ -402,3 +483,16 @@ console.log(
     dashboard,
   }),
 );
+
+function printTable(rows) {
+  const widths = [0, 1, 2, 3].map((i) =>
+    Math.max(...rows.map((r) => r[i].length), ["Metric", "Wayfind", "Baseline", "Ratio"][i].length),
+  );
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  console.log(
+    `\nWayfind benchmark (${cap.total.toLocaleString()} events; ${new Date().toISOString().slice(0, 10)}; 2-core machine)\n`,
+  );
+  console.log(line(["Metric", "Wayfind", "Baseline", "Ratio"]));
+  console.log(line(widths.map((w) => "-".repeat(w))));
+  for (const r of rows) console.log(line(r));
+}

@@ -49,4 +49,16 @@ execFileSync("wrangler", ["secret", "put", "ADMIN_TOKEN", "-c", configs[1]], {
   input: token,
   stdio: ["pipe", "inherit", "inherit"],
 });
+// The recommend Worker signs the report emails' unsubscribe links and the edge verifies them: one
+// SIGNING_KEY on both (kept if already set: links in sent emails must keep working).
+if (!/\bSIGNING_KEY\b/.test(tryRun(["secret", "list", "-c", configs[1]]))) {
+  const signingKey = randomBytes(32).toString("base64url");
+  for (const config of configs)
+    execFileSync("wrangler", ["secret", "put", "SIGNING_KEY", "-c", config], {
+      cwd: root,
+      env,
+      input: signingKey,
+      stdio: ["pipe", "inherit", "inherit"],
+    });
+}
 console.log(`\nDeployed. Bootstrap admin token (store it now; it is not shown again):\n  ${token}\n`);

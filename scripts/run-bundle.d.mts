@@ -5,6 +5,10 @@ export declare function applyMigrations(db: D1Database, root: string): Promise<v
 export declare function startBuiltWorkers(options: {
   root: string;
   adminToken: string;
+  /** "hello": HELLO_WORKER in the edge's place, with every binding (the cold-start baseline). */
+  edge?: "built" | "hello";
+  /** false: no queue consumer (messages stay queued), to time capture on its own. */
+  consume?: boolean;
   recommend?: "built" | "stub";
   migrate?: boolean;
   port?: number;

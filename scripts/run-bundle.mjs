@@ -39,14 +39,20 @@ export async function applyMigrations(db, root) {
 export const HELLO_WORKER = "export default { fetch: () => new Response('{}', { status: 202 }) };";
 
 /**
- * @param {{ root: string, adminToken: string, recommend?: "built" | "stub", migrate?: boolean, port?: number, bindings?: Record<string, string>, assets?: boolean, extraDatabases?: string[] }} options
+ * @param {{ root: string, adminToken: string, edge?: "built" | "hello", consume?: boolean, recommend?: "built" | "stub", migrate?: boolean, port?: number, bindings?: Record<string, string>, assets?: boolean, extraDatabases?: string[] }} options
+ * `edge: "hello"` runs HELLO_WORKER in the edge Worker's place with all of its bindings, assets and the
+ * recommend stub: the cold-start baseline that differs from the edge Worker only in its script.
  * "stub" replaces the recommend Worker with HELLO_WORKER, to time the edge bundle on its own.
+ * `bindings` (and ADMIN_TOKEN, the unsubscribe links' fallback signing key) go to both Workers:
+ * the recommend Worker sends the report emails with the same mail settings as the edge.
  * The dashboard (dist/dashboard) is served in front of the Worker as wrangler.toml [assets] says,
  * as in production; `assets: false` leaves it out.
  */
 export async function startBuiltWorkers({
   root,
   adminToken,
+  edge: edgeScript = "built",
+  consume = true,
   recommend: which = "built",
   migrate = true,
   port,
@@ -56,14 +62,16 @@ export async function startBuiltWorkers({
 }) {
   const edge = {
     name: "wayfind",
-    modules: modulesOf(resolve(root, "dist/edge"), "index.js"),
-    modulesRoot: resolve(root, "dist/edge"),
+    ...(edgeScript === "hello"
+      ? { modules: true, script: HELLO_WORKER }
+      : { modules: modulesOf(resolve(root, "dist/edge"), "index.js"), modulesRoot: resolve(root, "dist/edge") }),
     compatibilityDate: COMPATIBILITY_DATE,
     bindings: { ADMIN_TOKEN: adminToken, DEFAULT_RETENTION_DAYS: "400", ...bindings },
     // DB, plus per-site databases (README "Many sites") under their binding names.
     d1Databases: { DB: "wayfind", ...Object.fromEntries(extraDatabases.map((b) => [b, `wayfind-${b.toLowerCase()}`])) },
-    // Names and retry settings as wrangler.toml declares them.
-    ...queueOptions(root),
+    // Names and retry settings as wrangler.toml declares them; `consume: false` leaves the messages
+    // in the queue (the capture benchmark times the producer alone).
+    ...(consume ? queueOptions(root) : { queueProducers: queueOptions(root).queueProducers }),
     ...(assets && assetsOptions(root)),
     ratelimits: { COLLECT_LIMITER: { namespace_id: "1001", simple: { limit: 120, period: 60 } } },
     serviceBindings: { RECOMMEND: "wayfind-recommend" },
@@ -79,6 +87,7 @@ export async function startBuiltWorkers({
           compatibilityDate: COMPATIBILITY_DATE,
           d1Databases: { DB: "wayfind" },
           r2Buckets: { MODELS: "wayfind-models" },
+          bindings: { ADMIN_TOKEN: adminToken, ...bindings },
         }
       : { name: "wayfind-recommend", modules: true, script: HELLO_WORKER, compatibilityDate: COMPATIBILITY_DATE };
   // Options in Miniflare 4's familiar shape, converted to Miniflare 5's.

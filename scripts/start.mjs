@@ -7,9 +7,10 @@
 // For the tests only: WAYFIND_DIR (state folder), WAYFIND_SEED=none|no-train, WAYFIND_CRON_SCHEDULE
 // (JSON: product cron → local schedule or "off"), WAYFIND_TEST_CRASH=seed.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { localPaths, offlineEnv, root, shownPath } from "./local-env.mjs";
+import { localPaths, offlineEnv, root, shownPath, wayfindDir } from "./local-env.mjs";
 import { readCrons, schedule, startScheduler } from "./cron.mjs";
 import { ensureDemo } from "./local/demo.mjs";
 import {
@@ -89,10 +90,22 @@ const vars = {
   MAIL_FROM: "reports@demo.wayfind.local",
   PUBLIC_URL: url,
 };
+// The recommend Worker sends the report emails, so it needs the same settings; `wrangler dev` gives
+// --var to the first config only, so it runs from a copy of its config with them as [vars].
+const recommendConfig = resolve(wayfindDir, "recommend.dev.toml");
+writeFileSync(
+  recommendConfig,
+  readFileSync(resolve(root, "recommend.wrangler.toml"), "utf8")
+    .replace(/^main = "(.+)"$/m, (_, main) => `main = ${JSON.stringify(resolve(root, main))}`)
+    .replace(/^migrations_dir = "(.+)"$/m, (_, dir) => `migrations_dir = ${JSON.stringify(resolve(root, dir))}`) +
+    `\n[vars]\n${Object.entries(vars)
+      .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+      .join("\n")}\n`,
+);
 const dev = spawnGroup(
   "wrangler",
   [
-    ...["dev", "-c", "wrangler.toml", "-c", "recommend.wrangler.toml", "--ip", "127.0.0.1", "--port", String(port)],
+    ...["dev", "-c", "wrangler.toml", "-c", recommendConfig, "--ip", "127.0.0.1", "--port", String(port)],
     ...["--persist-to", localPaths.state, "--test-scheduled", "--show-interactive-dev-session=false"],
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ],

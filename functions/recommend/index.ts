@@ -1,5 +1,7 @@
 // The recommend Worker: recommendations, ranking and propensity served from ONNX models with
-// onnxruntime-web, the model registry, and retraining (daily cron, or POST /api/v1/models/retrain).
+// onnxruntime-web, the model registry, and retraining (daily cron, or POST /api/v1/models/retrain);
+// and the report emails (hourly cron, and the edge's send-now and preview), whose charts need
+// resvg's wasm and a font that the capture Worker should not load.
 // Reached only through the edge Worker's service binding, which names the site in x-wayfind-site.
 import { Hono } from "hono";
 import { networkOnnx } from "../../models/onnx/network";
@@ -19,6 +21,9 @@ import { recommendationRoutes } from "./recommendations";
 import { scoringRoutes } from "./scoring";
 import { learnerRoutes } from "./learners";
 import { DAY_MS } from "../../core/time";
+import { REPORT_CRON, RETRAIN_CRON } from "../../core/crons";
+import { runReports } from "../../jobs/reports/run";
+import { reportRoutes } from "./reports";
 
 // A fixed two-feature logistic model: proves the wasm path end to end in the real bundle.
 const PROBE: Network = {
@@ -49,13 +54,21 @@ app.get("/api/v1/models/health", async (c) => {
   } satisfies z.infer<typeof ModelHealth>);
 });
 
-for (const routes of [modelRoutes, recommendationRoutes, scoringRoutes, learnerRoutes]) app.route("/", routes);
+for (const routes of [modelRoutes, recommendationRoutes, scoringRoutes, reportRoutes, learnerRoutes]) app.route("/", routes);
 
 app.notFound(notFound(() => "No such recommendation endpoint."));
 app.onError(onError({ worker: "recommend", internalMessage: "The recommend Worker failed." }));
 
-/** Daily (RETRAIN_CRON, recommend.wrangler.toml): retrain every site with new item signals since yesterday. */
+/**
+ * RETRAIN_CRON (daily): retrain every site with new item signals since yesterday. REPORT_CRON
+ * (hourly): the ROI emails that are due, their retries, and the alert rules (jobs/reports/run.ts).
+ */
 async function scheduled(controller: ScheduledController, env: RecommendEnv): Promise<void> {
+  if (controller.cron === REPORT_CRON) await runReports(env, controller.scheduledTime);
+  if (controller.cron === RETRAIN_CRON) await retrainAll(controller, env);
+}
+
+async function retrainAll(controller: ScheduledController, env: RecommendEnv): Promise<void> {
   const since = controller.scheduledTime - DAY_MS;
   await forEachSite(await listSites(env.DB), "retrain", async ({ id }) => {
     if (!(await hasNewItemSignals(env.DB, { siteId: id }, since))) return;

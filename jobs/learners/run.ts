@@ -2,7 +2,7 @@
 // flags, ask the recommend Worker (RECOMMEND service binding) for the learners at risk now, flag
 // them for this week (once per learner and week), create one `learner.at_risk` delivery per
 // endpoint, learner and week, attempt the deliveries, and send the week's digest email (once per
-// recipient and week). Retries of failed deliveries also run hourly (REPORT_CRON, retryWebhooks).
+// recipient and week). Retries of failed deliveries run every 15 minutes (ROLLUP_CRON, retryWebhooks).
 import type { EdgeEnv } from "../../core/env";
 import { SITE_HEADER } from "../../core/service";
 import { DAY_MS } from "../../core/time";
@@ -117,5 +117,5 @@ export async function runAtRisk(env: EdgeEnv, now: number, fetcher?: Fetcher): P
   });
 }
 
-/** REPORT_CRON (hourly): retries of failed deliveries, every site. */
+/** ROLLUP_CRON (every 15 minutes): retries of failed deliveries, every site. */
 export const retryWebhooks = (env: EdgeEnv, now: number, fetcher?: Fetcher) => deliverDue(env, null, now, fetcher);

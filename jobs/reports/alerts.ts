@@ -3,7 +3,7 @@
 // the send log's period is the rule's local day.
 import { toMajor } from "../../core/money";
 import { addDays, localDay } from "../../core/time";
-import type { EdgeEnv } from "../../core/env";
+import type { MailEnv } from "../../core/env";
 import { type Locale, t } from "../../core/messages";
 import type { ModelName } from "../../models/attribution/paths";
 import { addSums, emptySums, roiMetrics, sumsByPeriod } from "../../models/attribution/roi";
@@ -85,7 +85,7 @@ export async function checkRule(
   };
 }
 
-export async function runAlerts(env: EdgeEnv, now: number, siteOf: (id: string) => Promise<SiteRow | undefined>) {
+export async function runAlerts(env: MailEnv, now: number, siteOf: (id: string) => Promise<SiteRow | undefined>) {
   const totals = noSends();
   for (const rule of await activeAlertRules(env.DB)) {
     const site = await siteOf(rule.siteId);

@@ -1,7 +1,7 @@
 // Delivery of a built message: through Cloudflare's send_email binding when configured (and chosen),
 // else over SMTP to the provider in SMTP_HOST (ports 465 or 587 in production; port 25 is blocked).
 import { EmailMessage } from "cloudflare:email";
-import type { EdgeEnv } from "../../core/env";
+import type { MailEnv } from "../../core/env";
 import { sendSmtp } from "./smtp";
 
 /** Email is not configured well enough to send (no sender, no transport). */
@@ -9,19 +9,19 @@ export class MailConfigError extends Error {
   override readonly name = "MailConfigError";
 }
 
-export function mailTransport(env: EdgeEnv): "smtp" | "binding" | null {
+export function mailTransport(env: MailEnv): "smtp" | "binding" | null {
   if (env.MAIL_TRANSPORT) return env.MAIL_TRANSPORT;
   if (env.SMTP_HOST) return "smtp";
   return env.REPORT_EMAIL ? "binding" : null;
 }
 
-export function mailFrom(env: EdgeEnv): string {
+export function mailFrom(env: MailEnv): string {
   if (!env.MAIL_FROM) throw new MailConfigError("Set MAIL_FROM (the sender address) to send email.");
   return env.MAIL_FROM;
 }
 
 /** Sends one message to one recipient; throws on any refusal, with the server's answer. */
-export async function deliver(env: EdgeEnv, to: string, raw: string): Promise<void> {
+export async function deliver(env: MailEnv, to: string, raw: string): Promise<void> {
   const from = mailFrom(env);
   const transport = mailTransport(env);
   if (transport === "binding") {

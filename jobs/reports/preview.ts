@@ -2,7 +2,7 @@
 // (the last full period, the first recipient's unsubscribe link), with the inline chart images
 // (cid: references a mail client resolves from the message's parts) turned into data: URLs so a
 // browser can show the HTML on its own.
-import type { EdgeEnv } from "../../core/env";
+import type { MailEnv } from "../../core/env";
 import type { SubscriptionRow } from "../../schema/queries/mail";
 import type { SiteRow } from "../../schema/queries/sites";
 import { base64 } from "./mime";
@@ -17,7 +17,7 @@ export interface ReportPreview {
 }
 
 export async function previewSubscription(
-  env: EdgeEnv,
+  env: MailEnv,
   site: SiteRow,
   sub: SubscriptionRow,
   now: number,

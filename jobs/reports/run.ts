@@ -1,6 +1,6 @@
 // The hourly report job: every subscription whose period is due gets its report, exactly once per
 // period and recipient; failed sends are retried with backoff; then the alert rules are checked.
-import type { EdgeEnv } from "../../core/env";
+import type { MailEnv } from "../../core/env";
 import { type MessageKey, t } from "../../core/messages";
 import { addDays, localDay } from "../../core/time";
 import { duePeriod, periodFromKey } from "../../models/reports/schedule";
@@ -62,7 +62,7 @@ export async function reportContent(
 }
 
 export async function sendSubscription(
-  env: EdgeEnv,
+  env: MailEnv,
   site: SiteRow,
   sub: SubscriptionRow,
   period: { key: string; from: string; to: string },
@@ -91,7 +91,7 @@ export function testPeriod(sub: Pick<SubscriptionRow, "frequency" | "timezone">,
   return { key: `test:${now}`, from, to };
 }
 
-export async function runReports(env: EdgeEnv, now: number) {
+export async function runReports(env: MailEnv, now: number) {
   const totals = noSends();
   const add = (r: SendCounts) => addSends(totals, r);
   const sites = new Map<string, SiteRow | undefined>();

@@ -1,7 +1,7 @@
 // Sends one list's mail (a report subscription's or an alert rule's) for one period: one message
 // per recipient, each with its own signed one-click unsubscribe link, each claimed in the send log
 // first so it goes out at most once, and each failure recorded for a retry with backoff.
-import type { EdgeEnv } from "../../core/env";
+import type { MailEnv } from "../../core/env";
 import { signToken } from "../../core/hash";
 import type { Locale } from "../../core/messages";
 import { claimSend, markFailed, markSent, unsubscribedFrom } from "../../schema/queries/mail";
@@ -35,13 +35,13 @@ export interface UnsubscribeClaim {
   g?: Locale;
 }
 
-export function signingKey(env: EdgeEnv): string {
+export function signingKey(env: MailEnv): string {
   const key = env.SIGNING_KEY ?? env.ADMIN_TOKEN;
   if (!key) throw new Error("Set SIGNING_KEY (or ADMIN_TOKEN) to sign unsubscribe links.");
   return key;
 }
 
-export async function unsubscribeUrl(env: EdgeEnv, scope: SiteScope, listId: string, email: string, locale?: Locale) {
+export async function unsubscribeUrl(env: MailEnv, scope: SiteScope, listId: string, email: string, locale?: Locale) {
   const claim: UnsubscribeClaim = { s: scope.siteId, l: listId, e: email, ...(locale && { g: locale }) };
   return `${(env.PUBLIC_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "")}/u/${await signToken(signingKey(env), claim)}`;
 }
@@ -54,7 +54,7 @@ export function addSends(into: SendCounts, more: SendCounts): SendCounts {
   return into;
 }
 
-export async function sendToList(env: EdgeEnv, list: ListMail, now: number): Promise<SendCounts> {
+export async function sendToList(env: MailEnv, list: ListMail, now: number): Promise<SendCounts> {
   const result = noSends();
   const unsubscribed = await unsubscribedFrom(env.DB, list.scope, list.listId);
   for (const recipient of [...new Set(list.recipients.map((r) => r.toLowerCase()))]) {

@@ -36,7 +36,7 @@ describe("the crons of both Workers", () => {
     expect(crons).toEqual(
       expect.arrayContaining([
         { worker: "wayfind", cron: "*/15 * * * *" },
-        { worker: "wayfind", cron: "7 * * * *" },
+        { worker: "wayfind-recommend", cron: "7 * * * *" },
         { worker: "wayfind-recommend", cron: "41 2 * * *" },
       ]),
     );

@@ -1,8 +1,6 @@
 // ROI report subscriptions: who gets which report when, a "send a test email now", and the send
 // log (what went out, what failed and why, what will be retried).
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { previewSubscription } from "../../../jobs/reports/preview";
-import { sendSubscription, testPeriod } from "../../../jobs/reports/run";
 import { MODEL_NAMES } from "../../../models/attribution/paths";
 import { SECTIONS } from "../../../models/reports/lists";
 import { FREQUENCIES } from "../../../models/reports/schedule";
@@ -19,6 +17,7 @@ import { LOCALES } from "../../../core/messages";
 import { randomToken } from "../../../core/hash";
 import type { AppBindings } from "../env";
 import { ApiError } from "../../shared/errors";
+import { previewReport, sendReportNow } from "../lib/report-renderer";
 import { siteOr404 } from "../lib/sites";
 import { errors, IdParam, iso, json, SiteQuery } from "../../shared/openapi";
 import { isTimeZone } from "./sites";
@@ -297,10 +296,9 @@ reportSubscriptionRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const row = await find(c.env.DB, scope, c.req.valid("param").id);
-    const site = await siteOr404(c.env.DB, scope);
-    const now = Date.now();
-    const period = testPeriod(row, now);
-    const result = await sendSubscription(c.env, site, row, period, now);
+    await siteOr404(c.env.DB, scope);
+    // Rendered and sent by the recommend Worker (lib/report-renderer.ts).
+    const { period, ...result } = await sendReportNow(c.env, scope, row.id);
     const sends = (await sendsOf(c.env.DB, scope, row.id)).filter((s) => s.period === period.key).map(sendView);
     return c.json({ period: { from: period.from, to: period.to }, ...result, sends }, 200);
   },
@@ -340,8 +338,8 @@ reportSubscriptionRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const row = await find(c.env.DB, scope, c.req.valid("param").id);
-    const site = await siteOr404(c.env.DB, scope);
-    const preview = await previewSubscription(c.env, site, row, Date.now());
+    await siteOr404(c.env.DB, scope);
+    const preview = await previewReport(c.env, scope, row.id);
     if (c.req.valid("query").format === "json") return c.json(preview, 200);
     // Shown on its own, the email may not run script or load anything but its inline images.
     return c.body(preview.html, 200, {

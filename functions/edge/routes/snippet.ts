@@ -46,12 +46,3 @@ snippetRoutes.get("/t/:file{[0-9a-z]+\\.js}", (c) => {
   }
   return serve("public, max-age=31536000, immutable");
 });
-
-// Under a first-party prefix (/stats/t.js, README: ad blockers) the core loads its add-ons from
-// /stats/t/NAME.js. The entry module maps prefixed /t.js and /t/VERSION.js to the plain paths;
-// add-ons are answered here. (Hono's router misses this pattern for a name starting with "t", so
-// no add-on is named so: test/node/snippet-addons.test.ts fetches each one under a prefix.)
-snippetRoutes.get("/:prefix{.+}/t/:file{[a-z]+\\.js}", (c) => {
-  const found = addOn(c, c.req.param("file"));
-  return found ?? c.json(errorBody("not_found", `No snippet add-on ${c.req.param("file")}.`), 404);
-});
