@@ -54,7 +54,8 @@ app.get("/api/v1/models/health", async (c) => {
   } satisfies z.infer<typeof ModelHealth>);
 });
 
-for (const routes of [modelRoutes, recommendationRoutes, scoringRoutes, reportRoutes, learnerRoutes]) app.route("/", routes);
+for (const routes of [modelRoutes, recommendationRoutes, scoringRoutes, reportRoutes, learnerRoutes])
+  app.route("/", routes);
 
 app.notFound(notFound(() => "No such recommendation endpoint."));
 app.onError(onError({ worker: "recommend", internalMessage: "The recommend Worker failed." }));
