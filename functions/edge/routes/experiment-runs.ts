@@ -1,7 +1,7 @@
 // Experiments as stored objects: create and edit (draft), start, stop with a decision, and the
 // server-side assignment an app's back end asks for. Results: experiment-results.ts.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { assignVariant } from "../../../core/experiment-assign";
+import { assignVariant, servedVariant } from "../../../core/experiment-assign";
 import { DEFAULT_CUPED_DAYS } from "../../../models/experiments/cuped";
 import {
   type ExperimentRow,
@@ -15,6 +15,8 @@ import type { AppBindings } from "../env";
 import { ApiError } from "../../shared/errors";
 import { errors, iso, json, SiteQuery } from "../../shared/openapi";
 import { siteOr404 } from "../lib/sites";
+import { forgetExperimentsScript } from "../lib/experiment-config";
+import { getSite } from "../../../schema/queries/sites";
 import {
   Assignment,
   AssignInput,
@@ -74,6 +76,19 @@ function arms(variants: string[], weights = variants.map(() => 1 / variants.leng
 async function find(db: D1Database, scope: { siteId: string }, key: string) {
   const row = await getExperiment(db, scope, key);
   if (!row) throw new ApiError(404, "not_found", "No such experiment.");
+  return row;
+}
+
+/** Updates an experiment and drops the edge's cached add-on statuses of its site (lib/experiment-config.ts). */
+async function changed(
+  db: D1Database,
+  scope: { siteId: string },
+  key: string,
+  patch: Parameters<typeof updateExperiment>[3],
+) {
+  const row = (await updateExperiment(db, scope, key, patch))!;
+  const site = await getSite(db, scope);
+  if (site) await forgetExperimentsScript(site.publicKey);
   return row;
 }
 
@@ -186,7 +201,7 @@ experimentRunRoutes.openapi(
       ...(body.creative_field !== undefined && { creativeField: body.creative_field }),
       ...(body.cuped_days !== undefined && { cupedDays: body.cuped_days }),
     };
-    return c.json(view((await updateExperiment(c.env.DB, scope, key, { ...patch, updatedAt: Date.now() }))!), 200);
+    return c.json(view(await changed(c.env.DB, scope, key, { ...patch, updatedAt: Date.now() })), 200);
   },
 );
 
@@ -207,7 +222,7 @@ experimentRunRoutes.openapi(
     if (row.status !== "draft") throw new ApiError(409, "conflict", `The experiment is ${row.status}.`);
     const now = Date.now();
     return c.json(
-      view((await updateExperiment(c.env.DB, scope, key, { status: "running", startedAt: now, updatedAt: now }))!),
+      view(await changed(c.env.DB, scope, key, { status: "running", startedAt: now, updatedAt: now })),
       200,
     );
   },
@@ -236,10 +251,7 @@ experimentRunRoutes.openapi(
       ]);
     const now = Date.now();
     const patch = { status: "stopped" as const, winner: body.winner ?? null, decision: body.decision ?? null };
-    return c.json(
-      view((await updateExperiment(c.env.DB, scope, key, { ...patch, stoppedAt: now, updatedAt: now }))!),
-      200,
-    );
+    return c.json(view(await changed(c.env.DB, scope, key, { ...patch, stoppedAt: now, updatedAt: now })), 200);
   },
 );
 
@@ -269,19 +281,15 @@ experimentRunRoutes.openapi(
       throw new ApiError(400, "validation_failed", "Name the user or the visitor.", [
         { path: "user_id", message: "user_id or visitor_id is required." },
       ]);
-    const control = row.variants[0]!.key;
     const variant =
-      row.status === "running"
-        ? row.variants[
-            assignVariant(
-              row.key,
-              unit,
-              row.variants.map((v) => v.weight),
-            )
-          ]!.key
-        : row.status === "stopped"
-          ? (row.winner ?? control)
-          : control;
+      servedVariant(row.status, row.variants[0]!.key, row.winner) ??
+      row.variants[
+        assignVariant(
+          row.key,
+          unit,
+          row.variants.map((v) => v.weight),
+        )
+      ]!.key;
     return c.json({ experiment: row.key, variant, status: row.status }, 200);
   },
 );

@@ -3,6 +3,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppBindings } from "../env";
 import { errorBody } from "../../shared/errors";
+import { experimentsScript } from "../lib/experiment-config";
 import {
   EXPERIMENTS_SOURCE,
   EXPERIMENTS_VERSION,
@@ -37,7 +38,10 @@ snippetRoutes.get("/t/:file{[0-9a-f]+\\.js}", (c) => {
 });
 
 // The experiments add-on (functions/snippet/x.ts), loaded after /t.js by pages that run experiments.
+// With ?site=KEY it carries the site's statuses (drafts and stopped experiments), cached at the edge.
 snippetRoutes.get("/t/experiments.js", (c) => {
+  const site = c.req.query("site");
+  if (site) return experimentsScript(c.env.DB, site, c.executionCtx);
   if (c.req.header("if-none-match") === `"${EXPERIMENTS_VERSION}"`) return c.body(null, 304);
   return serve("public, max-age=3600, stale-while-revalidate=86400", EXPERIMENTS_SOURCE, EXPERIMENTS_VERSION);
 });
