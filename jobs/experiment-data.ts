@@ -1,11 +1,13 @@
 // An experiment's per-variant, per-day sums as results read them, for the results API and the ROI
 // email alike: revenue converted to the site's currency with the site's FX rates (as ROI converts
-// spend), in major units, and each unit's pre-period outcomes for CUPED.
-import { currencyDigits } from "../core/money";
-import { DAY_MS } from "../core/time";
+// spend), in major units, each unit's pre-period outcomes for CUPED, and creative tests' spend.
+import { convertMinor, currencyDigits, rateTable } from "../core/money";
+import { DAY_MS, utcDay } from "../core/time";
 import { DEFAULT_CUPED_DAYS } from "../models/experiments/cuped";
 import { inMajorUnits } from "../models/experiments/results";
 import {
+  creativeCosts,
+  type CreativeField,
   type ExperimentRow,
   experimentVariantDays,
   exposureSource,
@@ -34,8 +36,16 @@ export interface ExperimentData {
   rows: VariantDayRow[];
   /** The pre-period read, or null when CUPED is off. */
   pre: [number, number] | null;
-  /** Purchases left out of revenue for want of a rate (as ROI reports them). */
-  issues: { code: "missing_fx_rate"; currency: string; date: string }[];
+  /** Creative tests: spend per variant in major units of the site's currency (null: no spend at this level). */
+  cost: (number | null)[];
+  /** Purchases or spend left out for want of a rate (as ROI reports them). */
+  issues: FxIssue[];
+}
+
+interface FxIssue {
+  code: "missing_fx_rate";
+  currency: string;
+  date: string;
 }
 
 export async function experimentData(
@@ -47,8 +57,9 @@ export async function experimentData(
 ): Promise<ExperimentData> {
   const pre = cupedWindow(row, options.cuped ?? true);
   const digits = currencyDigits(currency);
+  const rates = await allRates(db, scope);
   const factors: Record<string, number> = {};
-  for (const r of await allRates(db, scope)) factors[r.currency] ??= 10 ** (digits - currencyDigits(r.currency));
+  for (const r of rates) factors[r.currency] ??= 10 ** (digits - currencyDigits(r.currency));
   const from = row.startedAt ?? row.createdAt;
   const rows = await experimentVariantDays(db, scope, exposureSource(row), {
     from,
@@ -58,9 +69,31 @@ export async function experimentData(
     factors,
   });
   const missing = new Set(rows.flatMap((r) => r.missingFx?.split(",") ?? []));
-  const issues = [...missing].sort().map((m) => {
+  const keys = row.variants.map((v) => v.key);
+  const cost: (number | null)[] = keys.map(() => null);
+  const spend =
+    row.kind === "creative"
+      ? await creativeCosts(db, scope, (row.creativeField ?? "utm_content") as CreativeField, keys, {
+          from: utcDay(from),
+          to: utcDay(options.to),
+        })
+      : null;
+  if (spend) {
+    // Spend in any currency, converted as ROI converts it (the rate of the spend's day).
+    const table = rateTable(rates);
+    keys.forEach((_, i) => (cost[i] = 0));
+    for (const s of spend) {
+      const minor = convertMinor(s.costMinor, s.currency, currency, s.date, table, currencyDigits);
+      if (minor === undefined) missing.add(`${s.currency}:${s.date}`);
+      else {
+        const i = keys.indexOf(s.value);
+        cost[i] = (cost[i] ?? 0) + minor / 10 ** digits;
+      }
+    }
+  }
+  const issues = [...missing].sort().map((m): FxIssue => {
     const [code, date] = m.split(":") as [string, string];
-    return { code: "missing_fx_rate" as const, currency: code, date };
+    return { code: "missing_fx_rate", currency: code, date };
   });
-  return { rows: inMajorUnits(rows, digits), pre, issues };
+  return { rows: inMajorUnits(rows, digits), pre, cost, issues };
 }

@@ -177,8 +177,8 @@ export async function experimentVariantDays(
 }
 
 /**
- * Imported spend per creative, in minor units of `currency`, for the fields the spend import
- * carries (campaign and utm_id; ad content is not a spend level, so utm_content has none).
+ * Imported spend per creative, day and currency, in minor units of that currency, for the fields the
+ * spend import carries (campaign and utm_id; ad content is not a spend level, so utm_content has none).
  */
 export async function creativeCosts(
   d1: D1Database,
@@ -186,19 +186,18 @@ export async function creativeCosts(
   field: CreativeField,
   values: string[],
   days: { from: string; to: string },
-  currency: string,
-): Promise<Map<string, number> | null> {
+): Promise<{ value: string; date: string; currency: string; costMinor: number }[] | null> {
   const column = field === "utm_campaign" ? "campaign" : field === "utm_id" ? "utm_id" : null;
   if (!column) return null;
   const { results } = await d1
     .prepare(
-      `SELECT ${column} AS value, SUM(cost_minor) AS cost FROM costs
-       WHERE site_id = ?1 AND ${column} IN (SELECT value FROM json_each(?2)) AND date >= ?3 AND date <= ?4 AND currency = ?5
-       GROUP BY ${column}`,
+      `SELECT ${column} AS value, date, currency, SUM(cost_minor) AS costMinor FROM costs
+       WHERE site_id = ?1 AND ${column} IN (SELECT value FROM json_each(?2)) AND date >= ?3 AND date <= ?4
+       GROUP BY ${column}, date, currency`,
     )
-    .bind(scope.siteId, JSON.stringify(values), days.from, days.to, currency)
-    .all<{ value: string; cost: number }>();
-  return new Map(results.map((r) => [r.value, r.cost]));
+    .bind(scope.siteId, JSON.stringify(values), days.from, days.to)
+    .all<{ value: string; date: string; currency: string; costMinor: number }>();
+  return results;
 }
 
 /** Where an experiment's exposures come from: its exposure events, or landings carrying its creatives. */

@@ -8,6 +8,7 @@ import { EXPOSURE_EVENT } from "../../core/experiment-assign";
 import { convertMinor, currencyDigits, rateTable } from "../../core/money";
 import { DAY_MS } from "../../core/time";
 import { analyze } from "../../models/experiments/analyze";
+import { seededRandom } from "../../models/random";
 import { expectDocumented } from "./documented";
 import { api, createSite, type TestSite } from "./helpers";
 
@@ -25,15 +26,9 @@ interface Results {
   metrics: { metric: string; cuped: boolean; means: number[]; results: Result[] }[];
 }
 
-/** A seeded uniform generator (mulberry32), and a standard normal from it (Box–Muller). */
+/** A seeded standard normal (Box–Muller on models/random.ts's generator). */
 function random(seed: number) {
-  let a = seed;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = seededRandom(seed);
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 

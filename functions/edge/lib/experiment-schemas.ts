@@ -1,5 +1,6 @@
 // Request and response schemas of the experiment endpoints (the stateless calculator first).
 import { z } from "@hono/zod-openapi";
+import { ALLOCATION_OBJECTIVES } from "../../../models/experiments/allocation";
 import { ENGINES } from "../../../models/experiments/analyze";
 import { EXPERIMENT_METRICS } from "../../../models/experiments/results";
 import { EXPERIMENT_KINDS, EXPERIMENT_STATUSES } from "../../../schema/experiment-tables";
@@ -145,6 +146,11 @@ export const Assignment = z
   .object({ experiment: z.string(), variant: z.string(), status: z.enum(EXPERIMENT_STATUSES) })
   .openapi("ExperimentAssignment");
 
+/** A purchase or spend left out of revenue or cost for want of an exchange rate (as ROI reports it). */
+const FxIssue = z
+  .object({ code: z.literal("missing_fx_rate"), currency: z.string(), date: z.string() })
+  .openapi("ExperimentFxIssue");
+
 const Result = AnalyzeResult.extend({
   adjusted_p_value: z.number().nullable(),
   variance_reduction: z
@@ -162,8 +168,8 @@ export const ExperimentResultsOutput = z
       .nullable()
       .openapi({ description: "The pre-period CUPED read each unit's covariate from; null when off" }),
     issues: z
-      .array(z.object({ code: z.literal("missing_fx_rate"), currency: z.string(), date: z.string() }))
-      .openapi({ description: "Purchases left out of revenue for want of an exchange rate" }),
+      .array(FxIssue)
+      .openapi({ description: "Purchases (or creative spend) left out for want of an exchange rate" }),
     variants: z.array(z.string()),
     cost: z
       .array(z.number().nullable())
@@ -184,3 +190,23 @@ export const ExperimentResultsOutput = z
     daily: z.array(z.object({ day: z.string(), units: z.array(z.number()), results: z.array(AnalyzeResult) })),
   })
   .openapi("ExperimentResults");
+
+export const AllocationOutput = z
+  .object({
+    experiment: z.string(),
+    objective: z.enum(ALLOCATION_OBJECTIVES),
+    draws: z.number().int().openapi({ description: "Monte Carlo draws (seeded: the same data gives the same shares)" }),
+    currency: z.string(),
+    issues: z.array(FxIssue),
+    variants: z.array(
+      z.object({
+        variant: z.string(),
+        cost: z.number().openapi({ description: "Spend so far, in the site's currency" }),
+        conversions: z.number().int().openapi({ description: "Visitors who purchased after landing" }),
+        revenue: z.number(),
+        expected_return: z.number().openapi({ description: "Posterior mean of revenue (or conversions) per 1 spent" }),
+        share: z.number().openapi({ description: "Suggested share of the next day's budget; shares sum to 1" }),
+      }),
+    ),
+  })
+  .openapi("ExperimentAllocation");

@@ -1,18 +1,18 @@
 // Experiment results: per metric (CUPED on by default, revenue in the site's currency), cumulative
 // per day for charts, spend and ROAS per creative, and the creative budget allocation.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { DAY_MS, utcDay } from "../../../core/time";
-import { currencyDigits } from "../../../core/money";
+import { DAY_MS } from "../../../core/time";
 import { experimentData } from "../../../jobs/experiment-data";
 import { ENGINES, type VariantResult } from "../../../models/experiments/analyze";
 import { experimentResults } from "../../../models/experiments/results";
-import { creativeCosts, type CreativeField, getExperiment } from "../../../schema/queries/experiments";
+import { ALLOCATION_DRAWS, ALLOCATION_OBJECTIVES, thompsonAllocation } from "../../../models/experiments/allocation";
+import { getExperiment } from "../../../schema/queries/experiments";
 import { requireScope, siteScope } from "../auth";
 import type { AppBindings } from "../env";
 import { ApiError } from "../../shared/errors";
 import { errors, iso, json, SiteQuery } from "../../shared/openapi";
 import { siteOr404 } from "../lib/sites";
-import { ExperimentResultsOutput } from "../lib/experiment-schemas";
+import { AllocationOutput, ExperimentResultsOutput } from "../lib/experiment-schemas";
 
 export const experimentResultRoutes = new OpenAPIHono<AppBindings>();
 
@@ -71,10 +71,9 @@ experimentResultRoutes.openapi(
     const site = await siteOr404(c.env.DB, scope);
     const row = await find(c.env.DB, scope, c.req.valid("param").key);
     const { engine, cuped } = c.req.valid("query");
-    const from = row.startedAt ?? row.createdAt;
     const to = row.stoppedAt ?? Date.now() + DAY_MS;
-    const scale = 10 ** currencyDigits(site.currency);
-    const { rows, pre, issues } = await experimentData(c.env.DB, scope, site.currency, row, {
+    // Creative tests: spend per variant where the import has that level, and ROAS on revenue after landing.
+    const { rows, pre, cost, issues } = await experimentData(c.env.DB, scope, site.currency, row, {
       to,
       cuped: cuped === "true",
     });
@@ -88,19 +87,6 @@ experimentResultRoutes.openapi(
       engine,
       pre !== null,
     );
-    // Creative tests: spend per variant where the import has that level, and ROAS on revenue after landing.
-    const costs =
-      row.kind === "creative"
-        ? await creativeCosts(
-            c.env.DB,
-            scope,
-            (row.creativeField ?? "utm_content") as CreativeField,
-            keys,
-            { from: utcDay(from), to: utcDay(to) },
-            site.currency,
-          )
-        : null;
-    const cost = keys.map((k) => (costs ? (costs.get(k) ?? 0) / scale : null));
     const roas = keys.map((k, i) => {
       const spent = cost[i];
       if (!spent) return null;
@@ -130,6 +116,69 @@ experimentResultRoutes.openapi(
           })),
         })),
         daily: res.daily.map((d) => ({ day: d.day, units: d.units, results: d.results.map(toApi) })),
+      },
+      200,
+    );
+  },
+);
+
+experimentResultRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/v1/experiments/{key}/allocation",
+    tags: ["Experiments"],
+    summary: "Thompson-sampling budget shares for a creative test's next day (read scope)",
+    description:
+      "Each creative's share is the posterior probability that it has the highest return per unit of cost " +
+      "(revenue or conversions per 1 spent, Gamma posteriors, seeded Monte Carlo). Needs spend at the creative's " +
+      "level (campaign or utm_id).",
+    security: [{ bearer: [] }],
+    middleware: [requireScope("read")],
+    request: {
+      params: KeyParam,
+      query: SiteQuery.extend({ objective: z.enum(ALLOCATION_OBJECTIVES).default("revenue") }),
+    },
+    responses: {
+      200: { description: "Shares per creative", ...json(AllocationOutput) },
+      404: { description: "Unknown", ...errors },
+      409: { description: "Not a creative test, or no spend at its level", ...errors },
+    },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const site = await siteOr404(c.env.DB, scope);
+    const row = await find(c.env.DB, scope, c.req.valid("param").key);
+    const { objective } = c.req.valid("query");
+    if (row.kind !== "creative") throw new ApiError(409, "conflict", "Budget allocation is for creative tests.");
+    const data = await experimentData(c.env.DB, scope, site.currency, row, {
+      to: row.stoppedAt ?? Date.now() + DAY_MS,
+      cuped: false,
+    });
+    if (data.cost.some((x) => x === null))
+      throw new ApiError(409, "conflict", "Spend is imported per campaign or utm_id, not per utm_content.");
+    const keys = row.variants.map((v) => v.key);
+    const arms = keys.map((k, i) => {
+      const mine = data.rows.filter((r) => r.variant === k);
+      return {
+        cost: data.cost[i]!,
+        conversions: mine.reduce((s, r) => s + r.purchasers, 0),
+        revenue: mine.reduce((s, r) => s + r.revenue, 0),
+      };
+    });
+    const allocation = thompsonAllocation(arms, objective);
+    return c.json(
+      {
+        experiment: row.key,
+        objective,
+        draws: ALLOCATION_DRAWS,
+        currency: site.currency,
+        issues: data.issues,
+        variants: keys.map((variant, i) => ({
+          variant,
+          ...arms[i]!,
+          expected_return: allocation.expected[i]!,
+          share: allocation.shares[i]!,
+        })),
       },
       200,
     );
