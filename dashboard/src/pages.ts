@@ -101,6 +101,14 @@ export const PAGES: readonly PageDef[] = [
     group: "setup",
     load: () => import("./pages/settings"),
   },
+  {
+    id: "experiments",
+    path: "/experiments/:key?",
+    href: "/experiments",
+    title: "nav.experiments",
+    group: "reports",
+    load: () => import("./pages/experiments"),
+  },
 ];
 
 /** Pages without a session: each renders on its own, outside the shell. */
