@@ -179,6 +179,7 @@ describe("the Experiments page", () => {
     await page.locator(".chart-canvas svg").first().waitFor(); // the cumulative chart, drawn
     await expect.poll(() => page.locator(".chart-canvas svg path").count()).toBeGreaterThan(3);
     expect(await page.locator("[data-srm-warning]").count()).toBe(0);
+    if (process.env.SHOTS) await page.screenshot({ path: "/tmp/exp2-results.png", fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
 
     await page.getByLabel("Statistics").selectOption("bayesian");
@@ -196,6 +197,7 @@ describe("the Experiments page", () => {
     for (const v of api.variants)
       expect(Number(await page.locator(`[data-share="${v.variant}"]`).getAttribute("data-value"))).toBe(v.share);
     expect(api.variants[1]!.share).toBeGreaterThan(api.variants[0]!.share);
+    if (process.env.SHOTS) await page.screenshot({ path: "/tmp/exp2-creative.png", fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
   });
 
@@ -211,6 +213,7 @@ describe("the Experiments page", () => {
     expect(await error.textContent()).toContain("sum to 1");
     await page.getByLabel("Weights", { exact: true }).fill("");
     await page.getByRole("button", { name: "Create draft" }).click();
+    if (process.env.SHOTS) await page.screenshot({ path: "/tmp/exp2-form.png", fullPage: true });
     const row = page.locator("tbody tr", { hasText: "One-step checkout" });
     await row.locator('[data-status="draft"]').waitFor();
 

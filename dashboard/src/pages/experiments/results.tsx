@@ -142,24 +142,37 @@ export function ExperimentResultsView({ experimentKey }: { experimentKey: string
         <LoadError error={experiment.error} retry={() => experiment.mutate()} />
       ) : e ? (
         <Card title={t("experiments.about")}>
-          <dl class="facts">
-            <dt>{t("common.status")}</dt>
-            <dd data-status={e.status}>{t(`experiments.statuses.${e.status}`)}</dd>
-            <dt>{t("experiments.kind")}</dt>
-            <dd>{t(`experiments.kinds.${e.kind}`)}</dd>
-            {e.hypothesis && (
-              <>
-                <dt>{t("experiments.hypothesis")}</dt>
-                <dd>{e.hypothesis}</dd>
-              </>
+          <dl class="kpis">
+            <div class="kpi">
+              <dt>{t("common.status")}</dt>
+              <dd data-status={e.status}>{t(`experiments.statuses.${e.status}`)}</dd>
+            </div>
+            <div class="kpi">
+              <dt>{t("experiments.kind")}</dt>
+              <dd>{t(`experiments.kinds.${e.kind}`)}</dd>
+            </div>
+            <div class="kpi">
+              <dt>{t("experiments.variants")}</dt>
+              <dd>{e.variants.map((v) => `${v.key} ${f.percent(v.weight)}`).join(" · ")}</dd>
+            </div>
+            {e.started_at && (
+              <div class="kpi">
+                <dt>{t("experiments.started")}</dt>
+                <dd>{f.dateTime(e.started_at)}</dd>
+              </div>
             )}
             {e.status === "stopped" && (
-              <>
+              <div class="kpi">
                 <dt>{t("experiments.decision")}</dt>
                 <dd>{[e.winner ?? t("experiments.no_winner"), e.decision].filter(Boolean).join(" · ")}</dd>
-              </>
+              </div>
             )}
           </dl>
+          {e.hypothesis && (
+            <p class="hint">
+              {t("experiments.hypothesis")}: {e.hypothesis}
+            </p>
+          )}
         </Card>
       ) : null}
       <FilterBar>
@@ -200,7 +213,7 @@ export function ExperimentResultsView({ experimentKey }: { experimentKey: string
           />
         )}
       </Card>
-      {data && option && data.daily.length > 0 && (
+      {data && option && data.daily.some((d) => d.results.some((r) => r.effect !== null)) && (
         <Card title={t("experiments.over_time", { metric: t(`experiments.metrics.${data.metrics[0]!.metric}`) })}>
           <Chart option={option} label={t("experiments.over_time_chart")} height={300} />
         </Card>
@@ -291,6 +304,7 @@ function dailyOption(data: ExperimentResults, t: TFunction, f: Formatter): EChar
       {
         name: t("experiments.effect_of", { variant }),
         type: "line",
+        showSymbol: true,
         data: data.daily.map((d) => d.results[i]?.effect ?? null),
       },
       ...(["low", "high"] as const).map((end, k) => ({
