@@ -48,6 +48,10 @@ describe("the add-on's statuses", () => {
     });
     expect(await assign.json()).toMatchObject({ variant: "b", status: "stopped" });
 
+    // A draft created after the script was cached is listed at once (not run as the page says).
+    expect((await create(site, "late")).status).toBe(201);
+    expect((await statuses(site)).late).toBe("a");
+
     // An unknown site key gets the add-on with no statuses: experiments run as the page says.
     expect(await statuses({ ...site, publicKey: "nope" })).toEqual({});
     const plain = await api("/t/experiments.js");

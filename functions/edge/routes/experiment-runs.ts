@@ -118,7 +118,7 @@ experimentRunRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    await siteOr404(c.env.DB, scope);
+    const site = await siteOr404(c.env.DB, scope);
     const body = c.req.valid("json");
     const now = Date.now();
     const row: ExperimentRow = {
@@ -142,6 +142,8 @@ experimentRunRoutes.openapi(
     };
     if (!(await insertExperiment(c.env.DB, row)))
       throw new ApiError(409, "conflict", "An experiment with this key exists.", [{ path: "key", message: "Taken." }]);
+    // A new draft must not run on pages from a cached script that does not list it yet.
+    await forgetExperimentsScript(site.publicKey);
     return c.json(view(row), 201);
   },
 );
