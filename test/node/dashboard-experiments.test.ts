@@ -72,6 +72,8 @@ beforeAll(async () => {
     guardrails: ["revenue"],
   });
   await stack.admin(q("/api/v1/experiments/pricing-page/start"), {});
+  await stack.admin(q("/api/v1/experiments"), { key: "checkout-copy", name: "Checkout copy", variants: ["a", "b"] });
+  await stack.admin(q("/api/v1/experiments/checkout-copy/start"), {});
   // A creative test on two campaigns with spend.
   await stack.admin(q("/api/v1/experiments"), {
     key: "spring-ads",
@@ -107,6 +109,17 @@ beforeAll(async () => {
         currency: "CNY",
       });
   }
+  // A split far from its 50/50 weights: 30 visitors in a, 8 in b.
+  for (let i = 0; i < 38; i++)
+    events.push({
+      id: `srm${i}`,
+      type: "custom",
+      name: "Experiment Exposure",
+      visitor_id: `srm-${i}`,
+      ts: now + i * 1000,
+      url: "https://academy.example.com/checkout",
+      props: { experiment: "checkout-copy", variant: i < 30 ? "a" : "b" },
+    });
   for (let i = 0; i < 8; i++) {
     const campaign = i % 2 ? "spring-b" : "spring-a";
     events.push({
@@ -153,7 +166,7 @@ describe("the Experiments page", () => {
   it("lists the experiments with their status", async () => {
     await page.getByRole("link", { name: "Experiments" }).click();
     await page.locator("tbody tr", { hasText: "Shorter pricing page" }).waitFor();
-    expect(await page.locator('tbody tr [data-status="running"]').count()).toBe(2);
+    expect(await page.locator('tbody tr [data-status="running"]').count()).toBe(3);
     expect(await axeViolations(page)).toEqual([]);
   });
 
@@ -186,6 +199,20 @@ describe("the Experiments page", () => {
     await page.locator('[data-cell="purchase:b:chance"]').waitFor();
     const bayes = await stack.admin<Results>(q("/api/v1/experiments/pricing-page/results?engine=bayesian"));
     expect(await shown("purchase:b:chance")).toBeCloseTo(bayes.metrics[0]!.results[0]!.chance_to_win!, 9);
+  });
+
+  it("warns of a sample ratio mismatch with the API's p-value", async () => {
+    await page.goto(`${stack.origin}/experiments/checkout-copy`);
+    const warning = page.locator("[data-srm-warning]");
+    await warning.waitFor();
+    const api = await stack.admin<{ units: number[]; srm: { p_value: number; warning: boolean } }>(
+      q("/api/v1/experiments/checkout-copy/results"),
+    );
+    expect(api.units).toEqual([30, 8]);
+    expect(api.srm.warning).toBe(true);
+    expect(await warning.textContent()).toContain(
+      `p = ${new Intl.NumberFormat("en", { minimumFractionDigits: 4, maximumFractionDigits: 4 }).format(api.srm.p_value)}`,
+    );
   });
 
   it("shows a creative test's spend and the Thompson allocation the API suggests", async () => {
