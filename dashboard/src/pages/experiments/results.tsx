@@ -35,6 +35,9 @@ interface Row {
   control: boolean;
 }
 
+/** A p-value to four places; below that in scientific notation (3.6e-7) rather than a misleading zero. */
+const pText = (f: Formatter, p: number | null) => (p !== null && p > 0 && p < 1e-4 ? p.toExponential(1) : f.score(p));
+
 /** A figure the browser test reads back: the raw number beside its formatted text. */
 const cell = (row: Row, field: string, raw: number | null, text: string) => (
   <span data-cell={`${row.metric}:${row.variant}:${field}`} data-value={raw ?? ""}>
@@ -120,7 +123,7 @@ export function ExperimentResultsView({ experimentKey }: { experimentKey: string
           label: t("experiments.p_value"),
           value: (r) => r.p,
           kind: "number",
-          render: (r) => cell(r, "p", r.p, r.control ? "" : f.score(r.p)),
+          render: (r) => cell(r, "p", r.p, r.control ? "" : pText(f, r.p)),
         },
     {
       key: "reduction",
@@ -184,7 +187,7 @@ export function ExperimentResultsView({ experimentKey }: { experimentKey: string
       </FilterBar>
       {data?.srm.warning && (
         <Notice kind="warning">
-          <span data-srm-warning>{t("experiments.srm_warning", { p: f.score(data.srm.p_value) })}</span>
+          <span data-srm-warning>{t("experiments.srm_warning", { p: pText(f, data.srm.p_value) })}</span>
         </Notice>
       )}
       {data && data.issues.length > 0 && (
