@@ -22,3 +22,11 @@ export const assignVariant = (key: string, unit: string, weights: number[]): num
 
 /** The custom event an exposure is recorded as (props: experiment, variant), once per session. */
 export const EXPOSURE_EVENT = "Experiment Exposure";
+
+/**
+ * What an experiment that is not running serves to everyone, without an exposure: a stopped one its
+ * winner (else its control), a draft its control. Null while running (each unit gets its hashed variant).
+ * The /assign endpoint and the add-on's per-site statuses (/t/experiments.js?site=KEY) both use it.
+ */
+export const servedVariant = (status: string, control: string, winner: string | null): string | null =>
+  status === "running" ? null : status === "stopped" ? (winner ?? control) : control;

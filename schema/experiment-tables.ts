@@ -30,6 +30,8 @@ export const experiments = sqliteTable(
     /** A stopped experiment serves this variant to everyone (its control when no winner was chosen). */
     winner: text("winner"),
     decision: text("decision"),
+    /** CUPED pre-period in days before the start (null: the default 14; 0: off). */
+    cupedDays: integer("cuped_days"),
     startedAt: integer("started_at"),
     stoppedAt: integer("stopped_at"),
     createdAt: integer("created_at").notNull(),

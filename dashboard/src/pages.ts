@@ -109,6 +109,14 @@ export const PAGES: readonly PageDef[] = [
     group: "reports",
     load: () => import("./pages/content"),
   },
+  {
+    id: "experiments",
+    path: "/experiments/:key?",
+    href: "/experiments",
+    title: "nav.experiments",
+    group: "reports",
+    load: () => import("./pages/experiments"),
+  },
 ];
 
 /** Pages without a session: each renders on its own, outside the shell. */

@@ -18,6 +18,7 @@ import { currentSessionRoutes } from "./routes/current-session";
 import { mountDocs } from "./routes/docs";
 import { eventRoutes } from "./routes/events";
 import { experimentRunRoutes } from "./routes/experiment-runs";
+import { experimentResultRoutes } from "./routes/experiment-results";
 import { experimentRoutes } from "./routes/experiments";
 import { funnelRoutes } from "./routes/funnels";
 import { goalRoutes } from "./routes/goals";
@@ -106,6 +107,7 @@ export function createApp() {
     // Experiments: A/B statistics.
     experimentRoutes,
     experimentRunRoutes,
+    experimentResultRoutes,
     // SEO: search console imports, organic revenue, keyword opportunities.
     seoImportRoutes,
     seoReportRoutes,

@@ -4,6 +4,9 @@
 // core/experiment-assign.ts (the same as the server's /assign) on the user id the page identified,
 // else the cookie-mode visitor id, else an anonymous id kept in localStorage. It records one
 // exposure per session (a custom event); `winner` (a stopped experiment) is served without one.
+// Status-aware: served as /t/experiments.js?site=KEY, the edge appends `wayfind("experiments", {…})`
+// with the site's statuses (1: running; a variant key: what a draft or stopped experiment serves,
+// its control or winner, with no exposure). Experiments it does not name run as the page says.
 import { assignVariant, EXPOSURE_EVENT } from "../../core/experiment-assign";
 import type { Plugin } from "./addon";
 import { tagOption, visitorCookie } from "./cookie";
@@ -25,8 +28,10 @@ interface Options {
   core?.("_", plugin);
   const s = sessionStorage;
   const l = localStorage;
+  let known: Record<string, string | 1> = {};
   const experiment = (key: string, o: Options) => {
-    if (o.winner) return o.winner;
+    const served = o.winner ?? known[key];
+    if (typeof served == "string") return served;
     let unit = s.getItem("wf_uid") ?? visitorCookie(cookieMode) ?? l.getItem("wf_xid");
     if (!unit) l.setItem("wf_xid", (unit = Date.now().toString(36) + Math.random().toString(36).slice(2, 10)));
     const v = o.variants;
@@ -38,6 +43,7 @@ interface Options {
     return variant;
   };
   w.wayfind = (command, ...args) => {
+    if (command == "experiments") return void (known = args[0] as typeof known);
     if (command != "experiment") return core?.(command, ...args);
     try {
       return experiment(args[0] as string, args[1] as Options);

@@ -1,9 +1,9 @@
 // The ROI email's experiments section: each running experiment's primary metric so far (from its
 // start to the report's end), per variant, with each treatment's effect against control.
-import { currencyDigits } from "../../core/money";
 import { addDays, dayStart } from "../../core/time";
-import { type ExperimentMetric, experimentResults, inMajorUnits } from "../../models/experiments/results";
-import { experimentVariantDays, exposureSource, listExperiments } from "../../schema/queries/experiments";
+import { type ExperimentMetric, experimentResults } from "../../models/experiments/results";
+import { listExperiments } from "../../schema/queries/experiments";
+import { experimentData } from "../experiment-data";
 import type { SiteRow } from "../../schema/queries/sites";
 
 export interface ReportExperiment {
@@ -22,19 +22,15 @@ export async function runningExperiments(db: D1Database, site: SiteRow, to: stri
   const running = (await listExperiments(db, { siteId: site.id })).filter((e) => e.status === "running");
   const out: ReportExperiment[] = [];
   for (const e of running) {
-    const rows = await experimentVariantDays(
-      db,
-      { siteId: site.id },
-      exposureSource(e),
-      e.startedAt ?? e.createdAt,
-      end,
-    );
+    const { rows, pre } = await experimentData(db, { siteId: site.id }, site.currency, e, { to: end });
     const metric = e.primaryMetric as ExperimentMetric;
     const res = experimentResults(
       e.variants.map((v) => v.key),
       e.variants.map((v) => v.weight),
-      inMajorUnits(rows, currencyDigits(site.currency)),
+      rows,
       [metric],
+      "frequentist",
+      pre !== null,
     );
     const m = res.metrics[0]!;
     out.push({

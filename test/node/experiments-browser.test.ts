@@ -1,6 +1,8 @@
 // On-site experiments end to end in headless Chromium against the built Workers: the add-on
 // (/t/experiments.js) assigns a sticky variant across pages and a reload, records one exposure per
-// session, a purchase is credited to the variant in results, and the server's /assign agrees.
+// session, a purchase is credited to the variant in results, and the server's /assign agrees. Loaded
+// with ?site=KEY it knows the statuses: a stopped experiment serves its winner and a draft its
+// control, with no exposure recorded.
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -147,6 +149,43 @@ describe("on-site experiments in Chromium", () => {
     const i = results.variants.indexOf(first);
     expect(results.units.reduce((s, n) => s + n, 0)).toBe(2);
     expect(results.metrics[0]!.means[i]).toBeGreaterThan(0); // the purchase is credited to visitor 1's variant
+    expect(errors).toEqual([]);
+  });
+
+  it("serves a stopped experiment's winner and a draft's control, and records no exposure for either", async () => {
+    const created = await call("/api/v1/sites", {
+      name: "Exp status",
+      domain: "localhost",
+      allowed_origins: [site.origin],
+      cookie_mode: true,
+    });
+    const siteId = created.id as string;
+    await call(`/api/v1/experiments?site_id=${siteId}`, { key: "pricing-page", name: "Pricing", variants: ["a", "b"] });
+    await call(`/api/v1/experiments/pricing-page/start?site_id=${siteId}`, {});
+    await call(`/api/v1/experiments/pricing-page/stop?site_id=${siteId}`, { winner: "b", decision: "Ship b" });
+    await call(`/api/v1/experiments?site_id=${siteId}`, { key: "new-page", name: "New", variants: ["old", "new"] });
+    tag = () => ({ siteKey: created.public_key as string, attrs: "data-cookie", experiments: true });
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${site.origin}/`);
+    expect(await variantOn(page)).toBe("b"); // the winner, for every visitor
+    const draft = await page.evaluate(() =>
+      (globalThis as unknown as { wayfind: (...a: unknown[]) => unknown }).wayfind("experiment", "new-page", {
+        variants: ["old", "new"],
+      }),
+    );
+    expect(draft).toBe("old"); // a draft serves control
+    await page.goto(`${site.origin}/about`);
+    expect(await variantOn(page)).toBe("b");
+    await context.close();
+
+    // Both page views land; no exposure does.
+    const events = await settled(siteId, (r) => r.filter((e) => e.type === "pageview").length >= 2);
+    expect(events.filter((e) => e.type === "pageview")).toHaveLength(2);
+    expect(events.filter((e) => e.type === "custom" && e.name === EXPOSURE_EVENT)).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 // Request and response schemas of the experiment endpoints (the stateless calculator first).
 import { z } from "@hono/zod-openapi";
+import { ALLOCATION_OBJECTIVES } from "../../../models/experiments/allocation";
 import { ENGINES } from "../../../models/experiments/analyze";
 import { EXPERIMENT_METRICS } from "../../../models/experiments/results";
 import { EXPERIMENT_KINDS, EXPERIMENT_STATUSES } from "../../../schema/experiment-tables";
@@ -85,8 +86,30 @@ export const ExperimentInput = z
     primary_metric: metric.default("purchase"),
     guardrails: z.array(metric).max(EXPERIMENT_METRICS.length).default([]),
     creative_field: z.enum(["utm_content", "utm_campaign", "utm_id"]).optional(),
+    cuped_days: z
+      .number()
+      .int()
+      .min(0)
+      .max(90)
+      .optional()
+      .openapi({ description: "CUPED pre-period in days before the start; 0 turns CUPED off (default 14)" }),
   })
   .openapi("ExperimentInput");
+
+/** A draft's editable fields (key and kind are fixed at creation); the defaults of creation do not apply. */
+export const ExperimentPatch = z
+  .object({
+    name: z.string().min(1).max(200),
+    variants: z.array(z.string().min(1).max(128)).min(2).max(MAX_VARIANTS),
+    weights: z.array(z.number().min(0).max(1)),
+    hypothesis: z.string().max(2000).nullable(),
+    primary_metric: metric,
+    guardrails: z.array(metric).max(EXPERIMENT_METRICS.length),
+    creative_field: z.enum(["utm_content", "utm_campaign", "utm_id"]).nullable(),
+    cuped_days: z.number().int().min(0).max(90),
+  })
+  .partial()
+  .openapi("ExperimentPatch");
 
 export const Experiment = z
   .object({
@@ -101,6 +124,7 @@ export const Experiment = z
     creative_field: z.string().nullable(),
     winner: z.string().nullable(),
     decision: z.string().nullable(),
+    cuped_days: z.number().int().openapi({ description: "CUPED pre-period in days (0: off)" }),
     started_at: z.string().nullable(),
     stopped_at: z.string().nullable(),
     created_at: z.string(),
@@ -122,11 +146,30 @@ export const Assignment = z
   .object({ experiment: z.string(), variant: z.string(), status: z.enum(EXPERIMENT_STATUSES) })
   .openapi("ExperimentAssignment");
 
-const Result = AnalyzeResult.extend({ adjusted_p_value: z.number().nullable() });
+/** A purchase or spend left out of revenue or cost for want of an exchange rate (as ROI reports it). */
+const FxIssue = z
+  .object({ code: z.literal("missing_fx_rate"), currency: z.string(), date: z.string() })
+  .openapi("ExperimentFxIssue");
+
+const Result = AnalyzeResult.extend({
+  adjusted_p_value: z.number().nullable(),
+  variance_reduction: z
+    .number()
+    .nullable()
+    .openapi({ description: "CUPED: 1 − (SE_cuped / SE_unadjusted)², the share of the effect's variance removed" }),
+});
 export const ExperimentResultsOutput = z
   .object({
     experiment: z.string(),
     engine: z.enum(ENGINES),
+    currency: z.string().openapi({ description: "Revenue is per visitor in major units of this, the site's currency" }),
+    cuped: z
+      .object({ pre_from: z.string(), pre_to: z.string() })
+      .nullable()
+      .openapi({ description: "The pre-period CUPED read each unit's covariate from; null when off" }),
+    issues: z
+      .array(FxIssue)
+      .openapi({ description: "Purchases (or creative spend) left out for want of an exchange rate" }),
     variants: z.array(z.string()),
     cost: z
       .array(z.number().nullable())
@@ -134,7 +177,36 @@ export const ExperimentResultsOutput = z
     roas: z.array(z.number().nullable()).openapi({ description: "Revenue after landing ÷ spend, per variant" }),
     units: z.array(z.number()),
     srm: Srm,
-    metrics: z.array(z.object({ metric, means: z.array(z.number()), results: z.array(Result) })),
+    metrics: z.array(
+      z.object({
+        metric,
+        means: z.array(z.number()),
+        cuped: z
+          .boolean()
+          .openapi({ description: "Whether CUPED adjusted this metric (bounce rate has no covariate)" }),
+        results: z.array(Result),
+      }),
+    ),
     daily: z.array(z.object({ day: z.string(), units: z.array(z.number()), results: z.array(AnalyzeResult) })),
   })
   .openapi("ExperimentResults");
+
+export const AllocationOutput = z
+  .object({
+    experiment: z.string(),
+    objective: z.enum(ALLOCATION_OBJECTIVES),
+    draws: z.number().int().openapi({ description: "Monte Carlo draws (seeded: the same data gives the same shares)" }),
+    currency: z.string(),
+    issues: z.array(FxIssue),
+    variants: z.array(
+      z.object({
+        variant: z.string(),
+        cost: z.number().openapi({ description: "Spend so far, in the site's currency" }),
+        conversions: z.number().int().openapi({ description: "Visitors who purchased after landing" }),
+        revenue: z.number(),
+        expected_return: z.number().openapi({ description: "Posterior mean of revenue (or conversions) per 1 spent" }),
+        share: z.number().openapi({ description: "Suggested share of the next day's budget; shares sum to 1" }),
+      }),
+    ),
+  })
+  .openapi("ExperimentAllocation");

@@ -1,17 +1,10 @@
-// Experiments as stored objects: create (draft), start, stop with a decision, the server-side
-// assignment an app's back end asks for, and results read from exposures in the events table.
+// Experiments as stored objects: create and edit (draft), start, stop with a decision, and the
+// server-side assignment an app's back end asks for. Results: experiment-results.ts.
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { assignVariant } from "../../../core/experiment-assign";
-import { DAY_MS, utcDay } from "../../../core/time";
-import { currencyDigits } from "../../../core/money";
-import { ENGINES, type VariantResult } from "../../../models/experiments/analyze";
-import { experimentResults, inMajorUnits } from "../../../models/experiments/results";
+import { assignVariant, servedVariant } from "../../../core/experiment-assign";
+import { DEFAULT_CUPED_DAYS } from "../../../models/experiments/cuped";
 import {
   type ExperimentRow,
-  creativeCosts,
-  type CreativeField,
-  experimentVariantDays,
-  exposureSource,
   getExperiment,
   insertExperiment,
   listExperiments,
@@ -22,12 +15,14 @@ import type { AppBindings } from "../env";
 import { ApiError } from "../../shared/errors";
 import { errors, iso, json, SiteQuery } from "../../shared/openapi";
 import { siteOr404 } from "../lib/sites";
+import { forgetExperimentsScript } from "../lib/experiment-config";
+import { getSite } from "../../../schema/queries/sites";
 import {
   Assignment,
   AssignInput,
   Experiment,
   ExperimentInput,
-  ExperimentResultsOutput,
+  ExperimentPatch,
   StopInput,
 } from "../lib/experiment-schemas";
 
@@ -54,10 +49,28 @@ function view(row: ExperimentRow): z.infer<typeof Experiment> {
     creative_field: row.creativeField,
     winner: row.winner,
     decision: row.decision,
+    cuped_days: row.cupedDays ?? DEFAULT_CUPED_DAYS,
     started_at: iso(row.startedAt),
     stopped_at: iso(row.stoppedAt),
     created_at: iso(row.createdAt),
   };
+}
+
+/** Variant keys and weights (equal when absent) as stored arms, or the field at fault in the envelope. */
+function arms(variants: string[], weights = variants.map(() => 1 / variants.length)): ExperimentRow["variants"] {
+  if (weights.length !== variants.length)
+    throw new ApiError(400, "validation_failed", "One weight per variant.", [
+      { path: "weights", message: "One weight per variant." },
+    ]);
+  if (Math.abs(weights.reduce((s, w) => s + w, 0) - 1) > 1e-6)
+    throw new ApiError(400, "validation_failed", "Weights must sum to 1.", [
+      { path: "weights", message: "Weights must sum to 1." },
+    ]);
+  if (new Set(variants).size !== variants.length)
+    throw new ApiError(400, "validation_failed", "Variant keys must differ.", [
+      { path: "variants", message: "Variant keys must differ." },
+    ]);
+  return variants.map((key, i) => ({ key, weight: weights[i]! }));
 }
 
 async function find(db: D1Database, scope: { siteId: string }, key: string) {
@@ -66,7 +79,25 @@ async function find(db: D1Database, scope: { siteId: string }, key: string) {
   return row;
 }
 
-const route = <P extends string>(method: "get" | "post", path: P, summary: string, scope: "read" | "admin") => ({
+/** Updates an experiment and drops the edge's cached add-on statuses of its site (lib/experiment-config.ts). */
+async function changed(
+  db: D1Database,
+  scope: { siteId: string },
+  key: string,
+  patch: Parameters<typeof updateExperiment>[3],
+) {
+  const row = (await updateExperiment(db, scope, key, patch))!;
+  const site = await getSite(db, scope);
+  if (site) await forgetExperimentsScript(site.publicKey);
+  return row;
+}
+
+const route = <P extends string>(
+  method: "get" | "post" | "patch",
+  path: P,
+  summary: string,
+  scope: "read" | "admin",
+) => ({
   method,
   path,
   tags: ["Experiments"],
@@ -87,21 +118,8 @@ experimentRunRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    await siteOr404(c.env.DB, scope);
+    const site = await siteOr404(c.env.DB, scope);
     const body = c.req.valid("json");
-    const weights = body.weights ?? body.variants.map(() => 1 / body.variants.length);
-    if (weights.length !== body.variants.length)
-      throw new ApiError(400, "validation_failed", "One weight per variant.", [
-        { path: "weights", message: "One weight per variant." },
-      ]);
-    if (Math.abs(weights.reduce((s, w) => s + w, 0) - 1) > 1e-6)
-      throw new ApiError(400, "validation_failed", "Weights must sum to 1.", [
-        { path: "weights", message: "Weights must sum to 1." },
-      ]);
-    if (new Set(body.variants).size !== body.variants.length)
-      throw new ApiError(400, "validation_failed", "Variant keys must differ.", [
-        { path: "variants", message: "Variant keys must differ." },
-      ]);
     const now = Date.now();
     const row: ExperimentRow = {
       siteId: scope.siteId,
@@ -109,13 +127,14 @@ experimentRunRoutes.openapi(
       name: body.name,
       kind: body.kind,
       status: "draft",
-      variants: body.variants.map((key, i) => ({ key, weight: weights[i]! })),
+      variants: arms(body.variants, body.weights),
       hypothesis: body.hypothesis ?? null,
       primaryMetric: body.primary_metric,
       guardrails: body.guardrails,
       creativeField: body.creative_field ?? null,
       winner: null,
       decision: null,
+      cupedDays: body.cuped_days ?? null,
       startedAt: null,
       stoppedAt: null,
       createdAt: now,
@@ -123,6 +142,8 @@ experimentRunRoutes.openapi(
     };
     if (!(await insertExperiment(c.env.DB, row)))
       throw new ApiError(409, "conflict", "An experiment with this key exists.", [{ path: "key", message: "Taken." }]);
+    // A new draft must not run on pages from a cached script that does not list it yet.
+    await forgetExperimentsScript(site.publicKey);
     return c.json(view(row), 201);
   },
 );
@@ -150,6 +171,44 @@ experimentRunRoutes.openapi(
 
 experimentRunRoutes.openapi(
   createRoute({
+    ...route("patch", "/api/v1/experiments/{key}", "Edit a draft experiment", "admin"),
+    request: { params: KeyParam, query: SiteQuery, body: { ...json(ExperimentPatch), required: true } },
+    responses: {
+      200: { description: "Edited", ...json(Experiment) },
+      400: { description: "Invalid", ...errors },
+      404: { description: "Unknown", ...errors },
+      409: { description: "Not a draft", ...errors },
+    },
+  }),
+  async (c) => {
+    const scope = siteScope(c);
+    const { key } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const row = await find(c.env.DB, scope, key);
+    // Once units are exposed, changing arms or metrics would mix two experiments in one result.
+    if (row.status !== "draft") throw new ApiError(409, "conflict", `The experiment is ${row.status}.`);
+    const variants =
+      body.variants || body.weights
+        ? arms(
+            body.variants ?? row.variants.map((v) => v.key),
+            body.weights ?? (body.variants ? undefined : row.variants.map((v) => v.weight)),
+          )
+        : undefined;
+    const patch = {
+      ...(body.name !== undefined && { name: body.name }),
+      ...(variants && { variants }),
+      ...(body.hypothesis !== undefined && { hypothesis: body.hypothesis }),
+      ...(body.primary_metric !== undefined && { primaryMetric: body.primary_metric }),
+      ...(body.guardrails !== undefined && { guardrails: body.guardrails }),
+      ...(body.creative_field !== undefined && { creativeField: body.creative_field }),
+      ...(body.cuped_days !== undefined && { cupedDays: body.cuped_days }),
+    };
+    return c.json(view(await changed(c.env.DB, scope, key, { ...patch, updatedAt: Date.now() })), 200);
+  },
+);
+
+experimentRunRoutes.openapi(
+  createRoute({
     ...route("post", "/api/v1/experiments/{key}/start", "Start a draft experiment", "admin"),
     request: { params: KeyParam, query: SiteQuery },
     responses: {
@@ -165,7 +224,7 @@ experimentRunRoutes.openapi(
     if (row.status !== "draft") throw new ApiError(409, "conflict", `The experiment is ${row.status}.`);
     const now = Date.now();
     return c.json(
-      view((await updateExperiment(c.env.DB, scope, key, { status: "running", startedAt: now, updatedAt: now }))!),
+      view(await changed(c.env.DB, scope, key, { status: "running", startedAt: now, updatedAt: now })),
       200,
     );
   },
@@ -194,10 +253,7 @@ experimentRunRoutes.openapi(
       ]);
     const now = Date.now();
     const patch = { status: "stopped" as const, winner: body.winner ?? null, decision: body.decision ?? null };
-    return c.json(
-      view((await updateExperiment(c.env.DB, scope, key, { ...patch, stoppedAt: now, updatedAt: now }))!),
-      200,
-    );
+    return c.json(view(await changed(c.env.DB, scope, key, { ...patch, stoppedAt: now, updatedAt: now })), 200);
   },
 );
 
@@ -227,102 +283,15 @@ experimentRunRoutes.openapi(
       throw new ApiError(400, "validation_failed", "Name the user or the visitor.", [
         { path: "user_id", message: "user_id or visitor_id is required." },
       ]);
-    const control = row.variants[0]!.key;
     const variant =
-      row.status === "running"
-        ? row.variants[
-            assignVariant(
-              row.key,
-              unit,
-              row.variants.map((v) => v.weight),
-            )
-          ]!.key
-        : row.status === "stopped"
-          ? (row.winner ?? control)
-          : control;
+      servedVariant(row.status, row.variants[0]!.key, row.winner) ??
+      row.variants[
+        assignVariant(
+          row.key,
+          unit,
+          row.variants.map((v) => v.weight),
+        )
+      ]!.key;
     return c.json({ experiment: row.key, variant, status: row.status }, 200);
-  },
-);
-
-const toApi = (r: VariantResult) => ({
-  variant: r.variant,
-  effect: r.effect,
-  se: r.se,
-  ci: r.ci,
-  p_value: r.pValue,
-  chance_to_win: r.chanceToWin,
-  risk: r.risk,
-});
-
-experimentRunRoutes.openapi(
-  createRoute({
-    ...route("get", "/api/v1/experiments/{key}/results", "Results per metric, and cumulative per day", "read"),
-    description:
-      "Units are visitors with an exposure; purchases, sign-ups and revenue count from a unit's first exposure. " +
-      "Revenue is per visitor in major units of the site's currency. p-values are Holm-adjusted across metrics.",
-    request: { params: KeyParam, query: SiteQuery.extend({ engine: z.enum(ENGINES).default("frequentist") }) },
-    responses: {
-      200: { description: "Results", ...json(ExperimentResultsOutput) },
-      404: { description: "Unknown", ...errors },
-    },
-  }),
-  async (c) => {
-    const scope = siteScope(c);
-    const site = await siteOr404(c.env.DB, scope);
-    const row = await find(c.env.DB, scope, c.req.valid("param").key);
-    const { engine } = c.req.valid("query");
-    const from = row.startedAt ?? row.createdAt;
-    const to = row.stoppedAt ?? Date.now() + DAY_MS;
-    const scale = 10 ** currencyDigits(site.currency);
-    const rows = inMajorUnits(
-      await experimentVariantDays(c.env.DB, scope, exposureSource(row), from, to),
-      currencyDigits(site.currency),
-    );
-    const metrics = [row.primaryMetric, ...row.guardrails.filter((g) => g !== row.primaryMetric)];
-    const keys = row.variants.map((v) => v.key);
-    const res = experimentResults(
-      keys,
-      row.variants.map((v) => v.weight),
-      rows,
-      metrics as Parameters<typeof experimentResults>[3],
-      engine,
-    );
-    // Creative tests: spend per variant where the import has that level, and ROAS on revenue after landing.
-    const costs =
-      row.kind === "creative"
-        ? await creativeCosts(
-            c.env.DB,
-            scope,
-            (row.creativeField ?? "utm_content") as CreativeField,
-            keys,
-            { from: utcDay(from), to: utcDay(to) },
-            site.currency,
-          )
-        : null;
-    const cost = keys.map((k) => (costs ? (costs.get(k) ?? 0) / scale : null));
-    const roas = keys.map((k, i) => {
-      const spent = cost[i];
-      if (!spent) return null;
-      const revenue = rows.filter((r) => r.variant === k).reduce((s, r) => s + r.revenue, 0);
-      return revenue / spent;
-    });
-    return c.json(
-      {
-        experiment: row.key,
-        engine,
-        cost,
-        roas,
-        variants: keys,
-        units: res.units,
-        srm: { p_value: res.srm.pValue, warning: res.srm.warning },
-        metrics: res.metrics.map((m) => ({
-          metric: m.metric,
-          means: m.means,
-          results: m.results.map((r) => ({ ...toApi(r), adjusted_p_value: r.adjustedPValue })),
-        })),
-        daily: res.daily.map((d) => ({ day: d.day, units: d.units, results: d.results.map(toApi) })),
-      },
-      200,
-    );
   },
 );

@@ -4,6 +4,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppBindings } from "../env";
 import { errorBody } from "../../shared/errors";
+import { experimentsScript } from "../lib/experiment-config";
 import { ADD_ONS, SNIPPET_SOURCE, SNIPPET_VERSION } from "../../snippet/bundle.generated";
 
 export const snippetRoutes = new OpenAPIHono<AppBindings>();
@@ -39,6 +40,9 @@ function addOn(c: { req: { header(name: string): string | undefined } }, file: s
 // One route for both: a pinned version is hex, an add-on's name is a word.
 snippetRoutes.get("/t/:file{[0-9a-z]+\\.js}", (c) => {
   const file = c.req.param("file");
+  // With ?site=KEY the experiments add-on carries the site's statuses (drafts, stopped), cached at the edge.
+  const site = c.req.query("site");
+  if (file === "experiments.js" && site) return experimentsScript(c.env.DB, site, c.executionCtx);
   const found = addOn(c, file);
   if (found) return found;
   if (file !== `${SNIPPET_VERSION}.js`) {

@@ -23,7 +23,7 @@ export async function startTestSite(workerOrigin: string, tagFor: (path: string)
     return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>
 <script src="/app.js"></script>
 <script defer src="${workerOrigin}/t.js" data-site="${tag.siteKey}" ${tag.attrs ?? ""}></script>
-${tag.experiments ? `<script defer src="${workerOrigin}/t/experiments.js"></script>` : ""}
+${tag.experiments ? `<script defer src="${workerOrigin}/t/experiments.js?site=${tag.siteKey}"></script>` : ""}
 </head><body><h1>${title}</h1>
 <nav><a id="home" href="/">Home</a> <a id="courses" href="/courses">Courses</a> <a id="about" href="/about">About</a></nav>
 ${body}</body></html>`;
