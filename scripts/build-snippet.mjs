@@ -15,7 +15,8 @@ export const SNIPPET_GZIP_BUDGET = 1536;
  * `elements` itself when a page needs them; a page includes `experiments` with its own script tag.
  */
 export const ADD_ONS = {
-  experiments: { entry: "functions/snippet/x.ts", budget: 700 },
+  // 768: status-aware (drafts and stopped experiments) and sharing the cookie-mode visitor id with `options`.
+  experiments: { entry: "functions/snippet/x.ts", budget: 768 },
   options: { entry: "functions/snippet/options.ts", budget: 512 },
   elements: { entry: "functions/snippet/elements.ts", budget: 768 },
 };
