@@ -57,6 +57,16 @@ describe("dropout features and labels", () => {
     expect(examples.map((e) => e.label)).toEqual([0, 1, 1, 0]);
   });
 
+  it("takes points up to 14 days after the last activity, where a stop shows", () => {
+    // Studies on days 0, 2, 9.5 and 10, then stops. Every point before the last event has activity
+    // in its next 14 days; the quiet points after it (as at-risk serving scores them) are the stops.
+    const stopper = [0, 2, 9.5, 10].map((d) => fact(d, "lesson_start"));
+    const examples = dropoutExamples("u2", stopper, T0 + 60 * DAY_MS);
+    expect(examples.map((e) => (e.at - T0) / DAY_MS)).toEqual([0, 7, 14, 21]);
+    expect(examples.map((e) => e.label)).toEqual([0, 0, 1, 1]);
+    expect(examples.map((e) => e.row.days_since_last_activity)).toEqual([0, 5, 4, 11]);
+  });
+
   it("also labels a bought course left unfinished, while the learner is active in another", () => {
     // Bought c1 on day 0 and worked on it until day 5; from then on only c2 (days 3, 10, 17, 24).
     const facts: LearningFact[] = [
