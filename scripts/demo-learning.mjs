@@ -15,6 +15,7 @@ import { gaussian, seededRandom } from "../models/random.ts";
 
 const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;
+const UTC_OFFSET_MS = 8 * 3_600_000;
 const sigmoid = (x) => 1 / (1 + Math.exp(-x));
 const normal = (rand) => gaussian(1, 1, rand)[0];
 
@@ -167,7 +168,7 @@ function takeCourse(rand, o) {
 
 /**
  * @param purchases the demo's purchase and refund events (demoEvents, demoLearnerJourneys)
- * @returns server-API learning events, oldest first (only those before `now`)
+ * @returns server-API learning events, oldest first (only those before today)
  */
 export function demoLearning({ purchases, now = Date.now(), seed = 11 }) {
   const rand = seededRandom(seed);
@@ -191,5 +192,8 @@ export function demoLearning({ purchases, now = Date.now(), seed = 11 }) {
     const ts = e.ts + Math.floor((0.05 + 1.5 * rand()) * DAY_MS);
     takeCourse(rand, { ...e, ts, now, out, id });
   }
-  return out.filter((e) => e.ts < now).sort((a, b) => a.ts - b.ts);
+  // Up to today's local midnight (Asia/Shanghai), where the traffic ends too: a second seed on the
+  // same day finds nothing new to send (a later day adds what its learners did since).
+  const until = Math.floor((now + UTC_OFFSET_MS) / DAY_MS) * DAY_MS - UTC_OFFSET_MS;
+  return out.filter((e) => e.ts < until).sort((a, b) => a.ts - b.ts);
 }

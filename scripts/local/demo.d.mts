@@ -13,7 +13,7 @@ export interface RetrainOutcome {
   kind: string;
   promoted: boolean;
   reason: string;
-  model: { metrics: Record<string, unknown> } | null;
+  model: { id: string; metrics: Record<string, unknown> } | null;
 }
 export declare const DEMO_DOMAIN: string;
 export declare function ensureDemo(options: {

@@ -7,7 +7,7 @@ import { DAY_MS } from "../../core/time";
 import { dropoutExamples, dropoutFeatures, type LearningFact } from "../../models/dropout/learner";
 import { brierScore } from "../../models/dropout/metrics";
 import { seededRandom } from "../../models/random";
-import { trainDropout } from "../../jobs/dropout/train";
+import { dropoutEpochs, MIN_DROPOUT_STEPS, trainDropout } from "../../jobs/dropout/train";
 import { activeModel, listModels } from "../../jobs/recs/registry";
 
 const T0 = Date.UTC(2026, 8, 1);
@@ -92,6 +92,16 @@ describe("dropout features and labels", () => {
 
   it("scores calibration with the Brier score", () => {
     expect(brierScore([1, 0, 1, 0], [1, 0, 0.5, 0.5])).toBeCloseTo(0.125, 10);
+  });
+});
+
+describe("dropout training budget", () => {
+  it("gives a small site's networks at least MIN_DROPOUT_STEPS optimizer steps, a large one the default epochs", () => {
+    // 300 examples are 2 batches of 256: 20 epochs would be 40 steps.
+    expect(dropoutEpochs(300)).toBe(MIN_DROPOUT_STEPS / 2);
+    expect(dropoutEpochs(300) * 2).toBeGreaterThanOrEqual(MIN_DROPOUT_STEPS);
+    expect(dropoutEpochs(100_000)).toBe(20);
+    expect(dropoutEpochs(300, 3)).toBe(3); // a caller's own epochs (tests) win
   });
 });
 
