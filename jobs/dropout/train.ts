@@ -8,7 +8,7 @@
 import { encodeAll, encodeHoldout, fitEncoder } from "../../models/propensity/features";
 import { rocAuc } from "../../models/propensity/metrics";
 import { referencePredict } from "../../models/propensity/model";
-import { tfjsPredict, trainNetwork } from "../../models/propensity/network";
+import { DEFAULT_NETWORK_OPTIONS, tfjsPredict, trainNetwork } from "../../models/propensity/network";
 import { propensityOnnx } from "../../models/onnx/propensity";
 import { tensorflow } from "../../models/tf/backend";
 import { HOLDOUT_FRACTION } from "../../models/recs/dataset";
@@ -31,6 +31,21 @@ import { verifyPropensity } from "../recs/verify";
 
 /** Fewer decision points than this (or only one outcome) cannot train a classifier. */
 export const MIN_DROPOUT_EXAMPLES = 20;
+/**
+ * Optimizer steps the networks (the model's and the logistic-regression baseline) take at least.
+ * A site's few hundred decision points are one or two batches an epoch: 20 epochs are then 20-40
+ * Adam steps at 0.003, which leave a logistic regression near its random start (on the demo its
+ * holdout AUC was 0.41 where days since the last activity alone ranks at 0.96), and a baseline
+ * that was never fitted makes "beats logistic regression" meaningless.
+ */
+export const MIN_DROPOUT_STEPS = 600;
+
+/** Epochs for `rows` examples: the default, or more when that is fewer than MIN_DROPOUT_STEPS steps. */
+export function dropoutEpochs(rows: number, epochs?: number): number {
+  if (epochs !== undefined) return epochs;
+  const batches = Math.max(1, Math.ceil(rows / DEFAULT_NETWORK_OPTIONS.batchSize));
+  return Math.max(DEFAULT_NETWORK_OPTIONS.epochs, Math.ceil(MIN_DROPOUT_STEPS / batches));
+}
 const VERIFY_ROWS = 64;
 
 /** Every learner's learning facts since `from`, oldest first. */
@@ -117,7 +132,7 @@ export async function trainDropout(
   const cut = Math.floor(examples.length * (1 - HOLDOUT_FRACTION));
   const train = examples.slice(0, cut);
   const test = examples.slice(cut);
-  const options = epochs === undefined ? {} : { network: { epochs } };
+  const options = { network: { epochs: dropoutEpochs(train.length, epochs) } };
   const holdout: Record<string, number | null> = { auc: null, brier: null, logistic_regression: null };
   if (new Set(train.map((e) => e.label)).size === 2) {
     const { x, y, xTest, yTest, width } = encodeHoldout(train, test, DROPOUT_SPEC);
@@ -135,7 +150,9 @@ export async function trainDropout(
   const encoder = fitEncoder(rows, DROPOUT_SPEC);
   const x = encodeAll(encoder, rows);
   const y = Float32Array.from(examples, (e) => e.label);
-  const model = await trainDropoutModel(tf, x, y, encoder.width, options);
+  const model = await trainDropoutModel(tf, x, y, encoder.width, {
+    network: { epochs: dropoutEpochs(examples.length, epochs) },
+  });
   const onnx = propensityOnnx(model);
   const check = await verifyPropensity(
     tf,

@@ -150,8 +150,11 @@ export interface DropoutExample {
 
 /**
  * A learner's past decision points: every DECISION_STEP_DAYS from their first learning event
- * while they were still active, whose horizon ended by `now` (later ones have no label yet).
- * A learner who finished (earned a certificate) is no longer at risk: later points are skipped.
+ * until DROPOUT_HORIZON_DAYS after their last (serving scores a learner that long after their last
+ * activity, so training must see such moments: they are where a stop shows, since a point before
+ * the last event nearly always has some activity in the 14 days after it), whose horizon ended by
+ * `now` (later ones have no label yet). A learner who finished (earned a certificate) is no longer
+ * at risk: later points are skipped.
  */
 export function dropoutExamples(
   user: string,
@@ -164,7 +167,11 @@ export function dropoutExamples(
   const out: DropoutExample[] = [];
   const lastTs = facts[facts.length - 1]!.ts;
   const finished = facts.find((f) => f.type === "certificate")?.ts ?? Infinity;
-  for (let at = facts[0]!.ts; at + horizon <= now && at <= lastTs && at < finished; at += DECISION_STEP_DAYS * DAY_MS) {
+  for (
+    let at = facts[0]!.ts;
+    at + horizon <= now && at <= lastTs + horizon && at < finished;
+    at += DECISION_STEP_DAYS * DAY_MS
+  ) {
     const activeIn = (course: string | null) =>
       facts.some((f) => f.ts > at && f.ts <= at + horizon && (course === null || f.course === course));
     const abandoned = [...unfinishedBought(facts, bought, at)].some((c) => !activeIn(c));

@@ -13,7 +13,7 @@ export interface RetrainOutcome {
   kind: string;
   promoted: boolean;
   reason: string;
-  model: { metrics: Record<string, unknown> } | null;
+  model: { id: string; metrics: Record<string, unknown> } | null;
 }
 export declare const DEMO_DOMAIN: string;
 export declare function ensureDemo(options: {
@@ -30,5 +30,10 @@ export declare function ensureDemo(options: {
   demo_site_key: string;
   demo_secret_key: string;
   demo_report_subscription_id: string;
-  seeded: { events: number; retrained: RetrainOutcome[] } | null;
+  /** events: traffic; learning_events: learning; sent: what this call sent (all not already stored). */
+  seeded: { events: number; learning_events: number; sent: number; retrained: RetrainOutcome[] } | null;
 }>;
+export declare function demoSeedEvents(now?: number): {
+  traffic: (Record<string, unknown> & { id: string; type: string; ts: number })[];
+  learning: (Record<string, unknown> & { id: string; type: string; ts: number })[];
+};

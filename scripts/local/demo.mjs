@@ -2,6 +2,7 @@
 // database already has, so a run after a crash mid-seed, or after .wayfind/local.json was deleted,
 // finishes or reuses the demo instead of failing on its taken referral codes.
 import { demoCosts, demoEvents, demoLearnerJourneys, demoPartnerProgram, DEMO_DAYS } from "../demo-data.mjs";
+import { demoLearning, demoLessons } from "../demo-learning.mjs";
 
 export const DEMO_DOMAIN = "demo.wayfind.local";
 const FOUNDER = `founder@${DEMO_DOMAIN}`;
@@ -83,6 +84,9 @@ async function ensurePartners(api, siteId) {
     await api(`/api/v1/commission-rules${q}`, { method: "POST", body: rule });
   const items = demo.items.map((i) => ({ ...i, creator_partner_id: creators[i.id] ?? null }));
   await api(`/api/v1/items${q}`, { method: "POST", body: { items } }); // an upsert
+  // Modules and lessons (each PUT replaces the course's structure): learning events name them.
+  for (const { course, body } of demoLessons())
+    await api(`/api/v1/items/${course}/lessons${q}`, { method: "PUT", body });
 }
 
 /** The ids of the site's stored events (NDJSON export, page by page). */
@@ -98,8 +102,16 @@ async function storedEventIds(api, siteId) {
   return ids;
 }
 
+/** The demo's events: a month of traffic, and the buyers (and earlier learners) taking their courses. */
+export function demoSeedEvents(now = Date.now()) {
+  const traffic = [...demoEvents({ origin: `https://${DEMO_DOMAIN}`, now }), ...demoLearnerJourneys({ now })];
+  const purchases = traffic.filter((e) => e.type === "purchase" || e.type === "refund");
+  return { traffic, learning: demoLearning({ purchases, now }) };
+}
+
 async function ensureEvents(api, siteId, secret, say, waitMs) {
-  const events = [...demoEvents({ origin: `https://${DEMO_DOMAIN}` }), ...demoLearnerJourneys()];
+  const { traffic, learning } = demoSeedEvents();
+  const events = [...traffic, ...learning];
   const stored = await storedEventIds(api, siteId);
   const missing = events.filter((e) => !stored.has(e.id));
   for (let i = 0; i < missing.length; i += 1000) {
@@ -119,7 +131,7 @@ async function ensureEvents(api, siteId, secret, say, waitMs) {
     await sleep(500);
     count = (await storedEventIds(api, siteId)).size;
   }
-  return events.length;
+  return { traffic: traffic.length, learning: learning.length, sent: missing.length };
 }
 
 /**
@@ -156,7 +168,7 @@ export async function ensureDemo({
     say(found ? "The demo was not fully seeded: finishing it." : "Seeding the partner program and catalog…");
     await ensurePartners(api, site.id);
     if (crashAfterSite) throw new Error("WAYFIND_TEST_CRASH=seed: a crash in the middle of seeding (tests only)");
-    const events = await ensureEvents(api, site.id, secret, say, waitMs);
+    const { traffic, learning, sent } = await ensureEvents(api, site.id, secret, say, waitMs);
     let retrained = [];
     await api(`/api/v1/costs${q}`, { method: "POST", body: demoCosts() });
     // Roll the events up now so the ROI reports have data at once (the 15-minute cron only takes
@@ -165,7 +177,7 @@ export async function ensureDemo({
     await api(`/api/v1/reports/rebuild${q}`, { method: "POST" });
     if (train) {
       // The recommend Worker's daily cron does this; the demo should not wait a day for it.
-      say("Training the recommendation and propensity models (tfjs, in the recommend Worker)…");
+      say("Training the recommendation, propensity and dropout models (tfjs, in the recommend Worker)…");
       const t = Date.now();
       retrained = (await api(`/api/v1/models/retrain${q}`, { method: "POST" })).json().data ?? [];
       for (const o of retrained) say(`Model ${o.kind}: ${o.reason} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
@@ -177,9 +189,9 @@ export async function ensureDemo({
       })
     ).json();
     say(
-      `Seeded ${events} demo events (${DEMO_DAYS} days of traffic and returning learners) and ad spend for "Demo Academy" in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+      `Seeded ${traffic} demo events (${DEMO_DAYS} days of traffic and returning learners), ${learning} learning events and ad spend for "Demo Academy" in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     );
-    seeded = { events, retrained };
+    seeded = { events: traffic, learning_events: learning, sent, retrained };
   } else if (found === "local.json") say(`Reusing the demo site ${site.id}.`);
   return {
     demo_site_id: site.id,

@@ -7,7 +7,7 @@ import { DAY_MS } from "../../core/time";
 import { dropoutExamples, dropoutFeatures, type LearningFact } from "../../models/dropout/learner";
 import { brierScore } from "../../models/dropout/metrics";
 import { seededRandom } from "../../models/random";
-import { trainDropout } from "../../jobs/dropout/train";
+import { dropoutEpochs, MIN_DROPOUT_STEPS, trainDropout } from "../../jobs/dropout/train";
 import { activeModel, listModels } from "../../jobs/recs/registry";
 
 const T0 = Date.UTC(2026, 8, 1);
@@ -57,6 +57,16 @@ describe("dropout features and labels", () => {
     expect(examples.map((e) => e.label)).toEqual([0, 1, 1, 0]);
   });
 
+  it("takes points up to 14 days after the last activity, where a stop shows", () => {
+    // Studies on days 0, 2, 9.5 and 10, then stops. Every point before the last event has activity
+    // in its next 14 days; the quiet points after it (as at-risk serving scores them) are the stops.
+    const stopper = [0, 2, 9.5, 10].map((d) => fact(d, "lesson_start"));
+    const examples = dropoutExamples("u2", stopper, T0 + 60 * DAY_MS);
+    expect(examples.map((e) => (e.at - T0) / DAY_MS)).toEqual([0, 7, 14, 21]);
+    expect(examples.map((e) => e.label)).toEqual([0, 0, 1, 1]);
+    expect(examples.map((e) => e.row.days_since_last_activity)).toEqual([0, 5, 4, 11]);
+  });
+
   it("also labels a bought course left unfinished, while the learner is active in another", () => {
     // Bought c1 on day 0 and worked on it until day 5; from then on only c2 (days 3, 10, 17, 24).
     const facts: LearningFact[] = [
@@ -82,6 +92,16 @@ describe("dropout features and labels", () => {
 
   it("scores calibration with the Brier score", () => {
     expect(brierScore([1, 0, 1, 0], [1, 0, 0.5, 0.5])).toBeCloseTo(0.125, 10);
+  });
+});
+
+describe("dropout training budget", () => {
+  it("gives a small site's networks at least MIN_DROPOUT_STEPS optimizer steps, a large one the default epochs", () => {
+    // 300 examples are 2 batches of 256: 20 epochs would be 40 steps.
+    expect(dropoutEpochs(300)).toBe(MIN_DROPOUT_STEPS / 2);
+    expect(dropoutEpochs(300) * 2).toBeGreaterThanOrEqual(MIN_DROPOUT_STEPS);
+    expect(dropoutEpochs(100_000)).toBe(20);
+    expect(dropoutEpochs(300, 3)).toBe(3); // a caller's own epochs (tests) win
   });
 });
 
