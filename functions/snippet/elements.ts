@@ -2,6 +2,8 @@
 // later sign of activity, gains) one of these elements.
 //   data-wayfind-event="Name": a click sends a custom event, with its data-wayfind-prop-* as props.
 //   data-wayfind-rec="REC_ID": a click sends `Recommendation Click`; the id rides on a later purchase.
+//     The core sends these itself (a tap may navigate before this add-on arrives); this add-on
+//     does only for an older core, pinned at /t/VERSION.js, which says nothing of it.
 //   <video data-wayfind-lesson="LESSON_ID" data-wayfind-course="COURSE_ID">: lesson_start on the
 //   first play, then lesson_progress as playback (or a seek) reaches 25/50/75/100 % of the video,
 //   and lesson_complete at 100 %: each once per video element and lesson, so once per page view.
@@ -44,7 +46,7 @@ import type { Plugin, Track, Wayfind } from "./addon";
     reported.set(v, [lesson, at]);
   };
 
-  const plugin: Plugin = (track, _data, store) => {
+  const plugin: Plugin = (track, _data, store, _gate, coreSendsRecs) => {
     // On the window, capturing: before the core's click listener, whose flush then sends these at
     // once (the click may navigate away).
     listen(w, "click", (e) => {
@@ -57,7 +59,7 @@ import type { Plugin, Track, Wayfind } from "./addon";
         track("custom", { name: custom.dataset.wayfindEvent, props });
       }
       const rec = target.closest<HTMLElement>("[data-wayfind-rec]")?.dataset.wayfindRec;
-      if (rec) {
+      if (rec && !coreSendsRecs) {
         store("wf_rec", rec);
         track("click", { name: "Recommendation Click", rec_id: rec });
       }

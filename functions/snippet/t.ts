@@ -7,12 +7,15 @@
 // Add-ons: parts only some pages need are served at /t/NAME.js (scripts/build-snippet.mjs
 // ADD_ONS) and loaded by the core when the page needs them: `options` (options.ts) when the tag
 // has data-cookie, data-exclude or data-respect-dnt (events wait for it, so nothing leaves before
-// it decides), `elements` (elements.ts) when the page has a data-wayfind-event, data-wayfind-rec
-// or lesson video element (looked for at each page view and each sign of activity, so elements
-// rendered later count too). An add-on plugs in with wayfind("_", plugin): the core calls
-// plugin(track, data, store, gate), gate(filter) being how `options` releases the waiting events
-// through its filter. The core and the add-ons are built together, but a site may pin
-// /t/VERSION.js while add-ons are always current: keep that call compatible.
+// it decides), `elements` (elements.ts) when the page has a data-wayfind-event or lesson video
+// element (looked for at each page view and each sign of activity, so elements rendered later
+// count too). data-wayfind-rec clicks are the core's own: a tap on a recommendation rendered a
+// moment ago may navigate before any add-on could arrive, and its id credits the purchase.
+// An add-on plugs in with wayfind("_", plugin): the core calls plugin(track, data, store, gate, 1),
+// gate(filter) being how `options` releases the waiting events through its filter, and the 1
+// telling `elements` that the core sends rec clicks (an older core, without it, leaves them to the
+// add-on). The core and the add-ons are built together, but a site may pin /t/VERSION.js while
+// add-ons are always current: keep that call compatible.
 
 type Fields = Record<string, unknown>;
 type Api = ((command: string, ...args: unknown[]) => void) & { q?: IArguments[] };
@@ -30,14 +33,13 @@ type Handler = (...args: any[]) => unknown;
         /* never into the host page */
       }
     };
-  let api: Handler = () => {};
+  let api!: Handler; // until set, calls fail inside safe(): the no-op API
   try {
     const now = Date.now;
     const script = d.currentScript as HTMLScriptElement;
     const data = script.dataset;
     const on = (name: string) => (data[name] ?? "false") != "false";
     const endpoint = (data.api ?? new URL(script.src).origin).replace(/\/$/, "") + "/api/collect";
-    const hashRouting = on("hash");
     const store = (key: string, value?: unknown) => {
       try {
         return value ? sessionStorage.setItem(key, value as string) : (sessionStorage.getItem(key) ?? undefined);
@@ -45,12 +47,10 @@ type Handler = (...args: any[]) => unknown;
         /* storage blocked: keep going without it */
       }
     };
-    const newId = () => `${now()}${Math.random()}`; // "17648…0.4311…": unique, and of the collector's id characters
     // Beside t.js: /t/NAME.js, also for a site that pins /t/VERSION.js.
+    // A script inserted without a src waits, and runs once the src is set.
     const load = (name: string) =>
-      d.head.append(
-        Object.assign(d.createElement("script"), { src: script.src.replace(/(\/t)?\/[^/]*$/, `/t/${name}.js`) }),
-      );
+      (d.head.appendChild(d.createElement("script")).src = script.src.replace(/(\/t)?\/[^/]*$/, `/t/${name}.js`));
     // data-cookie, data-exclude and data-respect-dnt: events wait for the options add-on's filter.
     let filter: ((event: Fields) => unknown) | false =
       !/cookie|exclude|respectDnt/.test(Object.keys(data) as unknown as string) && Boolean;
@@ -60,12 +60,12 @@ type Handler = (...args: any[]) => unknown;
     let queue: Fields[] = [];
     let timer: ReturnType<typeof setTimeout> | 0 = 0;
     const send = (body: string, beacon?: unknown, retry?: unknown) => {
-      if (beacon && nav.sendBeacon(endpoint, body)) return;
       const again = () => retry && setTimeout(() => send(body), 2000);
       // A string body goes as text/plain, a simple request (no CORS preflight); 4xx answers are dropped politely.
-      fetch(endpoint, { method: "POST", body, keepalive: true })
-        .then((r) => r.status > 499 && again())
-        .catch(again);
+      (beacon && nav.sendBeacon(endpoint, body)) ||
+        fetch(endpoint, { method: "POST", body, keepalive: true })
+          .then((r) => r.status > 499 && again())
+          .catch(again);
     };
     const flush = (beacon?: unknown) => {
       clearTimeout(timer);
@@ -74,9 +74,10 @@ type Handler = (...args: any[]) => unknown;
         for (queue = queue.filter(filter); queue.length;)
           send(JSON.stringify({ site: data.site, events: queue.splice(0, 50) }), beacon, 1);
     };
-    const track = (type: string, fields?: Fields) => {
+    // _stored: room for a store() call in the arguments (signup, identify), evaluated first.
+    const track = (type: string, fields?: Fields, _stored?: unknown) => {
       queue.push({
-        id: newId(),
+        id: `${now()}${Math.random()}`, // "17648…0.4311…": unique, and of the collector's id characters
         type,
         ts: now(),
         url: loc.href,
@@ -113,18 +114,14 @@ type Handler = (...args: any[]) => unknown;
     const active = () => {
       if (d.hidden) return leave();
       tick();
-      if (
-        !elements &&
-        (elements = d.querySelector("[data-wayfind-event],[data-wayfind-rec],video[data-wayfind-lesson]"))
-      )
-        load("elements");
+      if (!elements && (elements = d.querySelector("[data-wayfind-event],[data-wayfind-lesson]"))) load("elements");
     };
 
     // Page views: one per distinct path (with the hash when routing by hash), so framework
     // replaceState calls, reloads' own history entries and bfcache restores never double count.
     let lastPath: string | undefined;
     const pageview = safe(() => {
-      const path = loc.href.split(hashRouting ? (undefined as never) : "#")[0];
+      const path = loc.href.split(on("hash") ? (undefined as never) : "#")[0];
       if (path == lastPath) return;
       flushEngagement();
       track("pageview", {
@@ -144,9 +141,16 @@ type Handler = (...args: any[]) => unknown;
     listen(w, "pagehide", leave);
 
     listen(d, "click", (e: Event) => {
-      // data-wayfind-event and data-wayfind-rec: the elements add-on, whose listener runs first.
+      const target = e.target as Element;
+      // data-wayfind-event: the elements add-on, whose listener runs first. data-wayfind-rec: here,
+      // so even a tap before any add-on arrived counts (this flush sends it before the page leaves).
+      const rec = target.closest<HTMLElement>("[data-wayfind-rec]")?.dataset.wayfindRec;
+      if (rec) {
+        store("wf_rec", rec);
+        track("click", { name: "Recommendation Click", rec_id: rec });
+      }
       // An <a> parses its own href (pathname, host, protocol); an SVG link has none of them and sends nothing.
-      const link = (e.target as Element).closest<HTMLAnchorElement>("a[href]");
+      const link = target.closest<HTMLAnchorElement>("a[href]");
       if (link) {
         const name = /\.(pdf|zip|rar|7z|epub|mobi|(doc|xls|ppt)x?|csv|txt|mp[34]|mov|avi|dmg|exe|apk)$/i.test(
           link.pathname,
@@ -163,24 +167,22 @@ type Handler = (...args: any[]) => unknown;
     const commands: Record<string, Handler> = {
       event: (name: string, props?: Fields) => track("custom", { name, props }),
       purchase: (order: Fields) => track("purchase", { rec_id: store("wf_rec"), ...order }),
-      signup: (fields?: Fields) => {
-        store("wf_uid", fields?.user_id); // without one, a read: nothing changes
-        track("signup", fields);
-      },
-      identify: (userId: unknown) => {
-        store("wf_uid", userId);
-        track("custom", { name: "identify" });
-      },
+      // store() runs first (arguments are evaluated before the call); without a user_id, a read.
+      signup: (fields?: Fields) => track("signup", fields, store("wf_uid", fields?.user_id)),
+      identify: (userId: unknown) => track("custom", { name: "identify" }, store("wf_uid", userId)),
       // The add-on hook (see the top of this file).
       _: (plugin: Handler) =>
-        plugin(track, data, store, (f: typeof filter) => {
-          filter = f;
-          flush();
-        }),
-      pageview: () => {
-        lastPath = ""; // asked for: counted even on the same path
-        pageview();
-      },
+        plugin(
+          track,
+          data,
+          store,
+          (f: typeof filter) => {
+            filter = f;
+            flush();
+          },
+          1,
+        ),
+      pageview: () => pageview((lastPath = "")), // asked for: counted even on the same path
     };
     api = (command: string, ...args: unknown[]) =>
       commands[command]
@@ -197,13 +199,12 @@ type Handler = (...args: any[]) => unknown;
         };
       }
       listen(w, "popstate", pageview);
-      if (hashRouting) listen(w, "hashchange", pageview);
+      listen(w, "hashchange", pageview); // without data-hash, the same path: no new view
       pageview();
     }
   } catch {
     /* no usable script tag: keep the no-op API */
   }
-  const wayfind = safe(api);
-  w.wayfind = wayfind;
-  for (const args of queued) wayfind(...args);
+  w.wayfind = safe(api);
+  for (const args of queued) (w.wayfind as Handler)(...args);
 })(window, document, navigator, location);

@@ -1,7 +1,8 @@
 // The snippet's size budgets and its on-demand add-ons, in real headless Chromium against the built
 // Workers: a plain page loads the core alone; a lesson video loads /t/elements.js, which reports
 // lesson_start, lesson_progress at 25/50/75/100 % and lesson_complete once each, checked in D1 (the
-// video is a real WebM recorded in the browser from a canvas, then served by the test site).
+// video is a real WebM recorded in the browser from a canvas, then served by the test site). A tap on
+// a recommendation rendered after load counts, and credits the purchase, before the add-on arrives.
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -121,6 +122,15 @@ function snippetRequests(page: Page): string[] {
   return seen;
 }
 
+/** Clicks the /courses page's Buy button and waits for its batch (sent by the 1 s timer) to leave. */
+async function purchase(page: Page) {
+  const sent = page.waitForRequest(
+    (r) => r.url().endsWith("/api/collect") && (r.postData() ?? "").includes('"type":"purchase"'),
+  );
+  await page.click("#purchase");
+  await sent;
+}
+
 const playToEnd = (page: Page) =>
   page.evaluate(async () => {
     const video = (globalThis as unknown as PageGlobals).document.getElementById("lesson");
@@ -189,6 +199,84 @@ describe("the snippet's budgets and add-ons", () => {
     await page.close();
     const events = await settled(s.id, (r) => r.some((e) => e.name === "Late Button"));
     expect(events.filter((e) => e.type === "custom" && e.name === "Late Button")).toHaveLength(1);
+  });
+
+  it("counts a tap on a recommendation rendered after load even when /t/elements.js has not arrived, and credits the purchase", async () => {
+    const s = await courseSite();
+    tag = () => ({ siteKey: s.key });
+    const context = await browser.newContext({ hasTouch: true });
+    // The elements add-on is held until the visitor is on the next page: it never arrives in time.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    await context.route(`${workers.url.origin}/t/elements.js`, async (route) => {
+      await held;
+      await route.continue().catch(() => {}); // its page is gone by then
+    });
+    const page = await context.newPage();
+    const requests = snippetRequests(page);
+    await page.goto(`${site.origin}/recs`);
+    await page.waitForSelector("#late-rec"); // rendered after load; no activity before it
+    await page.tap("#late-rec"); // touchstart asks for the add-on, the click follows at once and navigates
+    await page.waitForURL("**/courses", { waitUntil: "domcontentloaded" }); // its own add-on is held too
+    expect(requests.slice(0, 2)).toEqual(["/t.js", "/t/elements.js"]); // asked for, not arrived
+    await purchase(page);
+    release();
+    await context.close();
+    const events = await settled(s.id, (r) => r.some((e) => e.type === "purchase"));
+    const recClicks = events.filter((e) => e.type === "click" && e.name === "Recommendation Click");
+    expect(recClicks).toEqual([expect.objectContaining({ rec_id: "rec-late", path: "/recs" })]);
+    expect(events.filter((e) => e.type === "purchase")).toEqual([
+      expect.objectContaining({ order_id: "order-77", rec_id: "rec-late" }),
+    ]);
+  });
+
+  it("sends a recommendation click once when /t/elements.js is already there", async () => {
+    const s = await courseSite();
+    tag = () => ({ siteKey: s.key });
+    const page = await browser.newPage();
+    await page.goto(`${site.origin}/recs`);
+    await page.waitForSelector("#late-rec");
+    await page.evaluate(async () => {
+      const { document } = globalThis as unknown as PageGlobals;
+      document.dispatchEvent(new Event("scroll")); // activity: the core finds the widget and adds the add-on
+      const script = document.querySelector('script[src$="/t/elements.js"]');
+      await new Promise((r) => script.addEventListener("load", r)); // fires once it has run (and plugged in)
+    });
+    await page.click("#recs-more"); // the add-on's own event
+    await page.click("#late-rec");
+    await page.waitForURL("**/courses");
+    await purchase(page);
+    await page.close();
+    const events = await settled(s.id, (r) => r.some((e) => e.type === "purchase"));
+    expect(events.filter((e) => e.type === "custom" && e.name === "Recs More")).toHaveLength(1);
+    expect(events.filter((e) => e.type === "click" && e.name === "Recommendation Click")).toEqual([
+      expect.objectContaining({ rec_id: "rec-late", path: "/recs" }),
+    ]);
+    expect(events.filter((e) => e.type === "purchase")).toEqual([expect.objectContaining({ rec_id: "rec-late" })]);
+  });
+
+  it("leaves recommendation clicks to /t/elements.js under an older core that does not send them", async () => {
+    const page = await browser.newPage(); // about:blank: no CSP, so the add-on's source can run inline
+    const sent = await page.evaluate(async (source) => {
+      const g = globalThis as any;
+      const calls: unknown[][] = [];
+      const stored: Record<string, unknown> = {};
+      const track = (...a: unknown[]) => calls.push(a);
+      const store = (k: string, v?: unknown) => (v ? void (stored[k] = v) : stored[k]);
+      // An older core calls the plugin with four arguments; the current one adds a fifth, 1.
+      g.wayfind = (_command: string, plugin: (...a: unknown[]) => void) => plugin(track, {}, store, () => {});
+      g.document.body.innerHTML = '<a id="r" href="#x" data-wayfind-rec="rec-old">Old</a>';
+      const script = g.document.createElement("script");
+      script.textContent = source;
+      g.document.head.append(script);
+      g.document.getElementById("r").click();
+      return { calls, stored };
+    }, ADD_ONS.elements!.source);
+    await page.close();
+    expect(sent).toEqual({
+      calls: [["click", { name: "Recommendation Click", rec_id: "rec-old" }]],
+      stored: { wf_rec: "rec-old" },
+    });
   });
 
   it("sends every learning event type of core/event.ts from the JS API, and no other unknown command", async () => {

@@ -26,5 +26,14 @@ document.addEventListener("click", (e) => {
       throw new Error("host page bug");
     });
 });
+// /recs: a recommendation widget rendered a moment after load, with no visitor activity before it.
+if (location.pathname === "/recs")
+  window.addEventListener("load", () =>
+    setTimeout(() => {
+      document.getElementById("recs").innerHTML =
+        '<a id="late-rec" href="/courses" data-wayfind-rec="rec-late">Recommended: SQL</a>' +
+        '<button id="recs-more" data-wayfind-event="Recs More">More</button>';
+    }, 100),
+  );
 // What the page's globals are before t.js runs (the tests check it adds none but `wayfind`).
 window.globalsBeforeSnippet = Object.keys(window);

@@ -43,6 +43,8 @@ ${body}</body></html>`;
        <button id="purchase" data-action="purchase">Buy</button>`,
       ),
     "/about": () => page("/about", "About", ""),
+    // app.js renders its recommendation widget after load, as an API call's answer would be.
+    "/recs": () => page("/recs", "Recommended", `<div id="recs"></div>`),
     "/spa": () =>
       page(
         "/spa",
