@@ -3,6 +3,19 @@
 import { useSiteAnalysis } from "../api/analysis";
 import type { QueryAnswer } from "../api/content-types";
 
+/** The traffic figures Acquisition and the filtered ROI view ask the query API for. */
+export const TRAFFIC_METRICS = [
+  "visitors",
+  "visits",
+  "conversions",
+  "conversion_rate",
+  "revenue",
+  "average_order_value",
+  "cost",
+  "roi",
+  "roas",
+] as const;
+
 export type QueryFilter = ["is" | "contains", string, string[]];
 
 export interface QueryBody {

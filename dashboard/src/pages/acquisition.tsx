@@ -9,7 +9,7 @@ import { DateRangeFilter, FilterBar, useDateRange } from "../components/Filters"
 import { Card, EmptyState, Kpi, LoadError, Loading, Notice, PageHeader } from "../components/ui";
 import { useFormat, useSite, useT } from "../context";
 import { channelLabel } from "../lib/metrics";
-import { type QueryBody, type QueryFilter, type QueryRow, queryRows, useQuery } from "../lib/query";
+import { type QueryBody, type QueryFilter, type QueryRow, queryRows, TRAFFIC_METRICS, useQuery } from "../lib/query";
 import { useQueryState } from "../lib/url-state";
 import { VISIT_FILTERS, type VisitFilter, VisitFilterSelect, visitFilters } from "./acquisition/filters";
 
@@ -22,17 +22,7 @@ const DIMENSION: Record<Level, string> = {
   campaign: "visit:campaign",
   content: "visit:utm_content",
 };
-export const ACQUISITION_METRICS = [
-  "visitors",
-  "visits",
-  "conversions",
-  "conversion_rate",
-  "revenue",
-  "average_order_value",
-  "cost",
-  "roi",
-  "roas",
-] as const;
+export const ACQUISITION_METRICS = TRAFFIC_METRICS;
 type Metric = (typeof ACQUISITION_METRICS)[number];
 const KINDS = {
   visitors: "number",

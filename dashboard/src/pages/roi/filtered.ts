@@ -6,7 +6,7 @@
 // figures the query API does not have (CAC, LTV, payback) are blank.
 import { useMemo } from "preact/hooks";
 import type { RoiMetrics, RoiReport, RoiRow } from "../../api/types";
-import { type QueryBody, type QueryFilter, type QueryRow, queryRows, useQuery } from "../../lib/query";
+import { type QueryBody, type QueryFilter, type QueryRow, queryRows, TRAFFIC_METRICS, useQuery } from "../../lib/query";
 
 export const ROI_FILTERS = { channel: "visit:channel", source: "visit:source" } as const;
 export type RoiFilter = keyof typeof ROI_FILTERS;
@@ -16,17 +16,7 @@ const GROUP_DIMENSIONS = {
   campaign: "visit:campaign",
   partner: "visit:partner",
 } as const;
-export const FILTERED_METRICS = [
-  "visitors",
-  "visits",
-  "conversions",
-  "conversion_rate",
-  "revenue",
-  "average_order_value",
-  "cost",
-  "roi",
-  "roas",
-] as const;
+export const FILTERED_METRICS = TRAFFIC_METRICS;
 type Metric = (typeof FILTERED_METRICS)[number];
 
 /** The URL's channel and source filters as query API filters (none: the ROI report applies). */
