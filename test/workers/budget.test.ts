@@ -94,5 +94,15 @@ describe("GET /api/v1/reports/budget", () => {
     expect(big.notes.join(" ")).toContain("unallocated");
     expect(big.notes.join(" ")).toContain("highest observed daily spend");
     expect((await api("/api/v1/reports/budget?days=3", { token: site.read })).status).toBe(400);
+
+    // 30 days of spend under the default 90-day window: the daily rate divides by the 30 days with data.
+    const wide = (await (await api("/api/v1/reports/budget", { token: site.read })).json()) as {
+      days_covered: number;
+      channels: { channel: string; current_daily_spend: number }[];
+    };
+    expect(wide.days_covered).toBe(30);
+    const perDay = costs.reduce((a, b) => a + b, 0) / 30;
+    for (const ch of wide.channels) expect(ch.current_daily_spend).toBeCloseTo(perDay, 2);
+    expect(wide.channels.map((c) => c.current_daily_spend)).toEqual(body.channels.map((c) => c.current_daily_spend));
   });
 });

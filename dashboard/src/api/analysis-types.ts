@@ -87,6 +87,7 @@ export interface BudgetAdvice {
   model: string;
   from: string;
   to: string;
+  days_covered: number;
   daily_budget: number;
   channels: {
     channel: string;

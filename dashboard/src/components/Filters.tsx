@@ -87,14 +87,16 @@ export function SelectFilter({
   name,
   label,
   options,
+  fallback = options[0]?.value ?? "",
 }: {
   name: string;
   label: string;
   options: { value: string; label: string }[];
+  /** The value shown (and left out of the URL) when the URL names none. Default: the first option. */
+  fallback?: string;
 }) {
   const id = useId();
   const [query, setQuery] = useQueryState();
-  const fallback = options[0]?.value ?? "";
   return (
     <div class="filter filter-item">
       <label for={id}>{label}</label>

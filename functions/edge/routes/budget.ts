@@ -15,7 +15,7 @@ import {
 import { MODEL_NAMES } from "../../../models/attribution/paths";
 import { MAX_MONEY_AMOUNT, toMajor } from "../../../core/money";
 import { requireScope, siteScope } from "../auth";
-import { addDays, localDay } from "../../../core/time";
+import { addDays, daysBetween, localDay } from "../../../core/time";
 import type { AppBindings } from "../env";
 import { ErrorEnvelope } from "../../shared/errors";
 import { roiFigures } from "../../../jobs/roi";
@@ -33,6 +33,14 @@ const BudgetAdvice = z
     model: z.enum(MODEL_NAMES),
     from: Day,
     to: Day,
+    days_covered: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          "Days the daily figures average over: from the window's first day with spend or traffic to `to`, " +
+          "so a site with 30 days of data is not averaged over a 90-day window (0: no data).",
+      }),
     daily_budget: z.number(),
     channels: z.array(
       z.object({
@@ -122,7 +130,16 @@ budgetRoutes.openapi(
       else
         excluded.push({ channel, reason: `fewer than ${MIN_SPEND_DAYS} days with spend in the last ${q.days} days` });
     }
-    const current = new Map([...curves.keys()].map((k) => [k, spent.get(k)! / q.days]));
+    // Average over the days the window has data for, not the window's length: a site that started
+    // spending 30 days ago spent its total in 30 days, whatever window was asked for.
+    const dataDays = groups.filter((g) => g.sums.costMinor > 0 || g.sums.sessions > 0).map((g) => g.period);
+    const daysCovered = dataDays.length
+      ? daysBetween(
+          dataDays.reduce((a, b) => (a < b ? a : b)),
+          to,
+        ).length
+      : 0;
+    const current = new Map([...curves.keys()].map((k) => [k, spent.get(k)! / daysCovered]));
     const budget = q.budget ?? [...current.values()].reduce((a, b) => a + b, 0);
     const { spend, unallocated } = allocate(curves, budget);
 
@@ -162,6 +179,7 @@ budgetRoutes.openapi(
         model: q.model,
         from,
         to,
+        days_covered: daysCovered,
         daily_budget: round2(budget),
         channels: channels.sort((a, b) => b.suggested_daily_spend - a.suggested_daily_spend),
         expected_daily_revenue_change: {

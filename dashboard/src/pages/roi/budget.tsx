@@ -15,7 +15,9 @@ import type { TFunction } from "../../i18n";
 import { useQueryState } from "../../lib/url-state";
 import { channelLabel } from "../../lib/metrics";
 
-const BUDGET_DAYS = ["90", "30", "60", "180"];
+const BUDGET_DAYS = ["30", "60", "90", "180"];
+/** The API's default window, shown when the URL names none. */
+const DEFAULT_BUDGET_DAYS = "90";
 
 /** Budget advice: suggested daily spend per channel, its fitted curves and the expected change. */
 export function Budget() {
@@ -57,6 +59,7 @@ export function Budget() {
         <SelectFilter
           name="budget_days"
           label={t("roi.budget.window")}
+          fallback={DEFAULT_BUDGET_DAYS}
           options={BUDGET_DAYS.map((d) => ({ value: d, label: t("roi.budget.last_days", { count: Number(d) }) }))}
         />
       </FilterBar>
