@@ -4,7 +4,8 @@
 // - visit_duration, engaged_time: seconds per visit, integers.
 // - views_per_visit: 2 decimals.
 // - revenue, average_order_value, cost: major units of the site's currency, rounded to its digits.
-// - roi = (revenue - cost) / cost and roas = revenue / cost: ratios with 2 decimals (1.5 = 150 %), as the ROI report.
+// - roi = (revenue - cost) / cost and roas = revenue / cost: ratios with 4 decimals (1.5 = 150 %), as the ROI report,
+//   so a percentage shown with one decimal is not rounded twice (-0.667, not -0.67 = -67.0 %).
 // A ratio with nothing under it (no visits, no cost) is null, never 0.
 import { currencyDigits, roundTo, toMajor } from "../../core/money";
 import type { Metric } from "./query-spec";
@@ -41,6 +42,9 @@ export const emptyQuerySums = (): QuerySums => ({
   revenueMinor: 0,
   costMinor: null,
 });
+
+/** Decimals of roi and roas, as models/attribution/roi.ts rounds them. */
+const RATIO_PLACES = 4;
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
@@ -81,9 +85,9 @@ export function metricValue(metric: Metric, s: QuerySums, currency: string): num
     case "cost":
       return money(s.costMinor);
     case "roi":
-      return s.costMinor === null ? null : per(s.revenueMinor - s.costMinor, s.costMinor, 2);
+      return s.costMinor === null ? null : per(s.revenueMinor - s.costMinor, s.costMinor, RATIO_PLACES);
     case "roas":
-      return s.costMinor === null ? null : per(s.revenueMinor, s.costMinor, 2);
+      return s.costMinor === null ? null : per(s.revenueMinor, s.costMinor, RATIO_PLACES);
   }
 }
 

@@ -106,7 +106,7 @@ describe("answers from the daily rollup", () => {
     for (const q of queries) before.push(await ok(own, q));
     expect(before.map((b) => b.meta.source)).toEqual(queries.map(() => "events"));
     expect(byDims(before[0]!)).toEqual({
-      "Paid Search": [2, 1, 199, 199, 150, 0.33, 1.33],
+      "Paid Search": [2, 1, 199, 199, 150, 0.3267, 1.3267],
       Direct: [1, 0, 0, null, 0, null, null],
       Email: [1, 0, 0, null, 0, null, null],
       "Organic Social": [1, 1, 79, 79, 0, null, null],

@@ -9,7 +9,7 @@ import {
   resolveDateRange,
   timeLabels,
 } from "../../models/analytics/query-dates";
-import { metricChange } from "../../models/analytics/query-metrics";
+import { emptyQuerySums, metricChange, metricValue } from "../../models/analytics/query-metrics";
 import { api } from "./helpers";
 import { ok, seedQuerySite } from "./query-helpers";
 
@@ -100,6 +100,14 @@ describe("changes", () => {
     expect(metricChange("conversion_rate", 2.5, 1.25)).toBe(1.25);
     expect(metricChange("visits", 3, 0)).toBeNull();
     expect(metricChange("roi", null, 1)).toBeNull();
+  });
+});
+
+describe("ratios", () => {
+  it("keep 4 decimals, so -66.7 % does not show as -67.0 %", () => {
+    const sums = { ...emptyQuerySums(), revenueMinor: 338_900, costMinor: 1_017_800 };
+    expect(metricValue("roi", sums, "CNY")).toBe(-0.667); // 3,389 / 10,178 - 1 = -0.66703
+    expect(metricValue("roas", sums, "CNY")).toBe(0.333); // 0.33297
   });
 });
 

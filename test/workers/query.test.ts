@@ -51,8 +51,8 @@ describe("metrics", () => {
       revenue: 278, // 199 + (99 - 20 refunded), CNY
       average_order_value: 139, // 278 / 2
       cost: 150, // 100 + 50 of Baidu spend
-      roi: 0.85, // (278 - 150) / 150 = 0.853
-      roas: 1.85, // 278 / 150 = 1.853
+      roi: 0.8533, // (278 - 150) / 150 = 0.85333, 4 decimals as the ROI report
+      roas: 1.8533, // 278 / 150 = 1.85333
     });
     expect(body.meta).toMatchObject({
       currency: "CNY",
@@ -94,7 +94,7 @@ describe("visit dimensions", () => {
     // Default order: the first metric, descending; ties by the dimension.
     expect(body.results.map((r) => r.dimensions[0])).toEqual(["Paid Search", "Direct", "Email", "Organic Social"]);
     expect(byDims(body)).toEqual({
-      "Paid Search": [2, 2, 3, 50, 180, 1, 199, 150, 0.33, 1.33, 50], // S1 + S5; (199 - 150) / 150
+      "Paid Search": [2, 2, 3, 50, 180, 1, 199, 150, 0.3267, 1.3267, 50], // S1 + S5; (199 - 150) / 150
       Direct: [1, 1, 1, 0, 600, 0, 0, 0, null, null, 0], // S3: no spend, so no ROI (never 0)
       Email: [1, 1, 1, 100, 0, 0, 0, 0, null, null, 0],
       "Organic Social": [1, 1, 2, 0, 600, 1, 79, 0, null, null, 100],
