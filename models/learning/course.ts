@@ -96,7 +96,9 @@ function reachedPercent(e: LearningEvent, lesson: LessonSpec): number | null {
   return null;
 }
 
-const round = (n: number | null, digits = 4) => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+// Rates keep 6 decimals: the dashboard shows percent with one decimal, and 4 decimals would round
+// twice (29/71 = 0.408451 -> 0.4085 -> 40.9 % where the truth is 40.8 %).
+const round = (n: number | null, digits = 6) => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 
 export function courseFigures(
   lessons: readonly LessonSpec[],
