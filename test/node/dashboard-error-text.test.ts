@@ -78,6 +78,31 @@ describe("API issues in the reader's language", () => {
     expect(issueText(tZh, "zh-CN", "Use a page on academy.example.com or an allowed origin.")).toBe(
       "请使用 academy.example.com 或允许来源上的页面。",
     );
+    // The experiments routes' sentences, the new ones included (walkthrough: only "此值无效。" showed).
+    for (const sentence of [
+      "One weight per variant.",
+      "Weights must sum to 1.",
+      "Variant keys must differ.",
+      "Unknown variant.",
+      "user_id or visitor_id is required.",
+      "A creative test needs creative_field.",
+      "Only a creative test has creative_field.",
+      "A mean metric needs sum_squares.",
+      "More conversions than units.",
+      "CUPED needs pre for every variant or none.",
+      "sum_squares cannot be below sum² / n.",
+      "An experiment with this key exists.",
+    ]) {
+      expect(issueText(tZh, "zh-CN", sentence), sentence).not.toBe(zh.errors.issue.invalid);
+    }
+    expect(issueText(tZh, "zh-CN", "Weights must sum to 1.")).toBe("权重之和必须为 1。");
+    expect(
+      errorText(tZh, "zh-CN", {
+        status: 409,
+        code: "experiment_exists",
+        message: "An experiment with this key exists.",
+      }),
+    ).toBe(zh.errors.experiment_exists);
     expect(issueText(tZh, "zh-CN", "Something nobody mapped.")).toBe("此值无效。");
     expect(issueText(tEn, "en", "Something nobody mapped.")).toBe("Something nobody mapped.");
   });

@@ -99,7 +99,9 @@ describe("GET /api/v1/experiments/{key}/allocation", () => {
     expect(results.roas).toEqual([100 / 350, 300 / 350]);
 
     // No spend level (utm_content), an on-site experiment, a bad objective.
-    expect((await create({ key: "content", kind: "creative", variants: ["x", "y"] })).status).toBe(201);
+    expect(
+      (await create({ key: "content", kind: "creative", creative_field: "utm_content", variants: ["x", "y"] })).status,
+    ).toBe(201);
     await expectError(await api("/api/v1/experiments/content/allocation", { token: site.read }), 409, "conflict");
     expect((await create({ key: "onsite", variants: ["x", "y"] })).status).toBe(201);
     await expectError(await api("/api/v1/experiments/onsite/allocation", { token: site.read }), 409, "conflict");

@@ -117,6 +117,20 @@ describe("POST /api/v1/experiments/analyze", () => {
       "validation_failed",
       "variants.0.conversions",
     );
+    // No data has sum 10 and sum of squares 1 over 10 units (sum² / n = 10): refused, not nulls.
+    const impossible = await expectError(
+      await post({
+        metric_type: "mean",
+        variants: [
+          { n: 10, sum: 10, sum_squares: 20 },
+          { n: 10, sum: 10, sum_squares: 1 },
+        ],
+      }),
+      400,
+      "validation_failed",
+      "variants.1.sum_squares",
+    );
+    expect(impossible.error.issues.map((i) => i.path)).toEqual(["variants.1.sum_squares"]);
     const anonymous = await api(PATH, { method: "POST", json: { metric_type: "proportion", variants: two } });
     expect(anonymous.status).toBe(401);
   });
@@ -228,6 +242,15 @@ describe("experiments: lifecycle, assignment and results", () => {
       "validation_failed",
       "variants",
     );
+    // A creative test names its landing field; an on-site one has none.
+    await expectError(await post({ kind: "creative" }), 400, "validation_failed", "creative_field");
+    await expectError(await post({ creative_field: "utm_content" }), 400, "validation_failed", "creative_field");
+    // A taken key has its own code, not the generic conflict ("already done or changed meanwhile").
+    expect((await post({})).status).toBe(201);
+    await expectError(await post({}), 409, "experiment_exists", "key");
+    const edit = (json: unknown) => api("/api/v1/experiments/k", { method: "PATCH", token: site.admin, json });
+    await expectError(await edit({ creative_field: "utm_id" }), 400, "validation_failed", "creative_field");
+    expect((await edit({ creative_field: null })).status).toBe(200);
     const unknown = await api("/api/v1/experiments/nope/assign", {
       method: "POST",
       token: site.read,

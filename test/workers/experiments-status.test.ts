@@ -31,7 +31,7 @@ describe("the add-on's statuses", () => {
   it("serves control for a draft, hashes while running, the winner (else control) once stopped", async () => {
     const site = await createSite();
     for (const key of ["draft", "running", "won", "undecided"]) expect((await create(site, key)).status).toBe(201);
-    expect((await create(site, "ads", { kind: "creative" })).status).toBe(201);
+    expect((await create(site, "ads", { kind: "creative", creative_field: "utm_campaign" })).status).toBe(201);
     for (const key of ["running", "won", "undecided"]) expect((await post(site, `${key}/start`)).status).toBe(200);
     expect((await post(site, "won/stop", { winner: "b" })).status).toBe(200);
     expect((await post(site, "undecided/stop", { decision: "No difference" })).status).toBe(200);

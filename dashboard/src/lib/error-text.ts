@@ -48,6 +48,19 @@ const RULES: Rule[] = [
   [/^Not an IANA time zone\.$/, () => ["errors.issue.time_zone"]],
   [/^Use a page on (\S+) or an allowed origin\.$/, (m) => ["errors.issue.site_url", { domain: m[1]! }]],
   [/^At most the site's retention_days \((\d+)\)\.$/, (m) => ["errors.issue.retention", { max: m[1]! }]],
+  // Experiments (routes/experiments.ts, experiment-runs.ts).
+  [/^One weight per variant\.$/, () => ["errors.issue.weights_count"]],
+  [/^Weights must sum to 1\.$/, () => ["errors.issue.weights_sum"]],
+  [/^Variant keys must differ\.$/, () => ["errors.issue.variants_distinct"]],
+  [/^Unknown variant\.$/, () => ["errors.issue.unknown_variant"]],
+  [/^user_id or visitor_id is required\.$/, () => ["errors.issue.user_or_visitor"]],
+  [/^A creative test needs creative_field\.$/, () => ["errors.issue.creative_field"]],
+  [/^Only a creative test has creative_field\.$/, () => ["errors.issue.creative_field_onsite"]],
+  [/^A (mean|proportion) metric needs \w+\.$/, () => ["errors.issue.required"]],
+  [/^More conversions than units\.$/, () => ["errors.issue.conversions_above_units"]],
+  [/^CUPED needs pre for every variant or none\.$/, () => ["errors.issue.cuped_pre"]],
+  [/^sum_squares cannot be below sum² \/ n\.$/, () => ["errors.issue.impossible_sums"]],
+  [/^An experiment with this key exists\.$/, () => ["errors.issue.experiment_key"]],
 ];
 
 /** One issue's message in the reader's language. */

@@ -73,6 +73,21 @@ function arms(variants: string[], weights = variants.map(() => 1 / variants.leng
   return variants.map((key, i) => ({ key, weight: weights[i]! }));
 }
 
+/**
+ * A creative test reads its variants from one landing field, which must be named; an on-site test
+ * has none (`field` undefined: not given, null: cleared).
+ */
+function checkCreativeField(kind: ExperimentRow["kind"], field: string | null | undefined) {
+  if (kind === "creative" && (field === undefined || field === null))
+    throw new ApiError(400, "validation_failed", "A creative test needs creative_field.", [
+      { path: "creative_field", message: "A creative test needs creative_field." },
+    ]);
+  if (kind !== "creative" && field !== undefined && field !== null)
+    throw new ApiError(400, "validation_failed", "Only a creative test has creative_field.", [
+      { path: "creative_field", message: "Only a creative test has creative_field." },
+    ]);
+}
+
 async function find(db: D1Database, scope: { siteId: string }, key: string) {
   const row = await getExperiment(db, scope, key);
   if (!row) throw new ApiError(404, "not_found", "No such experiment.");
@@ -120,6 +135,7 @@ experimentRunRoutes.openapi(
     const scope = siteScope(c);
     const site = await siteOr404(c.env.DB, scope);
     const body = c.req.valid("json");
+    checkCreativeField(body.kind, body.creative_field);
     const now = Date.now();
     const row: ExperimentRow = {
       siteId: scope.siteId,
@@ -141,7 +157,9 @@ experimentRunRoutes.openapi(
       updatedAt: now,
     };
     if (!(await insertExperiment(c.env.DB, row)))
-      throw new ApiError(409, "conflict", "An experiment with this key exists.", [{ path: "key", message: "Taken." }]);
+      throw new ApiError(409, "experiment_exists", "An experiment with this key exists.", [
+        { path: "key", message: "An experiment with this key exists." },
+      ]);
     // A new draft must not run on pages from a cached script that does not list it yet.
     await forgetExperimentsScript(site.publicKey);
     return c.json(view(row), 201);
@@ -187,6 +205,7 @@ experimentRunRoutes.openapi(
     const row = await find(c.env.DB, scope, key);
     // Once units are exposed, changing arms or metrics would mix two experiments in one result.
     if (row.status !== "draft") throw new ApiError(409, "conflict", `The experiment is ${row.status}.`);
+    if (body.creative_field !== undefined) checkCreativeField(row.kind, body.creative_field);
     const variants =
       body.variants || body.weights
         ? arms(

@@ -20,6 +20,9 @@ function toStats(body: Input): VariantStat[] {
       if (v.sum === undefined) issues.push({ path: `${path}.sum`, message: "A mean metric needs sum." });
       if (v.sum_squares === undefined)
         issues.push({ path: `${path}.sum_squares`, message: "A mean metric needs sum_squares." });
+      // No n values with this sum have a smaller sum of squares (the variance would be negative).
+      else if (v.sum !== undefined && v.n > 0 && v.sum_squares < (v.sum * v.sum) / v.n - 1e-9 * Math.abs(v.sum_squares))
+        issues.push({ path: `${path}.sum_squares`, message: "sum_squares cannot be below sum² / n." });
       return { kind: "mean", n: v.n, sum: v.sum ?? 0, sumSquares: v.sum_squares ?? 0 };
     }
     if (v.conversions === undefined)
