@@ -98,6 +98,13 @@ describe("GET /api/v1/experiments/{key}/allocation", () => {
     expect(results.cost).toEqual([350, 350]);
     expect(results.roas).toEqual([100 / 350, 300 / 350]);
 
+    // No spend imported yet (and no conversions): no invented return or even split.
+    expect(
+      (await create({ key: "fresh", kind: "creative", creative_field: "utm_campaign", variants: ["f-a", "f-b"] }))
+        .status,
+    ).toBe(201);
+    expect((await api("/api/v1/experiments/fresh/start", { method: "POST", token: site.admin })).status).toBe(200);
+    await expectError(await api("/api/v1/experiments/fresh/allocation", { token: site.read }), 409, "no_spend_yet");
     // No spend level (utm_content), an on-site experiment, a bad objective.
     expect(
       (await create({ key: "content", kind: "creative", creative_field: "utm_content", variants: ["x", "y"] })).status,

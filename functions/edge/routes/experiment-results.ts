@@ -141,7 +141,7 @@ experimentResultRoutes.openapi(
     responses: {
       200: { description: "Shares per creative", ...json(AllocationOutput) },
       404: { description: "Unknown", ...errors },
-      409: { description: "Not a creative test, or no spend at its level", ...errors },
+      409: { description: "Not a creative test, no spend at its level, or no spend yet (no_spend_yet)", ...errors },
     },
   }),
   async (c) => {
@@ -165,6 +165,10 @@ experimentResultRoutes.openapi(
         revenue: mine.reduce((s, r) => s + r.revenue, 0),
       };
     });
+    // Return per unit of spend is undefined before any spend: the priors alone would answer an
+    // invented return and an even split.
+    if (arms.every((a) => a.cost === 0))
+      throw new ApiError(409, "no_spend_yet", "No spend is imported for these creatives yet.");
     const allocation = thompsonAllocation(arms, objective);
     return c.json(
       {

@@ -274,7 +274,7 @@ function Creatives({
         <p class="hint">{t("experiments.allocation_hint", { draws: f.number(allocation.data?.draws ?? 10000) })}</p>
         {allocation.error ? (
           <Notice kind="info">
-            {allocation.error.status === 409
+            {allocation.error.status === 409 && allocation.error.code !== "no_spend_yet"
               ? t("experiments.allocation_unavailable")
               : errorText(t, language, allocation.error)}
           </Notice>
