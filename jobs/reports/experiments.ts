@@ -11,7 +11,7 @@ export interface ReportExperiment {
   name: string;
   metric: string;
   /** Control first. */
-  variants: { key: string; units: number; mean: number }[];
+  variants: { key: string; units: number; mean: number | null }[];
   /** Per treatment: relative effect, its 95% interval and p-value (null without enough data). */
   effects: { key: string; effect: number | null; ci: [number, number] | null; pValue: number | null }[];
   srmWarning: boolean;

@@ -91,8 +91,8 @@ function stats(totals: Totals[], metric: ExperimentMetric, cuped: boolean) {
 
 export interface MetricResult {
   metric: ExperimentMetric;
-  /** Per variant (control first): units and the metric's mean. */
-  means: number[];
+  /** Per variant (control first): the metric's mean, null for a variant without units (nothing to average). */
+  means: (number | null)[];
   /** Whether CUPED adjusted this metric (on, and the metric has a pre-period covariate). */
   cuped: boolean;
   /**
@@ -153,7 +153,7 @@ export function experimentResults(
       metric,
       means: totals.map((t) => {
         const s = stat(t, metric);
-        return s.n ? (s.kind === "mean" ? s.sum : s.conversions) / s.n : 0;
+        return s.n ? (s.kind === "mean" ? s.sum : s.conversions) / s.n : null;
       }),
       cuped: plain[m] !== null,
       results: analyses[m]!.results.map((r, arm) => {

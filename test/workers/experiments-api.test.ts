@@ -165,6 +165,15 @@ describe("experiments: lifecycle, assignment and results", () => {
     expect((await assign("u1")).variant).toBe("a"); // a draft serves control
     const started = await api("/api/v1/experiments/pricing-page/start", { method: "POST", token: site.admin });
     expect(started.status).toBe(200);
+    // No units yet: no mean (null, not 0), so the dashboard shows its empty state.
+    const empty = (await (await api("/api/v1/experiments/pricing-page/results", { token: site.read })).json()) as {
+      units: number[];
+      metrics: { means: (number | null)[] }[];
+    };
+    await expectDocumented("GET /api/v1/experiments/{key}/results", 200, empty);
+    expect(empty.units).toEqual([0, 0]);
+    expect(empty.metrics.length).toBeGreaterThan(0);
+    for (const m of empty.metrics) expect(m.means).toEqual([null, null]);
     // Running: the same hash as core/experiment-assign.ts, and stable for the same user.
     const users = Array.from({ length: 20 }, (_, i) => `user-${i}`);
     for (const u of users.slice(0, 6)) {

@@ -47,7 +47,7 @@ export interface ExperimentResults {
   srm: { p_value: number; warning: boolean };
   metrics: {
     metric: ExperimentMetric;
-    means: number[];
+    means: (number | null)[];
     cuped: boolean;
     results: (EffectResult & { adjusted_p_value: number | null; variance_reduction: number | null })[];
   }[];

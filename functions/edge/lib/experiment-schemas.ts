@@ -180,7 +180,7 @@ export const ExperimentResultsOutput = z
     metrics: z.array(
       z.object({
         metric,
-        means: z.array(z.number()),
+        means: z.array(z.number().nullable()).openapi({ description: "Per variant; null without units" }),
         cuped: z
           .boolean()
           .openapi({ description: "Whether CUPED adjusted this metric (bounce rate has no covariate)" }),

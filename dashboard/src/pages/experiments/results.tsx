@@ -26,7 +26,7 @@ interface Row {
   metric: ExperimentResults["metrics"][number]["metric"];
   variant: string;
   units: number;
-  mean: number;
+  mean: number | null;
   effect: number | null;
   ci: [number, number] | null;
   p: number | null;
@@ -58,7 +58,8 @@ export function ExperimentResultsView({ experimentKey }: { experimentKey: string
   const data = results.data;
   const rows: Row[] = useMemo(
     () =>
-      (data?.metrics ?? []).flatMap((m) =>
+      // Without a single exposure there is nothing to show: the table's "No exposures yet." instead.
+      (data?.units.some((u) => u > 0) ? data.metrics : []).flatMap((m) =>
         data!.variants.map((variant, i) => {
           const r = i === 0 ? null : m.results[i - 1]!;
           return {
@@ -66,7 +67,7 @@ export function ExperimentResultsView({ experimentKey }: { experimentKey: string
             metric: m.metric,
             variant,
             units: data!.units[i]!,
-            mean: m.means[i]!,
+            mean: m.means[i] ?? null,
             effect: r?.effect ?? null,
             ci: r?.ci ?? null,
             p: r?.adjusted_p_value ?? null,
