@@ -6,6 +6,7 @@
 // not followed), with a timeout per attempt and at most MAX_WEBHOOK_ATTEMPTS attempts.
 import type { EdgeEnv } from "../../core/env";
 import { describeError } from "../../core/errors";
+import { internalHostProblem } from "../../core/internal-host";
 import { seal, unseal } from "../../core/seal";
 import type { SiteScope } from "../../schema/queries/scope";
 import {
@@ -28,7 +29,11 @@ const DUE_BATCH = 200;
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
-/** Why a URL cannot receive webhooks, or null: https, or http to this machine (local development). */
+/**
+ * Why a URL cannot receive webhooks, or null: https to a public host, or http(s) to this machine
+ * by exactly those names (local development: the test mailbox). Checked when an endpoint is
+ * created and again before every attempt (an endpoint stored before this rule still gets refused).
+ */
 export function webhookUrlProblem(value: string): string | null {
   let url: URL;
   try {
@@ -37,9 +42,10 @@ export function webhookUrlProblem(value: string): string | null {
     return "Not a URL.";
   }
   if (url.username || url.password) return "Credentials in the URL are not allowed.";
-  if (url.protocol === "https:") return null;
-  if (url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname)) return null;
-  return "Use https (http only for localhost and 127.0.0.1).";
+  if ((url.protocol === "https:" || url.protocol === "http:") && LOCAL_HOSTS.has(url.hostname)) return null;
+  if (url.protocol !== "https:") return "Use https (http only for localhost and 127.0.0.1).";
+  const internal = internalHostProblem(url.hostname);
+  return internal && `${internal} Webhooks go to public hosts (or localhost and 127.0.0.1 for local development).`;
 }
 
 const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
