@@ -94,7 +94,10 @@ export const AtRiskOutcomes = z
 
 export const EndpointBody = z
   .object({
-    url: z.url().max(2000).openapi({ description: "https (http only for localhost and 127.0.0.1)." }),
+    url: z.url().max(2000).openapi({
+      description:
+        "https to a public host; http(s) to localhost and 127.0.0.1 for local development. Private, loopback, link-local, CGNAT, multicast and internal hosts are refused.",
+    }),
     events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).default(["learner.at_risk"]),
   })
   .strict()

@@ -6,7 +6,9 @@
 // not followed), with a timeout per attempt and at most MAX_WEBHOOK_ATTEMPTS attempts.
 import type { EdgeEnv } from "../../core/env";
 import { describeError } from "../../core/errors";
+import { internalHostProblem } from "../../core/internal-host";
 import { seal, unseal } from "../../core/seal";
+import type { DeliveryStatus } from "../../schema/learner-tables";
 import type { SiteScope } from "../../schema/queries/scope";
 import {
   claimDelivery,
@@ -28,7 +30,11 @@ const DUE_BATCH = 200;
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
-/** Why a URL cannot receive webhooks, or null: https, or http to this machine (local development). */
+/**
+ * Why a URL cannot receive webhooks, or null: https to a public host, or http(s) to this machine
+ * by exactly those names (local development: the test mailbox). Checked when an endpoint is
+ * created and again before every attempt (an endpoint stored before this rule still gets refused).
+ */
 export function webhookUrlProblem(value: string): string | null {
   let url: URL;
   try {
@@ -37,9 +43,10 @@ export function webhookUrlProblem(value: string): string | null {
     return "Not a URL.";
   }
   if (url.username || url.password) return "Credentials in the URL are not allowed.";
-  if (url.protocol === "https:") return null;
-  if (url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname)) return null;
-  return "Use https (http only for localhost and 127.0.0.1).";
+  if ((url.protocol === "https:" || url.protocol === "http:") && LOCAL_HOSTS.has(url.hostname)) return null;
+  if (url.protocol !== "https:") return "Use https (http only for localhost and 127.0.0.1).";
+  const internal = internalHostProblem(url.hostname);
+  return internal && `${internal} Webhooks go to public hosts (or localhost and 127.0.0.1 for local development).`;
 }
 
 const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
@@ -71,13 +78,34 @@ export const sealWebhookSecret = (key: string, siteId: string, endpointId: strin
 
 export type Fetcher = (request: Request) => Promise<Response>;
 
+/** Failures per endpoint and run logged one by one; the rest are counted in one summary line. */
+export const LOGGED_FAILURES_PER_ENDPOINT = 3;
+
+/**
+ * An attempt's failure in words an operator can act on. workerd hides why a fetch failed (an
+ * unknown host, a refused connection) behind "internal error; reference = …": say what it means.
+ */
+export function webhookFailureCause(err: unknown): string {
+  if (err instanceof Error && err.name === "TimeoutError") return `timed out after ${WEBHOOK_TIMEOUT_MS / 1000} s`;
+  const described = describeError(err);
+  if (/internal error; reference = /i.test(described)) return "network error (DNS or connection)";
+  return described;
+}
+
+interface Outcome {
+  /** null when delivered */
+  error: string | null;
+  attempts: number;
+  status: DeliveryStatus;
+}
+
 async function attempt(
   env: EdgeEnv,
   delivery: DeliveryRow,
   endpoint: EndpointRow | undefined,
   now: number,
   fetcher: Fetcher,
-): Promise<boolean> {
+): Promise<Outcome> {
   let httpStatus: number | null = null;
   let error: string | null = null;
   try {
@@ -108,18 +136,55 @@ async function attempt(
     await response.body?.cancel();
     if (response.status < 200 || response.status > 299) error = `HTTP ${response.status}`;
   } catch (err) {
-    error = describeError(err);
+    error = webhookFailureCause(err);
   }
   const attempts = delivery.attempts + 1;
   const status = error === null ? "delivered" : attempts >= MAX_WEBHOOK_ATTEMPTS ? "dead" : "pending";
-  if (error) console.warn("webhook attempt failed", { id: delivery.id, site: delivery.siteId, attempts, error });
   await recordAttempt(
     env.DB,
     delivery,
     { status, httpStatus, error, nextAttemptAt: status === "pending" ? now + webhookRetryDelayMs(attempts) : now },
     now,
   );
-  return error === null;
+  return { error, attempts, status };
+}
+
+/**
+ * The run's failure log: one line per failed attempt (endpoint, delivery, cause, what happens next),
+ * at most LOGGED_FAILURES_PER_ENDPOINT per endpoint, then one summary line per endpoint, so an
+ * unreachable receiver costs a few lines per run, not one per learner.
+ */
+function failureLog() {
+  const byEndpoint = new Map<string, { url: string; failed: number; lastError: string }>();
+  return {
+    failed(delivery: DeliveryRow, endpoint: EndpointRow | undefined, outcome: Outcome) {
+      const error = outcome.error ?? "";
+      const url = endpoint?.url ?? "(deleted endpoint)";
+      const seen = byEndpoint.get(delivery.endpointId) ?? { url, failed: 0, lastError: error };
+      seen.failed++;
+      seen.lastError = error;
+      byEndpoint.set(delivery.endpointId, seen);
+      if (seen.failed > LOGGED_FAILURES_PER_ENDPOINT) return;
+      const next =
+        outcome.status === "dead"
+          ? "no more retries (dead)"
+          : `retried in ${webhookRetryDelayMs(outcome.attempts) / 60_000} min`;
+      console.warn(
+        `webhook attempt ${outcome.attempts}/${MAX_WEBHOOK_ATTEMPTS} to ${url} failed: ${error}; ${next} ` +
+          `(site ${delivery.siteId}, delivery ${delivery.id})`,
+      );
+    },
+    summary() {
+      for (const [id, e] of byEndpoint) {
+        const more = e.failed - LOGGED_FAILURES_PER_ENDPOINT;
+        if (more <= 0) continue;
+        console.warn(
+          `webhook: ${more} more failed attempts to ${e.url} this run, not logged one by one ` +
+            `(endpoint ${id}, ${e.failed} in all; last: ${e.lastError})`,
+        );
+      }
+    },
+  };
 }
 
 /** Attempts the deliveries due by `now` (one site's, or every site's); returns how many got through. */
@@ -132,6 +197,7 @@ export async function deliverDue(
   const due = await dueDeliveries(env.DB, scope, now, DUE_BATCH);
   const endpoints = new Map<string, Map<string, EndpointRow>>();
   const counts = { delivered: 0, failed: 0 };
+  const log = failureLog();
   for (const d of due) {
     let mine = endpoints.get(d.siteId);
     if (!mine) {
@@ -139,8 +205,14 @@ export async function deliverDue(
       endpoints.set(d.siteId, mine);
     }
     if (!(await claimDelivery(env.DB, d, now + LEASE_MS, now))) continue;
-    if (await attempt(env, d, mine.get(d.endpointId), now, fetcher)) counts.delivered++;
-    else counts.failed++;
+    const endpoint = mine.get(d.endpointId);
+    const outcome = await attempt(env, d, endpoint, now, fetcher);
+    if (outcome.error === null) counts.delivered++;
+    else {
+      counts.failed++;
+      log.failed(d, endpoint, outcome);
+    }
   }
+  log.summary();
   return counts;
 }

@@ -37,3 +37,15 @@ export declare function demoSeedEvents(now?: number): {
   traffic: (Record<string, unknown> & { id: string; type: string; ts: number })[];
   learning: (Record<string, unknown> & { id: string; type: string; ts: number })[];
 };
+export declare function waitStored(options: {
+  stored: number;
+  total: number;
+  count: () => Promise<number>;
+  say: (line: string) => void;
+  waitMs: number;
+  pollMs?: number;
+}): Promise<number>;
+export declare function modelLine(
+  outcome: Pick<RetrainOutcome, "kind" | "promoted" | "reason">,
+  seconds: number,
+): string;

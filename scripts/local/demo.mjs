@@ -120,18 +120,46 @@ async function ensureEvents(api, siteId, secret, say, waitMs) {
     say(`Sent demo events: ${i + batch.length}/${missing.length}`);
   }
   // The queue consumer stores them in batches; wait for all before the rollup.
-  let count = stored.size;
-  const deadline = Date.now() + waitMs;
-  for (let i = 0; count < events.length; i++) {
-    if (Date.now() > deadline) {
-      say(`Only ${count} of ${events.length} demo events were stored after ${waitMs / 1000} s; going on with those.`);
-      break;
-    }
-    if (i % 4 === 0) say(`Storing events (queue → D1): ${count}/${events.length}`);
-    await sleep(500);
-    count = (await storedEventIds(api, siteId)).size;
-  }
+  const count = async () => (await storedEventIds(api, siteId)).size;
+  await waitStored({ stored: stored.size, total: events.length, count, say, waitMs });
   return { traffic: traffic.length, learning: learning.length, sent: missing.length };
+}
+
+/**
+ * Waits until `count()` reaches `total`, saying the progress every 2 s and, at the end, that
+ * storing finished (or how far it got by `waitMs`). Types: demo.d.mts.
+ */
+export async function waitStored({ stored, total, count, say, waitMs, pollMs = 500 }) {
+  if (stored >= total) return stored;
+  const started = Date.now();
+  const deadline = started + waitMs;
+  for (let i = 0; stored < total; i++) {
+    if (Date.now() > deadline) {
+      say(`Only ${stored} of ${total} demo events were stored after ${waitMs / 1000} s; going on with those.`);
+      return stored;
+    }
+    if (i % 4 === 0) say(`Storing events (queue → D1): ${stored}/${total}`);
+    await sleep(pollMs);
+    stored = await count();
+  }
+  say(`Storing events (queue → D1): ${stored}/${total}, done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  return stored;
+}
+
+/**
+ * The start-up line for one retrained model. A dropout model that is not promoted has no baseline
+ * to serve: the at-risk list answers 409 model_not_ready until one is promoted.
+ */
+export function modelLine(outcome, seconds) {
+  let what = outcome.reason;
+  if (outcome.kind === "dropout" && !outcome.promoted) {
+    const why = outcome.reason.replace(/: serving the baseline$/, "");
+    const margin = /^holdout AUC .* below /.test(why) ? "did not beat logistic regression by the margin: " : "";
+    what =
+      `not promoted (${margin}${why}); at-risk answers model_not_ready until one is promoted: ` +
+      "see README (Dropout risk and win-back)";
+  }
+  return `Model ${outcome.kind}: ${what} (${seconds.toFixed(1)} s)`;
 }
 
 /**
@@ -180,7 +208,7 @@ export async function ensureDemo({
       say("Training the recommendation, propensity and dropout models (tfjs, in the recommend Worker)…");
       const t = Date.now();
       retrained = (await api(`/api/v1/models/retrain${q}`, { method: "POST" })).json().data ?? [];
-      for (const o of retrained) say(`Model ${o.kind}: ${o.reason} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      for (const o of retrained) say(modelLine(o, (Date.now() - t) / 1000));
     } else say("Skipping model training (WAYFIND_SEED=no-train).");
     report = (
       await api(`/api/v1/report-subscriptions${q}`, {
