@@ -12,7 +12,14 @@ const maybeMoney = money.nullable();
 export const RoiMetrics = z
   .object({
     sessions: z.number().int(),
-    visitors: z.number().int(),
+    visitors: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          "Distinct visitors. Totals count each visitor once over the whole range (as POST /api/v1/query); " +
+          "a row or channel adds its days' distinct counts.",
+      }),
     conversions: z.number().openapi({ description: "Attributed: fractional under multi-touch models." }),
     new_customers: z.number(),
     revenue: money,
