@@ -7,6 +7,7 @@ import type { ModelName } from "../models/attribution/paths";
 import { type GroupSums, type Metrics, type Period, roiMetrics, totalOf } from "../models/attribution/roi";
 import { type ReportIssue, roiSums } from "../schema/queries/roi-sums";
 import type { SiteRow } from "../schema/queries/sites";
+import { rangeVisitors } from "./range-visitors";
 
 export interface RoiOptions {
   site: SiteRow;
@@ -20,6 +21,12 @@ export interface RoiOptions {
   period?: Period;
   /** Also read the previous period (core/time.ts previousPeriod: as many local days, ending the day before `from`). */
   compare?: boolean;
+  /**
+   * Count the totals' visitors once over each whole range (jobs/range-visitors.ts) instead of adding
+   * the rollup's daily, per-group counts, which count a visitor once per day and group. Costs one
+   * scan of the range's events per period, so only readers that show total visitors ask for it.
+   */
+  distinctVisitors?: boolean;
 }
 
 export interface RoiGroup {
@@ -64,11 +71,13 @@ export async function roiFigures<Compare extends boolean = false>(
       { siteId: site.id },
       { currency: site.currency, groupBy, model, from, to, period },
     );
+    const total = totalOf(groups);
+    if (o.distinctVisitors) total.visitors = (await rangeVisitors(db, site, from, to)) ?? total.visitors;
     const figures: RoiPeriod = {
       from,
       to,
       groups: groups.map((g) => ({ ...g, metrics: roiMetrics(g.sums, site.currency) })),
-      totals: roiMetrics(totalOf(groups), site.currency),
+      totals: roiMetrics(total, site.currency),
     };
     return { figures, issues };
   };

@@ -16,6 +16,8 @@ export interface Formatter {
   score(n: number | null | undefined): string;
   /** A relative change with its sign: 0.12 → +12.0%. */
   change(ratio: number | null | undefined): string;
+  /** A difference of two ratios in percentage points, with its sign, without the unit: 2.841 → +284.1. */
+  points(difference: number | null | undefined): string;
   /** A local day "YYYY-MM-DD" (already in the site's calendar): no time zone shift. */
   day(day: string): string;
   /** The same, month and day only (chart axes). */
@@ -63,6 +65,11 @@ export function formatter(locale: Language, currency: string, timeZone: string):
     maximumFractionDigits: 1,
     signDisplay: "exceptZero",
   });
+  const points = new Intl.NumberFormat(locale, {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+    signDisplay: "exceptZero",
+  });
   const day = new Intl.DateTimeFormat(locale, { timeZone: "UTC", year: "numeric", month: "short", day: "numeric" });
   const shortDay = new Intl.DateTimeFormat(locale, { timeZone: "UTC", month: "numeric", day: "numeric" });
   const dateTime = new Intl.DateTimeFormat(locale, {
@@ -88,6 +95,7 @@ export function formatter(locale: Language, currency: string, timeZone: string):
     percent: (r) => (ok(r) ? percent.format(r) : DASH),
     score: (n) => (ok(n) ? score.format(n) : DASH),
     change: (r) => (ok(r) ? change.format(r) : DASH),
+    points: (d) => (ok(d) ? points.format(d * 100) : DASH),
     day: (d) => day.format(new Date(`${d}T00:00:00Z`)),
     shortDay: (d) => shortDay.format(new Date(`${d}T00:00:00Z`)),
     dateTime: (at) => dateTime.format(ms(at)),

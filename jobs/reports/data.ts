@@ -48,7 +48,7 @@ export async function loadReportData(
 ): Promise<ReportData> {
   const range = { site, model, from, to };
   const [current, campaigns, partners, daily] = await Promise.all([
-    roiFigures(db, { ...range, groupBy: "channel", compare: true }),
+    roiFigures(db, { ...range, groupBy: "channel", compare: true, distinctVisitors: true }),
     roiFigures(db, { ...range, groupBy: "campaign" }),
     roiFigures(db, { ...range, groupBy: "partner" }),
     roiFigures(db, { ...range, groupBy: "channel", period: "day" }),

@@ -82,12 +82,30 @@ export function roiMetrics(s: GroupSums, currency: string) {
 
 export type Metrics = ReturnType<typeof roiMetrics>;
 
-/** Relative change of each numeric metric against the previous period (null when either is missing or was 0). */
+/**
+ * Ratios whose change is their difference, in ratio units (2.84 = +284 percentage points), not a
+ * relative change: ROI moving from -0.23 to 2.61 is +284 points, while (2.61 + 0.23) / 0.23 reads
+ * +1,234.8 %, and a relative change flips meaning whenever the earlier ROI was negative. ROAS is a non-negative multiple
+ * (2.5x), so its relative change stays meaningful.
+ */
+export const POINT_CHANGE_METRICS = ["roi", "conversion_rate"] as const satisfies readonly (keyof Metrics)[];
+
+/**
+ * Change of each metric against the previous period: the difference for POINT_CHANGE_METRICS, the
+ * relative change otherwise (0.25 = +25 %). Null when either side is missing, and a relative change
+ * is null when the previous figure was 0 (readers show "new" when the current one is above 0).
+ * No other minimum base: any fixed threshold would be arbitrary across currencies (1 yuan against
+ * 1 yen) and site sizes, and a real move from 3 to 30 sessions is still +900 %. The ratios, the one
+ * place a tiny or negative base misleads, are compared in points instead.
+ */
 export function metricChange(now: Metrics, previous: Metrics) {
+  const points: readonly string[] = POINT_CHANGE_METRICS;
   return Object.fromEntries(
     Object.entries(now).map(([k, v]) => {
       const p = previous[k as keyof Metrics];
-      return [k, typeof v === "number" && typeof p === "number" && p !== 0 ? roundTo((v - p) / Math.abs(p), 4) : null];
+      if (typeof v !== "number" || typeof p !== "number") return [k, null];
+      if (points.includes(k)) return [k, roundTo(v - p, 4)];
+      return [k, p !== 0 ? roundTo((v - p) / Math.abs(p), 4) : null];
     }),
   ) as Record<keyof Metrics, number | null>;
 }

@@ -82,13 +82,18 @@ describe("the dashboard in Chromium", () => {
     await expect.poll(() => page.locator("main h1").textContent()).toBe("Overview");
     expect(await page.locator('nav a[aria-current="page"]').textContent()).toBe("Overview");
 
-    const api = await stack.admin<{ totals: { revenue: number } }>(`/api/v1/reports/overview?site_id=${site.id}`);
+    const api = await stack.admin<{ totals: { revenue: number }; previous_totals: { revenue: number } }>(
+      `/api/v1/reports/overview?site_id=${site.id}`,
+    );
     expect(api.totals.revenue).toBeGreaterThan(0);
     const revenue = page.locator('[data-kpi="revenue"]');
     await revenue.waitFor();
     expect(Number(await revenue.getAttribute("data-value"))).toBe(api.totals.revenue);
     const shown = new Intl.NumberFormat("en", { style: "currency", currency: "CNY" }).format(api.totals.revenue);
     expect(await revenue.locator(".kpi-value").textContent()).toBe(shown);
+    // Revenue grew from nothing in the previous period: "new", not an endless (or missing) percentage.
+    expect(api.previous_totals.revenue).toBe(0);
+    expect(await revenue.locator(".kpi-change").textContent()).toBe("↑ new: nothing in the previous period");
     // The chart's chunk loaded and drew.
     await page.locator(".chart-canvas svg").first().waitFor();
     expect(opened.errors.filter((e) => !e.includes("404"))).toEqual([]);

@@ -47,4 +47,20 @@ describe("roiMetrics", () => {
     expect(change.revenue).toBe(0.5);
     expect(change.roi).toBeNull(); // no cost in either period
   });
+
+  it("compares ROI and conversion rate in points, even across zero, and counts from nothing as no relative change", () => {
+    // ROI from -23 % to 261 %: +284 points, not (2.61 + 0.23) / 0.23 = +1,234.8 %.
+    const before = roiMetrics(sums({ revenueMinor: 7700, costMinor: 10000, sessions: 40, conversions: 2 }), "CNY");
+    const now = roiMetrics(sums({ revenueMinor: 36100, costMinor: 10000, sessions: 50, conversions: 5 }), "CNY");
+    expect([before.roi, now.roi]).toEqual([-0.23, 2.61]);
+    const change = metricChange(now, before);
+    expect(change.roi).toBe(2.84);
+    expect(change.conversion_rate).toBe(0.05); // 5 % to 10 %: +5 points, not +100 %
+    expect(change.roas).toBe(3.6883); // a non-negative multiple: relative (0.77 to 3.61)
+    expect(change.revenue).toBe(3.6883);
+    expect(change.sessions).toBe(0.25);
+    // Nothing before: no relative change (shown as "new"); a ratio with nothing under it has none either.
+    const empty = roiMetrics(sums({}), "CNY");
+    expect(metricChange(now, empty)).toMatchObject({ sessions: null, revenue: null, roi: null, conversion_rate: null });
+  });
 });

@@ -4,6 +4,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { ApiError } from "../api/client";
 import { useFormat, useI18n, useT } from "../context";
+import { type ChangeUnit, changeText, type Translate } from "../lib/change";
 import { errorText } from "../lib/error-text";
 
 export function PageHeader({ title, children }: { title: string; children?: ComponentChildren }) {
@@ -50,6 +51,8 @@ export function Kpi({
   value,
   raw,
   change,
+  changeUnit,
+  previous,
   higherIsBetter = true,
 }: {
   id: string;
@@ -57,20 +60,28 @@ export function Kpi({
   value: string;
   raw: number | null;
   change?: number | null | undefined;
+  /** "points" for ratios the API compares by their difference (lib/change.ts). */
+  changeUnit?: ChangeUnit | undefined;
+  /** The previous period's figure: a change from 0 reads "new". */
+  previous?: number | null | undefined;
   higherIsBetter?: boolean;
 }) {
   const t = useT();
   const f = useFormat();
-  const trend =
-    change === undefined || change === null || change === 0 ? "flat" : change > 0 === higherIsBetter ? "good" : "bad";
+  // lib/change.ts names its keys and options loosely (Node tests call it); i18next's overloads want them exact.
+  const translate: Translate = (key, options) => String(t(key as never, options as never));
+  const shown =
+    change === undefined ? null : changeText(translate, f, { change, unit: changeUnit, now: raw, previous });
+  const direction = shown?.direction ?? 0;
+  const trend = direction === 0 ? "flat" : direction > 0 === higherIsBetter ? "good" : "bad";
   return (
     <div class="kpi" data-kpi={id} data-value={raw ?? ""}>
       <dt>{label}</dt>
       <dd class="kpi-value">{value}</dd>
-      {change !== undefined && (
+      {shown && (
         <dd class={`kpi-change ${trend}`}>
-          <span aria-hidden="true">{change === null ? "" : change > 0 ? "↑ " : change < 0 ? "↓ " : ""}</span>
-          {change === null ? t("overview.no_previous") : t("overview.vs_previous", { change: f.change(change) })}
+          <span aria-hidden="true">{direction > 0 ? "↑ " : direction < 0 ? "↓ " : ""}</span>
+          {shown.text}
         </dd>
       )}
     </div>

@@ -12,6 +12,7 @@ import { DateRangeFilter, FilterBar, SelectFilter, useDateRange } from "../compo
 import { Card, EmptyState, Kpi, LoadError, Loading, Notice, PageHeader } from "../components/ui";
 import { useFormat, useSite, useT } from "../context";
 import { addDays, type Formatter } from "../format";
+import type { ChangeUnit } from "../lib/change";
 import { channelLabel, metricColumns, modelOptions } from "../lib/metrics";
 import { useQueryState } from "../lib/url-state";
 import type { TFunction } from "../i18n";
@@ -71,10 +72,17 @@ function OverviewBody({
   const t = useT();
   const f = useFormat();
   const { readOnly } = useSite();
-  const { totals, change } = report;
+  const { totals, change, previous_totals: previous } = report;
   const empty = totals.sessions === 0 && totals.revenue === 0 && totals.cost === 0;
   const option = useMemo(() => daily && revenueCostOption(daily, t, f), [daily, t, f]);
-  const kpis: { id: string; value: string; raw: number | null; change?: number | null; lowerIsBetter?: boolean }[] = [
+  const kpis: {
+    id: string;
+    value: string;
+    raw: number | null;
+    change?: number | null;
+    changeUnit?: ChangeUnit;
+    lowerIsBetter?: boolean;
+  }[] = [
     { id: "visitors", value: f.number(totals.visitors), raw: totals.visitors, change: change.visitors },
     { id: "sessions", value: f.number(totals.sessions), raw: totals.sessions, change: change.sessions },
     ...(typeof totals.signups === "number"
@@ -83,7 +91,8 @@ function OverviewBody({
     { id: "conversions", value: f.number(totals.conversions), raw: totals.conversions, change: change.conversions },
     { id: "revenue", value: f.money(totals.revenue), raw: totals.revenue, change: change.revenue },
     { id: "cost", value: f.money(totals.cost), raw: totals.cost, change: change.cost, lowerIsBetter: true },
-    { id: "roi", value: f.percent(totals.roi), raw: totals.roi, change: change.roi },
+    // The API gives ROI's change as a difference of ratios: percentage points (lib/change.ts).
+    { id: "roi", value: f.percent(totals.roi), raw: totals.roi, change: change.roi, changeUnit: "points" },
   ];
   const channelColumns: Column<ChannelRow>[] = [
     {
@@ -117,6 +126,8 @@ function OverviewBody({
               value={k.value}
               raw={k.raw}
               change={k.change}
+              changeUnit={k.changeUnit}
+              previous={previous[k.id as keyof typeof previous]}
               higherIsBetter={!k.lowerIsBetter}
             />
           ))}

@@ -12,7 +12,14 @@ const maybeMoney = money.nullable();
 export const RoiMetrics = z
   .object({
     sessions: z.number().int(),
-    visitors: z.number().int(),
+    visitors: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          "Distinct visitors. Totals count each visitor once over the whole range (as POST /api/v1/query); " +
+          "a row or channel adds its days' distinct counts.",
+      }),
     conversions: z.number().openapi({ description: "Attributed: fractional under multi-touch models." }),
     new_customers: z.number(),
     revenue: money,
@@ -80,9 +87,12 @@ export const RoiOverview = z
     data_until: z.string().nullable(),
     totals: RoiMetrics,
     previous_totals: RoiMetrics,
-    change: z
-      .object(Object.fromEntries(Object.keys(RoiMetrics.shape).map((k) => [k, z.number().nullable()])))
-      .openapi({ description: "Relative change of each total, e.g. 0.25 = +25%; null when the previous one is 0." }),
+    change: z.object(Object.fromEntries(Object.keys(RoiMetrics.shape).map((k) => [k, z.number().nullable()]))).openapi({
+      description:
+        "Change of each total against the previous period. roi and conversion_rate: the difference in ratio " +
+        "units, e.g. 2.84 = +284 percentage points; the others: relative change, e.g. 0.25 = +25%, null when " +
+        "the previous one is 0.",
+    }),
     channels: z.array(RoiMetrics.extend({ channel: z.string() })),
     issues: z.array(ReportIssue),
   })

@@ -94,6 +94,7 @@ reportRoutes.openapi(
       model: q.model,
       groupBy: q.group_by,
       period: q.period,
+      distinctVisitors: true,
     });
     const rows = groups
       .map((g) => ({ period: g.period, [q.group_by]: g.key, ...g.metrics }))
@@ -140,7 +141,15 @@ reportRoutes.openapi(
     const scope = siteScope(c, q.site_id);
     const site = await loadSite(c, scope);
     const { from, to } = range(site, q);
-    const figures = await roiFigures(c.env.DB, { site, from, to, model: q.model, groupBy: "channel", compare: true });
+    const figures = await roiFigures(c.env.DB, {
+      site,
+      from,
+      to,
+      model: q.model,
+      groupBy: "channel",
+      compare: true,
+      distinctVisitors: true,
+    });
     const previous = figures.previous;
     const channels = figures.groups
       .map((g) => ({ channel: g.key, ...g.metrics }))
