@@ -19,6 +19,7 @@ import {
 } from "./dashboard/content-site";
 import {
   axeViolations,
+  englishLeft,
   createSite,
   openPage,
   type OpenedPage,
@@ -174,6 +175,7 @@ describe("languages", () => {
       await page.locator("table").first().waitFor();
       await expect.poll(() => page.locator(".loading").count()).toBe(0);
       expect(await untranslated(), `${p.path} zh-CN`).toEqual([]);
+      expect(await englishLeft(page), `${p.path} zh-CN`).toEqual([]);
       expect(await page.locator("main").textContent()).not.toContain("Export CSV");
       expect(await axeViolations(page), `${p.path} zh-CN`).toEqual([]);
       await page.getByLabel("语言").selectOption("en");

@@ -20,7 +20,7 @@ import {
   to,
   untranslated,
 } from "./dashboard/content-site";
-import { axeViolations, openPage, type OpenedPage, type Stack, type TestSite } from "./dashboard/harness";
+import { axeViolations, englishLeft, openPage, type OpenedPage, type Stack, type TestSite } from "./dashboard/harness";
 
 let stack: Stack;
 let site: TestSite;
@@ -247,6 +247,7 @@ describe("languages", () => {
       await page.locator("table").first().waitFor();
       await expect.poll(() => page.locator(".loading").count()).toBe(0);
       expect(await untranslated(), `${p.path} zh-CN`).toEqual([]);
+      expect(await englishLeft(page), `${p.path} zh-CN`).toEqual([]);
       expect(await page.locator("main").textContent()).not.toContain("Export CSV");
       expect(await axeViolations(page), `${p.path} zh-CN`).toEqual([]);
       await page.getByLabel("语言").selectOption("en");
