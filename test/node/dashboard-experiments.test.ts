@@ -311,6 +311,9 @@ describe("the Experiments page", () => {
       await expect.poll(() => page.locator("nav a", { hasText: "实验" }).count()).toBe(1);
       await expect.poll(() => page.locator(".loading").count()).toBe(0);
       expect(await untranslated(page), `${path} zh-CN`).toEqual([]);
+      // A label and its text joined by the full-width colon in Chinese.
+      if (path === "/experiments/pricing-page")
+        expect(await page.locator("main").textContent()).toContain("假设：A shorter page sells more");
       expect(await axeViolations(page), `${path} zh-CN`).toEqual([]);
       await page.getByRole("banner").getByLabel("语言").selectOption("en");
       await expect.poll(() => page.locator("nav a", { hasText: "Experiments" }).count()).toBe(1);

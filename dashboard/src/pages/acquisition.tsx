@@ -154,11 +154,17 @@ export default function Acquisition() {
             <li key={p.level}>
               {i + 1 === depth ? (
                 <span aria-current="page">
-                  {t(`dimensions.${p.level}`)}: {p.value ? crumb(p.level, p.value) : t("acquisition.any")}
+                  {t("common.labelled", {
+                    label: t(`dimensions.${p.level}`),
+                    value: p.value ? crumb(p.level, p.value) : t("acquisition.any"),
+                  })}
                 </span>
               ) : (
                 <button type="button" class="link" onClick={() => goTo(i + 1)}>
-                  {t(`dimensions.${p.level}`)}: {p.value ? crumb(p.level, p.value) : t("acquisition.any")}
+                  {t("common.labelled", {
+                    label: t(`dimensions.${p.level}`),
+                    value: p.value ? crumb(p.level, p.value) : t("acquisition.any"),
+                  })}
                 </button>
               )}
             </li>

@@ -198,9 +198,7 @@ export function ExperimentResultsView({ experimentKey }: { experimentKey: string
             )}
           </dl>
           {e.hypothesis && (
-            <p class="hint">
-              {t("experiments.hypothesis")}: {e.hypothesis}
-            </p>
+            <p class="hint">{t("common.labelled", { label: t("experiments.hypothesis"), value: e.hypothesis })}</p>
           )}
         </Card>
       ) : null}
