@@ -14,6 +14,8 @@ export interface Formatter {
   percent(ratio: number | null | undefined): string;
   /** A model's holdout figure (NDCG, AUC): four decimals, as they differ in the third. */
   score(n: number | null | undefined): string;
+  /** A rating (or a change in one) to one decimal, always shown: 4 → "4.0", as 4.1 → "4.1". */
+  rating(n: number | null | undefined): string;
   /** A relative change with its sign: 0.12 → +12.0%. */
   change(ratio: number | null | undefined): string;
   /** A difference of two ratios in percentage points, with its sign, without the unit: 2.841 → +284.1. */
@@ -54,6 +56,11 @@ export function formatter(locale: Language, currency: string, timeZone: string):
   const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, signDisplay: "negative" });
   const money = new Intl.NumberFormat(locale, { style: "currency", currency });
   const score = new Intl.NumberFormat(locale, { minimumFractionDigits: 4, maximumFractionDigits: 4 });
+  const rating = new Intl.NumberFormat(locale, {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+    signDisplay: "negative",
+  });
   const percent = new Intl.NumberFormat(locale, {
     style: "percent",
     minimumFractionDigits: 1,
@@ -94,6 +101,7 @@ export function formatter(locale: Language, currency: string, timeZone: string):
     money: (n) => (ok(n) ? money.format(n) : DASH),
     percent: (r) => (ok(r) ? percent.format(r) : DASH),
     score: (n) => (ok(n) ? score.format(n) : DASH),
+    rating: (n) => (ok(n) ? rating.format(n) : DASH),
     change: (r) => (ok(r) ? change.format(r) : DASH),
     points: (d) => (ok(d) ? points.format(d * 100) : DASH),
     day: (d) => day.format(new Date(`${d}T00:00:00Z`)),

@@ -10,6 +10,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   axeViolations,
+  englishLeft,
   createSite,
   openPage,
   type OpenedPage,
@@ -427,6 +428,7 @@ describe("languages", () => {
       if (process.env.SHOTS)
         await page.screenshot({ path: `/tmp/dash1-shot${p.path.replace(/\//g, "_")}.png`, fullPage: true });
       expect(await untranslated(), `${p.path} zh-CN`).toEqual([]);
+      expect(await englishLeft(page), `${p.path} zh-CN`).toEqual([]);
       expect(await page.locator("main").textContent()).not.toContain("Export CSV");
       expect(await axeViolations(page), `${p.path} zh-CN`).toEqual([]);
       await page.getByLabel("语言").selectOption("en");

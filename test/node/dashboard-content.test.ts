@@ -19,6 +19,7 @@ import {
 } from "./dashboard/content-site";
 import {
   axeViolations,
+  englishLeft,
   createSite,
   openPage,
   type OpenedPage,
@@ -93,7 +94,7 @@ describe("Pages and courses", () => {
       csv.map((r) => ({
         title: r.Course,
         enrolments: cell(r.Enrolments),
-        completion_rate: cell(r["Completion rate"]),
+        completion_rate: cell(r["Completion (of starters)"]),
         revenue: cell(r.Revenue),
       })),
     ).toEqual(
@@ -120,7 +121,7 @@ describe("Pages and courses", () => {
       data: {
         enrolments: number;
         quiz_pass_rate: number | null;
-        ratings: { average: number | null };
+        ratings: { average: number | null; count: number };
         lessons: {
           title: string;
           learners: number;
@@ -153,6 +154,16 @@ describe("Pages and courses", () => {
     ] as const) {
       expect(await page.locator(`[data-kpi="${kpi}"]`).getAttribute("data-value"), kpi).toBe(String(value ?? ""));
     }
+    // Ratings read as the Courses table writes them (one decimal, out of 5), counted in good English.
+    expect(one.data.ratings.average).not.toBeNull();
+    expect(await page.locator('[data-kpi="rating"] .kpi-value').textContent()).toBe(
+      `${one.data.ratings.average!.toFixed(1)} / 5`,
+    );
+    const count = one.data.ratings.count;
+    expect(await page.locator("[data-ratings-trend]").textContent()).toMatch(
+      new RegExp(`^${count} rating${count === 1 ? "" : "s"}; `),
+    );
+    expect(await page.locator('[data-kpi="completion_rate"] dt').textContent()).toBe("Completion (of starters)");
     // The drop-off funnel and the watch-through curve.
     await page.locator(".chart-canvas svg").nth(1).waitFor();
     // A reload opens the same course.
@@ -174,6 +185,7 @@ describe("languages", () => {
       await page.locator("table").first().waitFor();
       await expect.poll(() => page.locator(".loading").count()).toBe(0);
       expect(await untranslated(), `${p.path} zh-CN`).toEqual([]);
+      expect(await englishLeft(page), `${p.path} zh-CN`).toEqual([]);
       expect(await page.locator("main").textContent()).not.toContain("Export CSV");
       expect(await axeViolations(page), `${p.path} zh-CN`).toEqual([]);
       await page.getByLabel("语言").selectOption("en");

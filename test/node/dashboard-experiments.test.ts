@@ -267,6 +267,41 @@ describe("the Experiments page", () => {
     expect(await edited.textContent()).toContain("Ship one step");
   });
 
+  it("shows when a stopped experiment stopped", async () => {
+    await page.goto(`${stack.origin}/experiments/checkout`);
+    const at = page.locator("[data-stopped-at]");
+    await at.waitFor();
+    const api = await stack.admin<{ stopped_at: string }>(q("/api/v1/experiments/checkout"));
+    expect(api.stopped_at).toBeTruthy();
+    expect(await at.getAttribute("data-stopped-at")).toBe(api.stopped_at);
+    expect(await page.locator(".kpi", { has: at }).locator("dt").textContent()).toBe("Stopped");
+  });
+
+  it("an unknown key shows one not-found state with a way back, and nothing else", async () => {
+    await page.goto(`${stack.origin}/experiments/nope`);
+    const empty = page.locator("main .empty");
+    await empty.waitFor();
+    expect(await empty.count()).toBe(1);
+    expect(await empty.textContent()).toContain("There is no experiment with this key on this site.");
+    expect(await page.locator("main").getByText("Not found.").count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Try again" }).count()).toBe(0);
+    expect(await page.getByLabel("Statistics").count()).toBe(0);
+    expect(await page.locator("main h2", { hasText: "Results" }).count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole("link", { name: "Back to all experiments" }).click();
+    await page.locator("tbody tr", { hasText: "Shorter pricing page" }).waitFor();
+  });
+
+  it("a running experiment without exposures says so instead of showing 0 visitors and 0.0 %", async () => {
+    await stack.admin(q("/api/v1/experiments"), { key: "quiet", name: "Quiet test", variants: ["a", "b"] });
+    await stack.admin(q("/api/v1/experiments/quiet/start"), {});
+    const api = await stack.admin<{ units: (number | null)[] }>(q("/api/v1/experiments/quiet/results"));
+    expect(api.units.every((u) => !u)).toBe(true);
+    await page.goto(`${stack.origin}/experiments/quiet`);
+    await page.locator("main .empty", { hasText: "No exposures yet." }).waitFor();
+    expect(await page.locator("[data-cell]").count()).toBe(0);
+  });
+
   it("switching zh-CN ↔ en leaves no catalog key on the list or the results, and zh-CN stays accessible", async () => {
     for (const path of ["/experiments", "/experiments/pricing-page", "/experiments/spring-ads"]) {
       await page.goto(`${stack.origin}${path}`);
@@ -276,6 +311,9 @@ describe("the Experiments page", () => {
       await expect.poll(() => page.locator("nav a", { hasText: "实验" }).count()).toBe(1);
       await expect.poll(() => page.locator(".loading").count()).toBe(0);
       expect(await untranslated(page), `${path} zh-CN`).toEqual([]);
+      // A label and its text joined by the full-width colon in Chinese.
+      if (path === "/experiments/pricing-page")
+        expect(await page.locator("main").textContent()).toContain("假设：A shorter page sells more");
       expect(await axeViolations(page), `${path} zh-CN`).toEqual([]);
       await page.getByRole("banner").getByLabel("语言").selectOption("en");
       await expect.poll(() => page.locator("nav a", { hasText: "Experiments" }).count()).toBe(1);

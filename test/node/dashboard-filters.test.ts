@@ -20,7 +20,7 @@ import {
   to,
   untranslated,
 } from "./dashboard/content-site";
-import { axeViolations, openPage, type OpenedPage, type Stack, type TestSite } from "./dashboard/harness";
+import { axeViolations, englishLeft, openPage, type OpenedPage, type Stack, type TestSite } from "./dashboard/harness";
 
 let stack: Stack;
 let site: TestSite;
@@ -125,6 +125,33 @@ describe("Acquisition filters", () => {
     ]);
     expect(sources.length).toBeGreaterThan(0);
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it("swaps a reversed custom range before asking the API, and says so next to the date fields, in both languages", async () => {
+    await page.goto(`${stack.origin}/acquisition?from=${to}&to=${from}`);
+    await expect.poll(heading).toBe("Acquisition");
+    const note = page.locator(".filter-range-error");
+    await note.waitFor();
+    expect(await note.textContent()).toBe("The start date was after the end date: the dates have been swapped.");
+    const fromField = page.getByLabel("From", { exact: true });
+    expect(await fromField.inputValue()).toBe(from);
+    expect(await page.getByLabel("To", { exact: true }).inputValue()).toBe(to);
+    expect(await fromField.getAttribute("aria-invalid")).toBe("true");
+    expect((await fromField.getAttribute("aria-describedby"))?.split(" ")).toContain(await note.getAttribute("id"));
+    // The figures and the filters' choices are the in-order range's: no error, no empty select.
+    await expectTable("By Channel", "Channel", "visit:channel", []);
+    expect(await page.getByText("Some fields need attention.").count()).toBe(0);
+    await expect.poll(() => page.getByLabel("Country").locator("option").count()).toBeGreaterThan(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel("Language").selectOption("zh-CN");
+    await expect.poll(() => note.textContent()).toBe("开始日期晚于结束日期：已将两个日期对调。");
+    await page.getByLabel("语言").selectOption("en");
+    await expect.poll(heading).toBe("Acquisition");
+    // An end picked before the start moves the start with it: the URL is in order again.
+    const before = new Date(Date.parse(`${from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel("To", { exact: true }).fill(before);
+    await page.waitForURL((u) => u.searchParams.get("from") === before && u.searchParams.get("to") === before);
+    expect(await note.count()).toBe(0);
   });
 
   it("drills to UTM content from a link, with a landing page and a partner filter", async () => {
@@ -247,6 +274,7 @@ describe("languages", () => {
       await page.locator("table").first().waitFor();
       await expect.poll(() => page.locator(".loading").count()).toBe(0);
       expect(await untranslated(), `${p.path} zh-CN`).toEqual([]);
+      expect(await englishLeft(page), `${p.path} zh-CN`).toEqual([]);
       expect(await page.locator("main").textContent()).not.toContain("Export CSV");
       expect(await axeViolations(page), `${p.path} zh-CN`).toEqual([]);
       await page.getByLabel("语言").selectOption("en");

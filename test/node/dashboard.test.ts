@@ -49,6 +49,9 @@ beforeAll(async () => {
     visit(2, "wechat", "social"),
     purchase(2, 299.5),
     visit(3, "baidu", "organic"),
+    // A five-figure sale: the revenue card shows CN¥61,604.50, long enough to test the cards' width.
+    visit(4, "zhihu", "social"),
+    purchase(4, 61106),
   ]);
   opened = await openPage(stack, { locale: "en-US" });
   page = opened.page;
@@ -127,5 +130,35 @@ describe("the dashboard in Chromium", () => {
     await page.reload();
     await expect.poll(() => page.locator("main h1").textContent()).toBe("概览");
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it("keeps every KPI figure inside its card at 1024, 1280 and 1400 px, in both languages", async () => {
+    for (const language of ["zh-CN", "en"]) {
+      await page.evaluate((l) => (globalThis as any).localStorage.setItem("wf.lang", l), language);
+      for (const width of [1024, 1280, 1400]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.reload();
+        await page.locator('[data-kpi="revenue"]').waitFor();
+        await expect.poll(() => page.locator(".loading").count()).toBe(0);
+        const spills = await page.evaluate(() => {
+          const doc = (globalThis as any).document;
+          const out: string[] = [];
+          for (const card of doc.querySelectorAll(".kpi")) {
+            const value = card.querySelector(".kpi-value");
+            const range = doc.createRange();
+            range.selectNodeContents(value);
+            const text = range.getBoundingClientRect();
+            const box = card.getBoundingClientRect();
+            if (value.scrollWidth > value.clientWidth || text.right > box.right || text.left < box.left)
+              out.push(`${card.dataset.kpi} ${value.textContent}: ${Math.round(text.right - box.right)} px`);
+          }
+          return out;
+        });
+        expect(await page.locator(".kpi").count()).toBeGreaterThan(3);
+        expect(spills, `${language} ${width} px`).toEqual([]);
+      }
+    }
+    const revenue = await page.locator('[data-kpi="revenue"] .kpi-value').textContent();
+    expect(revenue).toBe("CN¥61,604.50");
   });
 });

@@ -43,10 +43,11 @@ export interface ExperimentResults {
   variants: string[];
   cost: (number | null)[];
   roas: (number | null)[];
-  units: number[];
+  units: (number | null)[];
   srm: { p_value: number; warning: boolean };
   metrics: {
     metric: ExperimentMetric;
+    /** Null for a variant with no units. */
     means: (number | null)[];
     cuped: boolean;
     results: (EffectResult & { adjusted_p_value: number | null; variance_reduction: number | null })[];

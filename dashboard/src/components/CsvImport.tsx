@@ -97,7 +97,7 @@ export function CsvImport({ endpoint, columns, example, exportName, onImported }
           ? t("import.pending")
           : problemsOf(r).length
             ? problemsOf(r)
-                .map((p) => `${p.field || t("import.row")}: ${p.message}`)
+                .map((p) => t("common.labelled", { label: p.field || t("import.row"), value: p.message }))
                 .join("; ")
             : result.error
               ? t("import.not_sent")
@@ -109,7 +109,9 @@ export function CsvImport({ endpoint, columns, example, exportName, onImported }
         return (
           <span class="field-error" data-line-error={r.line}>
             {t("import.line_refused", { line: r.line })}{" "}
-            {problems.map((p) => `${p.field || t("import.row")}: ${p.message}`).join("; ")}
+            {problems
+              .map((p) => t("common.labelled", { label: p.field || t("import.row"), value: p.message }))
+              .join("; ")}
           </span>
         );
       },

@@ -13,15 +13,21 @@ export interface DateRange {
   preset: RangePreset;
   from: string;
   to: string;
+  /** The URL had `from` after `to`: the days are swapped here, so no page asks the API for a reversed range. */
+  reversed?: boolean;
 }
 
-/** The range in the URL: `range=7d|30d|90d` (default 30d), or `from` and `to` days. */
+/**
+ * The range in the URL: `range=7d|30d|90d` (default 30d), or `from` and `to` days (in order: a
+ * link with them reversed gets them swapped, and the control says so).
+ */
 export function useDateRange(): DateRange {
   const [query] = useQueryState();
   const { site } = useSite();
   const today = todayIn(site?.timezone ?? "UTC");
   const day = /^\d{4}-\d{2}-\d{2}$/;
   if (query.from && query.to && day.test(query.from) && day.test(query.to)) {
+    if (query.from > query.to) return { preset: "custom", from: query.to, to: query.from, reversed: true };
     return { preset: "custom", from: query.from, to: query.to };
   }
   const preset = (["7d", "30d", "90d"] as const).find((p) => p === query.range) ?? "30d";
@@ -37,6 +43,15 @@ export function DateRangeFilter() {
     preset === "custom"
       ? setQuery({ range: null, from: range.from, to: range.to })
       : setQuery({ range: preset === "30d" ? null : preset, from: null, to: null });
+  // A day picked past the other end moves that end too: the range never runs backwards.
+  const pick = (end: "from" | "to", value: string) => {
+    if (!value) return setQuery({ [end]: null });
+    const other = end === "from" ? range.to : range.from;
+    const reversed = end === "from" ? value > other : value < other;
+    setQuery(reversed ? { from: value, to: value } : { from: range.from, to: range.to, [end]: value });
+  };
+  const errorId = `${id}-range-error`;
+  const invalid = range.reversed ? { "aria-invalid": true, "aria-describedby": errorId } : {};
   return (
     <fieldset class="filter filter-range">
       <legend class="visually-hidden">{t("filters.date_range")}</legend>
@@ -63,7 +78,8 @@ export function DateRangeFilter() {
               type="date"
               value={range.from}
               max={range.to}
-              onChange={(e) => setQuery({ from: (e.currentTarget as HTMLInputElement).value || null })}
+              {...invalid}
+              onChange={(e) => pick("from", (e.currentTarget as HTMLInputElement).value)}
             />
           </div>
           <div class="filter-item">
@@ -73,9 +89,15 @@ export function DateRangeFilter() {
               type="date"
               value={range.to}
               min={range.from}
-              onChange={(e) => setQuery({ to: (e.currentTarget as HTMLInputElement).value || null })}
+              {...invalid}
+              onChange={(e) => pick("to", (e.currentTarget as HTMLInputElement).value)}
             />
           </div>
+          {range.reversed && (
+            <p class="field-error filter-range-error" id={errorId} role="status">
+              {t("filters.reversed")}
+            </p>
+          )}
         </>
       )}
     </fieldset>

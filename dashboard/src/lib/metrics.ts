@@ -52,3 +52,15 @@ export const modelOptions = (t: TFunction) => ATTRIBUTION_MODELS.map((m) => ({ v
 export function channelLabel(t: TFunction, channel: string): string {
   return t(`channels.${channel}` as "channels.Direct", { defaultValue: channel });
 }
+
+/** The API's value for "no value recorded" (schema/queries/query-sql.ts NONE). */
+export const NONE_VALUE = "(none)";
+
+/**
+ * A dimension's value as the reader calls it: no value (empty or the API's "(none)") in the UI
+ * language, channels through channelLabel, anything else as recorded.
+ */
+export function valueLabel(t: TFunction, value: string | null | undefined, channel = false): string {
+  if (!value || value === NONE_VALUE) return t("acquisition.none");
+  return channel ? channelLabel(t, value) : value;
+}

@@ -8,7 +8,7 @@ import { type Column, DataTable } from "../components/DataTable";
 import { DateRangeFilter, FilterBar, useDateRange } from "../components/Filters";
 import { Card, EmptyState, Kpi, LoadError, Loading, Notice, PageHeader } from "../components/ui";
 import { useFormat, useSite, useT } from "../context";
-import { channelLabel } from "../lib/metrics";
+import { channelLabel, valueLabel } from "../lib/metrics";
 import { type QueryBody, type QueryFilter, type QueryRow, queryRows, TRAFFIC_METRICS, useQuery } from "../lib/query";
 import { useQueryState } from "../lib/url-state";
 import { VISIT_FILTERS, type VisitFilter, VisitFilterSelect, visitFilters } from "./acquisition/filters";
@@ -103,7 +103,7 @@ export default function Acquisition() {
       value: (r) => r.key,
       render: (r) => {
         const v = r.key;
-        const text = (level === "channel" && v ? channelLabel(t, v) : v) || t("acquisition.none");
+        const text = valueLabel(t, v, level === "channel");
         return next ? (
           <button
             type="button"
@@ -154,11 +154,17 @@ export default function Acquisition() {
             <li key={p.level}>
               {i + 1 === depth ? (
                 <span aria-current="page">
-                  {t(`dimensions.${p.level}`)}: {p.value ? crumb(p.level, p.value) : t("acquisition.any")}
+                  {t("common.labelled", {
+                    label: t(`dimensions.${p.level}`),
+                    value: p.value ? crumb(p.level, p.value) : t("acquisition.any"),
+                  })}
                 </span>
               ) : (
                 <button type="button" class="link" onClick={() => goTo(i + 1)}>
-                  {t(`dimensions.${p.level}`)}: {p.value ? crumb(p.level, p.value) : t("acquisition.any")}
+                  {t("common.labelled", {
+                    label: t(`dimensions.${p.level}`),
+                    value: p.value ? crumb(p.level, p.value) : t("acquisition.any"),
+                  })}
                 </button>
               )}
             </li>

@@ -7,6 +7,7 @@ import { type Column, DataTable } from "../components/DataTable";
 import { DateRangeFilter, FilterBar, SelectFilter, useDateRange } from "../components/Filters";
 import { Card, EmptyState, LoadError, Loading, Notice, PageHeader } from "../components/ui";
 import { useFormat, useSite, useT } from "../context";
+import { valueLabel } from "../lib/metrics";
 import { type QueryBody, type QueryFilter, type QueryRow, queryRows, useQuery } from "../lib/query";
 import { useQueryState } from "../lib/url-state";
 import { Courses } from "./content/courses";
@@ -90,7 +91,7 @@ function Pages() {
   const rows = useMemo(() => answer.data && queryRows(answer.data, PAGE_METRICS), [answer.data]);
   type Row = QueryRow<PageMetric>;
   const columns: Column<Row>[] = [
-    { key: "page", label: t("content.page"), value: (r) => r.key },
+    { key: "page", label: t("content.page"), value: (r) => r.key, render: (r) => valueLabel(t, r.key) },
     { key: "visitors", label: t("metrics.visitors"), kind: "number", value: (r) => r.visitors },
     { key: "visits", label: t("metrics.sessions"), kind: "number", value: (r) => r.visits },
     {

@@ -16,7 +16,7 @@ import { ValueFilter } from "../components/ValueFilter";
 import { useCan, useFormat, useSite, useT } from "../context";
 import type { Formatter } from "../format";
 import type { TFunction } from "../i18n";
-import { channelLabel, metricColumns, modelOptions } from "../lib/metrics";
+import { channelLabel, metricColumns, modelOptions, valueLabel } from "../lib/metrics";
 import { Budget } from "./roi/budget";
 import { useQueryState } from "../lib/url-state";
 import { ROI_FILTERS, type RoiFilter, roiFilters, useFilteredRoi } from "./roi/filtered";
@@ -51,7 +51,7 @@ export default function Roi() {
       key: group,
       label: t(`dimensions.${group}`),
       value: (r) => r[group] ?? "",
-      render: (r) => r[group] || t("acquisition.none"),
+      render: (r) => valueLabel(t, r[group], group === "channel"),
     },
     ...metricColumns<RoiRow>(t, [
       "conversions",
@@ -181,7 +181,7 @@ export default function Roi() {
 
 function roiOption(report: RoiReport, group: string, t: TFunction, f: Formatter): EChartsCoreOption {
   const rows = [...report.rows].sort((a, b) => b.revenue - a.revenue).slice(0, 12);
-  const names = rows.map((r) => r[group] || t("acquisition.none"));
+  const names = rows.map((r) => valueLabel(t, r[group], group === "channel"));
   return {
     tooltip: { trigger: "axis", valueFormatter: (v: number) => f.money(v) },
     legend: { top: 0 },

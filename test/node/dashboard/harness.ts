@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { startBuiltWorkers } from "../../../scripts/run-bundle.mjs";
+import { CHANNELS, channelName } from "../../../core/channels";
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -160,4 +161,14 @@ export async function axeViolations(page: Page, impacts: string[] = ["serious", 
     }));
   });
   return found.filter((v) => v.impact !== null && impacts.includes(v.impact));
+}
+
+/**
+ * English left on a page shown in Chinese: the GA4 channel names that zh-CN names otherwise, and
+ * the API's "(none)", anywhere in `main` (table cells, select options, chart labels and legends).
+ */
+export async function englishLeft(page: Page): Promise<string[]> {
+  const text = (await page.locator("main").textContent()) ?? "";
+  const words = [...CHANNELS.filter((c) => channelName("zh-CN", c) !== c), "(none)"];
+  return words.filter((w) => text.includes(w));
 }

@@ -3,6 +3,7 @@
 import { useMemo } from "preact/hooks";
 import { ValueFilter } from "../../components/ValueFilter";
 import { useI18n, useT } from "../../context";
+import { NONE_VALUE, valueLabel } from "../../lib/metrics";
 import type { QueryFilter } from "../../lib/query";
 
 /** URL parameter → the query API's visit dimension. */
@@ -33,6 +34,7 @@ function useValueLabel(name: VisitFilter): (v: string) => string {
     }
   }, [language]);
   return (v) => {
+    if (v === NONE_VALUE) return valueLabel(t, v);
     if (name === "country") return (/^[A-Z]{2}$/.test(v) && regions?.of(v)) || v;
     if (name === "device") return t(`acquisition.devices.${v}` as "acquisition.devices.desktop", { defaultValue: v });
     return v;

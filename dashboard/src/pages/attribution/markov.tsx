@@ -13,7 +13,7 @@ import { Card, EmptyState, Kpi, Notice } from "../../components/ui";
 import { useApiClient, useFormat, useT } from "../../context";
 import type { Formatter } from "../../format";
 import { issuesByRow, parseCsv, present } from "../../lib/csv-import";
-import { ATTRIBUTION_MODELS } from "../../lib/metrics";
+import { ATTRIBUTION_MODELS, channelLabel } from "../../lib/metrics";
 
 const EXAMPLE =
   "path,total_conversions,total_conversion_value,total_null\nbaidu > wechat,12,5988,40\nbilibili,5,2495,60";
@@ -122,7 +122,12 @@ function MarkovResult({ result }: { result: AttributionResult }) {
   type Ch = AttributionResult["channels"][number];
   const credit = (r: Ch, m: string) => (r[m] as Credit | undefined)?.conversions ?? null;
   const channelColumns: Column<Ch>[] = [
-    { key: "channel", label: t("dimensions.channel"), value: (r) => r.channel },
+    {
+      key: "channel",
+      label: t("dimensions.channel"),
+      value: (r) => r.channel,
+      render: (r) => channelLabel(t, r.channel),
+    },
     ...ATTRIBUTION_MODELS.map((m) => ({
       key: m,
       label: t(`models.${m}`),
@@ -185,6 +190,7 @@ function MarkovResult({ result }: { result: AttributionResult }) {
           matrix={result.markov.transition_matrix}
           caption={t("attribution.markov.transitions")}
           exportName="markov-transitions-paths"
+          stateLabel={(s) => channelLabel(t, s)}
         />
       )}
     </>
@@ -196,10 +202,13 @@ export function Transitions({
   matrix,
   caption,
   exportName,
+  stateLabel = (s) => s,
 }: {
   matrix: Record<string, Record<string, number>>;
   caption: string;
   exportName: string;
+  /** A state as the reader calls it (channels in the UI language); the CSV keeps the API's names. */
+  stateLabel?: (state: string) => string;
 }) {
   const t = useT();
   const f = useFormat();
@@ -211,12 +220,18 @@ export function Transitions({
     [matrix],
   );
   const option = useMemo(
-    () => transitionsOption(transitions, t("attribution.markov.to_suffix"), f),
+    () =>
+      transitionsOption(
+        transitions.map((x) => ({ ...x, from: stateLabel(x.from), to: stateLabel(x.to) })),
+        t("attribution.markov.to_suffix"),
+        f,
+      ),
+    // stateLabel is a new function each render but follows only t and the matrix's dimension.
     [transitions, t, f],
   );
   const columns: Column<Transition>[] = [
-    { key: "from", label: t("attribution.markov.from"), value: (r) => r.from },
-    { key: "to", label: t("attribution.markov.to"), value: (r) => r.to },
+    { key: "from", label: t("attribution.markov.from"), value: (r) => r.from, render: (r) => stateLabel(r.from) },
+    { key: "to", label: t("attribution.markov.to"), value: (r) => r.to, render: (r) => stateLabel(r.to) },
     { key: "probability", label: t("attribution.markov.probability"), kind: "percent", value: (r) => r.probability },
   ];
   if (transitions.length === 0) return null;

@@ -6,6 +6,7 @@ import { type Column, DataTable } from "../../components/DataTable";
 import { FilterBar, SelectFilter } from "../../components/Filters";
 import { Card, EmptyState, Kpi, LoadError, Loading } from "../../components/ui";
 import { useFormat, useT } from "../../context";
+import { channelLabel } from "../../lib/metrics";
 import { useQueryState } from "../../lib/url-state";
 import { Transitions } from "./markov";
 
@@ -28,9 +29,10 @@ export function SiteChain() {
   const [query] = useQueryState();
   const by = DIMENSIONS.find((d) => d === query.chain_by) ?? "channel";
   const chain = useSiteApi<SiteMarkov>("/api/v1/reports/markov", { dimension: by });
+  const label = (v: string) => (by === "channel" ? channelLabel(t, v) : v);
   type Effect = SiteMarkov["removal_effects"][number];
   const columns: Column<Effect>[] = [
-    { key: "value", label: t(`dimensions.${by}`), value: (r) => r.value },
+    { key: "value", label: t(`dimensions.${by}`), value: (r) => r.value, render: (r) => label(r.value) },
     {
       key: "removal_effect",
       label: t("attribution.markov.removal_effect"),
@@ -76,6 +78,7 @@ export function SiteChain() {
             matrix={chain.data.transition_matrix}
             caption={t("attribution.site_chain.transitions", { by: t(`dimensions.${by}`) })}
             exportName={`markov-transitions-${by}`}
+            stateLabel={label}
           />
           <DataTable
             caption={t("attribution.site_chain.removal_effects")}

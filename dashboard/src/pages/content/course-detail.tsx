@@ -77,7 +77,11 @@ function Figures({ course: c }: { course: CourseReport }) {
         <Kpi
           id="rating"
           label={t("content.rating")}
-          value={c.ratings.average === null ? f.number(null) : f.number(c.ratings.average)}
+          value={
+            c.ratings.average === null
+              ? f.rating(null)
+              : t("content.rating_of", { rating: f.rating(c.ratings.average) })
+          }
           raw={c.ratings.average}
         />
       </dl>
@@ -86,8 +90,8 @@ function Figures({ course: c }: { course: CourseReport }) {
           ? t("content.ratings_no_previous", { count: c.ratings.count })
           : t("content.ratings_trend", {
               count: c.ratings.count,
-              previous: f.number(c.ratings.previous_average),
-              trend: `${trend !== null && trend > 0 ? "+" : ""}${f.number(trend)}`,
+              previous: t("content.rating_of", { rating: f.rating(c.ratings.previous_average) }),
+              trend: `${trend !== null && trend > 0 ? "+" : ""}${f.rating(trend)}`,
             })}
       </p>
       {c.lessons.length === 0 ? (

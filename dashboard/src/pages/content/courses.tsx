@@ -55,7 +55,7 @@ export function Courses({ courseId }: { courseId: string | null }) {
       kind: "number",
       value: (c) => c.ratings.average,
       render: (c) =>
-        c.ratings.average === null ? f.number(null) : t("content.rating_of", { rating: f.number(c.ratings.average) }),
+        c.ratings.average === null ? f.number(null) : t("content.rating_of", { rating: f.rating(c.ratings.average) }),
     },
     { key: "ratings", label: t("content.ratings_count"), kind: "number", value: (c) => c.ratings.count },
     { key: "revenue", label: t("metrics.revenue"), kind: "money", value: (c) => c.revenue },

@@ -26,6 +26,7 @@ interface Row {
   metric: ExperimentResults["metrics"][number]["metric"];
   variant: string;
   units: number;
+  /** Null when the variant has no units yet (the API's mean is then null, or 0 from an older API). */
   mean: number | null;
   effect: number | null;
   ci: [number, number] | null;
@@ -58,30 +59,33 @@ export function ExperimentResultsView({ experimentKey }: { experimentKey: string
   const data = results.data;
   const rows: Row[] = useMemo(
     () =>
-      // Without a single exposure there is nothing to show: the table's "No exposures yet." instead.
-      (data?.units.some((u) => u > 0) ? data.metrics : []).flatMap((m) =>
-        data!.variants.map((variant, i) => {
-          const r = i === 0 ? null : m.results[i - 1]!;
-          return {
-            id: `${m.metric}:${variant}`,
-            metric: m.metric,
-            variant,
-            units: data!.units[i]!,
-            mean: m.means[i] ?? null,
-            effect: r?.effect ?? null,
-            ci: r?.ci ?? null,
-            p: r?.adjusted_p_value ?? null,
-            chance: r?.chance_to_win ?? null,
-            reduction: r?.variance_reduction ?? null,
-            control: i === 0,
-          };
-        }),
-      ),
+      // No variant with a unit: nothing to show but the empty state (not 0 visitors and 0.0 %).
+      !data || !data.units.some((u) => (u ?? 0) > 0)
+        ? []
+        : data.metrics.flatMap((m) =>
+            data!.variants.map((variant, i) => {
+              const r = i === 0 ? null : m.results[i - 1]!;
+              return {
+                id: `${m.metric}:${variant}`,
+                metric: m.metric,
+                variant,
+                units: data!.units[i] ?? 0,
+                mean: data!.units[i] ? (m.means[i] ?? null) : null,
+                effect: r?.effect ?? null,
+                ci: r?.ci ?? null,
+                p: r?.adjusted_p_value ?? null,
+                chance: r?.chance_to_win ?? null,
+                reduction: r?.variance_reduction ?? null,
+                control: i === 0,
+              };
+            }),
+          ),
     [data],
   );
   const option = useMemo(() => (data ? dailyOption(data, t, f) : null), [data, t, f]);
   const bayesian = engine === "bayesian";
-  const meanText = (r: Row) => (r.metric === "revenue" ? f.money(r.mean) : f.percent(r.mean));
+  const meanText = (r: Row) =>
+    r.mean === null ? t("experiments.no_units_variant") : r.metric === "revenue" ? f.money(r.mean) : f.percent(r.mean);
   const columns: Column<Row>[] = [
     { key: "metric", label: t("experiments.metric"), value: (r) => t(`experiments.metrics.${r.metric}`) },
     {
@@ -135,6 +139,21 @@ export function ExperimentResultsView({ experimentKey }: { experimentKey: string
     },
   ];
   const e = experiment.data;
+  if (experiment.error?.status === 404) {
+    // One not-found state: no retry (it would not help), no statistics or results for nothing.
+    return (
+      <>
+        <PageHeader title={t("experiments.title")} />
+        <Card>
+          <EmptyState title={t("experiments.not_found")}>
+            <p>
+              <a href="/experiments">{t("experiments.back_to_list")}</a>
+            </p>
+          </EmptyState>
+        </Card>
+      </>
+    );
+  }
   return (
     <>
       <PageHeader title={e?.name ?? t("experiments.title")}>
@@ -165,6 +184,12 @@ export function ExperimentResultsView({ experimentKey }: { experimentKey: string
                 <dd>{f.dateTime(e.started_at)}</dd>
               </div>
             )}
+            {e.stopped_at && (
+              <div class="kpi">
+                <dt>{t("experiments.stopped_at")}</dt>
+                <dd data-stopped-at={e.stopped_at}>{f.dateTime(e.stopped_at)}</dd>
+              </div>
+            )}
             {e.status === "stopped" && (
               <div class="kpi">
                 <dt>{t("experiments.decision")}</dt>
@@ -173,9 +198,7 @@ export function ExperimentResultsView({ experimentKey }: { experimentKey: string
             )}
           </dl>
           {e.hypothesis && (
-            <p class="hint">
-              {t("experiments.hypothesis")}: {e.hypothesis}
-            </p>
+            <p class="hint">{t("common.labelled", { label: t("experiments.hypothesis"), value: e.hypothesis })}</p>
           )}
         </Card>
       ) : null}

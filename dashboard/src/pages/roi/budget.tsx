@@ -106,7 +106,7 @@ export function Budget() {
       )}
       {advice.data && advice.data.excluded.length > 0 && (
         <Notice kind="info">
-          {t("roi.budget.excluded", { channels: advice.data.excluded.map((e) => e.channel).join(", ") })}
+          {t("roi.budget.excluded", { channels: advice.data.excluded.map((e) => channelLabel(t, e.channel)) })}
         </Notice>
       )}
       {advice.data && advice.data.notes.length > 0 && (
@@ -137,7 +137,7 @@ function curvesOption(advice: BudgetAdvice, t: TFunction, f: Formatter): ECharts
     },
     yAxis: { type: "value", name: t("roi.budget.axis_revenue"), axisLabel: { formatter: (v: number) => f.number(v) } },
     series: advice.channels.map((c) => ({
-      name: c.channel,
+      name: channelLabel(t, c.channel),
       type: "line",
       showSymbol: false,
       data: xs.map((x) => [x, Math.round(c.fit.a * x ** c.fit.b * 100) / 100]),
