@@ -1,7 +1,6 @@
 // `npm run bench`: figures, not tests. Runs the built Workers in workerd (Miniflare's API, local
 // D1 and Queues) and prints a table beside a baseline measured in the same run.
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { root } from "./local-env.mjs";
 import { benchMarkov, benchRollup } from "./bench-attribution.mjs";
@@ -12,6 +11,7 @@ import { benchFunnels } from "./bench-funnels.mjs";
 import { benchSettlement } from "./bench-partners.mjs";
 import { benchQuery } from "./bench-query.mjs";
 import { benchRecommendBundle, benchRecommendLatency } from "./bench-recs.mjs";
+import { benchAccept, benchSite, cpuMsOf, load, workerdPids } from "./bench-capture.mjs";
 import { startBuiltWorkers, startHelloWorker } from "./run-bundle.mjs";
 
 const ADMIN = "bench-admin-token";
@@ -21,26 +21,8 @@ const CONCURRENCY = 16;
 
 execFileSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
 
-/**
- * CPU time (ms) used so far by the workerd processes Miniflare started for this script, from
- * /proc (Linux; null elsewhere). On a shared machine wall time swings with other load; the CPU a
- * Worker's start-up or requests cost does much less.
- */
-function workerdCpuMs() {
-  try {
-    const children = execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" });
-    let ticks = 0;
-    for (const line of children.split("\n").filter((l) => l.includes("workerd"))) {
-      const fields = readFileSync(`/proc/${line.trim().split(/\s+/)[0]}/stat`, "utf8")
-        .split(") ")[1]
-        .split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks of 10 ms
-    }
-    return ticks * 10;
-  } catch {
-    return null;
-  }
-}
+/** CPU time (ms) used so far by the workerd processes this script started (null off Linux). */
+const workerdCpuMs = () => cpuMsOf(workerdPids());
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -109,92 +91,36 @@ async function recommendColdStart() {
 }
 
 /**
- * Loads /api/collect with the same requests; `hello` sends them to a Worker that does nothing.
- * `consume: false` pauses the queue consumer: locally it runs in the same workerd process (and D1's
- * SQLite with it) and would compete for the one thread, which in production it does not, so the
- * capture Worker's own accept rate is measured without it; the end-to-end run keeps it.
+ * The end to end run: /api/collect loaded while the queue consumer stores every event in D1, timed
+ * until the last one is there. (The accept rate on its own is bench-capture.mjs's.)
  */
-async function capture(hello = false, { consume = true } = {}) {
-  if (hello) {
-    const { mf, url } = await startHelloWorker();
-    const result = await load(
-      (body, headers) => mf.dispatchFetch(new URL("/api/collect", url), { method: "POST", headers, body }),
-      "wf_pk_x",
-    );
-    await mf.dispose();
-    return result;
-  }
-  const { mf, url } = await startBuiltWorkers({ root, adminToken: ADMIN, recommend: "stub", consume });
-  const post = (path, body, headers = {}) =>
-    mf.dispatchFetch(new URL(path, url), {
-      method: "POST",
-      headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify(body),
-    });
-  const site = await (
-    await post(
-      "/api/v1/sites",
-      { name: "Bench", domain: "bench.example.com", allowed_origins: [] },
-      { authorization: `Bearer ${ADMIN}` },
-    )
-  ).json();
-  const key = await (
-    await post(`/api/v1/sites/${site.id}/keys`, { name: "r", scopes: ["read"] }, { authorization: `Bearer ${ADMIN}` })
-  ).json();
-  const db = await mf.getD1Database("DB");
+async function captureEndToEnd() {
+  const before = workerdPids();
+  const worker = await startBuiltWorkers({ root, adminToken: ADMIN, recommend: "stub" });
+  const pids = workerdPids().filter((pid) => !before.includes(pid));
+  const site = await benchSite(worker, ADMIN);
+  const db = await worker.mf.getD1Database("DB");
   const t0 = performance.now();
-  const result = await load(
-    (body, headers) => mf.dispatchFetch(new URL("/api/collect", url), { method: "POST", headers, body }),
-    site.public_key,
-  );
+  const cpu0 = cpuMsOf(pids);
+  const { latencies, seconds } = await load(worker, site.public_key, {
+    requests: REQUESTS,
+    eventsPerRequest: EVENTS_PER_REQUEST,
+    concurrency: CONCURRENCY,
+  });
+  const cpu1 = cpuMsOf(pids);
   const total = REQUESTS * EVENTS_PER_REQUEST;
-  if (!consume) {
-    await mf.dispose();
-    return { ...result, storedSeconds: null };
-  }
   for (;;) {
     const row = await db.prepare("SELECT count(*) AS n FROM events WHERE site_id = ?1").bind(site.id).first();
     if (row.n >= total) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   const storedSeconds = (performance.now() - t0) / 1000;
-  await mf.dispose();
-  return { ...result, storedSeconds };
-}
-
-async function load(send, siteKey) {
-  const cpu0 = workerdCpuMs();
-  const latencies = [];
-  let next = 0;
-  async function client(c) {
-    while (next < REQUESTS) {
-      const r = next++;
-      const events = Array.from({ length: EVENTS_PER_REQUEST }, (_, i) => ({
-        id: `b${r}-${i}`,
-        type: "pageview",
-        url: `https://bench.example.com/p${(r + i) % 50}?utm_source=zhihu&utm_medium=social`,
-        referrer: "https://www.zhihu.com/",
-      }));
-      const start = performance.now();
-      const res = await send(JSON.stringify({ site: siteKey, events }), {
-        "content-type": "application/json",
-        "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
-        "cf-connecting-ip": `10.${c}.${(r >> 8) & 255}.${r & 255}`,
-      });
-      await res.arrayBuffer();
-      if (res.status !== 202) throw new Error(`collect ${res.status}`);
-      latencies.push(performance.now() - start);
-    }
-  }
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, (_, c) => client(c)));
-  const acceptedSeconds = (performance.now() - t0) / 1000;
-  const cpu1 = workerdCpuMs();
+  await worker.mf.dispose();
   latencies.sort((a, b) => a - b);
   return {
-    total: REQUESTS * EVENTS_PER_REQUEST,
-    acceptedSeconds,
-    p50: percentile(latencies, 50),
+    total,
+    acceptedSeconds: seconds,
+    storedSeconds,
     p99: percentile(latencies, 99),
     cpuMsPerRequest: cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / REQUESTS,
   };
@@ -228,9 +154,14 @@ for (let i = 0; i < 5; i++) {
 // hello-world in the same run), without the slower benchmarks below.
 const captureOnly = process.env.BENCH_ONLY === "capture";
 const rec = captureOnly ? undefined : await recommendColdStart();
-const accept = await capture(false, { consume: false });
-const cap = await capture();
-const hello = await capture(true);
+const accepted = await benchAccept({
+  root,
+  admin: ADMIN,
+  requests: REQUESTS,
+  eventsPerRequest: EVENTS_PER_REQUEST,
+  concurrency: CONCURRENCY,
+});
+const cap = await captureEndToEnd();
 const raw = sqliteBaseline(cap.total);
 
 const fmt = (n, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -241,33 +172,45 @@ const helloCold = median(cold.hello);
 const rows = [
   [
     "Capture: events accepted by /api/collect (events/s; the capture Worker alone, consumer paused)",
-    fmt(accept.total / accept.acceptedSeconds),
-    `${fmt(hello.total / hello.acceptedSeconds)} (hello-world Worker)`,
-    ratio(accept.total / accept.acceptedSeconds, hello.total / hello.acceptedSeconds),
+    fmt(accepted.edge.eventsPerSecond),
+    `${fmt(accepted.helloBound.eventsPerSecond)} (hello-world Worker, same bindings and assets)`,
+    ratio(accepted.edge.eventsPerSecond, accepted.helloBound.eventsPerSecond),
   ],
   [
-    "Capture: events accepted while the consumer stores them in the same workerd process (events/s)",
-    fmt(cap.total / cap.acceptedSeconds),
-    `${fmt(hello.total / hello.acceptedSeconds)} (hello-world Worker)`,
-    ratio(cap.total / cap.acceptedSeconds, hello.total / hello.acceptedSeconds),
+    "Same accept rate, against a bare hello-world Worker (no bindings, no assets, one Worker)",
+    fmt(accepted.edge.eventsPerSecond),
+    `${fmt(accepted.hello.eventsPerSecond)} (hello-world Worker alone)`,
+    ratio(accepted.edge.eventsPerSecond, accepted.hello.eventsPerSecond),
   ],
-  ...(accept.cpuMsPerRequest !== null
+  ...(accepted.edge.cpuMsPerRequest !== null
     ? [
         [
           "Capture: workerd CPU per /api/collect request (capture and queue send, consumer paused)",
-          `${fmt(accept.cpuMsPerRequest, 2)} ms`,
-          `${fmt(hello.cpuMsPerRequest, 2)} ms (hello-world Worker)`,
-          ratio(accept.cpuMsPerRequest, hello.cpuMsPerRequest),
+          `${fmt(accepted.edge.cpuMsPerRequest, 2)} ms`,
+          `${fmt(accepted.helloBound.cpuMsPerRequest, 2)} ms (hello-world Worker, same bindings and assets)`,
+          ratio(accepted.edge.cpuMsPerRequest, accepted.helloBound.cpuMsPerRequest),
+        ],
+        [
+          "Same CPU per request, against a bare hello-world Worker",
+          `${fmt(accepted.edge.cpuMsPerRequest, 2)} ms`,
+          `${fmt(accepted.hello.cpuMsPerRequest, 2)} ms (hello-world Worker alone)`,
+          ratio(accepted.edge.cpuMsPerRequest, accepted.hello.cpuMsPerRequest),
         ],
       ]
     : []),
+  [
+    "Capture: events accepted while the consumer stores them in the same workerd process (events/s)",
+    fmt(cap.total / cap.acceptedSeconds),
+    `${fmt(accepted.helloBound.eventsPerSecond)} (hello-world Worker, same bindings and assets)`,
+    ratio(cap.total / cap.acceptedSeconds, accepted.helloBound.eventsPerSecond),
+  ],
   ...(cap.cpuMsPerRequest !== null
     ? [
         [
           "Capture: workerd CPU per /api/collect request (capture, queue, consumer)",
           `${fmt(cap.cpuMsPerRequest, 2)} ms`,
-          `${fmt(hello.cpuMsPerRequest, 2)} ms (hello-world Worker)`,
-          ratio(cap.cpuMsPerRequest, hello.cpuMsPerRequest),
+          `${fmt(accepted.helloBound.cpuMsPerRequest, 2)} ms (hello-world Worker, same bindings and assets)`,
+          ratio(cap.cpuMsPerRequest, accepted.helloBound.cpuMsPerRequest),
         ],
       ]
     : []),
@@ -279,15 +222,15 @@ const rows = [
   ],
   [
     `/api/collect p50 (${EVENTS_PER_REQUEST} events/request, ${CONCURRENCY} clients)`,
-    `${fmt(accept.p50, 2)} ms`,
-    `${fmt(hello.p50, 2)} ms (hello-world Worker)`,
-    ratio(accept.p50, hello.p50),
+    `${fmt(accepted.edge.p50, 2)} ms`,
+    `${fmt(accepted.helloBound.p50, 2)} ms (hello-world Worker, same bindings and assets)`,
+    ratio(accepted.edge.p50, accepted.helloBound.p50),
   ],
   [
     "/api/collect p99",
-    `${fmt(accept.p99, 2)} ms`,
-    `${fmt(hello.p99, 2)} ms (hello-world Worker)`,
-    ratio(accept.p99, hello.p99),
+    `${fmt(accepted.edge.p99, 2)} ms`,
+    `${fmt(accepted.helloBound.p99, 2)} ms (hello-world Worker, same bindings and assets)`,
+    ratio(accepted.edge.p99, accepted.helloBound.p99),
   ],
   [
     "Edge Worker cold start to its first capture answer (workerd start + GET /t.js, median of 5)",
@@ -341,7 +284,7 @@ for (const [name, addOn] of Object.entries(snippet.addOns))
   ]);
 if (captureOnly) {
   printTable(rows);
-  console.log(JSON.stringify({ accept, capture: cap, hello, coldStart: cold }));
+  console.log(JSON.stringify({ accepted, capture: cap, coldStart: cold }));
   process.exit(0);
 }
 const markov = await benchMarkov();
@@ -492,8 +435,8 @@ console.log(
 );
 console.log(
   JSON.stringify({
+    accepted,
     capture: cap,
-    hello,
     sqlite: raw,
     coldStart: cold,
     recommend: rec,

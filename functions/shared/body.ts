@@ -7,6 +7,13 @@ export async function readLimitedBytes(request: Request, maxBytes: number): Prom
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return new Uint8Array();
+  // A declared length bounds the body (the runtime ends it there), so it can be read whole; a body
+  // without one (chunked) is counted while it streams.
+  if (request.headers.has("content-length")) {
+    const whole = new Uint8Array(await request.arrayBuffer());
+    if (whole.byteLength > maxBytes) throw tooLarge(maxBytes);
+    return whole;
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -237,6 +237,9 @@ export async function enqueue(
     if (messages.length) messages[0]!.bots = bots;
     else messages.push({ v: 1, siteId, events: [], bots });
   }
+  // The usual request makes one message, within the message limit and so within a batch's: it is
+  // sent without serialising it again to measure it.
+  if (messages.length === 1) return sendToQueue(env, siteId, [{ body: messages[0]! }]);
   let batch: { body: IngestMessage }[] = [];
   let batchBytes = 0;
   for (const body of messages) {

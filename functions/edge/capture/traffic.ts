@@ -65,26 +65,29 @@ export interface Traffic {
   hasCampaign: boolean;
 }
 
-function hostOf(url: string | null | undefined): string | null {
+/** A URL as sent, or already parsed by the caller (the capture path parses each page URL once). */
+type UrlInput = string | URL | null | undefined;
+
+function parseUrl(url: UrlInput): URL | null {
   if (!url) return null;
+  if (url instanceof URL) return url;
   try {
-    const u = new URL(url);
-    return u.protocol === "http:" || u.protocol === "https:" ? u.hostname.toLowerCase() : null;
+    return new URL(url);
   } catch {
     return null;
   }
 }
 
+function hostOf(url: UrlInput): string | null {
+  const u = parseUrl(url);
+  return u && (u.protocol === "http:" || u.protocol === "https:") ? u.hostname.toLowerCase() : null;
+}
+
 /** Query parameters by lower-cased name, first value wins, empty values ignored. */
-function landingParams(url: string | null | undefined): Map<string, string> {
+function landingParams(url: UrlInput): Map<string, string> {
   const params = new Map<string, string>();
-  if (!url) return params;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return params;
-  }
+  const parsed = parseUrl(url);
+  if (!parsed) return params;
   for (const [k, v] of parsed.searchParams) {
     const key = k.toLowerCase();
     const value = v.trim();
@@ -107,7 +110,7 @@ export function isInternalReferrer(refHost: string, pageHost: string | null, sit
 }
 
 export function deriveTraffic(
-  url: string | null | undefined,
+  url: UrlInput,
   referrer: string | null | undefined,
   siteDomains: readonly string[] = [],
   siteRules: readonly ChannelRule[] = [],

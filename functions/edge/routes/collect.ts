@@ -14,6 +14,7 @@ import { siteByPublicKey } from "../../../schema/queries/sites";
 import { readJsonBody } from "../../shared/body";
 import type { AppBindings } from "../env";
 import { ApiError, ErrorEnvelope, validationError } from "../../shared/errors";
+import { clientAllowed } from "../capture/client-limiter";
 import { assertBatchSize, batchResponse, clientIp } from "../lib/request";
 
 export const collectRoutes = new OpenAPIHono<AppBindings>();
@@ -81,8 +82,8 @@ collectRoutes.post("/api/collect", async (c) => {
     ]);
   }
   const ip = clientIp(c.req.raw);
-  const { success } = await c.env.COLLECT_LIMITER.limit({ key: `${site.id}|${ip}` });
-  if (!success) throw new ApiError(429, "rate_limited", "Too many requests from this client; slow down.");
+  if (!(await clientAllowed(c.env.COLLECT_LIMITER, `${site.id}|${ip}`)))
+    throw new ApiError(429, "rate_limited", "Too many requests from this client; slow down.");
 
   const optedOut = c.req.header("dnt") === "1" || c.req.header("sec-gpc") === "1";
   if (site.respectDnt && optedOut) {
