@@ -121,8 +121,10 @@ describe("npm start fires the crons on schedule", () => {
   it("after Ctrl-C and a deleted local.json, the next start reuses the demo and keeps the mail", async () => {
     const first = stack!;
     first.proc.kill("SIGINT");
-    expect(await first.exited).toBe(130);
-    expect(markedProcesses(first.mark)).toEqual([]);
+    // Failures here print the first stack's last output (a crash before the signal shows there).
+    expect(await first.exited, first.output().slice(-3000)).toBe(130);
+    const left = markedProcesses(first.mark);
+    expect(left, describeProcesses(left)).toEqual([]);
     rmSync(resolve(dir, "local.json"));
     stack = startStack({ dir, port: first.port, env });
     const again = await waitReady(stack);
@@ -139,3 +141,13 @@ describe("npm start fires the crons on schedule", () => {
     expect(page).toContain("Demo Academy");
   }, 240_000);
 });
+
+/** `ps` lines for pids, for a failure's message (empty when there are none or they have gone). */
+function describeProcesses(pids: number[]): string {
+  if (!pids.length) return "";
+  try {
+    return execFileSync("ps", ["-o", "pid,pgid,stat,args", "-p", pids.join(",")], { encoding: "utf8" });
+  } catch {
+    return `pids ${pids.join(", ")} (gone by the time ps ran)`;
+  }
+}
