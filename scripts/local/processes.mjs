@@ -113,6 +113,46 @@ async function stopGroups(graceMs = 5000) {
   groups.clear();
 }
 
+/** Our own live child processes outside the groups (pids), from /proc; [] where there is none. */
+function ownChildren() {
+  if (!existsSync("/proc/self/stat")) return [];
+  const found = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(ppid) === process.pid && state !== "Z" && state !== "X") found.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
+/**
+ * Stops children started in our own process group, which stopGroups does not reach: esbuild's
+ * service (started when the demo loads TypeScript) would otherwise outlive us until it notices its
+ * stdin has closed.
+ */
+async function stopOwnChildren(graceMs = 3000) {
+  const signal = (sig) => {
+    for (const pid of ownChildren()) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  signal("SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (ownChildren().length && Date.now() < deadline) await sleep(50);
+  signal("SIGKILL");
+  const killDeadline = Date.now() + 3000;
+  while (ownChildren().length && Date.now() < killDeadline) await sleep(50);
+}
+
 /** Runs at shutdown before the groups are stopped (e.g. closing the mailbox). */
 export function onShutdown(fn) {
   cleanups.push(fn);
@@ -131,6 +171,7 @@ export function shutdown(code, reason) {
       }
     }
     await stopGroups();
+    await stopOwnChildren();
     if (runningFile) rmSync(runningFile, { force: true });
     process.exit(code);
   })();

@@ -11,7 +11,7 @@ import {
   destroyStack,
   type Facts,
   freePort,
-  markedProcesses,
+  expectNoneLeft,
   newStateDir,
   removeDir,
   root,
@@ -123,8 +123,7 @@ describe("npm start fires the crons on schedule", () => {
     first.proc.kill("SIGINT");
     // Failures here print the first stack's last output (a crash before the signal shows there).
     expect(await first.exited, first.output().slice(-3000)).toBe(130);
-    const left = markedProcesses(first.mark);
-    expect(left, describeProcesses(left)).toEqual([]);
+    expectNoneLeft(first.mark);
     rmSync(resolve(dir, "local.json"));
     stack = startStack({ dir, port: first.port, env });
     const again = await waitReady(stack);
@@ -141,13 +140,3 @@ describe("npm start fires the crons on schedule", () => {
     expect(page).toContain("Demo Academy");
   }, 240_000);
 });
-
-/** `ps` lines for pids, for a failure's message (empty when there are none or they have gone). */
-function describeProcesses(pids: number[]): string {
-  if (!pids.length) return "";
-  try {
-    return execFileSync("ps", ["-o", "pid,pgid,stat,args", "-p", pids.join(",")], { encoding: "utf8" });
-  } catch {
-    return `pids ${pids.join(", ")} (gone by the time ps ran)`;
-  }
-}

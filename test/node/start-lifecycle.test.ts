@@ -9,7 +9,7 @@ import {
   destroyStack,
   freePort,
   groupMembers,
-  markedProcesses,
+  expectNoneLeft,
   newStateDir,
   removeDir,
   type Stack,
@@ -45,7 +45,7 @@ async function startQuick(dir: string, port: number) {
 
 async function expectAllGone(stack: Stack, groups: number[]) {
   for (const g of groups) expect(groupMembers(g)).toEqual([]);
-  expect(markedProcesses(stack.mark)).toEqual([]);
+  expectNoneLeft(stack.mark);
   expect(existsSync(resolve(stack.dir, "running.json"))).toBe(false);
   // The port is free again.
   await expect(fetch(`${stack.url}/healthz`)).rejects.toThrow();
@@ -81,7 +81,7 @@ describe("npm start stops what it started", () => {
       expect(second.output()).toContain(`Port ${first.stack.port} (the Workers) is already in use`);
       expect(second.output()).toContain(`PORT=${first.stack.port + 1} npm start`);
       expect(second.output()).not.toContain("Wayfind is running");
-      expect(markedProcesses(second.mark)).toEqual([]);
+      expectNoneLeft(second.mark);
       // Nothing of the second was started: no state, no migrations.
       expect(existsSync(resolve(otherDir, "state"))).toBe(false);
       const health = await fetch(`${first.stack.url}/healthz`);
@@ -155,6 +155,6 @@ describe("npm start stops what it started", () => {
     expect(((await res.json()) as { data_until: string | null }).data_until).toBeTruthy();
     next.proc.kill("SIGINT");
     expect(await next.exited).toBe(130);
-    expect(markedProcesses(next.mark)).toEqual([]);
+    expectNoneLeft(next.mark);
   }, 300_000);
 });

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
+import { expect } from "vitest";
 
 export const root = resolve(import.meta.dirname, "../..");
 const bin = resolve(root, "node_modules/.bin");
@@ -130,6 +131,20 @@ export function markedProcesses(mark: string): number[] {
     } catch {}
   }
   return found;
+}
+
+/** Fails, naming each process (`ps`: pid, group, state, command), if any carrying `mark` is alive. */
+export function expectNoneLeft(mark: string) {
+  const left = markedProcesses(mark);
+  let described = "";
+  if (left.length) {
+    try {
+      described = execFileSync("ps", ["-o", "pid,pgid,stat,etime,args", "-p", left.join(",")], { encoding: "utf8" });
+    } catch {
+      described = `pids ${left.join(", ")} (gone by the time ps ran)`;
+    }
+  }
+  expect(left, described).toEqual([]);
 }
 
 /** Running members of a process group, as `ps -o pid= -g <pgid>` lists them, zombies left out (they are dead, waiting for init to reap them). */
