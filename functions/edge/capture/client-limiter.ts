@@ -12,14 +12,14 @@ export const LOCAL_LIMITER_MAX_CLIENTS = 10_000;
 /** The binding's period (wrangler.toml `simple.period`), so both tiers roll over together. */
 export const LIMITER_WINDOW_MS = 60_000;
 
-let window = -1;
+let countingWindow = -1;
 const seen = new Map<string, number>();
 
 /** Whether this client may send now; `now` is for tests. */
 export async function clientAllowed(limiter: RateLimit, key: string, now = Date.now()): Promise<boolean> {
   const current = Math.floor(now / LIMITER_WINDOW_MS);
-  if (current !== window) {
-    window = current;
+  if (current !== countingWindow) {
+    countingWindow = current;
     seen.clear();
   }
   const count = seen.get(key);
