@@ -12,11 +12,30 @@ const cleanups = [];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Whether a group still has a running member. Zombies do not count: they are dead, and wait only for
- * a parent (after re-parenting, whatever init the machine has) to reap them.
+ * Running processes as /proc lists them (Linux): pid, parent and group. Zombies are left out: they
+ * are dead, and wait only for a parent (after re-parenting, whatever init the machine has) to reap them.
  */
+function runningProcesses() {
+  const found = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // pid (comm) state ppid pgrp …; comm may contain spaces and parentheses, so split after the last ")".
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (state !== "Z" && state !== "X") found.push({ pid: Number(name), ppid: Number(ppid), pgrp: Number(pgrp) });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
+const hasProc = existsSync("/proc/self/stat");
+
+/** Whether a group still has a running member. */
 function groupAlive(pgid) {
-  if (!existsSync("/proc/self/stat")) {
+  if (!hasProc) {
     try {
       process.kill(-pgid, 0);
       return true;
@@ -24,18 +43,7 @@ function groupAlive(pgid) {
       return false;
     }
   }
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      // pid (comm) state ppid pgrp …; comm may contain spaces and parentheses, so split after the last ")".
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(pgrp) === pgid && state !== "Z" && state !== "X") return true;
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return false;
+  return runningProcesses().some((p) => p.pgrp === pgid);
 }
 
 function signalGroup(pgid, signal) {
@@ -113,22 +121,13 @@ async function stopGroups(graceMs = 5000) {
   groups.clear();
 }
 
-/** Our own live child processes outside the groups (pids), from /proc; [] where there is none. */
-function ownChildren() {
-  if (!existsSync("/proc/self/stat")) return [];
-  const found = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(ppid) === process.pid && state !== "Z" && state !== "X") found.push(Number(name));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return found;
-}
+/** Our own running child processes (pids); [] without /proc. */
+const ownChildren = () =>
+  hasProc
+    ? runningProcesses()
+        .filter((p) => p.ppid === process.pid)
+        .map((p) => p.pid)
+    : [];
 
 /**
  * Stops children started in our own process group, which stopGroups does not reach: esbuild's
