@@ -11,7 +11,7 @@ import { benchFunnels } from "./bench-funnels.mjs";
 import { benchSettlement } from "./bench-partners.mjs";
 import { benchQuery } from "./bench-query.mjs";
 import { benchRecommendBundle, benchRecommendLatency } from "./bench-recs.mjs";
-import { benchAccept, benchSite, cpuMsOf, load, workerdPids } from "./bench-capture.mjs";
+import { benchAccept, benchSite, cpuMsOf, load, percentile, started, workerdPids } from "./bench-capture.mjs";
 import { startBuiltWorkers, startHelloWorker } from "./run-bundle.mjs";
 
 const ADMIN = "bench-admin-token";
@@ -24,7 +24,6 @@ execFileSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" 
 /** CPU time (ms) used so far by the workerd processes this script started (null off Linux). */
 const workerdCpuMs = () => cpuMsOf(workerdPids());
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
@@ -95,9 +94,8 @@ async function recommendColdStart() {
  * until the last one is there. (The accept rate on its own is bench-capture.mjs's.)
  */
 async function captureEndToEnd() {
-  const before = workerdPids();
-  const worker = await startBuiltWorkers({ root, adminToken: ADMIN, recommend: "stub" });
-  const pids = workerdPids().filter((pid) => !before.includes(pid));
+  const worker = await started(() => startBuiltWorkers({ root, adminToken: ADMIN, recommend: "stub" }));
+  const pids = worker.pids;
   const site = await benchSite(worker, ADMIN);
   const db = await worker.mf.getD1Database("DB");
   const t0 = performance.now();
