@@ -2,6 +2,7 @@
 // the number of orders (ids travel as JSON parameters), so a consumer batch of a thousand purchases
 // costs about ten reads, not ten thousand. Month-to-date sales and first orders are kept up to
 // date in memory as the orders of the run are settled, oldest first.
+import type { SiteDatabase } from "../schema/databases";
 import type { PartnerTouch } from "../models/partners/commission";
 import {
   firstCreditedOrders,
@@ -35,7 +36,7 @@ export const learnerOf = (p: PurchaseFacts) => p.user_id ?? p.visitor_id;
 
 /** `replaced`: rows of orders about to be recomputed, whose sales and first orders must not count. */
 export async function loadCommissionFacts(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   purchases: PurchaseFacts[],
   days: (ts: number) => string,

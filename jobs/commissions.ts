@@ -3,6 +3,7 @@
 // deterministic per (order, kind, partner), an order already settled is never recomputed, and
 // refunds are applied from the order's total refunded so far. An order's rows and refund
 // statements always go in the same D1 batch (one transaction).
+import { type DatabaseEnv, siteDatabase } from "../schema/databases";
 import { DAY_MS, localDay } from "../core/time";
 import { currencyDigits } from "../core/money";
 import { bindingPartner, type Earning, earningFor, orderLines, type Rule } from "../models/partners/commission";
@@ -44,10 +45,16 @@ interface SettleContext {
 }
 
 /** Settles these orders of one site. Returns how many orders were looked at. */
-export async function settleOrders(db: D1Database, scope: SiteScope, orderIds: string[], now: number): Promise<number> {
+export async function settleOrders(
+  env: DatabaseEnv,
+  scope: SiteScope,
+  orderIds: string[],
+  now: number,
+): Promise<number> {
   const unique = [...new Set(orderIds)];
+  const db = siteDatabase(env, scope.siteId);
   if (unique.length === 0 || !(await hasPartners(db, scope))) return 0;
-  const site = await getSite(db, scope);
+  const site = await getSite(env.DB, scope);
   if (!site) return 0;
   const purchases = (await purchasesFor(db, scope, unique)).filter((p) => p.revenue_minor !== null);
   const refunds = await refundsFor(db, scope, unique);

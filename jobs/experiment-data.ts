@@ -1,6 +1,7 @@
 // An experiment's per-variant, per-day sums as results read them, for the results API and the ROI
 // email alike: revenue converted to the site's currency with the site's FX rates (as ROI converts
 // spend), in major units, each unit's pre-period outcomes for CUPED, and creative tests' spend.
+import type { SiteDatabase } from "../schema/databases";
 import { convertMinor, currencyDigits, rateTable } from "../core/money";
 import { DAY_MS, utcDay } from "../core/time";
 import { DEFAULT_CUPED_DAYS } from "../models/experiments/cuped";
@@ -49,7 +50,7 @@ interface FxIssue {
 }
 
 export async function experimentData(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   currency: string,
   row: ExperimentRow,

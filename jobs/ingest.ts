@@ -1,10 +1,12 @@
-// Queue consumer: writes accepted events to D1. One D1 batch (one transaction) per site per queue
-// batch; event ids dedupe retries (a delivery running at the same time makes the insert conflict and
-// the transaction roll back, then the message is written again from a fresh read); bot counts are
-// added once per message id; a message that fails on its own is retried with backoff and,
-// after max_retries (wrangler.toml), lands in the dead-letter queue with the reason it failed.
-// Nothing accepted is lost, nothing is written twice, every failure is logged with its site and
-// message. Purchases and refunds then settle partner commissions.
+// Queue consumer: writes accepted events to D1, each site's to its own database (schema/databases.ts).
+// One D1 batch (one transaction) per site per queue batch; event ids dedupe retries (a delivery
+// running at the same time makes the insert conflict and the transaction roll back, then the
+// message is written again from a fresh read); bot counts are added once per message id; a message
+// that fails on its own is retried with backoff and, after max_retries (wrangler.toml), lands in the
+// dead-letter queue with the reason it failed. Nothing accepted is lost, nothing is written twice,
+// every failure is logged with its site and message. Purchases and refunds then settle partner
+// commissions.
+import { type SiteDatabase, siteDatabase } from "../schema/databases";
 import { describeError } from "../core/errors";
 import type { EnrichedEvent } from "../core/event";
 import { userVisitorId } from "../core/hash";
@@ -41,7 +43,7 @@ export interface MessageBots {
 
 /** Writes one site's events (any number of messages' worth) in a single D1 transaction. */
 export async function writeSiteEvents(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   incoming: EnrichedEvent[],
   bots: MessageBots[] = [],
@@ -97,7 +99,7 @@ export async function writeSiteEvents(
 /** Retry delay grows with attempts: 2, 4, 8, 16, 32 s. */
 export const retryDelaySeconds = (attempts: number) => Math.min(2 ** attempts, 300);
 
-async function writeMessages(db: D1Database, messages: Message<unknown>[]): Promise<void> {
+async function writeMessages(env: EdgeEnv, messages: Message<unknown>[]): Promise<void> {
   const bySite = new Map<string, { events: EnrichedEvent[]; bots: MessageBots[] }>();
   for (const m of messages) {
     const body = m.body as IngestMessage;
@@ -107,12 +109,12 @@ async function writeMessages(db: D1Database, messages: Message<unknown>[]): Prom
     bySite.set(body.siteId, entry);
   }
   for (const [siteId, { events, bots }] of bySite) {
-    await writeSiteEvents(db, { siteId }, events, bots);
+    await writeSiteEvents(siteDatabase(env, siteId), { siteId }, events, bots);
     // Orders of every incoming purchase and refund, stored now or before (a retry after a failed
     // settlement finds its events already stored): settling is idempotent.
     const orders = events.filter((e) => (e.type === "purchase" || e.type === "refund") && e.orderId);
     await settleOrders(
-      db,
+      env,
       { siteId },
       orders.map((e) => e.orderId!),
       Date.now(),
@@ -146,7 +148,7 @@ export async function handleIngestBatch(batch: MessageBatch<unknown>, env: EdgeE
   }
   if (valid.length === 0) return;
   try {
-    await writeMessages(env.DB, valid);
+    await writeMessages(env, valid);
     for (const m of valid) m.ack();
     return;
   } catch (err) {
@@ -158,7 +160,7 @@ export async function handleIngestBatch(batch: MessageBatch<unknown>, env: EdgeE
   }
   for (const m of valid) {
     try {
-      await writeMessages(env.DB, [m]);
+      await writeMessages(env, [m]);
       m.ack();
     } catch (err) {
       await messageFailed(env, m, err);

@@ -1,6 +1,7 @@
 // Course analytics for a window: each course's figures now and in the previous window of the same
 // length (for trends), and the "needs attention" list. D1 through schema/queries/learning.ts, the
 // arithmetic in models/learning/.
+import type { SiteDatabase } from "../schema/databases";
 import { attentionList, type CourseWindow } from "../models/learning/attention";
 import { courseFigures, type LearningEvent, type LessonSpec, type Sale } from "../models/learning/course";
 import {
@@ -37,7 +38,11 @@ function group<T extends { course: string }>(rows: readonly T[]): Map<string, T[
   return out;
 }
 
-export async function courseReports(db: D1Database, scope: SiteScope, o: CourseReportOptions): Promise<CourseReport[]> {
+export async function courseReports(
+  db: SiteDatabase,
+  scope: SiteScope,
+  o: CourseReportOptions,
+): Promise<CourseReport[]> {
   const span = o.toMs - o.fromMs;
   const prev = { fromMs: o.fromMs - span, toMs: o.fromMs };
   const cur = { fromMs: o.fromMs, toMs: o.toMs };
@@ -94,6 +99,6 @@ export async function courseReports(db: D1Database, scope: SiteScope, o: CourseR
     .sort((a, b) => b.current.revenue_minor - a.current.revenue_minor || a.id.localeCompare(b.id));
 }
 
-export async function contentAttention(db: D1Database, scope: SiteScope, o: CourseReportOptions, now: number) {
+export async function contentAttention(db: SiteDatabase, scope: SiteScope, o: CourseReportOptions, now: number) {
   return attentionList(await courseReports(db, scope, { ...o, courseId: null }), now);
 }

@@ -3,6 +3,7 @@
 // customer's sessions: those before each purchase (within the lookback) form a converting path,
 // and sessions after the last purchase a path that did not convert. Runs daily, over a bounded
 // window, so its cost does not grow with history.
+import type { SiteDatabase } from "../schema/databases";
 import { type Dimension, DIMENSIONS, type RemovalEffects, type Touch, touchValue } from "../models/attribution/credit";
 import { markovAttribution } from "../models/attribution/markov";
 import type { ConversionPath } from "../models/attribution/paths";
@@ -26,7 +27,7 @@ export const toTouch = (s: SessionTouch): Touch => ({
 });
 
 export async function fitRemovalEffects(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   now: number,
   lookbackDays: number,
@@ -43,7 +44,7 @@ export async function fitRemovalEffects(
  * above learns from, and what GET /api/v1/reports/markov shows as the chain's transitions.
  */
 export async function journeyPaths(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   now: number,
   lookbackDays: number,

@@ -1,6 +1,7 @@
 // Query result groups in JavaScript: rows of the daily rollup, ad spend and partner commissions
 // folded into groups, and groups sorted and paged when SQL cannot (by cost). Spend is the ROI
 // report's: imported ad costs converted to the site's currency plus referral commissions.
+import type { SiteDatabase } from "../schema/databases";
 import { convertMinor, currencyDigits, rateTable } from "../core/money";
 import { periodOf } from "../models/attribution/roi";
 import { emptyQuerySums, metricValue, type QuerySums } from "../models/analytics/query-metrics";
@@ -47,7 +48,7 @@ const labelsOf = (dimensions: Dimension[], day: string, valueOf: (d: Dimension) 
 
 /** Groups from rollup_daily: visits (sessions by start day), purchases and net revenue by the purchase's own session. */
 export async function rollupGroups(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   plan: QueryPlan,
   pp: PeriodPlan,
@@ -77,7 +78,7 @@ function missingFxWarning(what: string[]): Warning {
 
 /** Adds ad spend and referral commissions to the groups (a group with spend but no traffic appears too). */
 export async function addCosts(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   currency: string,
   plan: QueryPlan,

@@ -2,6 +2,7 @@
 // from the daily rollup when it is complete and keeps every figure asked for, else from raw events
 // (schema/queries/query-compile.ts), adds ad spend, lines the comparison period up, and shapes the
 // answer as Plausible's Stats API v2 does: {results: [{dimensions, metrics}], meta, query}.
+import type { SiteDatabase } from "../schema/databases";
 import { bucketLabel } from "../models/analytics/query-dates";
 import { emptyQuerySums, metricChange, metricValue, minorFactors } from "../models/analytics/query-metrics";
 import type { CompiledQuery } from "../models/analytics/query-spec";
@@ -28,7 +29,7 @@ interface PeriodResult {
 }
 
 interface Run {
-  db: D1Database;
+  db: SiteDatabase;
   scope: SiteScope;
   site: SiteRow;
   plan: QueryPlan;
@@ -123,7 +124,7 @@ function alignKey(labels: string[], timeIndex: number, bucketLabels: string[] | 
   return labels.map((l, i) => (i === timeIndex ? String(bucketLabels?.indexOf(l) ?? -1) : l)).join("\u0000");
 }
 
-export async function runQueryApi(db: D1Database, site: SiteRow, input: QueryInput, now: number) {
+export async function runQueryApi(db: SiteDatabase, site: SiteRow, input: QueryInput, now: number) {
   const scope = { siteId: site.id };
   const firstEventMs = input.date_range === "all" ? await firstEventTs(db, scope) : null;
   const plan = planQuery(input, site, { now, firstEventMs });

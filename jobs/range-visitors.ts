@@ -3,6 +3,7 @@
 // channel, so adding its rows counts a visitor seen on three days three times: range totals ask the
 // query API's own statement instead (POST /api/v1/query with `visitors`, which never reads the
 // rollup), so the Overview and Acquisition pages show the same figure.
+import type { SiteDatabase } from "../schema/databases";
 import { QueryError, runQueryApi } from "./query";
 import type { SiteRow } from "../schema/queries/sites";
 
@@ -10,7 +11,7 @@ import type { SiteRow } from "../schema/queries/sites";
  * Distinct visitors with an event in [from, to] (local days, inclusive), or null when the range
  * holds more events than the query API scans (QUERY_MAX_SCAN_EVENTS): the caller keeps its own figure.
  */
-export async function rangeVisitors(db: D1Database, site: SiteRow, from: string, to: string, now = Date.now()) {
+export async function rangeVisitors(db: SiteDatabase, site: SiteRow, from: string, to: string, now = Date.now()) {
   try {
     const { results } = await runQueryApi(
       db,

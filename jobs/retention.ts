@@ -1,5 +1,6 @@
 // Daily: prune raw events, sessions, referral clicks and served recommendation lists past each site's retention, and delete old visitor-id salts
 // (once a salt is gone, the cookieless ids made with it cannot be recomputed).
+import { type DatabaseEnv, type SiteDatabase, siteDatabase } from "../schema/databases";
 import { DAY_MS, utcDay } from "../core/time";
 import { deleteOldRows, deleteSaltsBefore, PRUNED_TABLES, siteRetentions } from "../schema/queries/retention";
 import { forEachSite } from "./each-site";
@@ -10,14 +11,15 @@ export const PRUNE_CHUNK = 5_000;
 export const PRUNE_MAX_CHUNKS = 40;
 
 export async function pruneRetention(
-  db: D1Database,
+  env: DatabaseEnv,
   now: number,
 ): Promise<{ events: number; sessions: number; salts: number }> {
   let eventsDeleted = 0;
   let sessionsDeleted = 0;
-  await forEachSite(await siteRetentions(db), "retention", async (site) => {
+  await forEachSite(await siteRetentions(env.DB), "retention", async (site) => {
     const cutoff = now - site.retention_days * DAY_MS;
-    const prune = (table: keyof typeof PRUNED_TABLES) => deleteInChunks(db, table, site.id, cutoff);
+    const prune = (table: keyof typeof PRUNED_TABLES) =>
+      deleteInChunks(siteDatabase(env, site.id), table, site.id, cutoff);
     eventsDeleted += await prune("events");
     sessionsDeleted += await prune("sessions");
     // Click rows are raw traffic too; the commissions they led to are kept (money records).
@@ -30,12 +32,12 @@ export async function pruneRetention(
     await prune("bot_hit_receipts");
   });
   // Keep today's and yesterday's salt (events near midnight); older ones go.
-  const salts = await deleteSaltsBefore(db, utcDay(now - DAY_MS));
+  const salts = await deleteSaltsBefore(env.DB, utcDay(now - DAY_MS));
   return { events: eventsDeleted, sessions: sessionsDeleted, salts };
 }
 
 async function deleteInChunks(
-  db: D1Database,
+  db: SiteDatabase,
   table: keyof typeof PRUNED_TABLES,
   siteId: string,
   cutoff: number,

@@ -1,6 +1,7 @@
 // The ROI figures service: the one way to read ROI figures. The reports API (/roi, /overview,
 // /budget), the ROI emails and the threshold alerts all ask it, with one options object, so a site
 // and range show the same revenue, cost, ROI and previous period wherever they are read.
+import type { SiteDatabase } from "../schema/databases";
 import { previousPeriod } from "../core/time";
 import type { Dimension } from "../models/attribution/credit";
 import type { ModelName } from "../models/attribution/paths";
@@ -59,7 +60,7 @@ export interface RoiFigures<Compare extends boolean = boolean> extends RoiPeriod
 }
 
 export async function roiFigures<Compare extends boolean = false>(
-  db: D1Database,
+  db: SiteDatabase,
   o: RoiOptions & { compare?: Compare },
 ): Promise<RoiFigures<Compare>> {
   const { site, model } = o;

@@ -4,6 +4,7 @@
 // those days from the base tables, replacing their rows. So a run costs what the new events touch,
 // running twice changes nothing, late events and refunds are picked up, and a full rebuild is the
 // same recompute over every day.
+import type { SiteDatabase } from "../schema/databases";
 import { creditPurchases, DIMENSIONS, type RemovalEffects, type Touch } from "../models/attribution/credit";
 import { convertMinor, rateTable, type RateTable } from "../core/money";
 import { currencyDigits } from "../core/money";
@@ -18,14 +19,14 @@ import { fitRemovalEffects, toTouch } from "./markov-fit";
 export const ROLLUP_SAFETY_MARGIN_MS = 10 * 60_000;
 
 interface Context {
-  db: D1Database;
+  db: SiteDatabase;
   scope: SiteScope;
   site: SiteRow;
   rates: RateTable;
   effects: RemovalEffects;
 }
 
-export async function rollupSite(db: D1Database, site: SiteRow, now: number, options: { full?: boolean } = {}) {
+export async function rollupSite(db: SiteDatabase, site: SiteRow, now: number, options: { full?: boolean } = {}) {
   const scope = { siteId: site.id };
   const state = await q.getRollupState(db, scope);
   const upTo = now - ROLLUP_SAFETY_MARGIN_MS;
@@ -53,7 +54,7 @@ export async function rollupSite(db: D1Database, site: SiteRow, now: number, opt
   return { days: days.size, events };
 }
 
-async function dirtyDays(db: D1Database, scope: SiteScope, site: SiteRow, fresh: q.NewEvent[]): Promise<Set<string>> {
+async function dirtyDays(db: SiteDatabase, scope: SiteScope, site: SiteRow, fresh: q.NewEvent[]): Promise<Set<string>> {
   const days = new Set(fresh.map((e) => localDay(e.ts, site.timezone)));
   const refunded = [...new Set(fresh.filter((e) => e.type === "refund" && e.order_id).map((e) => e.order_id!))];
   for (const p of await q.purchaseTimes(db, scope, refunded)) days.add(localDay(p.ts, site.timezone));

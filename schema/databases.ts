@@ -1,7 +1,18 @@
 // Many sites (README "Many sites"): D1 allows 10 GB and one writer per database, so a large site can
 // get a D1 database of its own. SITE_DATABASES (a var) is a JSON map from site id to the binding
 // name of that site's database, e.g. {"site_big":"DB_BIG"}; every site not in it uses DB, the default.
-// Only schema/ resolves a site's database, so the query layer is where the routing happens.
+//
+// Two kinds of table, two kinds of handle. The control tables (sites, api_keys, users,
+// site_members, auth_sessions, account_tokens, login_throttle, share_links, salts, dead_letters)
+// always live in DB: they are looked up before any site is known. Every other table is
+// site-scoped and lives in the site's database, which the query functions of those tables take
+// as a SiteDatabase. Only siteDatabase() makes one, so passing env.DB where a site's database
+// is due does not compile: the type checker finds every call site the map must reach.
+
+declare const siteDatabaseBrand: unique symbol;
+
+/** The D1 database that holds one site's site-scoped tables (from siteDatabase()). */
+export type SiteDatabase = D1Database & { readonly [siteDatabaseBrand]: true };
 
 export interface DatabaseEnv {
   DB: D1Database;
@@ -22,12 +33,46 @@ function siteMap(text: string | undefined): Record<string, string> {
   return parsed.map;
 }
 
-/** The D1 database that holds `siteId`'s events, sessions and reports. */
-export function siteDatabase(env: DatabaseEnv, siteId: string): D1Database {
-  const binding = siteMap(env.SITE_DATABASES)[siteId];
-  if (!binding) return env.DB;
-  const db = (env as unknown as Record<string, unknown>)[binding];
+function binding(env: DatabaseEnv, name: string, why: string): SiteDatabase {
+  const db = (env as unknown as Record<string, unknown>)[name];
   if (!db || typeof (db as D1Database).prepare !== "function")
-    throw new Error(`SITE_DATABASES maps site ${siteId} to ${binding}, which is not a D1 binding of this Worker`);
-  return db as D1Database;
+    throw new Error(`SITE_DATABASES maps ${why} to ${name}, which is not a D1 binding of this Worker`);
+  return db as SiteDatabase;
+}
+
+/** The D1 database that holds `siteId`'s site-scoped tables (events, sessions, goals, partners…). */
+export function siteDatabase(env: DatabaseEnv, siteId: string): SiteDatabase {
+  const name = siteMap(env.SITE_DATABASES)[siteId];
+  return name ? binding(env, name, `site ${siteId}`) : (env.DB as SiteDatabase);
+}
+
+/**
+ * Every database that may hold site-scoped rows: DB first, then each mapped binding once. For the
+ * few reads that start from no site (a partner link's code, a payment provider's token, the
+ * cron's due retries): they look in each, and rows carry their site id.
+ */
+export function allSiteDatabases(env: DatabaseEnv): SiteDatabase[] {
+  const names = [...new Set(Object.values(siteMap(env.SITE_DATABASES)))].filter((n) => n !== "DB");
+  return [env.DB as SiteDatabase, ...names.map((n) => binding(env, n, "a site"))];
+}
+
+/**
+ * DB, where the control tables live. Any D1Database passes except a SiteDatabase, so a site's
+ * database handed to a control query does not compile either.
+ */
+export type ControlDatabase = D1Database & { readonly [siteDatabaseBrand]?: never };
+
+/**
+ * Rows read from every site database, keeping each only from the database its site maps to (a row
+ * left behind in DB after its site moved is not the site's). For the cron's cross-site reads.
+ */
+export async function readEachDatabase<Row>(
+  env: DatabaseEnv,
+  read: (db: SiteDatabase) => Promise<Row[]>,
+  siteOf: (row: Row) => string,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const db of allSiteDatabases(env))
+    for (const row of await read(db)) if (siteDatabase(env, siteOf(row)) === db) rows.push(row);
+  return rows;
 }

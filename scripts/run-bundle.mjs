@@ -60,6 +60,8 @@ export async function startBuiltWorkers({
   assets = true,
   extraDatabases = [],
 }) {
+  // DB, plus per-site databases (README "Many sites") under their binding names, in both Workers.
+  const databases = { DB: "wayfind", ...Object.fromEntries(extraDatabases.map((b) => [b, `wayfind-${b.toLowerCase()}`])) };
   const edge = {
     name: "wayfind",
     ...(edgeScript === "hello"
@@ -67,8 +69,7 @@ export async function startBuiltWorkers({
       : { modules: modulesOf(resolve(root, "dist/edge"), "index.js"), modulesRoot: resolve(root, "dist/edge") }),
     compatibilityDate: COMPATIBILITY_DATE,
     bindings: { ADMIN_TOKEN: adminToken, DEFAULT_RETENTION_DAYS: "400", ...bindings },
-    // DB, plus per-site databases (README "Many sites") under their binding names.
-    d1Databases: { DB: "wayfind", ...Object.fromEntries(extraDatabases.map((b) => [b, `wayfind-${b.toLowerCase()}`])) },
+    d1Databases: databases,
     // Names and retry settings as wrangler.toml declares them; `consume: false` leaves the messages
     // in the queue (the capture benchmark times the producer alone).
     ...(consume ? queueOptions(root) : { queueProducers: queueOptions(root).queueProducers }),
@@ -85,7 +86,7 @@ export async function startBuiltWorkers({
           modules: modulesOf(resolve(root, "dist/recommend"), "index.js"),
           modulesRoot: resolve(root, "dist/recommend"),
           compatibilityDate: COMPATIBILITY_DATE,
-          d1Databases: { DB: "wayfind" },
+          d1Databases: databases,
           r2Buckets: { MODELS: "wayfind-models" },
           bindings: { ADMIN_TOKEN: adminToken, ...bindings },
         }

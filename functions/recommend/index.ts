@@ -3,6 +3,7 @@
 // and the report emails (hourly cron, and the edge's send-now and preview), whose charts need
 // resvg's wasm and a font that the capture Worker should not load.
 // Reached only through the edge Worker's service binding, which names the site in x-wayfind-site.
+import { siteDatabase } from "../../schema/databases";
 import { Hono } from "hono";
 import { networkOnnx } from "../../models/onnx/network";
 import { createSession, ort } from "../../models/onnx/runtime";
@@ -72,7 +73,7 @@ async function scheduled(controller: ScheduledController, env: RecommendEnv): Pr
 async function retrainAll(controller: ScheduledController, env: RecommendEnv): Promise<void> {
   const since = controller.scheduledTime - DAY_MS;
   await forEachSite(await listSites(env.DB), "retrain", async ({ id }) => {
-    if (!(await hasNewItemSignals(env.DB, { siteId: id }, since))) return;
+    if (!(await hasNewItemSignals(siteDatabase(env, id), { siteId: id }, since))) return;
     const outcomes = await retrainSite(env, id, controller.scheduledTime);
     console.log("retrained", id, outcomes.map((o) => `${o.kind}: ${o.reason}`).join("; "));
   });

@@ -1,6 +1,7 @@
 // GET /api/v1/learners/at-risk: the active learners most likely to stop, scored by the site's
 // promoted dropout model in ORT, each with the features that drive their score (models/dropout/
 // reasons.ts). Without a promoted dropout model: 409 model_not_ready, as /propensity answers.
+import { siteDatabase } from "../../schema/databases";
 import { Hono } from "hono";
 import type { z } from "@hono/zod-openapi";
 import { atRiskCandidates } from "../../jobs/dropout/at-risk";
@@ -21,7 +22,7 @@ learnerRoutes.get("/api/v1/learners/at-risk", async (c) => {
   const siteId = siteOf(c);
   const q = parse(AtRiskQuery, c.req.query());
   const course = q.course ?? null;
-  if (course !== null && !(await getItem(c.env.DB, { siteId }, course))) {
+  if (course !== null && !(await getItem(siteDatabase(c.env, siteId), { siteId }, course))) {
     throw new ApiError(404, "unknown_course", "No such course in the catalog.", [
       { path: "course", message: `No catalog item ${course}.` },
     ]);
@@ -36,7 +37,7 @@ learnerRoutes.get("/api/v1/learners/at-risk", async (c) => {
     );
   }
   const now = Date.now();
-  const candidates = await atRiskCandidates(c.env.DB, siteId, now, course);
+  const candidates = await atRiskCandidates(siteDatabase(c.env, siteId), siteId, now, course);
   const { encoder } = model.meta;
   const scored = await scoreWithReasons(
     encoder,

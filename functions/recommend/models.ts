@@ -1,5 +1,6 @@
 // The model registry API: list, retrain now, promote (and so roll back) by hand, and how each
 // model version performs online: impressions, clicks, purchases and revenue from its lists.
+import { siteDatabase } from "../../schema/databases";
 import { Hono } from "hono";
 import { getModel, listModels, promote, setStatus, type ModelRow } from "../../jobs/recs/registry";
 import { retrainSite } from "../../jobs/recs/train";
@@ -45,7 +46,8 @@ export function modelView(row: ModelRow): Model {
 }
 
 modelRoutes.get("/api/v1/models", async (c) => {
-  const rows = await listModels(c.env.DB, siteOf(c));
+  const siteId = siteOf(c);
+  const rows = await listModels(siteDatabase(c.env, siteId), siteId);
   return c.json({ data: rows.map(modelView) } satisfies z.infer<typeof ModelList>);
 });
 
@@ -57,7 +59,7 @@ modelRoutes.post("/api/v1/models/retrain", async (c) => {
     ...(body.dim !== undefined && { dim: body.dim }),
   };
   // A retrain holds the isolate for seconds: a site gets a few per hour (MANUAL_RUN_LIMITS).
-  const outcomes = await limitedRun(c.env.DB, siteId, "retrain", () =>
+  const outcomes = await limitedRun(siteDatabase(c.env, siteId), siteId, "retrain", () =>
     retrainSite(c.env, siteId, Date.now(), {
       mf,
       candidates: body.candidates,
@@ -77,13 +79,19 @@ modelRoutes.post("/api/v1/models/retrain", async (c) => {
 modelRoutes.post("/api/v1/models/:id/promote", async (c) => {
   const siteId = siteOf(c);
   const id = c.req.param("id");
-  const row = await getModel(c.env.DB, siteId, id);
+  const row = await getModel(siteDatabase(c.env, siteId), siteId, id);
   if (!row) throw new ApiError(404, "not_found", "No such model.", [{ path: "id", message: "Unknown model." }]);
   if (row.status === "active") throw new ApiError(409, "already_active", "This model is already active.");
   const now = Date.now();
-  await promote(c.env.DB, siteId, id, now);
-  await setStatus(c.env.DB, siteId, id, "active", `promoted by hand at ${new Date(now).toISOString()}`);
-  return c.json(modelView((await getModel(c.env.DB, siteId, id))!));
+  await promote(siteDatabase(c.env, siteId), siteId, id, now);
+  await setStatus(
+    siteDatabase(c.env, siteId),
+    siteId,
+    id,
+    "active",
+    `promoted by hand at ${new Date(now).toISOString()}`,
+  );
+  return c.json(modelView((await getModel(siteDatabase(c.env, siteId), siteId, id))!));
 });
 
 modelRoutes.get("/api/v1/models/performance", async (c) => {
@@ -92,7 +100,7 @@ modelRoutes.get("/api/v1/models/performance", async (c) => {
   const from = Date.now() - q.days * DAY_MS;
   const site = await getSite(c.env.DB, { siteId });
   const currency = site?.currency ?? "CNY";
-  const { shown, acted } = await modelTraffic(c.env.DB, siteId, from, currency);
+  const { shown, acted } = await modelTraffic(siteDatabase(c.env, siteId), siteId, from, currency);
   const byModel = new Map<string | null, { impressions: number; clicks: number; purchases: number; revenue: number }>();
   const entry = (id: string | null) => {
     let e = byModel.get(id);
@@ -108,7 +116,7 @@ modelRoutes.get("/api/v1/models/performance", async (c) => {
       e.revenue = toMajor(r.revenue ?? 0, currency);
     }
   }
-  const versions = new Map((await listModels(c.env.DB, siteId, 200)).map((m) => [m.id, m.version]));
+  const versions = new Map((await listModels(siteDatabase(c.env, siteId), siteId, 200)).map((m) => [m.id, m.version]));
   return c.json({
     currency,
     days: q.days,

@@ -1,6 +1,7 @@
 // GET /api/v1/recommendations and GET /api/v1/items/{id}/similar. Every list gets a rec_id that
 // apps echo back on clicks and purchases (data-wayfind-rec, or rec_id on server events), so the
 // model version behind it can be judged online (GET /api/v1/models/performance).
+import { type SiteDatabase, siteDatabase } from "../../schema/databases";
 import { Hono, type Context } from "hono";
 import type { RecEndpoint } from "../../schema/model-tables";
 import { siteCatalog } from "../../schema/queries/items";
@@ -29,7 +30,7 @@ interface CatalogView {
 }
 
 /** The catalog, read per request so an unpublish takes effect on the next one. */
-async function catalogView(db: D1Database, siteId: string): Promise<CatalogView> {
+async function catalogView(db: SiteDatabase, siteId: string): Promise<CatalogView> {
   const catalog = await siteCatalog(db, { siteId });
   const newest = catalog.filter((item) => item.published).map((item) => item.id);
   return { published: new Set(newest), categoryOf: new Map(catalog.map((i) => [i.id, i.category])), newest };
@@ -44,7 +45,7 @@ async function logList(
   items: Recommended[],
 ): Promise<string> {
   const recId = `rec_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
-  const insert = insertImpression(c.env.DB, {
+  const insert = insertImpression(siteDatabase(c.env, siteId), {
     siteId,
     id: recId,
     modelId,
@@ -63,7 +64,7 @@ recommendationRoutes.get("/api/v1/recommendations", async (c) => {
   const who = learnerKey(q);
   const [learner, catalog, answer] = await Promise.all([
     learnerOf(c.env, siteId, who),
-    catalogView(c.env.DB, siteId),
+    catalogView(siteDatabase(c.env, siteId), siteId),
     served<RecommenderMeta>(c.env, siteId, "recommender"),
   ]);
   const model = answer.model;
@@ -100,7 +101,7 @@ recommendationRoutes.get("/api/v1/items/:id/similar", async (c) => {
   const id = parse(ItemId, c.req.param("id"));
   const q = parse(SimilarQuery, c.req.query());
   const [catalog, answer] = await Promise.all([
-    catalogView(c.env.DB, siteId),
+    catalogView(siteDatabase(c.env, siteId), siteId),
     served<RecommenderMeta>(c.env, siteId, "recommender"),
   ]);
   const model = answer.model;

@@ -1,6 +1,7 @@
 // ROI report emails on demand, for the edge Worker's send-now and preview (the hourly run is this
 // Worker's REPORT_CRON). The figures, the PNG charts (resvg), the MIME and the delivery happen
 // here; the edge has already authenticated the caller and found the subscription.
+import { siteDatabase } from "../../schema/databases";
 import { Hono } from "hono";
 import { previewSubscription } from "../../jobs/reports/preview";
 import { sendSubscription, testPeriod } from "../../jobs/reports/run";
@@ -18,7 +19,7 @@ async function target(c: Context<RecommendBindings>) {
   const scope = { siteId: siteOf(c) };
   const [site, sub] = await Promise.all([
     getSite(c.env.DB, scope),
-    getSubscription(c.env.DB, scope, c.req.param("id") ?? ""),
+    getSubscription(siteDatabase(c.env, scope.siteId), scope, c.req.param("id") ?? ""),
   ]);
   if (!site || !sub) throw new ApiError(404, "not_found", "No such report subscription.");
   return { site, sub };

@@ -2,6 +2,7 @@
 // network in ORT, over features built by the same learnerItemFeatures() training used.
 // A learner with no events yet is scored cold, as GET /api/v1/recommendations serves them: the
 // features of a learner with no history (or, before any propensity model, the items' popularity).
+import { type SiteDatabase, siteDatabase } from "../../schema/databases";
 import { Hono } from "hono";
 import type { z } from "@hono/zod-openapi";
 import { priceOf } from "../../jobs/recs/data";
@@ -29,7 +30,7 @@ import { jsonBody, learnerKey, parse } from "./validate";
 export const scoringRoutes = new Hono<RecommendBindings>();
 
 /** Prices of these items (major units) from the catalog; unknown ids are absent. */
-async function pricesOf(db: D1Database, siteId: string, ids: readonly string[]): Promise<Map<string, number | null>> {
+async function pricesOf(db: SiteDatabase, siteId: string, ids: readonly string[]): Promise<Map<string, number | null>> {
   const catalog = await catalogOf(db, { siteId }, ids);
   return new Map([...catalog].map(([id, item]) => [id, priceOf(item)]));
 }
@@ -48,7 +49,7 @@ function rowsFor(learner: Learner, items: readonly string[], prices: Map<string,
 scoringRoutes.post("/api/v1/rank", async (c) => {
   const siteId = siteOf(c);
   const body = parse(RankBody, await jsonBody(c.req.raw));
-  const prices = await pricesOf(c.env.DB, siteId, body.items);
+  const prices = await pricesOf(siteDatabase(c.env, siteId), siteId, body.items);
   const unknown = body.items.map((id, i) => [id, i] as const).filter(([id]) => !prices.has(id));
   if (unknown.length) {
     throw new ApiError(
@@ -116,7 +117,7 @@ scoringRoutes.post("/api/v1/propensity", async (c) => {
     ? [body.item_id]
     : [...new Set(learner.signals.map((s) => s.item))].filter((id) => !learner.owned.has(id));
   const items = considered.length ? considered : [""];
-  const prices = await pricesOf(c.env.DB, siteId, items);
+  const prices = await pricesOf(siteDatabase(c.env, siteId), siteId, items);
   const rows = rowsFor(learner, items, prices, Date.now());
   const p = await probabilities(answer, rows);
   let best = 0;

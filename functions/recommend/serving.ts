@@ -3,6 +3,7 @@
 // without a redeploy). Without an active model, serving falls back to the baseline: the newest
 // retrain's item-kNN neighbours and trending list (no ORT), and for propensity its base rate.
 // Also a learner's signals, from the same mapping training used.
+import { siteDatabase } from "../../schema/databases";
 import {
   activeModel,
   latestModel,
@@ -85,7 +86,7 @@ export async function activeLoaded<Meta>(
   siteId: string,
   kind: ModelKind,
 ): Promise<Loaded<Meta> | null> {
-  const row = await activeModel(env.DB, siteId, kind);
+  const row = await activeModel(siteDatabase(env, siteId), siteId, kind);
   return row ? cachedLoad<Meta>(env, `${siteId}\u0000${kind}`, row, true) : null;
 }
 
@@ -96,7 +97,7 @@ export async function activeLoaded<Meta>(
 export async function served<Meta>(env: RecommendEnv, siteId: string, kind: ModelKind): Promise<Served<Meta>> {
   const active = await activeLoaded<Meta>(env, siteId, kind);
   if (active) return { baseline: false, model: active };
-  const latest = await latestModel(env.DB, siteId, kind);
+  const latest = await latestModel(siteDatabase(env, siteId), siteId, kind);
   const model = latest ? await cachedLoad<Meta>(env, `${siteId}\u0000${kind}\u0000baseline`, latest, false) : null;
   return { baseline: true, model };
 }
@@ -122,7 +123,7 @@ export interface Learner {
 }
 
 export async function learnerOf(env: RecommendEnv, siteId: string, who: LearnerKey): Promise<Learner> {
-  const { key, events, sessions } = await loadLearner(env.DB, siteId, who);
+  const { key, events, sessions } = await loadLearner(siteDatabase(env, siteId), siteId, who);
   const signals = signalsOf(events);
   const totals = new Map<string, { weight: number; ts: number }>();
   for (const s of signals) {

@@ -1,6 +1,7 @@
 // A funnel over a site's stored events. The read depends on the order mode: `sequential` needs
 // only events that can match a step; `strict` needs every event of each visitor who reached step 1
 // (another event between two steps breaks the chain), so it reads all of theirs in the range.
+import type { SiteDatabase } from "../../schema/databases";
 import { MEASUREMENT_TYPES } from "../../models/analytics/events";
 import { funnel, type FunnelBreakdown, type FunnelOrder, type FunnelResult } from "../../models/analytics/funnels";
 import type { Goal } from "../../models/analytics/goals";
@@ -33,7 +34,7 @@ export interface FunnelAnswer {
   notes: string[];
 }
 
-export async function runFunnel(db: D1Database, site: SiteRow, req: FunnelRequest): Promise<FunnelAnswer> {
+export async function runFunnel(db: SiteDatabase, site: SiteRow, req: FunnelRequest): Promise<FunnelAnswer> {
   const scope = { siteId: site.id };
   const sel: Selection =
     req.order === "sequential"

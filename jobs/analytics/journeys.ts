@@ -1,5 +1,6 @@
 // Journeys over a site's stored events: only the visits (sessions) that reach the anchor are read,
 // without the event types journeys leave out, and models/analytics/journeys.ts draws the paths.
+import type { SiteDatabase } from "../../schema/databases";
 import type { Goal } from "../../models/analytics/goals";
 import { JOURNEY_SKIP_TYPES, journeys, type JourneyResult } from "../../models/analytics/journeys";
 import { MAX_ANALYSIS_ROWS } from "../../schema/limits";
@@ -25,7 +26,7 @@ export interface JourneyRequest {
 }
 
 export async function runJourneys(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   req: JourneyRequest,
 ): Promise<{ result: JourneyResult; rowsRead: number }> {

@@ -2,6 +2,7 @@
 // pages are fetched where counting is cheap, so an oversized request is refused before D1 streams
 // anything), pages follow a keyset, and purchase revenue is put into the site's currency as the
 // models require.
+import type { SiteDatabase } from "../../schema/databases";
 import { convertMinor, currencyDigits, rateTable, type RateTable } from "../../core/money";
 import { localDay } from "../../core/time";
 import type { AnalyticsRow, Keyset } from "../../schema/queries/analytics";
@@ -73,7 +74,7 @@ export interface Revenue {
 }
 
 export async function siteRevenue(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   site: { currency: string; timezone: string },
 ): Promise<Revenue> {

@@ -3,6 +3,7 @@
 // last year and returns this month is not a new cohort member. Their activity in the range comes
 // from sessions (`any`: a session is activity, as fromSession() says), lesson events or
 // purchases; purchases are always read for revenue retention, in the site's currency.
+import type { SiteDatabase } from "../../schema/databases";
 import { type AnalyticsEvent, SESSION_EVENT_TYPE } from "../../models/analytics/events";
 import {
   type CohortBy,
@@ -43,7 +44,7 @@ export interface RetentionRequest {
 const COHORT_EVENT: Partial<Record<CohortBy, string>> = { first_visit: SESSION_EVENT_TYPE, signup: "signup" };
 
 export async function runRetention(
-  db: D1Database,
+  db: SiteDatabase,
   site: SiteRow,
   req: RetentionRequest,
 ): Promise<{ result: RetentionResult; rowsRead: number; notes: string[] }> {

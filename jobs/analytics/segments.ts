@@ -2,6 +2,7 @@
 // activity clusters over the last CLUSTER_WINDOW_DAYS, and the predicted-value model over learners
 // first seen in the last VALUE_LOOKBACK_DAYS. Each kind replaces its previous segments in one
 // transaction; a kind with too little (or too much) data is written as skipped, with the reason.
+import type { SiteDatabase } from "../../schema/databases";
 import { toMajor } from "../../core/money";
 import { DAY_MS } from "../../core/time";
 import { ACTIVITY_FEATURES, clusterActivity } from "../../models/analytics/activity";
@@ -56,7 +57,7 @@ async function orSkip(work: () => Promise<Outcome>): Promise<Outcome> {
 
 const mean = (values: number[]) => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : null);
 
-export async function computeSegments(db: D1Database, site: SiteRow, now: number): Promise<void> {
+export async function computeSegments(db: SiteDatabase, site: SiteRow, now: number): Promise<void> {
   const scope = { siteId: site.id };
   const major = (minor: number) => toMajor(minor, site.currency);
   const revenue = await siteRevenue(db, scope, site);

@@ -3,6 +3,7 @@
 // the files, their row counts and the schema version. Rerunning a day rewrites the same keys, so it
 // replaces the day. Rows are read from D1 ARCHIVE_PAGE_ROWS at a time and each page becomes one
 // Parquet row group, so memory stays bounded however large the day.
+import type { SiteDatabase } from "../../schema/databases";
 import { ParquetWriter } from "hyparquet-writer";
 import type { SchemaElement } from "hyparquet-writer";
 import { DAY_MS } from "../../core/time";
@@ -52,7 +53,7 @@ const cell = (c: ArchiveColumn, v: unknown) => (v == null ? null : c.type === "I
 
 /** Writes one table's rows of the range as one Parquet file; returns its row count and size. */
 async function archiveTable(
-  db: D1Database,
+  db: SiteDatabase,
   bucket: R2Bucket,
   table: ArchiveTable,
   range: { siteId: string; from: number; to: number },
@@ -86,7 +87,7 @@ async function archiveTable(
 
 /** Archives one site's day (UTC): both tables, then the manifest last, so a manifest means a whole day. */
 export async function archiveSiteDay(
-  db: D1Database,
+  db: SiteDatabase,
   bucket: R2Bucket,
   siteId: string,
   day: string,

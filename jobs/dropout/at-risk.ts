@@ -3,6 +3,7 @@
 // definition) who has not finished (a certificate ends the risk, as it ends training's decision
 // points). Features are computed over all the learner's courses, as training computed them; a
 // course filter only chooses the learners (those with activity in that course).
+import type { SiteDatabase } from "../../schema/databases";
 import { DAY_MS } from "../../core/time";
 import {
   DROPOUT_HORIZON_DAYS,
@@ -43,7 +44,7 @@ export function candidatesOf(
 
 /** A site's at-risk candidates now, from the same learning events (and window) training reads. */
 export async function atRiskCandidates(
-  db: D1Database,
+  db: SiteDatabase,
   siteId: string,
   now: number,
   course: string | null,

@@ -5,6 +5,7 @@
 // by ROC-AUC, with the Brier score reported for calibration. The model is then refitted on all
 // examples, exported to one ONNX graph, checked in ORT, and registered; the promotion rule is the
 // propensity one (it must beat logistic regression by PROPENSITY_MARGIN on its own holdout).
+import type { SiteDatabase } from "../../schema/databases";
 import { encodeAll, encodeHoldout, fitEncoder } from "../../models/propensity/features";
 import { rocAuc } from "../../models/propensity/metrics";
 import { referencePredict } from "../../models/propensity/model";
@@ -50,7 +51,7 @@ const VERIFY_ROWS = 64;
 
 /** Every learner's learning facts since `from`, oldest first. */
 export async function loadLearningFacts(
-  db: D1Database,
+  db: SiteDatabase,
   siteId: string,
   from: number,
 ): Promise<Map<string, LearningFact[]>> {
@@ -82,7 +83,7 @@ export async function loadLearningFacts(
  * the label's "does not finish a course they bought" and the bought_unfinished feature.
  */
 export async function loadBoughtCourses(
-  db: D1Database,
+  db: SiteDatabase,
   siteId: string,
   from: number,
 ): Promise<Map<string, BoughtCourse[]>> {

@@ -3,6 +3,7 @@
 // in zh-CN or English. Sent to the recipients of the site's active report subscriptions, in each
 // one's language, once per recipient and week (jobs/reports/send.ts claims every send). Kept to
 // HTML and text (no charts) so it can move with the email rendering without the chart renderer.
+import { siteDatabase } from "../../schema/databases";
 import type { EdgeEnv } from "../../core/env";
 import { formatCount, formatDay } from "../../core/format";
 import { asLocale, type Locale, type MessageKey, t } from "../../core/messages";
@@ -126,7 +127,7 @@ export async function sendAtRiskDigest(
   const scope = { siteId: site.id };
   const totals = noSends();
   const byLocale = new Map<Locale, string[]>();
-  const subs = (await listSubscriptions(env.DB, scope)).sort(
+  const subs = (await listSubscriptions(siteDatabase(env, scope.siteId), scope)).sort(
     (a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id),
   );
   for (const sub of subs) {
@@ -135,8 +136,13 @@ export async function sendAtRiskDigest(
     byLocale.set(locale, [...(byLocale.get(locale) ?? []), ...sub.recipients]);
   }
   if (!byLocale.size) return totals;
-  const periods = await outcomesByPeriod(env.DB, scope, firstWeek(now, DIGEST_WEEKS));
-  const data = digestData(site.name, week, periods, await flagsOf(env.DB, scope, week, DIGEST_LEARNERS));
+  const periods = await outcomesByPeriod(siteDatabase(env, scope.siteId), scope, firstWeek(now, DIGEST_WEEKS));
+  const data = digestData(
+    site.name,
+    week,
+    periods,
+    await flagsOf(siteDatabase(env, scope.siteId), scope, week, DIGEST_LEARNERS),
+  );
   if (!data.flagged && !data.winBack.settled) return totals;
   const seen = new Set<string>();
   for (const [locale, list] of byLocale) {

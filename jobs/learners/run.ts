@@ -3,6 +3,7 @@
 // them for this week (once per learner and week), create one `learner.at_risk` delivery per
 // endpoint, learner and week, attempt the deliveries, and send the week's digest email (once per
 // recipient and week). Retries of failed deliveries run every 15 minutes (ROLLUP_CRON, retryWebhooks).
+import { siteDatabase } from "../../schema/databases";
 import type { EdgeEnv } from "../../core/env";
 import { SITE_HEADER } from "../../core/service";
 import { DAY_MS } from "../../core/time";
@@ -69,14 +70,14 @@ export interface SiteRun {
 /** One site's run (outcomes, flags, deliveries); the digest is sent by runAtRisk after it. */
 export async function flagSite(env: EdgeEnv, site: Pick<SiteRow, "id">, now: number, fetcher?: Fetcher) {
   const scope = { siteId: site.id };
-  await settleOutcomes(env.DB, scope, WIN_BACK_WINDOW_DAYS * DAY_MS, now);
+  await settleOutcomes(siteDatabase(env, scope.siteId), scope, WIN_BACK_WINDOW_DAYS * DAY_MS, now);
   const run: SiteRun = { flagged: 0, deliveries: 0, delivered: 0, failed: 0 };
   const answer = await fetchAtRisk(env, site.id, { threshold: FLAG_THRESHOLD, limit: CRON_LIMIT });
   if (answer) {
     const period = weekOf(now);
     const learners = answer.data;
     await insertFlags(
-      env.DB,
+      siteDatabase(env, scope.siteId),
       scope,
       period,
       learners.map((l) => ({
@@ -88,7 +89,9 @@ export async function flagSite(env: EdgeEnv, site: Pick<SiteRow, "id">, now: num
       now,
     );
     run.flagged = learners.length;
-    const endpoints = (await listEndpoints(env.DB, scope)).filter((e) => e.events.includes("learner.at_risk"));
+    const endpoints = (await listEndpoints(siteDatabase(env, scope.siteId), scope)).filter((e) =>
+      e.events.includes("learner.at_risk"),
+    );
     const rows: NewDelivery[] = endpoints.flatMap((e) =>
       learners.map((l) => ({
         id: `msg_${crypto.randomUUID().replace(/-/g, "")}`,
@@ -99,7 +102,7 @@ export async function flagSite(env: EdgeEnv, site: Pick<SiteRow, "id">, now: num
         payload: atRiskPayload(site.id, period, l, now),
       })),
     );
-    run.deliveries = await createDeliveries(env.DB, scope, rows, now);
+    run.deliveries = await createDeliveries(siteDatabase(env, scope.siteId), scope, rows, now);
   }
   Object.assign(run, await deliverDue(env, scope, now, fetcher));
   return run;

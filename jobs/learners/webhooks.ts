@@ -4,6 +4,7 @@
 // secret is the base64 after "whsec_". The secret is sealed at rest (core/seal.ts), not hashed:
 // signing needs the secret itself. Deliveries go only to the endpoint's stored URL (redirects are
 // not followed), with a timeout per attempt and at most MAX_WEBHOOK_ATTEMPTS attempts.
+import { readEachDatabase, siteDatabase } from "../../schema/databases";
 import type { EdgeEnv } from "../../core/env";
 import { describeError } from "../../core/errors";
 import { internalHostProblem } from "../../core/internal-host";
@@ -141,7 +142,7 @@ async function attempt(
   const attempts = delivery.attempts + 1;
   const status = error === null ? "delivered" : attempts >= MAX_WEBHOOK_ATTEMPTS ? "dead" : "pending";
   await recordAttempt(
-    env.DB,
+    siteDatabase(env, delivery.siteId),
     delivery,
     { status, httpStatus, error, nextAttemptAt: status === "pending" ? now + webhookRetryDelayMs(attempts) : now },
     now,
@@ -194,17 +195,24 @@ export async function deliverDue(
   now: number,
   fetcher: Fetcher = (r) => fetch(r),
 ): Promise<{ delivered: number; failed: number }> {
-  const due = await dueDeliveries(env.DB, scope, now, DUE_BATCH);
+  // One site's deliveries come from its database; every site's from each database in turn.
+  const due = scope
+    ? await dueDeliveries(siteDatabase(env, scope.siteId), scope, now, DUE_BATCH)
+    : await readEachDatabase(
+        env,
+        (db) => dueDeliveries(db, null, now, DUE_BATCH),
+        (d) => d.siteId,
+      );
   const endpoints = new Map<string, Map<string, EndpointRow>>();
   const counts = { delivered: 0, failed: 0 };
   const log = failureLog();
   for (const d of due) {
     let mine = endpoints.get(d.siteId);
     if (!mine) {
-      mine = new Map((await listEndpoints(env.DB, { siteId: d.siteId })).map((e) => [e.id, e]));
+      mine = new Map((await listEndpoints(siteDatabase(env, d.siteId), { siteId: d.siteId })).map((e) => [e.id, e]));
       endpoints.set(d.siteId, mine);
     }
-    if (!(await claimDelivery(env.DB, d, now + LEASE_MS, now))) continue;
+    if (!(await claimDelivery(siteDatabase(env, d.siteId), d, now + LEASE_MS, now))) continue;
     const endpoint = mine.get(d.endpointId);
     const outcome = await attempt(env, d, endpoint, now, fetcher);
     if (outcome.error === null) counts.delivered++;

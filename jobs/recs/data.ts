@@ -1,5 +1,6 @@
 // What the recommenders read: a site's item signals for training, one learner's history for
 // serving (the queries are in schema/queries/recs.ts). Pages of PAGE_ROWS keep each result small.
+import type { SiteDatabase } from "../../schema/databases";
 import { firstPartyVisitorId } from "../../core/hash";
 import { toMajor } from "../../core/money";
 import type { EventRow } from "../../models/recs/signals";
@@ -33,7 +34,7 @@ export function priceOf(item: { priceMinor: number | null; currency: string | nu
 }
 
 /** Every item signal of a site since `from`, oldest first, paged by (ts, id). */
-export async function loadSiteEvents(db: D1Database, siteId: string, from: number): Promise<EventRow[]> {
+export async function loadSiteEvents(db: SiteDatabase, siteId: string, from: number): Promise<EventRow[]> {
   const rows: EventRow[] = [];
   let after = { ts: from - 1, id: "" };
   while (rows.length < MAX_TRAINING_EVENTS) {
@@ -48,7 +49,7 @@ export async function loadSiteEvents(db: D1Database, siteId: string, from: numbe
 
 /** Sessions since `from` per learner key (user id, else visitor id), for propensity features. */
 export async function loadSiteSessions(
-  db: D1Database,
+  db: SiteDatabase,
   siteId: string,
   from: number,
 ): Promise<Map<string, SessionFact[]>> {
@@ -72,7 +73,7 @@ export type LearnerKey = { userId: string } | { visitorId: string };
 
 /** One learner's recent item events and sessions (by user id, else visitor id), and refunds of their orders. */
 export async function loadLearner(
-  db: D1Database,
+  db: SiteDatabase,
   siteId: string,
   who: LearnerKey,
 ): Promise<{ key: string; events: EventRow[]; sessions: SessionFact[] }> {

@@ -8,6 +8,7 @@
 // the verdict and its reason, and serving keeps the active model (or falls back to the baseline).
 // Holdouts of different retrains cover different weeks, so a new model is not compared with the
 // active model's old figure: each is judged against baselines on its own holdout.
+import { siteDatabase } from "../../schema/databases";
 import {
   promote,
   pruneModels,
@@ -118,7 +119,7 @@ export async function registerCandidate(env: RegistryEnv, c: Candidate): Promise
   );
   let outcome: RetrainOutcome;
   if (verdict.decision === "promoted") {
-    await promote(env.DB, row.siteId, row.id, c.now);
+    await promote(siteDatabase(env, row.siteId), row.siteId, row.id, c.now);
     outcome = {
       kind: c.kind,
       model: { ...row, status: "active", promotedAt: c.now },
@@ -126,7 +127,7 @@ export async function registerCandidate(env: RegistryEnv, c: Candidate): Promise
       reason: verdict.reason,
     };
   } else {
-    await setStatus(env.DB, row.siteId, row.id, "rejected", verdict.reason);
+    await setStatus(siteDatabase(env, row.siteId), row.siteId, row.id, "rejected", verdict.reason);
     outcome = {
       kind: c.kind,
       model: { ...row, status: "rejected", note: verdict.reason },

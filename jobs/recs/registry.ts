@@ -1,6 +1,7 @@
 // The model registry: files in R2 under models/{site}/{id}/ (model.onnx, absent for models served
 // by plain TypeScript, and meta.json), one row per model in D1 (schema/queries/models.ts). At most
 // one model per (site, kind) is active; promotion and rollback swap it in one D1 batch.
+import { siteDatabase } from "../../schema/databases";
 import { describeError } from "../../core/errors";
 import type { ModelKind } from "../../schema/model-tables";
 import type { CandidateName } from "../../models/recs/candidates";
@@ -53,7 +54,7 @@ export async function saveModel(
   const r2Key = `models/${row.siteId}/${row.id}`;
   const stored: string[] = [];
   try {
-    const version = await nextVersion(env.DB, row.siteId, row.kind);
+    const version = await nextVersion(siteDatabase(env, row.siteId), row.siteId, row.kind);
     const meta = new TextEncoder().encode(JSON.stringify(files.meta));
     if (files.onnx) {
       await env.MODELS.put(`${r2Key}/model.onnx`, files.onnx);
@@ -68,7 +69,7 @@ export async function saveModel(
       sizeBytes: (files.onnx?.byteLength ?? 0) + meta.byteLength,
       promotedAt: null,
     };
-    await insertModel(env.DB, full);
+    await insertModel(siteDatabase(env, full.siteId), full);
     return full;
   } catch (err) {
     const context = { siteId: row.siteId, kind: row.kind, modelId: row.id, error: describeError(err) };
@@ -110,11 +111,11 @@ export async function pruneModels(
   kind: ModelKind,
   keep = KEEP_MODEL_VERSIONS,
 ): Promise<number> {
-  const inactive = await inactiveModels(env.DB, siteId, kind);
+  const inactive = await inactiveModels(siteDatabase(env, siteId), siteId, kind);
   const old = inactive.slice(keep); // at most keep + 1 rows here, as every retrain prunes
   for (const row of old) {
     await env.MODELS.delete([`${row.r2Key}/model.onnx`, `${row.r2Key}/meta.json`]);
-    await deleteModel(env.DB, siteId, row.id);
+    await deleteModel(siteDatabase(env, siteId), siteId, row.id);
   }
   return old.length;
 }

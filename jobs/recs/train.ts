@@ -4,6 +4,7 @@
 // time-based holdout, refit it on everything and export it to ONNX (checked in ORT); train the
 // propensity network likewise; register both, promoting only what beats its baseline
 // (./promotion.ts).
+import { siteDatabase } from "../../schema/databases";
 import { tensorflow, type Tf } from "../../models/tf/backend";
 import type { MfOptions } from "../../models/recs/bpr";
 import { buildDataset, timeHoldout, type Dataset, type Interaction } from "../../models/recs/dataset";
@@ -53,7 +54,10 @@ export async function retrainSite(
   options: RetrainOptions = {},
 ): Promise<RetrainOutcome[]> {
   const from = now - TRAINING_WINDOW_DAYS * DAY_MS;
-  const [catalog, events] = await Promise.all([siteCatalog(env.DB, { siteId }), loadSiteEvents(env.DB, siteId, from)]);
+  const [catalog, events] = await Promise.all([
+    siteCatalog(siteDatabase(env, siteId), { siteId }),
+    loadSiteEvents(siteDatabase(env, siteId), siteId, from),
+  ]);
   const signals = signalsOf(events);
   const outcomes = [
     await trainRecommender(
@@ -66,13 +70,13 @@ export async function retrainSite(
       options,
     ),
   ];
-  const sessions = await loadSiteSessions(env.DB, siteId, from);
+  const sessions = await loadSiteSessions(siteDatabase(env, siteId), siteId, from);
   const prices = new Map(catalog.map((c) => [c.id, priceOf(c)]));
   outcomes.push(await trainPropensity(env, siteId, now, from, signals, sessions, prices, options.propensityEpochs));
   // The dropout model (issue 16) only for sites that send learning events.
-  const facts = await loadLearningFacts(env.DB, siteId, from);
+  const facts = await loadLearningFacts(siteDatabase(env, siteId), siteId, from);
   if (facts.size > 0) {
-    const bought = await loadBoughtCourses(env.DB, siteId, from);
+    const bought = await loadBoughtCourses(siteDatabase(env, siteId), siteId, from);
     outcomes.push(await trainDropout(env, siteId, now, from, facts, options.propensityEpochs, bought));
   }
   return outcomes;

@@ -1,6 +1,7 @@
 // Threshold alerts, checked by the hourly job: "ROI of channel X below Y over N days", "spend up
 // more than Z% day over day", "conversions dropped to zero". At most one email per rule per day:
 // the send log's period is the rule's local day.
+import { readEachDatabase, type SiteDatabase, siteDatabase } from "../../schema/databases";
 import { toMajor } from "../../core/money";
 import { addDays, localDay } from "../../core/time";
 import type { MailEnv } from "../../core/env";
@@ -14,7 +15,7 @@ import { formatters, readerLocale } from "./render";
 import { addSends, noSends, sendToList } from "./send";
 
 /** Sums of one channel (or all, for null) per local day over [from, to]. */
-async function daily(db: D1Database, site: SiteRow, rule: AlertRuleRow, from: string, to: string) {
+async function daily(db: SiteDatabase, site: SiteRow, rule: AlertRuleRow, from: string, to: string) {
   const { groups } = await roiFigures(db, {
     site,
     from,
@@ -29,7 +30,7 @@ async function daily(db: D1Database, site: SiteRow, rule: AlertRuleRow, from: st
 
 /** The alert's message when the rule's condition holds on `today`'s data, else null. */
 export async function checkRule(
-  db: D1Database,
+  db: SiteDatabase,
   site: SiteRow,
   rule: AlertRuleRow,
   today: string,
@@ -87,12 +88,13 @@ export async function checkRule(
 
 export async function runAlerts(env: MailEnv, now: number, siteOf: (id: string) => Promise<SiteRow | undefined>) {
   const totals = noSends();
-  for (const rule of await activeAlertRules(env.DB)) {
+  const rules = await readEachDatabase(env, activeAlertRules, (r) => r.siteId);
+  for (const rule of rules) {
     const site = await siteOf(rule.siteId);
     if (!site) continue;
     const today = localDay(now, rule.timezone);
     const locale = readerLocale(site, rule);
-    const alert = await checkRule(env.DB, site, rule, today, locale).catch((err: unknown) => {
+    const alert = await checkRule(siteDatabase(env, site.id), site, rule, today, locale).catch((err: unknown) => {
       console.error("alert check failed", rule.id, err);
       return null;
     });

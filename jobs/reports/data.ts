@@ -1,6 +1,7 @@
 // The figures of one ROI email, from the ROI figures service the reports API uses (so they agree):
 // period totals against the previous period, channels by ROI, top campaigns, partners,
 // recommendation performance, what moved most, and the daily series for the charts.
+import type { SiteDatabase } from "../../schema/databases";
 import { toMajor } from "../../core/money";
 import { addDays, dayStart, daysBetween } from "../../core/time";
 import type { ModelName } from "../../models/attribution/paths";
@@ -40,7 +41,7 @@ export interface ReportData {
 }
 
 export async function loadReportData(
-  db: D1Database,
+  db: SiteDatabase,
   site: SiteRow,
   model: ModelName,
   from: string,
@@ -102,7 +103,7 @@ export async function loadReportData(
 }
 
 /** Clicks on recommendations and purchases carrying a recommendation id, when the site has any. */
-async function recommendationFigures(db: D1Database, site: SiteRow, from: string, to: string) {
+async function recommendationFigures(db: SiteDatabase, site: SiteRow, from: string, to: string) {
   const totals = await recommendationTotals(
     db,
     { siteId: site.id },
@@ -121,7 +122,7 @@ async function recommendationFigures(db: D1Database, site: SiteRow, from: string
 }
 
 /** The "needs attention" list over the report's days, against the days before (jobs/learning.ts). */
-async function courseAttention(db: D1Database, site: SiteRow, from: string, to: string) {
+async function courseAttention(db: SiteDatabase, site: SiteRow, from: string, to: string) {
   const fromMs = dayStart(from, site.timezone);
   const toMs = dayStart(addDays(to, 1), site.timezone);
   const list = await contentAttention(

@@ -1,5 +1,6 @@
 // The ROI email's experiments section: each running experiment's primary metric so far (from its
 // start to the report's end), per variant, with each treatment's effect against control.
+import type { SiteDatabase } from "../../schema/databases";
 import { addDays, dayStart } from "../../core/time";
 import { type ExperimentMetric, experimentResults } from "../../models/experiments/results";
 import { listExperiments } from "../../schema/queries/experiments";
@@ -17,7 +18,7 @@ export interface ReportExperiment {
   srmWarning: boolean;
 }
 
-export async function runningExperiments(db: D1Database, site: SiteRow, to: string): Promise<ReportExperiment[]> {
+export async function runningExperiments(db: SiteDatabase, site: SiteRow, to: string): Promise<ReportExperiment[]> {
   const end = dayStart(addDays(to, 1), site.timezone);
   const running = (await listExperiments(db, { siteId: site.id })).filter((e) => e.status === "running");
   const out: ReportExperiment[] = [];

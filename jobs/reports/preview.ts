@@ -2,6 +2,7 @@
 // (the last full period, the first recipient's unsubscribe link), with the inline chart images
 // (cid: references a mail client resolves from the message's parts) turned into data: URLs so a
 // browser can show the HTML on its own.
+import { siteDatabase } from "../../schema/databases";
 import type { MailEnv } from "../../core/env";
 import type { SubscriptionRow } from "../../schema/queries/mail";
 import type { SiteRow } from "../../schema/queries/sites";
@@ -23,7 +24,7 @@ export async function previewSubscription(
   now: number,
 ): Promise<ReportPreview> {
   const period = testPeriod(sub, now);
-  const built = await reportContent(env.DB, site, sub, period.from, period.to);
+  const built = await reportContent(siteDatabase(env, site.id), site, sub, period.from, period.to);
   const recipient = sub.recipients[0] ?? "";
   const url = await unsubscribeUrl(env, { siteId: site.id }, sub.id, recipient, readerLocale(site, sub));
   const mail = await built.content(url);

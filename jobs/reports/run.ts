@@ -1,5 +1,6 @@
 // The hourly report job: every subscription whose period is due gets its report, exactly once per
 // period and recipient; failed sends are retried with backoff; then the alert rules are checked.
+import { readEachDatabase, type SiteDatabase, siteDatabase } from "../../schema/databases";
 import type { MailEnv } from "../../core/env";
 import { type MessageKey, t } from "../../core/messages";
 import { addDays, localDay } from "../../core/time";
@@ -16,7 +17,7 @@ import { addSends, type MailContent, noSends, type SendCounts, sendToList } from
 
 /** Builds the report once (figures and charts); each recipient gets it with their own unsubscribe link. */
 export async function reportContent(
-  db: D1Database,
+  db: SiteDatabase,
   site: SiteRow,
   sub: Pick<SubscriptionRow, "frequency" | "model" | "sections" | "name" | "language">,
   from: string,
@@ -73,7 +74,14 @@ export async function sendSubscription(
   let built: ReturnType<typeof reportContent> | undefined;
   const content = async (url: string) =>
     (
-      await (built ??= reportContent(env.DB, site, sub, period.from, period.to, period.key.startsWith("test:")))
+      await (built ??= reportContent(
+        siteDatabase(env, site.id),
+        site,
+        sub,
+        period.from,
+        period.to,
+        period.key.startsWith("test:"),
+      ))
     ).content(url);
   const { recipients } = sub;
   const locale = readerLocale(site, sub);
@@ -99,7 +107,7 @@ export async function runReports(env: MailEnv, now: number) {
     if (!sites.has(id)) sites.set(id, await getSite(env.DB, { siteId: id }));
     return sites.get(id);
   };
-  const subs = await activeSubscriptions(env.DB);
+  const subs = await readEachDatabase(env, activeSubscriptions, (s) => s.siteId);
   const work = new Map<string, { sub: SubscriptionRow; period: { key: string; from: string; to: string } }>();
   // One subscription's bad schedule (say, a time zone this runtime does not know) skips only it.
   const subscription = (sub: SubscriptionRow) => ({ siteId: sub.siteId, subscriptionId: sub.id });
@@ -113,7 +121,12 @@ export async function runReports(env: MailEnv, now: number) {
     subscription,
   );
   // Failed sends of earlier periods are retried too (only their failed recipients can be claimed).
-  for (const row of await sendsDueForRetry(env.DB, now)) {
+  const retries = await readEachDatabase(
+    env,
+    (db) => sendsDueForRetry(db, now),
+    (r) => r.site_id,
+  );
+  for (const row of retries) {
     const sub = subs.find((s) => s.siteId === row.site_id && s.id === row.list_id);
     const period = periodFromKey(row.period);
     if (sub && period)

@@ -1,6 +1,7 @@
 // Sends one list's mail (a report subscription's or an alert rule's) for one period: one message
 // per recipient, each with its own signed one-click unsubscribe link, each claimed in the send log
 // first so it goes out at most once, and each failure recorded for a retry with backoff.
+import { siteDatabase } from "../../schema/databases";
 import type { MailEnv } from "../../core/env";
 import { signToken } from "../../core/hash";
 import type { Locale } from "../../core/messages";
@@ -56,14 +57,15 @@ export function addSends(into: SendCounts, more: SendCounts): SendCounts {
 
 export async function sendToList(env: MailEnv, list: ListMail, now: number): Promise<SendCounts> {
   const result = noSends();
-  const unsubscribed = await unsubscribedFrom(env.DB, list.scope, list.listId);
+  const db = siteDatabase(env, list.scope.siteId);
+  const unsubscribed = await unsubscribedFrom(db, list.scope, list.listId);
   for (const recipient of [...new Set(list.recipients.map((r) => r.toLowerCase()))]) {
     if (unsubscribed.has(recipient)) {
       result.unsubscribed++;
       continue;
     }
     const key = { listId: list.listId, period: list.period, recipient };
-    if (!(await claimSend(env.DB, list.scope, key, now))) {
+    if (!(await claimSend(db, list.scope, key, now))) {
       result.skipped++;
       continue;
     }
@@ -78,10 +80,10 @@ export async function sendToList(env: MailEnv, list: ListMail, now: number): Pro
         headers: { "List-Unsubscribe": `<${url}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
       });
       await deliver(env, recipient, raw);
-      await markSent(env.DB, list.scope, key, messageId, now);
+      await markSent(db, list.scope, key, messageId, now);
       result.sent++;
     } catch (err) {
-      await markFailed(env.DB, list.scope, key, err instanceof Error ? err.message : String(err), now);
+      await markFailed(db, list.scope, key, err instanceof Error ? err.message : String(err), now);
       result.failed++;
     }
   }

@@ -2,6 +2,7 @@
 // robots.txt respected, at most AUDIT_MAX_PAGES pages, one at a time AUDIT_DELAY_MS apart, each
 // fetch cut off after AUDIT_FETCH_TIMEOUT_MS), read each page with HTMLRewriter, run the checks,
 // and store the findings. `fetcher` is the global fetch in production and a fake site in tests.
+import type { SiteDatabase } from "../../schema/databases";
 import {
   AUDIT_DELAY_MS,
   AUDIT_FETCH_TIMEOUT_MS,
@@ -192,7 +193,7 @@ export interface AuditResult {
 }
 
 export async function auditSite(
-  db: D1Database,
+  db: SiteDatabase,
   site: AuditSite,
   fetcher: Fetcher,
   now = Date.now(),

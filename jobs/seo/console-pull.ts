@@ -2,6 +2,7 @@
 // access token, and asks the Search Analytics API for one day's (date, query, page) rows, a page of
 // CONSOLE_ROW_LIMIT rows at a time, at most CONSOLE_MAX_PAGES pages. The day replaces any earlier
 // import of it. Fetches go only to the configured API and token URLs.
+import type { SiteDatabase } from "../../schema/databases";
 import { checkSearchRow, apiRowToRecord, type SearchRow } from "../../models/seo/imports";
 import { replaceSearchDays } from "../../schema/queries/seo";
 import type { Fetcher } from "./audit";
@@ -68,7 +69,7 @@ export interface PullOptions {
   now?: number;
 }
 
-export async function pullSearchConsole(db: D1Database, siteId: string, o: PullOptions) {
+export async function pullSearchConsole(db: SiteDatabase, siteId: string, o: PullOptions) {
   const tokenUrl = o.tokenUrl ?? CONSOLE_TOKEN_URL;
   const signal = () => AbortSignal.timeout(CONSOLE_TIMEOUT_MS);
   const assertion = await signJwt(o.account, tokenUrl, o.now ?? Date.now());

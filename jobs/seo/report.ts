@@ -1,6 +1,7 @@
 // The SEO reports: organic revenue by landing page and query, and keyword opportunities, over a
 // range of the site's local days. Money is converted to the site's currency at each purchase day's
 // rate; purchases in a currency with no rate are left out and named in `issues`.
+import type { SiteDatabase } from "../../schema/databases";
 import { convertMinor, currencyDigits, rateTable, toMajor } from "../../core/money";
 import { addDays, dayStart } from "../../core/time";
 import { fitCtrCurve } from "../../models/seo/ctr";
@@ -19,7 +20,7 @@ export interface SeoRange {
   to: string;
 }
 
-async function gather(db: D1Database, { site, from, to }: SeoRange) {
+async function gather(db: SiteDatabase, { site, from, to }: SeoRange) {
   const scope: SiteScope = { siteId: site.id };
   const [search, landing, rates] = await Promise.all([
     searchSums(db, scope, from, to),
@@ -49,7 +50,7 @@ async function gather(db: D1Database, { site, from, to }: SeoRange) {
   return { search, landing: byPath, issues: [...missing.values()], scope };
 }
 
-export async function seoRevenue(db: D1Database, range: SeoRange) {
+export async function seoRevenue(db: SiteDatabase, range: SeoRange) {
   const { search, landing, issues } = await gather(db, range);
   const { pages, queries } = organicRevenue(landing, search.pages, search.pairs);
   // Queries seen only in query-level tables (no page key) still show their search figures.
@@ -62,7 +63,7 @@ export async function seoRevenue(db: D1Database, range: SeoRange) {
   return { pages, queries: [...queries, ...unpaired.map((q) => ({ ...q, revenue_minor: 0 }))], issues };
 }
 
-export async function seoOpportunities(db: D1Database, range: SeoRange) {
+export async function seoOpportunities(db: SiteDatabase, range: SeoRange) {
   const { search, landing, issues, scope } = await gather(db, range);
   const rows: QueryPage[] = search.pairs;
   const curve = fitCtrCurve(rows);
@@ -78,7 +79,7 @@ export async function seoOpportunities(db: D1Database, range: SeoRange) {
 }
 
 /** The ranking model over the audited pages' (query, page) rows in the range; `skipped` says why when it cannot be fitted. */
-export async function seoRankingModel(db: D1Database, range: SeoRange) {
+export async function seoRankingModel(db: SiteDatabase, range: SeoRange) {
   const scope: SiteScope = { siteId: range.site.id };
   const [search, pages] = await Promise.all([searchSums(db, scope, range.from, range.to), auditedPages(db, scope)]);
   const byPath = new Map(pages.map((p) => [p.path, p]));
@@ -96,7 +97,7 @@ export async function seoRankingModel(db: D1Database, range: SeoRange) {
 }
 
 /** The ROI email's SEO section: the latest audit's counts and the three most valuable striking-distance queries; null when the site has neither. */
-export async function seoEmailFigures(db: D1Database, range: SeoRange) {
+export async function seoEmailFigures(db: SiteDatabase, range: SeoRange) {
   const scope: SiteScope = { siteId: range.site.id };
   const rows = await findings(db, scope);
   const { lists } = await seoOpportunities(db, range);

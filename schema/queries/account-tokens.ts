@@ -1,5 +1,6 @@
 // One-time links (invitations, password resets, bootstrap sign-in), found by the SHA-256 of their
 // token. Using one is a single UPDATE that only one caller can win, so each works exactly once.
+import type { ControlDatabase } from "../databases";
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { accountTokens } from "../account-tables";
@@ -10,7 +11,7 @@ export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 export type TokenRow = typeof accountTokens.$inferSelect;
 
 export async function insertToken(
-  d1: D1Database,
+  d1: ControlDatabase,
   row: typeof accountTokens.$inferInsert & { purpose: TokenPurpose },
 ): Promise<void> {
   await drizzle(d1).insert(accountTokens).values(row);
@@ -25,7 +26,7 @@ const usable = (purpose: TokenPurpose, tokenHash: string, now: number) =>
   );
 
 /** The unused, unexpired link with this hash, without using it (to validate the request first). */
-export async function findUsableToken(d1: D1Database, purpose: TokenPurpose, tokenHash: string, now: number) {
+export async function findUsableToken(d1: ControlDatabase, purpose: TokenPurpose, tokenHash: string, now: number) {
   const [row] = await drizzle(d1)
     .select()
     .from(accountTokens)
@@ -35,7 +36,7 @@ export async function findUsableToken(d1: D1Database, purpose: TokenPurpose, tok
 }
 
 /** Uses the link: returns its row to the one caller that wins, undefined to everyone else. */
-export async function useToken(d1: D1Database, purpose: TokenPurpose, tokenHash: string, now: number) {
+export async function useToken(d1: ControlDatabase, purpose: TokenPurpose, tokenHash: string, now: number) {
   const [row] = await drizzle(d1)
     .update(accountTokens)
     .set({ usedAt: now })
@@ -45,7 +46,12 @@ export async function useToken(d1: D1Database, purpose: TokenPurpose, tokenHash:
 }
 
 /** Voids a person's other unused links of one purpose (a used reset voids the older ones). */
-export async function voidTokens(d1: D1Database, purpose: TokenPurpose, email: string, now: number): Promise<void> {
+export async function voidTokens(
+  d1: ControlDatabase,
+  purpose: TokenPurpose,
+  email: string,
+  now: number,
+): Promise<void> {
   await drizzle(d1)
     .update(accountTokens)
     .set({ usedAt: now })
@@ -53,7 +59,7 @@ export async function voidTokens(d1: D1Database, purpose: TokenPurpose, email: s
 }
 
 /** Pending invitations of a site, oldest first. */
-export async function pendingInvitations(d1: D1Database, scope: SiteScope, now: number) {
+export async function pendingInvitations(d1: ControlDatabase, scope: SiteScope, now: number) {
   return drizzle(d1)
     .select()
     .from(accountTokens)
@@ -69,7 +75,12 @@ export async function pendingInvitations(d1: D1Database, scope: SiteScope, now: 
 }
 
 /** A new invitation replaces the site's pending one for the same address. */
-export async function voidInvitations(d1: D1Database, scope: SiteScope, email: string, now: number): Promise<void> {
+export async function voidInvitations(
+  d1: ControlDatabase,
+  scope: SiteScope,
+  email: string,
+  now: number,
+): Promise<void> {
   await drizzle(d1)
     .update(accountTokens)
     .set({ usedAt: now })
@@ -84,7 +95,7 @@ export async function voidInvitations(d1: D1Database, scope: SiteScope, email: s
 }
 
 /** Withdraws one invitation; false when it is not a pending invitation of this site. */
-export async function withdrawInvitation(d1: D1Database, scope: SiteScope, id: string, now: number) {
+export async function withdrawInvitation(d1: ControlDatabase, scope: SiteScope, id: string, now: number) {
   const rows = await drizzle(d1)
     .update(accountTokens)
     .set({ usedAt: now })
@@ -101,6 +112,6 @@ export async function withdrawInvitation(d1: D1Database, scope: SiteScope, id: s
 }
 
 /** Deletes a link (an invitation whose email could not be sent). */
-export async function deleteToken(d1: D1Database, id: string): Promise<void> {
+export async function deleteToken(d1: ControlDatabase, id: string): Promise<void> {
   await drizzle(d1).delete(accountTokens).where(eq(accountTokens.id, id));
 }

@@ -2,6 +2,7 @@
 // models read them (models/analytics/events.ts), a page at a time in (ts, id) order, and when each
 // learner's first visit, sign-up or purchase was. Every read is scoped by site, every value bound,
 // every page bounded; jobs/analytics counts first and caps the total (schema/limits.ts).
+import type { SiteDatabase } from "../databases";
 import { type AnalyticsEvent, LESSON_EVENT_NAMES, SESSION_EVENT_TYPE } from "../../models/analytics/events";
 import { type Goal, normalisePath } from "../../models/analytics/goals";
 import type { CohortBy } from "../../models/analytics/retention";
@@ -193,7 +194,7 @@ function selectionSql(sel: Selection) {
 }
 
 /** Events of the range meeting the selection (superseded browser purchases left out). */
-export async function countEvents(db: D1Database, scope: SiteScope, range: TimeRange, sel = TRUE_SELECTION) {
+export async function countEvents(db: SiteDatabase, scope: SiteScope, range: TimeRange, sel = TRUE_SELECTION) {
   const { prefix, join, prefixParams } = selectionSql(sel);
   const row = await db
     .prepare(
@@ -207,7 +208,7 @@ export async function countEvents(db: D1Database, scope: SiteScope, range: TimeR
 
 /** The next page of those events after `after`, in (ts, id) order, with the `columns` asked for. */
 export async function eventsPage(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   range: TimeRange,
   sel: Selection,
@@ -229,7 +230,7 @@ export async function eventsPage(
   return toRows(raw, intern);
 }
 
-export async function countSessions(db: D1Database, scope: SiteScope, range: TimeRange) {
+export async function countSessions(db: SiteDatabase, scope: SiteScope, range: TimeRange) {
   const row = await db
     .prepare("SELECT count(*) AS n FROM sessions WHERE site_id = ?1 AND started_at >= ?2 AND started_at < ?3")
     .bind(scope.siteId, range.from, range.to)
@@ -239,7 +240,7 @@ export async function countSessions(db: D1Database, scope: SiteScope, range: Tim
 
 /** Sessions started in the range, each as one activity event at its start: who and when, nothing else. */
 export async function sessionsPage(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   range: TimeRange,
   after: Keyset,
@@ -272,7 +273,7 @@ const COHORT_SOURCES: Record<CohortBy, string> = {
  * a time by learner id after `afterLearner`, with the time of that event.
  */
 export async function cohortPage(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   cohort: CohortBy,
   range: TimeRange,

@@ -2,6 +2,7 @@
 // time in (day column, id) order, resumed after the last row of the previous page (keyset paging:
 // every page costs the same, however deep into the day). Rows come back as arrays in the column
 // order of schema/archive.ts, the cheapest shape D1 returns.
+import type { SiteDatabase } from "../databases";
 import { ARCHIVE_TABLES, type ArchiveTable } from "../archive";
 
 export type ArchiveRow = unknown[];
@@ -12,7 +13,7 @@ export interface ArchiveCursor {
 }
 
 export async function readArchivePage(
-  db: D1Database,
+  db: SiteDatabase,
   table: ArchiveTable,
   range: { siteId: string; from: number; to: number },
   after: ArchiveCursor | null,

@@ -1,6 +1,7 @@
 // D1 reads and writes for at-risk flags and their outcomes (schema/learner-tables.ts). A flag is
 // inserted once per (site, learner, period); its outcome is settled by the cron from the learner's
 // learning events after the flag. All parameters bound.
+import type { SiteDatabase } from "../databases";
 import { LEARNING_EVENT_TYPES } from "../../core/event";
 import type { AtRiskOutcome } from "../learner-tables";
 import { chunkByJsonBytes, JSON_PARAM_BUDGET_BYTES } from "../limits";
@@ -16,7 +17,7 @@ export interface FlagInput {
 
 /** Records this period's flags; a learner already flagged in the period keeps the first flag. */
 export async function insertFlags(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   period: string,
   flags: readonly FlagInput[],
@@ -42,7 +43,7 @@ const LEARNING_TYPES = JSON.stringify(LEARNING_EVENT_TYPES);
  * Settles open flags: came back at the learner's first learning event within `windowMs` after the
  * flag; not back once the window has passed without one. Returns how many flags were settled.
  */
-export async function settleOutcomes(db: D1Database, scope: SiteScope, windowMs: number, now: number) {
+export async function settleOutcomes(db: SiteDatabase, scope: SiteScope, windowMs: number, now: number) {
   const firstReturn =
     `(SELECT min(e.ts) FROM events e WHERE e.site_id = f.site_id AND e.ts > f.flagged_at ` +
     `AND e.ts <= f.flagged_at + ?2 AND e.type IN (SELECT value FROM json_each(?3)) AND ${learnerOf("e")} = f.user)`;
@@ -72,7 +73,7 @@ export interface PeriodOutcomeRow {
 
 /** Per period from `fromPeriod` on, newest first: flagged learners and how many came back. */
 export async function outcomesByPeriod(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   fromPeriod: string,
 ): Promise<PeriodOutcomeRow[]> {
@@ -96,7 +97,7 @@ export interface FlagRow {
 }
 
 /** One period's flags, most likely to drop out first. */
-export async function flagsOf(db: D1Database, scope: SiteScope, period: string, limit: number): Promise<FlagRow[]> {
+export async function flagsOf(db: SiteDatabase, scope: SiteScope, period: string, limit: number): Promise<FlagRow[]> {
   const { results } = await db
     .prepare(
       "SELECT user, probability, last_activity_at AS lastActivityAt, reasons, outcome FROM at_risk_flags " +

@@ -1,4 +1,5 @@
 // Sign-in sessions (found by the SHA-256 of the cookie's token) and the login throttle.
+import type { ControlDatabase } from "../databases";
 import { eq, lt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Membership, Role } from "../../core/roles";
@@ -6,7 +7,7 @@ import { accountTokens, authSessions, loginThrottle } from "../account-tables";
 
 export type SessionRow = typeof authSessions.$inferSelect;
 
-export async function insertSession(d1: D1Database, row: typeof authSessions.$inferInsert): Promise<void> {
+export async function insertSession(d1: ControlDatabase, row: typeof authSessions.$inferInsert): Promise<void> {
   await drizzle(d1).insert(authSessions).values(row);
 }
 
@@ -20,7 +21,7 @@ export interface LiveSession {
 }
 
 /** The unexpired session with this token hash and its user's roles, in one round trip. */
-export async function liveSession(d1: D1Database, tokenHash: string, now: number): Promise<LiveSession | null> {
+export async function liveSession(d1: ControlDatabase, tokenHash: string, now: number): Promise<LiveSession | null> {
   const [sessions, members] = await d1.batch<Record<string, unknown>>([
     d1
       .prepare(
@@ -51,16 +52,16 @@ export async function liveSession(d1: D1Database, tokenHash: string, now: number
   };
 }
 
-export async function extendSession(d1: D1Database, id: string, expiresAt: number): Promise<void> {
+export async function extendSession(d1: ControlDatabase, id: string, expiresAt: number): Promise<void> {
   await drizzle(d1).update(authSessions).set({ expiresAt }).where(eq(authSessions.id, id));
 }
 
-export async function deleteSession(d1: D1Database, tokenHash: string): Promise<void> {
+export async function deleteSession(d1: ControlDatabase, tokenHash: string): Promise<void> {
   await drizzle(d1).delete(authSessions).where(eq(authSessions.tokenHash, tokenHash));
 }
 
 /** Signs the user out everywhere (sign-out-all, password reset). */
-export async function deleteUserSessions(d1: D1Database, userId: string): Promise<number> {
+export async function deleteUserSessions(d1: ControlDatabase, userId: string): Promise<number> {
   const rows = await drizzle(d1)
     .delete(authSessions)
     .where(eq(authSessions.userId, userId))
@@ -69,7 +70,7 @@ export async function deleteUserSessions(d1: D1Database, userId: string): Promis
 }
 
 /** Drops expired sessions, one-time links and throttle windows (run on sign-in; each is indexed). */
-export async function pruneExpired(d1: D1Database, now: number, throttleWindowMs: number): Promise<void> {
+export async function pruneExpired(d1: ControlDatabase, now: number, throttleWindowMs: number): Promise<void> {
   const db = drizzle(d1);
   await db.batch([
     db.delete(authSessions).where(lt(authSessions.expiresAt, now)),
@@ -80,7 +81,7 @@ export async function pruneExpired(d1: D1Database, now: number, throttleWindowMs
 
 /** Failures counted for each key in its current window (0 when none or the window passed). */
 export async function throttleState(
-  d1: D1Database,
+  d1: ControlDatabase,
   keys: string[],
   now: number,
   windowMs: number,
@@ -96,7 +97,7 @@ export async function throttleState(
 }
 
 /** Counts one failure for each key: a window older than `windowMs` starts over at 1. */
-export async function recordFailure(d1: D1Database, keys: string[], now: number, windowMs: number): Promise<void> {
+export async function recordFailure(d1: ControlDatabase, keys: string[], now: number, windowMs: number): Promise<void> {
   await d1.batch(
     keys.map((key) =>
       d1
@@ -110,6 +111,6 @@ export async function recordFailure(d1: D1Database, keys: string[], now: number,
   );
 }
 
-export async function clearFailures(d1: D1Database, key: string): Promise<void> {
+export async function clearFailures(d1: ControlDatabase, key: string): Promise<void> {
   await drizzle(d1).delete(loginThrottle).where(eq(loginThrottle.key, key));
 }

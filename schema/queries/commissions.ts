@@ -1,6 +1,7 @@
 // Commission settlement reads and writes. Refund handling is pure SQL in one batch with the order's
 // inserts, so a refund and the approval cron can never race: whatever status a commission has when
 // the batch runs decides whether it is reduced (pending) or clawed back (approved, paid).
+import type { SiteDatabase } from "../databases";
 import type { EventItem } from "../../core/event";
 import { inChunks } from "../limits";
 import type { SiteScope } from "./scope";
@@ -27,7 +28,7 @@ export function parseEventItems(text: string | null): EventItem[] {
 }
 
 /** The purchase that counts for each order: the server's when it superseded the browser's. */
-export async function purchasesFor(db: D1Database, scope: SiteScope, orderIds: string[]): Promise<PurchaseFacts[]> {
+export async function purchasesFor(db: SiteDatabase, scope: SiteScope, orderIds: string[]): Promise<PurchaseFacts[]> {
   const rows = await inChunks(orderIds, async (json) => {
     const { results } = await db
       .prepare(
@@ -55,7 +56,7 @@ export interface PartnerSessionTouch {
 
 /** Visits carrying a partner code by any of these visitors or users, up to `until`. */
 export async function partnerTouchesOf(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   visitorIds: string[],
   userIds: string[],
@@ -78,7 +79,7 @@ export async function partnerTouchesOf(
 }
 
 /** Sales per partner, kind and month (YYYY-MM) on local days [fromDay, toDay]; reversed and refused excluded. */
-export async function monthlySales(db: D1Database, scope: SiteScope, fromDay: string, toDay: string) {
+export async function monthlySales(db: SiteDatabase, scope: SiteScope, fromDay: string, toDay: string) {
   const { results } = await db
     .prepare(
       "SELECT partner_id, kind, substr(day, 1, 7) AS month, sum(base_minor) AS total FROM partner_commissions " +
@@ -92,7 +93,7 @@ export async function monthlySales(db: D1Database, scope: SiteScope, fromDay: st
 
 /** Each learner's first order credited to each partner (for one-time and recurring rules). */
 export async function firstCreditedOrders(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   learners: string[],
   recomputedOrders: string[],
@@ -121,7 +122,7 @@ export interface StoredCommission {
   purchase_event_id: string | null;
 }
 
-export async function commissionsOfOrders(db: D1Database, scope: SiteScope, orderIds: string[]) {
+export async function commissionsOfOrders(db: SiteDatabase, scope: SiteScope, orderIds: string[]) {
   return inChunks(orderIds, async (json) => {
     const { results } = await db
       .prepare(
@@ -155,7 +156,7 @@ export interface NewCommission {
   partnerCode: string | null;
 }
 
-export function insertCommissionStatement(db: D1Database, scope: SiteScope, c: NewCommission, now: number) {
+export function insertCommissionStatement(db: SiteDatabase, scope: SiteScope, c: NewCommission, now: number) {
   return db
     .prepare(
       "INSERT INTO partner_commissions (site_id, id, partner_id, order_id, kind, rule_id, learner, purchase_event_id, purchase_ts, day, " +
@@ -176,7 +177,7 @@ export function insertCommissionStatement(db: D1Database, scope: SiteScope, c: N
  * with `unapproved`, pending, refused and reversed ones (a server purchase superseded the browser's).
  * Approved and paid rows are never deleted, even if the approval cron got there first.
  */
-export function deleteRecomputableStatement(db: D1Database, scope: SiteScope, orderId: string, unapproved: boolean) {
+export function deleteRecomputableStatement(db: SiteDatabase, scope: SiteScope, orderId: string, unapproved: boolean) {
   const statuses = unapproved ? "('held', 'pending', 'rejected', 'reversed')" : "('held')";
   return db
     .prepare(
@@ -197,7 +198,7 @@ export const REFUND_SQL_PARAMS = { refunded: "CAST(?3 AS INTEGER)", revenue: "CA
  * of the refunded share not clawed back before.
  */
 export function refundStatements(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   orderId: string,
   revenueMinor: number,
@@ -241,7 +242,7 @@ export function refundStatements(
 }
 
 /** Pending commissions past their holding period become approved (all sites; the daily cron). */
-export async function approveDue(db: D1Database, now: number): Promise<number> {
+export async function approveDue(db: SiteDatabase, now: number): Promise<number> {
   const result = await db
     .prepare(
       "UPDATE partner_commissions SET status = 'approved', updated_at = ?1 WHERE status = 'pending' AND hold_until <= ?1",
@@ -255,7 +256,7 @@ export async function approveDue(db: D1Database, now: number): Promise<number> {
  * Referral commissions (both levels, net of refunds and clawbacks) per purchase day and touch, as
  * marketing cost. Creator revenue shares are a cost of the course, not of acquiring the learner.
  */
-export async function commissionCostsBetween(db: D1Database, scope: SiteScope, fromDay: string, toDay: string) {
+export async function commissionCostsBetween(db: SiteDatabase, scope: SiteScope, fromDay: string, toDay: string) {
   const { results } = await db
     .prepare(
       "SELECT day, channel, source, campaign, partner_code, sum(amount_minor) AS cost_minor FROM partner_commissions " +

@@ -1,6 +1,7 @@
 // The dead-letter table: queue messages that could not be written, kept with the reason for
 // inspection and replay. One statement per row in one batch; a redelivered dead letter is stored
 // once (its queue message id is the key).
+import type { ControlDatabase } from "../databases";
 
 /** Bodies are cut to this many characters (a queue message is at most 128 KB). */
 const BODY_MAX_CHARS = 90_000;
@@ -12,7 +13,7 @@ export interface DeadLetterRow {
   error: string;
 }
 
-export async function saveDeadLetters(db: D1Database, rows: DeadLetterRow[]): Promise<void> {
+export async function saveDeadLetters(db: ControlDatabase, rows: DeadLetterRow[]): Promise<void> {
   if (rows.length === 0) return;
   await db.batch(
     rows.map((r) =>

@@ -1,5 +1,6 @@
 // Experiments (schema/experiment-tables.ts): CRUD scoped by site, and the per-variant, per-day
 // sums that results are computed from.
+import type { SiteDatabase } from "../databases";
 import { and, asc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { EXPOSURE_EVENT } from "../../core/experiment-assign";
@@ -8,12 +9,12 @@ import type { SiteScope } from "./scope";
 
 export type ExperimentRow = typeof experiments.$inferSelect;
 
-export async function insertExperiment(d1: D1Database, row: ExperimentRow): Promise<boolean> {
+export async function insertExperiment(d1: SiteDatabase, row: ExperimentRow): Promise<boolean> {
   const res = await drizzle(d1).insert(experiments).values(row).onConflictDoNothing();
   return (res.meta.changes ?? 0) > 0;
 }
 
-export async function listExperiments(d1: D1Database, scope: SiteScope): Promise<ExperimentRow[]> {
+export async function listExperiments(d1: SiteDatabase, scope: SiteScope): Promise<ExperimentRow[]> {
   return drizzle(d1)
     .select()
     .from(experiments)
@@ -21,7 +22,11 @@ export async function listExperiments(d1: D1Database, scope: SiteScope): Promise
     .orderBy(asc(experiments.createdAt), asc(experiments.key));
 }
 
-export async function getExperiment(d1: D1Database, scope: SiteScope, key: string): Promise<ExperimentRow | undefined> {
+export async function getExperiment(
+  d1: SiteDatabase,
+  scope: SiteScope,
+  key: string,
+): Promise<ExperimentRow | undefined> {
   const [row] = await drizzle(d1)
     .select()
     .from(experiments)
@@ -30,7 +35,7 @@ export async function getExperiment(d1: D1Database, scope: SiteScope, key: strin
 }
 
 export async function updateExperiment(
-  d1: D1Database,
+  d1: SiteDatabase,
   scope: SiteScope,
   key: string,
   patch: Partial<Omit<ExperimentRow, "siteId" | "key" | "createdAt">>,
@@ -109,7 +114,7 @@ const converted = (e: string) =>
  * The same visitors' outcomes in the pre-period are CUPED's covariate.
  */
 export async function experimentVariantDays(
-  d1: D1Database,
+  d1: SiteDatabase,
   scope: SiteScope,
   source: ExposureSource,
   window: OutcomeWindow,
@@ -181,7 +186,7 @@ export async function experimentVariantDays(
  * spend import carries (campaign and utm_id; ad content is not a spend level, so utm_content has none).
  */
 export async function creativeCosts(
-  d1: D1Database,
+  d1: SiteDatabase,
   scope: SiteScope,
   field: CreativeField,
   values: string[],

@@ -2,6 +2,7 @@
 // json_each() expands into rows, so a statement has 2 bound parameters whatever its row count,
 // and the JSON is chunked under JSON_PARAM_BUDGET_BYTES (schema/limits.ts). The SQL text is built
 // only from the constant column lists below, never from input.
+import type { SiteDatabase } from "../databases";
 import type { SessionState, StoredEvent } from "../../core/event";
 import { chunkByJsonBytes, JSON_PARAM_BUDGET_BYTES } from "../limits";
 import type { SiteScope } from "./scope";
@@ -104,13 +105,13 @@ const UPSERT_SESSIONS =
 /** Exposed so the limits test can check the statements' size. */
 export const BULK_SQL = { INSERT_EVENTS, UPSERT_SESSIONS };
 
-function bulk(db: D1Database, sqlText: string, scope: SiteScope, rows: Row[]): D1PreparedStatement[] {
+function bulk(db: SiteDatabase, sqlText: string, scope: SiteScope, rows: Row[]): D1PreparedStatement[] {
   return chunkByJsonBytes(rows, JSON_PARAM_BUDGET_BYTES).map((chunk) =>
     db.prepare(sqlText).bind(scope.siteId, JSON.stringify(chunk)),
   );
 }
 
-export function insertEventsStatements(db: D1Database, scope: SiteScope, events: StoredEvent[]) {
+export function insertEventsStatements(db: SiteDatabase, scope: SiteScope, events: StoredEvent[]) {
   return bulk(
     db,
     INSERT_EVENTS,
@@ -119,7 +120,7 @@ export function insertEventsStatements(db: D1Database, scope: SiteScope, events:
   );
 }
 
-export function upsertSessionsStatements(db: D1Database, scope: SiteScope, sessions: SessionState[]) {
+export function upsertSessionsStatements(db: SiteDatabase, scope: SiteScope, sessions: SessionState[]) {
   return bulk(
     db,
     UPSERT_SESSIONS,
@@ -129,7 +130,7 @@ export function upsertSessionsStatements(db: D1Database, scope: SiteScope, sessi
 }
 
 export function insertIdentitiesStatements(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   pairs: { visitorId: string; userId: string; at: number }[],
 ) {
@@ -146,7 +147,7 @@ export function insertIdentitiesStatements(
 }
 
 /** A server-reported purchase wins over browser-reported ones with the same order id. */
-export function supersedeBrowserPurchasesStatements(db: D1Database, scope: SiteScope, orderIds: string[]) {
+export function supersedeBrowserPurchasesStatements(db: SiteDatabase, scope: SiteScope, orderIds: string[]) {
   const sqlText =
     "UPDATE events SET superseded = 1 WHERE site_id = ?1 AND type = 'purchase' AND origin = 'browser' " +
     "AND superseded = 0 AND order_id IN (SELECT order_id FROM events WHERE site_id = ?1 AND type = 'purchase' " +
@@ -156,7 +157,7 @@ export function supersedeBrowserPurchasesStatements(db: D1Database, scope: SiteS
   );
 }
 
-export function botHitsStatements(db: D1Database, scope: SiteScope, day: string, counts: Record<string, number>) {
+export function botHitsStatements(db: SiteDatabase, scope: SiteScope, day: string, counts: Record<string, number>) {
   const sqlText =
     "INSERT INTO bot_hits (site_id, day, agent, hits) " +
     "SELECT ?1, ?3, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') FROM json_each(?2) AS j WHERE true " +
@@ -172,7 +173,7 @@ export function botHitsStatements(db: D1Database, scope: SiteScope, day: string,
  * the message, a redelivery after a failure adds nothing (schema/reliability-tables.ts).
  */
 export function messageBotHitsStatements(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   messageId: string,
   bots: Record<string, Record<string, number>>,
@@ -196,7 +197,7 @@ export function messageBotHitsStatements(
 }
 
 /** Ids among `ids` already stored for this site. */
-export async function existingEventIds(db: D1Database, scope: SiteScope, ids: string[]): Promise<Set<string>> {
+export async function existingEventIds(db: SiteDatabase, scope: SiteScope, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (const chunk of chunkByJsonBytes(ids, JSON_PARAM_BUDGET_BYTES)) {
     const { results } = await db
@@ -210,7 +211,7 @@ export async function existingEventIds(db: D1Database, scope: SiteScope, ids: st
 
 /** Sessions of these visitors still open to events at or after `since`. */
 export async function recentSessions(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   visitorIds: string[],
   since: number,
@@ -263,7 +264,7 @@ function sessionFromRow(r: Record<string, string | number | null>): SessionState
 
 /** Identity links by visitor id and by user id, for stitching. */
 export async function identitiesFor(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   visitorIds: string[],
   userIds: string[],

@@ -1,4 +1,5 @@
 // The course catalog of a site. Bulk writes go as one JSON parameter (json_each), chunked by bytes.
+import type { SiteDatabase } from "../databases";
 import { and, asc, eq, gt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { chunkByJsonBytes, inChunks, JSON_PARAM_BUDGET_BYTES } from "../limits";
@@ -18,7 +19,7 @@ const UPSERT_ITEMS =
 
 export type ItemInput = Omit<ItemRow, "siteId" | "updatedAt" | "published"> & { published: 0 | 1 };
 
-export async function upsertItems(db: D1Database, scope: SiteScope, rows: ItemInput[], now: number): Promise<void> {
+export async function upsertItems(db: SiteDatabase, scope: SiteScope, rows: ItemInput[], now: number): Promise<void> {
   // tags travel as their JSON text, so json_extract stores exactly what drizzle's json mode would write.
   const stored = rows.map((r) => ({ ...r, tags: JSON.stringify(r.tags) }));
   const statements = chunkByJsonBytes(stored, JSON_PARAM_BUDGET_BYTES).map((chunk) =>
@@ -27,7 +28,7 @@ export async function upsertItems(db: D1Database, scope: SiteScope, rows: ItemIn
   if (statements.length > 0) await db.batch(statements);
 }
 
-export async function getItem(d1: D1Database, scope: SiteScope, id: string): Promise<ItemRow | undefined> {
+export async function getItem(d1: SiteDatabase, scope: SiteScope, id: string): Promise<ItemRow | undefined> {
   const [row] = await drizzle(d1)
     .select()
     .from(items)
@@ -35,7 +36,7 @@ export async function getItem(d1: D1Database, scope: SiteScope, id: string): Pro
   return row;
 }
 
-export async function listItems(d1: D1Database, scope: SiteScope, after: string, limit: number): Promise<ItemRow[]> {
+export async function listItems(d1: SiteDatabase, scope: SiteScope, after: string, limit: number): Promise<ItemRow[]> {
   return drizzle(d1)
     .select()
     .from(items)
@@ -48,7 +49,7 @@ export async function listItems(d1: D1Database, scope: SiteScope, after: string,
  * Category, creator and price of these items, for commission rules and purchase propensity.
  * Unknown ids are simply absent.
  */
-export async function catalogOf(db: D1Database, scope: SiteScope, ids: readonly string[]) {
+export async function catalogOf(db: SiteDatabase, scope: SiteScope, ids: readonly string[]) {
   const rows = await inChunks([...new Set(ids)], async (json) => {
     const { results } = await db
       .prepare(
@@ -82,7 +83,7 @@ export interface CatalogEntry {
 }
 
 /** The whole catalog, newest first: what the recommenders may score and show. */
-export async function siteCatalog(db: D1Database, scope: SiteScope): Promise<CatalogEntry[]> {
+export async function siteCatalog(db: SiteDatabase, scope: SiteScope): Promise<CatalogEntry[]> {
   const { results } = await db
     .prepare(
       "SELECT id, category, price_minor AS priceMinor, currency, published FROM items WHERE site_id = ?1 " +
@@ -94,7 +95,7 @@ export async function siteCatalog(db: D1Database, scope: SiteScope): Promise<Cat
 }
 
 /** Whether any event received since `since` names an item (in `items` or props.item_id): worth retraining for. */
-export async function hasNewItemSignals(db: D1Database, scope: SiteScope, since: number): Promise<boolean> {
+export async function hasNewItemSignals(db: SiteDatabase, scope: SiteScope, since: number): Promise<boolean> {
   const row = await db
     .prepare(
       "SELECT 1 FROM events WHERE site_id = ?1 AND received_at >= ?2 " +

@@ -1,9 +1,10 @@
+import type { ControlDatabase } from "../databases";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { apiKeys } from "../tables";
 import type { SiteScope } from "./scope";
 
-export async function findActiveKeyByHash(d1: D1Database, hash: string) {
+export async function findActiveKeyByHash(d1: ControlDatabase, hash: string) {
   const db = drizzle(d1);
   const [row] = await db
     .select({ id: apiKeys.id, siteId: apiKeys.siteId, scopes: apiKeys.scopes, partnerId: apiKeys.partnerId })
@@ -13,7 +14,7 @@ export async function findActiveKeyByHash(d1: D1Database, hash: string) {
   return row;
 }
 
-export async function insertKey(d1: D1Database, row: typeof apiKeys.$inferInsert) {
+export async function insertKey(d1: ControlDatabase, row: typeof apiKeys.$inferInsert) {
   await drizzle(d1).insert(apiKeys).values(row);
 }
 
@@ -26,7 +27,7 @@ const publicColumns = {
   revokedAt: apiKeys.revokedAt,
 };
 
-export async function listKeys(d1: D1Database, scope: SiteScope) {
+export async function listKeys(d1: ControlDatabase, scope: SiteScope) {
   return drizzle(d1)
     .select(publicColumns)
     .from(apiKeys)
@@ -35,7 +36,7 @@ export async function listKeys(d1: D1Database, scope: SiteScope) {
 }
 
 /** Returns false when the key does not exist in this site (another site's key is never touched). */
-export async function revokeKey(d1: D1Database, scope: SiteScope, keyId: string, at: number): Promise<boolean> {
+export async function revokeKey(d1: ControlDatabase, scope: SiteScope, keyId: string, at: number): Promise<boolean> {
   const result = await drizzle(d1)
     .update(apiKeys)
     .set({ revokedAt: at })

@@ -1,4 +1,5 @@
 // Learning events (core/event.ts LEARNING_EVENT_TYPES) of a site, for the dropout model.
+import type { SiteDatabase } from "../databases";
 import { LEARNING_EVENT_TYPES, type LearningEventType } from "../../core/event";
 import { learnerOf } from "./recs";
 
@@ -15,7 +16,7 @@ const TYPES = LEARNING_EVENT_TYPES.map((t) => `'${t}'`).join(", ");
 
 /** A site's learning events after `after` in (ts, id) order, each with its learner key. */
 export async function learningEventsPage(
-  db: D1Database,
+  db: SiteDatabase,
   siteId: string,
   after: { ts: number; id: string },
   limit: number,
@@ -42,7 +43,7 @@ export interface PurchaseActivityRow {
 
 /** A site's purchases and refunds after `after` in (ts, id) order, for the dropout label's bought courses. */
 export async function purchaseEventsPage(
-  db: D1Database,
+  db: SiteDatabase,
   siteId: string,
   after: { ts: number; id: string },
   limit: number,

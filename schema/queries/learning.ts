@@ -1,6 +1,7 @@
 // D1 reads and writes for course analytics: a course's lessons (replaced whole), the known lessons
 // of the courses a capture batch names, and the learning, purchase and refund events a course
 // report reads (props read with json_extract). All parameters bound.
+import type { SiteDatabase } from "../databases";
 import { lessons, type LessonType } from "../learning-tables";
 import { inChunks } from "../limits";
 import { learnerOf } from "./recs";
@@ -15,7 +16,7 @@ const LESSON_COLUMNS =
 
 /** Replaces a course's structure in one transaction (a batch). */
 export async function replaceLessons(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   courseId: string,
   rows: LessonInput[],
@@ -41,7 +42,7 @@ export interface LessonOut extends Omit<LessonRow, "siteId" | "type"> {
 
 /** The lessons of some courses (all the site's when `courseIds` is null), in course order. */
 export async function lessonsOf(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   courseIds: readonly string[] | null,
 ): Promise<LessonOut[]> {
@@ -66,7 +67,7 @@ export async function lessonsOf(
 
 /** Which of these ids are catalog items, and the lesson ids of each (empty when no structure was sent). */
 export async function knownCourses(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   courseIds: readonly string[],
 ): Promise<Map<string, Set<string>>> {
@@ -106,7 +107,7 @@ export interface LearningEventRow {
 
 /** Learning events in [from, to), oldest first; of one course or all. */
 export async function learningEvents(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   range: { fromMs: number; toMs: number },
   courseId: string | null,
@@ -144,7 +145,7 @@ export interface CourseSaleRow {
  * revenue is its price × quantity when the event gives prices, else an equal share of the order.
  */
 export async function courseSales(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   range: { fromMs: number; toMs: number },
   courseId: string | null,
@@ -173,7 +174,7 @@ export async function courseSales(
 
 /** Title and catalog update time of these items (unknown ids absent). */
 export async function courseItems(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   ids: readonly string[],
 ): Promise<{ id: string; title: string; updatedAt: number }[]> {

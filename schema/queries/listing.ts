@@ -1,4 +1,5 @@
 // Raw-data listings, always scoped to one site, paged by a (time, id) keyset in either direction.
+import type { SiteDatabase } from "../databases";
 import { and, asc, desc, eq, gt, gte, lt, or, type SQL, type SQLWrapper } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { EventType } from "../../core/event";
@@ -24,7 +25,7 @@ function keyset(time: SQLWrapper, id: SQLWrapper, p: ListParams): { after?: SQL;
   return { after, orderBy: down ? [desc(time), desc(id)] : [asc(time), asc(id)] };
 }
 
-export async function listEvents(d1: D1Database, scope: SiteScope, p: ListParams & { type?: EventType }) {
+export async function listEvents(d1: SiteDatabase, scope: SiteScope, p: ListParams & { type?: EventType }) {
   const page = keyset(events.ts, events.id, p);
   const conditions: (SQL | undefined)[] = [
     eq(events.siteId, scope.siteId),
@@ -41,7 +42,7 @@ export async function listEvents(d1: D1Database, scope: SiteScope, p: ListParams
     .limit(p.limit);
 }
 
-export async function listSessions(d1: D1Database, scope: SiteScope, p: ListParams & { channel?: string }) {
+export async function listSessions(d1: SiteDatabase, scope: SiteScope, p: ListParams & { channel?: string }) {
   const page = keyset(sessions.startedAt, sessions.id, p);
   const conditions: (SQL | undefined)[] = [
     eq(sessions.siteId, scope.siteId),

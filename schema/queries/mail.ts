@@ -1,5 +1,6 @@
 // The send log and unsubscribes. Claiming a send is one statement that only one caller can win,
 // so overlapping cron runs and retries never deliver the same (list, period, recipient) twice.
+import type { SiteDatabase } from "../databases";
 import { and, asc, desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { alertRules, mailSends, reportSubscriptions } from "../tables";
@@ -22,7 +23,7 @@ export interface SendKey {
 }
 
 /** True when this caller now owns the send: a new row, a failure due for retry, or an expired lease. */
-export async function claimSend(db: D1Database, scope: SiteScope, k: SendKey, now: number): Promise<boolean> {
+export async function claimSend(db: SiteDatabase, scope: SiteScope, k: SendKey, now: number): Promise<boolean> {
   const inserted = await db
     .prepare(
       "INSERT INTO mail_sends (site_id, list_id, period, recipient, status, attempts, claimed_at) " +
@@ -42,7 +43,7 @@ export async function claimSend(db: D1Database, scope: SiteScope, k: SendKey, no
   return (reclaimed.meta.changes ?? 0) > 0;
 }
 
-export async function markSent(db: D1Database, scope: SiteScope, k: SendKey, messageId: string, now: number) {
+export async function markSent(db: SiteDatabase, scope: SiteScope, k: SendKey, messageId: string, now: number) {
   await db
     .prepare(
       "UPDATE mail_sends SET status = 'sent', sent_at = ?5, message_id = ?6, last_error = NULL " +
@@ -53,7 +54,7 @@ export async function markSent(db: D1Database, scope: SiteScope, k: SendKey, mes
 }
 
 /** A failed attempt: retried later with backoff, or `dead` after MAX_SEND_ATTEMPTS. */
-export async function markFailed(db: D1Database, scope: SiteScope, k: SendKey, error: string, now: number) {
+export async function markFailed(db: SiteDatabase, scope: SiteScope, k: SendKey, error: string, now: number) {
   await db
     .prepare(
       "UPDATE mail_sends SET status = CASE WHEN attempts >= ?6 THEN 'dead' ELSE 'failed' END, " +
@@ -65,7 +66,7 @@ export async function markFailed(db: D1Database, scope: SiteScope, k: SendKey, e
 }
 
 /** Failed sends due for another attempt, across sites. */
-export async function sendsDueForRetry(db: D1Database, now: number) {
+export async function sendsDueForRetry(db: SiteDatabase, now: number) {
   const { results } = await db
     .prepare(
       "SELECT site_id, list_id, period, recipient FROM mail_sends WHERE status = 'failed' AND next_attempt_at <= ?1 LIMIT 500",
@@ -75,7 +76,7 @@ export async function sendsDueForRetry(db: D1Database, now: number) {
   return results;
 }
 
-export async function sendsOf(d1: D1Database, scope: SiteScope, listId: string) {
+export async function sendsOf(d1: SiteDatabase, scope: SiteScope, listId: string) {
   return drizzle(d1)
     .select()
     .from(mailSends)
@@ -84,7 +85,7 @@ export async function sendsOf(d1: D1Database, scope: SiteScope, listId: string) 
     .limit(200);
 }
 
-export async function unsubscribedFrom(db: D1Database, scope: SiteScope, listId: string): Promise<Set<string>> {
+export async function unsubscribedFrom(db: SiteDatabase, scope: SiteScope, listId: string): Promise<Set<string>> {
   const { results } = await db
     .prepare("SELECT email FROM mail_unsubscribes WHERE site_id = ?1 AND list_id = ?2")
     .bind(scope.siteId, listId)
@@ -92,7 +93,7 @@ export async function unsubscribedFrom(db: D1Database, scope: SiteScope, listId:
   return new Set(results.map((r) => r.email));
 }
 
-export async function unsubscribe(db: D1Database, scope: SiteScope, listId: string, email: string, now: number) {
+export async function unsubscribe(db: SiteDatabase, scope: SiteScope, listId: string, email: string, now: number) {
   await db
     .prepare(
       "INSERT INTO mail_unsubscribes (site_id, list_id, email, at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
@@ -101,10 +102,10 @@ export async function unsubscribe(db: D1Database, scope: SiteScope, listId: stri
     .run();
 }
 
-export async function activeSubscriptions(d1: D1Database): Promise<SubscriptionRow[]> {
+export async function activeSubscriptions(d1: SiteDatabase): Promise<SubscriptionRow[]> {
   return drizzle(d1).select().from(reportSubscriptions).where(eq(reportSubscriptions.active, true));
 }
 
-export async function activeAlertRules(d1: D1Database): Promise<AlertRuleRow[]> {
+export async function activeAlertRules(d1: SiteDatabase): Promise<AlertRuleRow[]> {
   return drizzle(d1).select().from(alertRules).where(eq(alertRules.active, true));
 }

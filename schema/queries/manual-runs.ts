@@ -1,5 +1,6 @@
 // Heavy work started by hand, for its rate limit and its outcome (schema/reliability-tables.ts).
 // Claiming a run is one statement, so concurrent requests cannot both take the last slot.
+import type { SiteDatabase } from "../databases";
 import { MANUAL_RUN_LIMITS } from "../limits";
 import type { ManualRunKind } from "../reliability-tables";
 
@@ -7,7 +8,7 @@ export type { ManualRunKind };
 
 /** Starts a run when the site has started fewer than the kind's limit in its window; else how long to wait. */
 export async function claimManualRun(
-  db: D1Database,
+  db: SiteDatabase,
   siteId: string,
   kind: ManualRunKind,
   id: string,
@@ -38,7 +39,7 @@ export async function claimManualRun(
 
 /** Records how a run ended: `error` null when it finished, else why it failed. */
 export async function finishManualRun(
-  db: D1Database,
+  db: SiteDatabase,
   siteId: string,
   kind: ManualRunKind,
   id: string,
@@ -52,7 +53,7 @@ export async function finishManualRun(
 }
 
 /** A site's latest runs of a kind, newest first (their errors are what an operator looks for). */
-export async function recentManualRuns(db: D1Database, siteId: string, kind: ManualRunKind, limit = 20) {
+export async function recentManualRuns(db: SiteDatabase, siteId: string, kind: ManualRunKind, limit = 20) {
   const { results } = await db
     .prepare(
       "SELECT id, started_at, finished_at, error FROM manual_runs WHERE site_id = ?1 AND kind = ?2 " +

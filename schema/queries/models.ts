@@ -1,6 +1,7 @@
 // The model registry's rows and the recommendation log. Model files live in R2 (jobs/recs/registry.ts
 // stores and prunes them); exactly one model per (site, kind) is active, and promotion swaps it in
 // one batch. Every query is scoped by site.
+import type { SiteDatabase } from "../databases";
 import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { type ModelKind, models, recImpressions } from "../model-tables";
@@ -8,7 +9,7 @@ import { type ModelKind, models, recImpressions } from "../model-tables";
 export type ModelRow = typeof models.$inferSelect;
 export type ImpressionRow = typeof recImpressions.$inferInsert;
 
-export async function activeModel(db: D1Database, siteId: string, kind: ModelKind): Promise<ModelRow | null> {
+export async function activeModel(db: SiteDatabase, siteId: string, kind: ModelKind): Promise<ModelRow | null> {
   const [row] = await drizzle(db)
     .select()
     .from(models)
@@ -18,7 +19,7 @@ export async function activeModel(db: D1Database, siteId: string, kind: ModelKin
 }
 
 /** The newest model of a kind, whatever its status: the baseline's data when none is active. */
-export async function latestModel(db: D1Database, siteId: string, kind: ModelKind): Promise<ModelRow | null> {
+export async function latestModel(db: SiteDatabase, siteId: string, kind: ModelKind): Promise<ModelRow | null> {
   const [row] = await drizzle(db)
     .select()
     .from(models)
@@ -28,7 +29,7 @@ export async function latestModel(db: D1Database, siteId: string, kind: ModelKin
   return row ?? null;
 }
 
-export async function getModel(db: D1Database, siteId: string, id: string): Promise<ModelRow | null> {
+export async function getModel(db: SiteDatabase, siteId: string, id: string): Promise<ModelRow | null> {
   const [row] = await drizzle(db)
     .select()
     .from(models)
@@ -37,7 +38,7 @@ export async function getModel(db: D1Database, siteId: string, id: string): Prom
   return row ?? null;
 }
 
-export async function listModels(db: D1Database, siteId: string, limit = 50): Promise<ModelRow[]> {
+export async function listModels(db: SiteDatabase, siteId: string, limit = 50): Promise<ModelRow[]> {
   return drizzle(db)
     .select()
     .from(models)
@@ -47,7 +48,7 @@ export async function listModels(db: D1Database, siteId: string, limit = 50): Pr
 }
 
 /** The version the next model of this kind gets: one above the highest so far. */
-export async function nextVersion(db: D1Database, siteId: string, kind: ModelKind): Promise<number> {
+export async function nextVersion(db: SiteDatabase, siteId: string, kind: ModelKind): Promise<number> {
   const [{ version }] = (await drizzle(db)
     .select({ version: sql<number>`coalesce(max(${models.version}), 0) + 1` })
     .from(models)
@@ -55,12 +56,12 @@ export async function nextVersion(db: D1Database, siteId: string, kind: ModelKin
   return version;
 }
 
-export async function insertModel(db: D1Database, row: ModelRow): Promise<void> {
+export async function insertModel(db: SiteDatabase, row: ModelRow): Promise<void> {
   await drizzle(db).insert(models).values(row);
 }
 
 /** Makes `id` the active model of its kind; the one it replaces is retired (and can be promoted back). */
-export async function promote(db: D1Database, siteId: string, id: string, now: number): Promise<void> {
+export async function promote(db: SiteDatabase, siteId: string, id: string, now: number): Promise<void> {
   const d = drizzle(db);
   const row = await getModel(db, siteId, id);
   if (!row) return;
@@ -76,7 +77,13 @@ export async function promote(db: D1Database, siteId: string, id: string, now: n
   ]);
 }
 
-export async function setStatus(db: D1Database, siteId: string, id: string, status: ModelRow["status"], note: string) {
+export async function setStatus(
+  db: SiteDatabase,
+  siteId: string,
+  id: string,
+  status: ModelRow["status"],
+  note: string,
+) {
   await drizzle(db)
     .update(models)
     .set({ status, note })
@@ -84,7 +91,7 @@ export async function setStatus(db: D1Database, siteId: string, id: string, stat
 }
 
 /** Models of a kind that are not active, newest version first. */
-export async function inactiveModels(db: D1Database, siteId: string, kind: ModelKind) {
+export async function inactiveModels(db: SiteDatabase, siteId: string, kind: ModelKind) {
   return drizzle(db)
     .select({ id: models.id, r2Key: models.r2Key })
     .from(models)
@@ -92,14 +99,14 @@ export async function inactiveModels(db: D1Database, siteId: string, kind: Model
     .orderBy(desc(models.version));
 }
 
-export async function deleteModel(db: D1Database, siteId: string, id: string): Promise<void> {
+export async function deleteModel(db: SiteDatabase, siteId: string, id: string): Promise<void> {
   await drizzle(db)
     .delete(models)
     .where(and(eq(models.siteId, siteId), eq(models.id, id)));
 }
 
 /** Logs a served list, so clicks and purchases echoing its id credit the model that made it. */
-export async function insertImpression(db: D1Database, row: ImpressionRow): Promise<void> {
+export async function insertImpression(db: SiteDatabase, row: ImpressionRow): Promise<void> {
   await drizzle(db).insert(recImpressions).values(row);
 }
 
@@ -115,7 +122,7 @@ export interface TrafficRow {
  * Since `from`: lists served per model (model_id null: no model, cold start), and clicks and
  * purchases carrying a list's id per model and event type, with purchase revenue in `currency` only.
  */
-export async function modelTraffic(db: D1Database, siteId: string, from: number, currency: string) {
+export async function modelTraffic(db: SiteDatabase, siteId: string, from: number, currency: string) {
   const [shown, acted] = await db.batch<TrafficRow>([
     db
       .prepare(

@@ -1,5 +1,6 @@
 // Partners, their program settings, referral links and clicks. Every query is scoped by site; id lists
 // travel as one JSON parameter (json_each), so no list can exceed D1's bound-parameter limit.
+import { allSiteDatabases, type DatabaseEnv, type SiteDatabase, siteDatabase } from "../databases";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { commissionRules, partnerClicks, partnerLinks, partnerPrograms, partners } from "../tables";
@@ -21,12 +22,12 @@ export const DEFAULT_PROGRAM: Omit<ProgramRow, "siteId" | "updatedAt"> = {
   scoreWeights: {},
 };
 
-export async function getProgram(d1: D1Database, scope: SiteScope): Promise<ProgramRow> {
+export async function getProgram(d1: SiteDatabase, scope: SiteScope): Promise<ProgramRow> {
   const [row] = await drizzle(d1).select().from(partnerPrograms).where(eq(partnerPrograms.siteId, scope.siteId));
   return row ?? { siteId: scope.siteId, updatedAt: 0, ...DEFAULT_PROGRAM };
 }
 
-export async function saveProgram(d1: D1Database, row: ProgramRow): Promise<void> {
+export async function saveProgram(d1: SiteDatabase, row: ProgramRow): Promise<void> {
   const { siteId: _site, ...rest } = row;
   await drizzle(d1)
     .insert(partnerPrograms)
@@ -34,7 +35,7 @@ export async function saveProgram(d1: D1Database, row: ProgramRow): Promise<void
     .onConflictDoUpdate({ target: partnerPrograms.siteId, set: rest });
 }
 
-export async function getPartner(d1: D1Database, scope: SiteScope, id: string): Promise<PartnerRow | undefined> {
+export async function getPartner(d1: SiteDatabase, scope: SiteScope, id: string): Promise<PartnerRow | undefined> {
   const [row] = await drizzle(d1)
     .select()
     .from(partners)
@@ -42,11 +43,11 @@ export async function getPartner(d1: D1Database, scope: SiteScope, id: string): 
   return row;
 }
 
-export async function listPartners(d1: D1Database, scope: SiteScope): Promise<PartnerRow[]> {
+export async function listPartners(d1: SiteDatabase, scope: SiteScope): Promise<PartnerRow[]> {
   return drizzle(d1).select().from(partners).where(eq(partners.siteId, scope.siteId)).orderBy(asc(partners.createdAt));
 }
 
-export async function partnersByIds(d1: D1Database, scope: SiteScope, ids: string[]): Promise<PartnerRow[]> {
+export async function partnersByIds(d1: SiteDatabase, scope: SiteScope, ids: string[]): Promise<PartnerRow[]> {
   return inChunks(ids, (json) =>
     drizzle(d1)
       .select()
@@ -55,7 +56,7 @@ export async function partnersByIds(d1: D1Database, scope: SiteScope, ids: strin
   );
 }
 
-export async function hasPartners(d1: D1Database, scope: SiteScope): Promise<boolean> {
+export async function hasPartners(d1: SiteDatabase, scope: SiteScope): Promise<boolean> {
   const [row] = await drizzle(d1)
     .select({ n: sql<number>`1` })
     .from(partners)
@@ -64,8 +65,21 @@ export async function hasPartners(d1: D1Database, scope: SiteScope): Promise<boo
   return row !== undefined;
 }
 
+/**
+ * Whether another site database holds this code. A code is a deployment-wide key (/r/:code names no
+ * site) and each database's primary key guards only its own rows, so inserts look in the others
+ * first. Two sites in different databases racing for one new code within milliseconds could both
+ * win; codes are random unless a partner picks one, so that is accepted.
+ */
+async function codeTakenElsewhere(env: DatabaseEnv, own: SiteDatabase, code: string): Promise<boolean> {
+  for (const d1 of allSiteDatabases(env)) if (d1 !== own && (await linkIn(d1, code))) return true;
+  return false;
+}
+
 /** Inserts the partner and its default link in one transaction; false when the code is taken. */
-export async function insertPartner(d1: D1Database, row: PartnerRow, targetUrl: string): Promise<boolean> {
+export async function insertPartner(env: DatabaseEnv, row: PartnerRow, targetUrl: string): Promise<boolean> {
+  const d1 = siteDatabase(env, row.siteId);
+  if (await codeTakenElsewhere(env, d1, row.code)) return false;
   const db = drizzle(d1);
   try {
     await db.batch([
@@ -86,7 +100,7 @@ export async function insertPartner(d1: D1Database, row: PartnerRow, targetUrl: 
 }
 
 export async function updatePartner(
-  d1: D1Database,
+  d1: SiteDatabase,
   scope: SiteScope,
   id: string,
   patch: Partial<Omit<PartnerRow, "siteId" | "id" | "code" | "createdAt">>,
@@ -99,7 +113,9 @@ export async function updatePartner(
   return row;
 }
 
-export async function insertLink(d1: D1Database, row: typeof partnerLinks.$inferInsert): Promise<boolean> {
+export async function insertLink(env: DatabaseEnv, row: typeof partnerLinks.$inferInsert): Promise<boolean> {
+  const d1 = siteDatabase(env, row.siteId);
+  if (await codeTakenElsewhere(env, d1, row.code)) return false;
   try {
     await drizzle(d1).insert(partnerLinks).values(row);
     return true;
@@ -109,7 +125,7 @@ export async function insertLink(d1: D1Database, row: typeof partnerLinks.$infer
   }
 }
 
-export async function linksOf(d1: D1Database, scope: SiteScope, partnerId: string) {
+export async function linksOf(d1: SiteDatabase, scope: SiteScope, partnerId: string) {
   return drizzle(d1)
     .select()
     .from(partnerLinks)
@@ -118,7 +134,17 @@ export async function linksOf(d1: D1Database, scope: SiteScope, partnerId: strin
 }
 
 /** A code across the deployment (for /r/:code, which names no site), with its partner's status. */
-export async function linkByCode(d1: D1Database, code: string) {
+/** A referral code's link, in whichever site database holds it (codes are random, so unique in practice). */
+export async function linkByCode(env: DatabaseEnv, code: string) {
+  for (const d1 of allSiteDatabases(env)) {
+    const row = await linkIn(d1, code);
+    // A row left behind in a database its site no longer maps to is not the site's.
+    if (row && siteDatabase(env, row.siteId) === d1) return row;
+  }
+  return undefined;
+}
+
+async function linkIn(d1: SiteDatabase, code: string) {
   const [row] = await drizzle(d1)
     .select({
       code: partnerLinks.code,
@@ -135,7 +161,7 @@ export async function linkByCode(d1: D1Database, code: string) {
 }
 
 /** Partners (with status and group) behind these codes, within one site. */
-export async function partnersByCodes(d1: D1Database, scope: SiteScope, codes: string[]) {
+export async function partnersByCodes(d1: SiteDatabase, scope: SiteScope, codes: string[]) {
   return inChunks(codes, (json) =>
     drizzle(d1)
       .select({ code: partnerLinks.code, partner: partners })
@@ -157,7 +183,7 @@ export const CLICK_GROUPS = {
 } as const;
 
 export async function clickBreakdown(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   partnerId: string,
   since: number,
@@ -174,11 +200,11 @@ export async function clickBreakdown(
   return results;
 }
 
-export async function insertClick(d1: D1Database, row: typeof partnerClicks.$inferInsert): Promise<void> {
+export async function insertClick(d1: SiteDatabase, row: typeof partnerClicks.$inferInsert): Promise<void> {
   await drizzle(d1).insert(partnerClicks).values(row).onConflictDoNothing();
 }
 
-export async function listRules(d1: D1Database, scope: SiteScope): Promise<RuleRow[]> {
+export async function listRules(d1: SiteDatabase, scope: SiteScope): Promise<RuleRow[]> {
   return drizzle(d1)
     .select()
     .from(commissionRules)
@@ -186,11 +212,11 @@ export async function listRules(d1: D1Database, scope: SiteScope): Promise<RuleR
     .orderBy(asc(commissionRules.createdAt));
 }
 
-export async function insertRule(d1: D1Database, row: RuleRow): Promise<void> {
+export async function insertRule(d1: SiteDatabase, row: RuleRow): Promise<void> {
   await drizzle(d1).insert(commissionRules).values(row);
 }
 
-export async function updateRule(d1: D1Database, scope: SiteScope, id: string, patch: Partial<RuleRow>) {
+export async function updateRule(d1: SiteDatabase, scope: SiteScope, id: string, patch: Partial<RuleRow>) {
   const [row] = await drizzle(d1)
     .update(commissionRules)
     .set(patch)

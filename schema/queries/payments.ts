@@ -1,5 +1,6 @@
 // Payment providers of a site and what their notifications named: configuration, delivery counts,
 // processed notification ids, and payment refs (order, learner, purchase event, refunded total).
+import { allSiteDatabases, type DatabaseEnv, type SiteDatabase, siteDatabase } from "../databases";
 import { and, eq, inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { PaymentProvider, WebhookOutcome } from "../../models/payments/types";
@@ -11,7 +12,7 @@ export type PaymentRefRow = typeof paymentRefs.$inferSelect;
 export type WebhookCountRow = typeof paymentWebhookCounts.$inferSelect;
 
 /** Creates or replaces a site's configuration of one provider. */
-export async function savePaymentProvider(d1: D1Database, row: PaymentProviderRow): Promise<void> {
+export async function savePaymentProvider(d1: SiteDatabase, row: PaymentProviderRow): Promise<void> {
   const { siteId, provider, ...rest } = row;
   await drizzle(d1)
     .insert(paymentProviders)
@@ -22,7 +23,7 @@ export async function savePaymentProvider(d1: D1Database, row: PaymentProviderRo
     });
 }
 
-export async function paymentProviderOf(d1: D1Database, scope: SiteScope, provider: PaymentProvider) {
+export async function paymentProviderOf(d1: SiteDatabase, scope: SiteScope, provider: PaymentProvider) {
   const [row] = await drizzle(d1)
     .select()
     .from(paymentProviders)
@@ -30,7 +31,7 @@ export async function paymentProviderOf(d1: D1Database, scope: SiteScope, provid
   return row;
 }
 
-export async function listPaymentProviders(d1: D1Database, scope: SiteScope) {
+export async function listPaymentProviders(d1: SiteDatabase, scope: SiteScope) {
   const db = drizzle(d1);
   const rows = await db.select().from(paymentProviders).where(eq(paymentProviders.siteId, scope.siteId));
   const counts = await db.select().from(paymentWebhookCounts).where(eq(paymentWebhookCounts.siteId, scope.siteId));
@@ -40,7 +41,7 @@ export async function listPaymentProviders(d1: D1Database, scope: SiteScope) {
 }
 
 /** Removes the configuration and its counts; false when there was none. */
-export async function deletePaymentProvider(d1: D1Database, scope: SiteScope, provider: PaymentProvider) {
+export async function deletePaymentProvider(d1: SiteDatabase, scope: SiteScope, provider: PaymentProvider) {
   const db = drizzle(d1);
   const site = eq(paymentProviders.siteId, scope.siteId);
   const [deleted] = await db.batch([
@@ -56,14 +57,19 @@ export async function deletePaymentProvider(d1: D1Database, scope: SiteScope, pr
 }
 
 /** The configuration a webhook URL's token names (by its hash), whatever the site. */
-export async function paymentProviderByTokenHash(d1: D1Database, tokenHash: string) {
-  const [row] = await drizzle(d1).select().from(paymentProviders).where(eq(paymentProviders.tokenHash, tokenHash));
-  return row;
+/** The provider configuration of a webhook URL's token, in whichever site database holds it. */
+export async function paymentProviderByTokenHash(env: DatabaseEnv, tokenHash: string) {
+  for (const d1 of allSiteDatabases(env)) {
+    const [row] = await drizzle(d1).select().from(paymentProviders).where(eq(paymentProviders.tokenHash, tokenHash));
+    // A row left behind in a database its site no longer maps to is not the site's.
+    if (row && siteDatabase(env, row.siteId) === d1) return row;
+  }
+  return undefined;
 }
 
 /** Counts one delivery's outcome, keeping its time and reason. */
 export async function countWebhookOutcome(
-  d1: D1Database,
+  d1: SiteDatabase,
   scope: SiteScope,
   provider: PaymentProvider,
   outcome: WebhookOutcome,
@@ -81,7 +87,7 @@ export async function countWebhookOutcome(
     .run();
 }
 
-export async function notificationSeen(d1: D1Database, scope: SiteScope, provider: PaymentProvider, id: string) {
+export async function notificationSeen(d1: SiteDatabase, scope: SiteScope, provider: PaymentProvider, id: string) {
   const row = await d1
     .prepare(
       "SELECT 1 AS seen FROM payment_notifications WHERE site_id = ?1 AND provider = ?2 AND notification_id = ?3",
@@ -92,7 +98,7 @@ export async function notificationSeen(d1: D1Database, scope: SiteScope, provide
 }
 
 export function recordNotificationStatement(
-  d1: D1Database,
+  d1: SiteDatabase,
   scope: SiteScope,
   provider: PaymentProvider,
   id: string,
@@ -108,7 +114,7 @@ export function recordNotificationStatement(
 
 /** Stored refs among `refs`, in the order asked. */
 export async function paymentRefsOf(
-  d1: D1Database,
+  d1: SiteDatabase,
   scope: SiteScope,
   provider: PaymentProvider,
   refs: string[],
@@ -137,7 +143,7 @@ export interface RefWrite {
  * does); the learner of a customer or subscription follows their latest payment.
  */
 export function saveRefsStatements(
-  d1: D1Database,
+  d1: SiteDatabase,
   scope: SiteScope,
   provider: PaymentProvider,
   refs: RefWrite[],
@@ -170,7 +176,7 @@ export function saveRefsStatements(
  * read in the same transaction: two deliveries racing see distinct increments.
  */
 export async function raiseRefundedTotal(
-  d1: D1Database,
+  d1: SiteDatabase,
   scope: SiteScope,
   provider: PaymentProvider,
   ref: RefWrite,
@@ -198,7 +204,7 @@ export async function raiseRefundedTotal(
 
 /** Undoes raiseRefundedTotal when the refund could not be queued, unless another delivery raised it since. */
 export async function lowerRefundedTotal(
-  d1: D1Database,
+  d1: SiteDatabase,
   scope: SiteScope,
   provider: PaymentProvider,
   ref: string,

@@ -1,5 +1,6 @@
 // Commission listings and payouts. A payout claims its commissions and sums them in one batch (one
 // transaction), so a commission can be in one payout only and the payout always equals its rows.
+import type { SiteDatabase } from "../databases";
 import { and, asc, eq, gte, lt, or, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { partnerCommissions, partners, payouts } from "../tables";
@@ -16,7 +17,7 @@ export interface PageArgs {
 }
 
 export async function listCommissions(
-  d1: D1Database,
+  d1: SiteDatabase,
   scope: SiteScope,
   filter: { partnerId?: string; status?: CommissionRow["status"]; payoutId?: string },
   page: PageArgs,
@@ -46,7 +47,7 @@ export async function listCommissions(
 }
 
 /** Per partner: approved commissions not yet in a payout (clawbacks included, so the sum is net). */
-export async function payableTotals(db: D1Database, scope: SiteScope, partnerId?: string) {
+export async function payableTotals(db: SiteDatabase, scope: SiteScope, partnerId?: string) {
   const { results } = await db
     .prepare(
       "SELECT partner_id, sum(amount_minor) AS total, count(*) AS n FROM partner_commissions WHERE site_id = ?1 " +
@@ -58,7 +59,7 @@ export async function payableTotals(db: D1Database, scope: SiteScope, partnerId?
 }
 
 export async function createPayout(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   payoutId: string,
   partnerId: string,
@@ -83,7 +84,7 @@ export async function createPayout(
 }
 
 /** Marks a pending payout and its commissions paid; false when it is not pending (unknown or paid). */
-export async function markPaid(db: D1Database, scope: SiteScope, payoutId: string, reference: string, now: number) {
+export async function markPaid(db: SiteDatabase, scope: SiteScope, payoutId: string, reference: string, now: number) {
   const [payout] = await db.batch([
     db
       .prepare(
@@ -100,7 +101,7 @@ export async function markPaid(db: D1Database, scope: SiteScope, payoutId: strin
 }
 
 export async function listPayouts(
-  d1: D1Database,
+  d1: SiteDatabase,
   scope: SiteScope,
   filter: { partnerId?: string; id?: string },
   page: PageArgs,
@@ -143,7 +144,7 @@ export async function listPayouts(
 }
 
 /** A partner's link clicks, and its orders and commission amounts per status (one round trip). */
-export async function partnerTotals(db: D1Database, scope: SiteScope, partnerId: string) {
+export async function partnerTotals(db: SiteDatabase, scope: SiteScope, partnerId: string) {
   const [clicks, byStatus] = await db.batch<Record<string, number | string | null>>([
     db
       .prepare("SELECT count(*) AS clicks FROM partner_clicks WHERE site_id = ?1 AND partner_id = ?2")

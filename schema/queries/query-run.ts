@@ -1,12 +1,13 @@
 // Runs the query API's statements: the compiled query, the cost guard's bounded count, and the
 // realtime view. Every statement is scoped to one site (?1) and bounded by time.
+import type { SiteDatabase } from "../databases";
 import type { CompiledQuery } from "../../models/analytics/query-spec";
 import { compileQuery, type SumsRow } from "./query-compile";
 import type { SiteScope } from "./scope";
 
 export type { SumsRow };
 
-export async function runQuery(db: D1Database, q: CompiledQuery): Promise<SumsRow[]> {
+export async function runQuery(db: SiteDatabase, q: CompiledQuery): Promise<SumsRow[]> {
   const { sql, params } = compileQuery(q);
   const { results } = await db
     .prepare(sql)
@@ -19,7 +20,7 @@ export async function runQuery(db: D1Database, q: CompiledQuery): Promise<SumsRo
  * Events of a site in [startMs, endMs), counted up to `cap + 1` only: the cost guard's question
  * ("more than cap?") costs at most cap index entries, whatever the range.
  */
-export async function countEventsUpTo(db: D1Database, scope: SiteScope, startMs: number, endMs: number, cap: number) {
+export async function countEventsUpTo(db: SiteDatabase, scope: SiteScope, startMs: number, endMs: number, cap: number) {
   const row = await db
     .prepare("SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE site_id = ?1 AND ts >= ?2 AND ts < ?3 LIMIT ?4)")
     .bind(scope.siteId, startMs, endMs, cap + 1)
@@ -35,7 +36,7 @@ export interface RealtimeCounts {
 }
 
 /** Who is on the site since `sinceMs`: totals, and the top pages and sources by visitors. */
-export async function realtime(db: D1Database, scope: SiteScope, sinceMs: number, top: number) {
+export async function realtime(db: SiteDatabase, scope: SiteScope, sinceMs: number, top: number) {
   const where = "WHERE site_id = ?1 AND ts >= ?2";
   const [totals, pages, sources] = await db.batch<Record<string, string | number>>([
     db
@@ -66,7 +67,7 @@ export async function realtime(db: D1Database, scope: SiteScope, sinceMs: number
 }
 
 /** The site's first event (for date_range "all"): one index probe. */
-export async function firstEventTs(db: D1Database, scope: SiteScope): Promise<number | null> {
+export async function firstEventTs(db: SiteDatabase, scope: SiteScope): Promise<number | null> {
   const row = await db
     .prepare("SELECT min(ts) AS ts FROM events WHERE site_id = ?1")
     .bind(scope.siteId)

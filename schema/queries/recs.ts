@@ -1,5 +1,6 @@
 // D1 reads for the recommenders: pages of a site's item signals and sessions for training, and one
 // learner's history for serving (jobs/recs/data.ts pages and caps them). All bound parameters.
+import type { SiteDatabase } from "../databases";
 import type { SessionFact } from "../../models/propensity/learner";
 import type { EventRow } from "../../models/recs/signals";
 
@@ -22,7 +23,7 @@ export type SignalRow = EventRow & { id: string };
 
 /** Item signals of a site after `after` in (ts, id) order, oldest first. */
 export async function itemEventsPage(
-  db: D1Database,
+  db: SiteDatabase,
   siteId: string,
   after: { ts: number; id: string },
   limit: number,
@@ -41,7 +42,7 @@ export type LearnerSessionRow = SessionFact & { id: string; user: string };
 
 /** Sessions of a site after `after` in (started_at, id) order, each with its learner key. */
 export async function sessionFactsPage(
-  db: D1Database,
+  db: SiteDatabase,
   siteId: string,
   after: { startedAt: number; id: string },
   limit: number,
@@ -58,7 +59,7 @@ export async function sessionFactsPage(
 }
 
 /** The user a (hashed) visitor id was identified as, if any. */
-export async function identifiedUser(db: D1Database, siteId: string, visitorId: string): Promise<string | null> {
+export async function identifiedUser(db: SiteDatabase, siteId: string, visitorId: string): Promise<string | null> {
   const row = await db
     .prepare("SELECT user_id FROM identities WHERE site_id = ?1 AND visitor_id = ?2")
     .bind(siteId, visitorId)
@@ -71,7 +72,7 @@ export async function identifiedUser(db: D1Database, siteId: string, visitorId: 
  * is also every visitor identified as them; a visitor is only itself.
  */
 export async function learnerHistory(
-  db: D1Database,
+  db: SiteDatabase,
   siteId: string,
   learner: { userId: string } | { visitorId: string },
   maxEvents: number,
@@ -101,7 +102,7 @@ export async function learnerHistory(
 }
 
 /** Refund events of these orders (the payment back end often sends them without the learner's id). */
-export async function refundEventsOf(db: D1Database, siteId: string, orderIds: string[]): Promise<SignalRow[]> {
+export async function refundEventsOf(db: SiteDatabase, siteId: string, orderIds: string[]): Promise<SignalRow[]> {
   const { results } = await db
     .prepare(
       `SELECT ${LEARNER_EVENT_COLUMNS} FROM events WHERE site_id = ?1 AND type = 'refund' AND superseded = 0 ` +

@@ -1,5 +1,6 @@
 // Deletes for the retention job: raw rows older than each site's retention, a bounded chunk per
 // statement, and old visitor-id salts. The table and time column come from the constant map below.
+import type { ControlDatabase, SiteDatabase } from "../databases";
 
 /** Tables pruned by age, with the column that dates a row. */
 export const PRUNED_TABLES = {
@@ -11,7 +12,7 @@ export const PRUNED_TABLES = {
   bot_hit_receipts: "at",
 } as const;
 
-export async function siteRetentions(db: D1Database) {
+export async function siteRetentions(db: ControlDatabase) {
   const { results } = await db
     .prepare("SELECT id, retention_days FROM sites")
     .all<{ id: string; retention_days: number }>();
@@ -20,7 +21,7 @@ export async function siteRetentions(db: D1Database) {
 
 /** Deletes at most `limit` rows of one site dated before `cutoff`; returns how many went. */
 export async function deleteOldRows(
-  db: D1Database,
+  db: SiteDatabase,
   table: keyof typeof PRUNED_TABLES,
   siteId: string,
   cutoff: number,
@@ -36,7 +37,7 @@ export async function deleteOldRows(
 }
 
 /** Deletes the salts of days before `day`; returns how many went. */
-export async function deleteSaltsBefore(db: D1Database, day: string): Promise<number> {
+export async function deleteSaltsBefore(db: ControlDatabase, day: string): Promise<number> {
   const result = await db.prepare("DELETE FROM salts WHERE day < ?1").bind(day).run();
   return result.meta.changes ?? 0;
 }

@@ -2,6 +2,7 @@
 // currency) and partner commissions, and the recommendation figures of the ROI email. Read only
 // through the ROI figures service (jobs/roi.ts), so the reports API, the emails and the alerts
 // always show the same figures.
+import type { SiteDatabase } from "../databases";
 import type { Dimension } from "../../models/attribution/credit";
 import { convertMinor, currencyDigits, rateTable } from "../../core/money";
 import type { ModelName } from "../../models/attribution/paths";
@@ -29,7 +30,7 @@ export interface SumsQuery {
 }
 
 /** Sums per (period, key) from the rollup, plus ad costs (converted to the site's currency) and commissions. */
-export async function roiSums(db: D1Database, scope: SiteScope, q: SumsQuery) {
+export async function roiSums(db: SiteDatabase, scope: SiteScope, q: SumsQuery) {
   const { currency, groupBy: dimension, model, from, to, period } = q;
   const groups = new Map<string, { period: string; key: string; sums: GroupSums }>();
   const issues = new Map<string, ReportIssue>();
@@ -90,7 +91,7 @@ export async function roiSums(db: D1Database, scope: SiteScope, q: SumsQuery) {
  * purchases' revenue in `currency` (minor units); null when the site has none.
  */
 export async function recommendationTotals(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   q: { fromMs: number; toMs: number; currency: string },
 ) {

@@ -1,5 +1,6 @@
 // Reads for the rollup job, each scoped to one site and bounded by a day or by new events, and the
 // write of one day's rows. Lists travel as one JSON parameter (json_each), as in ingest.
+import type { SiteDatabase } from "../databases";
 import { and, eq, gte, lte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { RemovalEffects } from "../../models/attribution/credit";
@@ -15,7 +16,7 @@ export interface NewEvent {
 }
 
 /** The times of a site's first and last events: the days a full rebuild recomputes. */
-export async function eventSpan(db: D1Database, scope: SiteScope) {
+export async function eventSpan(db: SiteDatabase, scope: SiteScope) {
   return db
     .prepare("SELECT min(ts) AS first, max(ts) AS last FROM events WHERE site_id = ?1")
     .bind(scope.siteId)
@@ -23,12 +24,12 @@ export async function eventSpan(db: D1Database, scope: SiteScope) {
 }
 
 /** Deletes every rollup row of a site, before a full rebuild. */
-export async function clearRollup(db: D1Database, scope: SiteScope): Promise<void> {
+export async function clearRollup(db: SiteDatabase, scope: SiteScope): Promise<void> {
   await db.prepare("DELETE FROM rollup_daily WHERE site_id = ?1").bind(scope.siteId).run();
 }
 
 /** Events received in (after, upTo]: what a run has to account for. */
-export async function eventsReceivedBetween(db: D1Database, scope: SiteScope, after: number, upTo: number) {
+export async function eventsReceivedBetween(db: SiteDatabase, scope: SiteScope, after: number, upTo: number) {
   const { results } = await db
     .prepare(
       "SELECT type, ts, order_id, coalesce(user_id, visitor_id) AS customer FROM events " +
@@ -40,7 +41,7 @@ export async function eventsReceivedBetween(db: D1Database, scope: SiteScope, af
 }
 
 /** Purchase times of these orders (non-superseded), for refunds that dirty their purchase's day. */
-export async function purchaseTimes(db: D1Database, scope: SiteScope, orderIds: string[]) {
+export async function purchaseTimes(db: SiteDatabase, scope: SiteScope, orderIds: string[]) {
   return inChunks(orderIds, async (json) => {
     const { results } = await db
       .prepare(
@@ -54,7 +55,7 @@ export async function purchaseTimes(db: D1Database, scope: SiteScope, orderIds: 
 }
 
 /** First purchase time of each customer (user id, or visitor id when anonymous). */
-export async function firstPurchases(db: D1Database, scope: SiteScope, customers: string[]) {
+export async function firstPurchases(db: SiteDatabase, scope: SiteScope, customers: string[]) {
   return inChunks(customers, async (json) => {
     const { results } = await db
       .prepare(
@@ -81,7 +82,7 @@ export interface PurchaseRow {
 
 /** Purchases in [from, to), optionally only of some customers. */
 export async function purchasesBetween(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   from: number,
   to: number,
@@ -104,7 +105,7 @@ export async function purchasesBetween(
 }
 
 /** Refunded amounts per order (a refund without revenue refunds the whole order: null). */
-export async function refundsFor(db: D1Database, scope: SiteScope, orderIds: string[]) {
+export async function refundsFor(db: SiteDatabase, scope: SiteScope, orderIds: string[]) {
   return inChunks(orderIds, async (json) => {
     const { results } = await db
       .prepare(
@@ -118,7 +119,7 @@ export async function refundsFor(db: D1Database, scope: SiteScope, orderIds: str
 }
 
 /** Every visitor id linked to these users. */
-export async function visitorsOfUsers(db: D1Database, scope: SiteScope, userIds: string[]) {
+export async function visitorsOfUsers(db: SiteDatabase, scope: SiteScope, userIds: string[]) {
   return inChunks(userIds, async (json) => {
     const { results } = await db
       .prepare(
@@ -143,7 +144,7 @@ export interface SessionTouch {
 const TOUCH_COLUMNS = "visitor_id, user_id, started_at, channel, source, campaign, partner_code";
 
 export async function sessionsOfVisitors(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   visitors: string[],
   from: number,
@@ -162,7 +163,7 @@ export async function sessionsOfVisitors(
 }
 
 /** The most recent `limit` sessions starting in [from, to). */
-export async function sessionsBetween(db: D1Database, scope: SiteScope, from: number, to: number, limit: number) {
+export async function sessionsBetween(db: SiteDatabase, scope: SiteScope, from: number, to: number, limit: number) {
   const { results } = await db
     .prepare(
       `SELECT ${TOUCH_COLUMNS} FROM sessions WHERE site_id = ?1 AND started_at >= ?2 AND started_at < ?3 ` +
@@ -174,7 +175,7 @@ export async function sessionsBetween(db: D1Database, scope: SiteScope, from: nu
 }
 
 /** Sessions and distinct visitors per dimension value for sessions starting in [from, to). */
-export async function sessionCounts(db: D1Database, scope: SiteScope, from: number, to: number) {
+export async function sessionCounts(db: SiteDatabase, scope: SiteScope, from: number, to: number) {
   const grouped = (column: string) =>
     db
       .prepare(
@@ -195,7 +196,7 @@ export async function sessionCounts(db: D1Database, scope: SiteScope, from: numb
 export type RollupRow = Omit<typeof rollupDaily.$inferInsert, "siteId">;
 
 /** Replaces one day's rows in one transaction: running it twice changes nothing. */
-export async function replaceDay(db: D1Database, scope: SiteScope, day: string, rows: RollupRow[]) {
+export async function replaceDay(db: SiteDatabase, scope: SiteScope, day: string, rows: RollupRow[]) {
   const insert =
     "INSERT INTO rollup_daily (site_id, day, dimension, key, sessions, visitors, conversions, new_customers, revenue_minor, " +
     "refunds_minor, attributed, missing_fx) SELECT ?1, ?2, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), " +
@@ -224,7 +225,7 @@ export async function replaceDay(db: D1Database, scope: SiteScope, day: string, 
 
 export type RollupStateRow = typeof rollupState.$inferSelect;
 
-export async function getRollupState(d1: D1Database, scope: SiteScope): Promise<RollupStateRow | undefined> {
+export async function getRollupState(d1: SiteDatabase, scope: SiteScope): Promise<RollupStateRow | undefined> {
   const [row] = await drizzle(d1).select().from(rollupState).where(eq(rollupState.siteId, scope.siteId));
   return row;
 }
@@ -238,7 +239,7 @@ export function markovEffectsOf(state: RollupStateRow | undefined): RemovalEffec
 }
 
 export async function saveRollupState(
-  d1: D1Database,
+  d1: SiteDatabase,
   scope: SiteScope,
   patch: Partial<typeof rollupState.$inferInsert>,
 ) {
@@ -248,7 +249,7 @@ export async function saveRollupState(
     .onConflictDoUpdate({ target: rollupState.siteId, set: { ...patch, updatedAt: Date.now() } });
 }
 
-export async function rollupRows(d1: D1Database, scope: SiteScope, dimension: string, from: string, to: string) {
+export async function rollupRows(d1: SiteDatabase, scope: SiteScope, dimension: string, from: string, to: string) {
   return drizzle(d1)
     .select()
     .from(rollupDaily)

@@ -1,9 +1,10 @@
 // The daily salt behind cookieless visitor ids (core/hash.ts cookielessVisitorId).
+import type { ControlDatabase } from "../databases";
 import { randomToken } from "../../core/hash";
 
 const saltCache = new Map<string, string>();
 
-export async function dailySalt(db: D1Database, day: string): Promise<string> {
+export async function dailySalt(db: ControlDatabase, day: string): Promise<string> {
   const cached = saltCache.get(day);
   if (cached) return cached;
   // INSERT OR IGNORE then read back: concurrent isolates agree on the first salt written.

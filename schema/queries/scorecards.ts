@@ -1,4 +1,5 @@
 // Measured performance of every partner of a site, in a handful of grouped queries.
+import type { SiteDatabase } from "../databases";
 import type { PartnerFacts } from "../../models/partners/scorecard";
 import type { SiteScope } from "./scope";
 import { DAY_MS } from "../../core/time";
@@ -26,7 +27,7 @@ export const emptyFacts = (): PartnerFacts => ({
 
 /** Facts since `since` (clicks and orders); retention looks at learners referred in that window. */
 export async function partnerFacts(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   since: number,
   now: number,

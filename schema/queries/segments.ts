@@ -1,6 +1,7 @@
 // Learner segments: the reads the segment computation needs beyond plain event pages (first-week
 // events of recent learners, recent activity per learner), the writes that replace a kind's
 // segments, scores and report in one transaction, and the reads behind the summary and the exports.
+import type { SiteDatabase } from "../databases";
 import { LESSON_EVENT_NAMES } from "../../models/analytics/events";
 import { type LearnerScores, type SegmentKind, type SegmentReport } from "../analytics-tables";
 import { chunkByJsonBytes, JSON_PARAM_BUDGET_BYTES } from "../limits";
@@ -27,7 +28,7 @@ function firstWeeks(scope: SiteScope, firsts: TimeRange, featureMs: number, targ
 }
 
 export function countFirstWeekEvents(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   firsts: TimeRange,
   until: number,
@@ -38,7 +39,7 @@ export function countFirstWeekEvents(
 }
 
 export function firstWeekEventsPage(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   firsts: TimeRange,
   until: number,
@@ -72,7 +73,7 @@ const ACTIVITY =
 
 /** Learners active in the range (UTC days), by learner id after `afterLearner`. */
 export async function activityPage(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   range: TimeRange,
   afterLearner: string,
@@ -104,7 +105,7 @@ export interface SegmentMember {
  * previous computation or this one, never a mix. Members go in as JSON chunks (json_each).
  */
 export async function replaceSegments(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   kind: SegmentKind,
   computedAt: number,
@@ -145,7 +146,7 @@ export async function replaceSegments(
 }
 
 export async function segmentReportsOf(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
 ): Promise<{ kind: SegmentKind; computedAt: number; report: SegmentReport }[]> {
   const { results } = await db
@@ -161,7 +162,7 @@ export async function segmentReportsOf(
 
 /** One page of a segment's learners with their scores, by learner id after `afterLearner`. */
 export async function segmentMembersPage(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   kind: SegmentKind,
   segment: string,

@@ -1,4 +1,5 @@
 // The on-page audit's findings: replaced whole by each audit, so the API shows the latest run.
+import type { SiteDatabase } from "../databases";
 import type { AuditCheck, Severity } from "../../models/seo/audit";
 import { chunkByJsonBytes, JSON_PARAM_BUDGET_BYTES } from "../limits";
 import type { SiteScope } from "./scope";
@@ -11,7 +12,7 @@ export interface FindingRow {
 }
 
 export async function replaceFindings(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   rows: readonly FindingRow[],
   auditedAt: number,
@@ -31,7 +32,7 @@ export async function replaceFindings(
   ]);
 }
 
-export async function findings(db: D1Database, scope: SiteScope) {
+export async function findings(db: SiteDatabase, scope: SiteScope) {
   const { results } = await db
     .prepare(
       'SELECT url, "check", severity, message, audited_at FROM seo_audit_findings WHERE site_id = ?1 ORDER BY ' +
@@ -53,7 +54,7 @@ export interface PageRow {
   structuredData: boolean;
 }
 
-export async function replacePages(db: D1Database, scope: SiteScope, rows: readonly PageRow[], auditedAt: number) {
+export async function replacePages(db: SiteDatabase, scope: SiteScope, rows: readonly PageRow[], auditedAt: number) {
   const tuples = rows.map((r) => [
     r.path,
     r.url,
@@ -80,7 +81,7 @@ export async function replacePages(db: D1Database, scope: SiteScope, rows: reado
   ]);
 }
 
-export async function auditedPages(db: D1Database, scope: SiteScope) {
+export async function auditedPages(db: SiteDatabase, scope: SiteScope) {
   const { results } = await db
     .prepare(
       "SELECT path, url, title, h1, description, words, links_in AS linksIn, structured_data AS structuredData FROM seo_pages WHERE site_id = ?1",

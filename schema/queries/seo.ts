@@ -1,5 +1,6 @@
 // Search performance, keyword research, and the organic landing-page figures the SEO reports join
 // them to. Imports replace whole days of one table (source + dims), so a re-import never doubles.
+import type { SiteDatabase } from "../databases";
 import { chunkByJsonBytes, JSON_PARAM_BUDGET_BYTES } from "../limits";
 import type { KeywordRow, SearchRow, SearchSource } from "../../models/seo/imports";
 import type { SiteScope } from "./scope";
@@ -15,7 +16,7 @@ const INSERT_ROWS =
 
 /** Replaces every day the rows cover, for this source and set of keys, in one transaction. */
 export async function replaceSearchDays(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   source: SearchSource,
   dims: string,
@@ -52,7 +53,7 @@ export interface SearchSum {
  * `pairs` come from tables that carried both keys, `pages` from page-only tables. Positions are
  * impression-weighted.
  */
-export async function searchSums(db: D1Database, scope: SiteScope, from: string, to: string) {
+export async function searchSums(db: SiteDatabase, scope: SiteScope, from: string, to: string) {
   const sql = (where: string) =>
     "SELECT query, page, SUM(clicks) AS clicks, SUM(impressions) AS impressions, " +
     "COALESCE(SUM(position * impressions) / NULLIF(SUM(impressions), 0), AVG(position)) AS position " +
@@ -66,7 +67,7 @@ export async function searchSums(db: D1Database, scope: SiteScope, from: string,
 }
 
 export async function upsertKeywords(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   rows: readonly KeywordRow[],
   importedAt: number,
@@ -83,7 +84,7 @@ export async function upsertKeywords(
   if (statements.length) await db.batch(statements);
 }
 
-export async function keywords(db: D1Database, scope: SiteScope): Promise<KeywordRow[]> {
+export async function keywords(db: SiteDatabase, scope: SiteScope): Promise<KeywordRow[]> {
   const { results } = await db
     .prepare("SELECT keyword, volume, difficulty FROM keyword_research WHERE site_id = ?1 ORDER BY volume DESC")
     .bind(scope.siteId)
@@ -109,7 +110,7 @@ export interface LandingRevenueRow {
  * purchases in them, and purchase revenue per path, day and currency (the caller converts).
  * Superseded browser purchases (a server-reported one replaced them) are not counted twice.
  */
-export async function organicLanding(db: D1Database, scope: SiteScope, fromMs: number, toMs: number) {
+export async function organicLanding(db: SiteDatabase, scope: SiteScope, fromMs: number, toMs: number) {
   const organic =
     "SELECT id, landing_path FROM sessions WHERE site_id = ?1 AND channel = 'Organic Search' " +
     "AND started_at >= ?2 AND started_at < ?3 AND landing_path IS NOT NULL";

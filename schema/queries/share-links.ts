@@ -1,5 +1,6 @@
 // Read-only share links of a site, found by the SHA-256 of their token. No cache: a revoked link
 // stops working on the next request.
+import type { ControlDatabase } from "../databases";
 import { and, desc, eq, gt, isNull, or } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { shareLinks } from "../account-tables";
@@ -7,11 +8,11 @@ import type { SiteScope } from "./scope";
 
 export type ShareLinkRow = typeof shareLinks.$inferSelect;
 
-export async function insertShareLink(d1: D1Database, row: typeof shareLinks.$inferInsert): Promise<void> {
+export async function insertShareLink(d1: ControlDatabase, row: typeof shareLinks.$inferInsert): Promise<void> {
   await drizzle(d1).insert(shareLinks).values(row);
 }
 
-export async function listShareLinks(d1: D1Database, scope: SiteScope): Promise<ShareLinkRow[]> {
+export async function listShareLinks(d1: ControlDatabase, scope: SiteScope): Promise<ShareLinkRow[]> {
   return drizzle(d1)
     .select()
     .from(shareLinks)
@@ -20,7 +21,12 @@ export async function listShareLinks(d1: D1Database, scope: SiteScope): Promise<
 }
 
 /** False when the link is not an unrevoked link of this site. */
-export async function revokeShareLink(d1: D1Database, scope: SiteScope, id: string, now: number): Promise<boolean> {
+export async function revokeShareLink(
+  d1: ControlDatabase,
+  scope: SiteScope,
+  id: string,
+  now: number,
+): Promise<boolean> {
   const rows = await drizzle(d1)
     .update(shareLinks)
     .set({ revokedAt: now })
@@ -30,7 +36,7 @@ export async function revokeShareLink(d1: D1Database, scope: SiteScope, id: stri
 }
 
 /** The live (unrevoked, unexpired) link with this token hash. */
-export async function liveShareLink(d1: D1Database, tokenHash: string, now: number) {
+export async function liveShareLink(d1: ControlDatabase, tokenHash: string, now: number) {
   const [row] = await drizzle(d1)
     .select()
     .from(shareLinks)

@@ -1,3 +1,4 @@
+import type { ControlDatabase } from "../databases";
 import { asc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { sites } from "../tables";
@@ -5,21 +6,21 @@ import type { SiteScope } from "./scope";
 
 export type SiteRow = typeof sites.$inferSelect;
 
-export async function insertSite(d1: D1Database, row: typeof sites.$inferInsert) {
+export async function insertSite(d1: ControlDatabase, row: typeof sites.$inferInsert) {
   await drizzle(d1).insert(sites).values(row);
 }
 
-export async function getSite(d1: D1Database, scope: SiteScope): Promise<SiteRow | undefined> {
+export async function getSite(d1: ControlDatabase, scope: SiteScope): Promise<SiteRow | undefined> {
   const [row] = await drizzle(d1).select().from(sites).where(eq(sites.id, scope.siteId)).limit(1);
   return row;
 }
 
-export async function listSites(d1: D1Database): Promise<SiteRow[]> {
+export async function listSites(d1: ControlDatabase): Promise<SiteRow[]> {
   return drizzle(d1).select().from(sites).orderBy(asc(sites.createdAt));
 }
 
 export async function updateSite(
-  d1: D1Database,
+  d1: ControlDatabase,
   scope: SiteScope,
   patch: Partial<Omit<typeof sites.$inferInsert, "id" | "publicKey" | "createdAt">>,
 ): Promise<SiteRow | undefined> {
@@ -39,7 +40,7 @@ const byPublicKey = new Map<string, { site: SiteRow | null; expires: number }>()
 /** How many public keys this isolate holds (tests check the bound). */
 export const siteCacheSize = (): number => byPublicKey.size;
 
-export async function siteByPublicKey(d1: D1Database, publicKey: string): Promise<SiteRow | null> {
+export async function siteByPublicKey(d1: ControlDatabase, publicKey: string): Promise<SiteRow | null> {
   const now = Date.now();
   const hit = byPublicKey.get(publicKey);
   if (hit) {

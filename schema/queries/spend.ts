@@ -1,4 +1,5 @@
 // Ad spend and exchange rates. Both upsert by natural key, so a re-import replaces, never doubles.
+import type { SiteDatabase } from "../databases";
 import { and, asc, eq, gte, lte } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { chunkByJsonBytes, JSON_PARAM_BUDGET_BYTES } from "../limits";
@@ -16,7 +17,7 @@ const UPSERT_COSTS =
   "utm_id = excluded.utm_id, channel = excluded.channel, cost_minor = excluded.cost_minor, currency = excluded.currency, " +
   "impressions = excluded.impressions, clicks = excluded.clicks, imported_at = excluded.imported_at";
 
-export async function upsertCosts(db: D1Database, scope: SiteScope, rows: CostRow[]): Promise<void> {
+export async function upsertCosts(db: SiteDatabase, scope: SiteScope, rows: CostRow[]): Promise<void> {
   const tuples = rows.map((r) => [
     r.date,
     r.source,
@@ -36,7 +37,7 @@ export async function upsertCosts(db: D1Database, scope: SiteScope, rows: CostRo
   if (statements.length) await db.batch(statements);
 }
 
-export async function costsBetween(d1: D1Database, scope: SiteScope, from: string, to: string) {
+export async function costsBetween(d1: SiteDatabase, scope: SiteScope, from: string, to: string) {
   return drizzle(d1)
     .select()
     .from(costs)
@@ -45,7 +46,7 @@ export async function costsBetween(d1: D1Database, scope: SiteScope, from: strin
 }
 
 export async function upsertRates(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   rows: { date: string; currency: string; rate: number }[],
 ) {
@@ -60,7 +61,7 @@ export async function upsertRates(
   if (statements.length) await db.batch(statements);
 }
 
-export async function allRates(d1: D1Database, scope: SiteScope) {
+export async function allRates(d1: SiteDatabase, scope: SiteScope) {
   return drizzle(d1)
     .select()
     .from(fxRates)

@@ -1,5 +1,6 @@
 // Report subscriptions and alert rules: what the report jobs send, to whom and when. The send log
 // and unsubscribes are in mail.ts. Every query is scoped by site.
+import type { SiteDatabase } from "../databases";
 import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { alertRules, reportSubscriptions } from "../tables";
@@ -8,15 +9,15 @@ import type { SiteScope } from "./scope";
 
 export type SubscriptionPatch = Partial<Omit<SubscriptionRow, "siteId" | "id" | "createdAt">>;
 
-export async function insertSubscription(d1: D1Database, row: SubscriptionRow): Promise<void> {
+export async function insertSubscription(d1: SiteDatabase, row: SubscriptionRow): Promise<void> {
   await drizzle(d1).insert(reportSubscriptions).values(row);
 }
 
-export async function listSubscriptions(d1: D1Database, scope: SiteScope): Promise<SubscriptionRow[]> {
+export async function listSubscriptions(d1: SiteDatabase, scope: SiteScope): Promise<SubscriptionRow[]> {
   return drizzle(d1).select().from(reportSubscriptions).where(eq(reportSubscriptions.siteId, scope.siteId));
 }
 
-export async function getSubscription(d1: D1Database, scope: SiteScope, id: string) {
+export async function getSubscription(d1: SiteDatabase, scope: SiteScope, id: string) {
   const [row] = await drizzle(d1)
     .select()
     .from(reportSubscriptions)
@@ -24,7 +25,7 @@ export async function getSubscription(d1: D1Database, scope: SiteScope, id: stri
   return row;
 }
 
-export async function updateSubscription(d1: D1Database, scope: SiteScope, id: string, patch: SubscriptionPatch) {
+export async function updateSubscription(d1: SiteDatabase, scope: SiteScope, id: string, patch: SubscriptionPatch) {
   const [row] = await drizzle(d1)
     .update(reportSubscriptions)
     .set(patch)
@@ -33,21 +34,21 @@ export async function updateSubscription(d1: D1Database, scope: SiteScope, id: s
   return row;
 }
 
-export async function deleteSubscription(d1: D1Database, scope: SiteScope, id: string): Promise<void> {
+export async function deleteSubscription(d1: SiteDatabase, scope: SiteScope, id: string): Promise<void> {
   await drizzle(d1)
     .delete(reportSubscriptions)
     .where(and(eq(reportSubscriptions.siteId, scope.siteId), eq(reportSubscriptions.id, id)));
 }
 
-export async function insertAlertRule(d1: D1Database, row: AlertRuleRow): Promise<void> {
+export async function insertAlertRule(d1: SiteDatabase, row: AlertRuleRow): Promise<void> {
   await drizzle(d1).insert(alertRules).values(row);
 }
 
-export async function listAlertRules(d1: D1Database, scope: SiteScope): Promise<AlertRuleRow[]> {
+export async function listAlertRules(d1: SiteDatabase, scope: SiteScope): Promise<AlertRuleRow[]> {
   return drizzle(d1).select().from(alertRules).where(eq(alertRules.siteId, scope.siteId));
 }
 
-export async function getAlertRule(d1: D1Database, scope: SiteScope, id: string) {
+export async function getAlertRule(d1: SiteDatabase, scope: SiteScope, id: string) {
   const [row] = await drizzle(d1)
     .select()
     .from(alertRules)
@@ -55,7 +56,7 @@ export async function getAlertRule(d1: D1Database, scope: SiteScope, id: string)
   return row;
 }
 
-export async function deleteAlertRule(d1: D1Database, scope: SiteScope, id: string): Promise<void> {
+export async function deleteAlertRule(d1: SiteDatabase, scope: SiteScope, id: string): Promise<void> {
   await drizzle(d1)
     .delete(alertRules)
     .where(and(eq(alertRules.siteId, scope.siteId), eq(alertRules.id, id)));
@@ -63,7 +64,7 @@ export async function deleteAlertRule(d1: D1Database, scope: SiteScope, id: stri
 
 export type AlertRulePatch = Partial<Omit<AlertRuleRow, "siteId" | "id" | "createdAt">>;
 
-export async function updateAlertRule(d1: D1Database, scope: SiteScope, id: string, patch: AlertRulePatch) {
+export async function updateAlertRule(d1: SiteDatabase, scope: SiteScope, id: string, patch: AlertRulePatch) {
   const [row] = await drizzle(d1)
     .update(alertRules)
     .set(patch)

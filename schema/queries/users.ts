@@ -1,6 +1,7 @@
 // User accounts and their roles per site. Member queries take the SiteScope first, like every tenant
 // query; the owner guards are single statements, so two owners demoting each other at once cannot
 // leave a site without one.
+import type { ControlDatabase } from "../databases";
 import { and, asc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Membership, Role } from "../../core/roles";
@@ -10,27 +11,27 @@ import type { SiteScope } from "./scope";
 
 export type UserRow = typeof users.$inferSelect;
 
-export async function findUserByEmail(d1: D1Database, email: string): Promise<UserRow | undefined> {
+export async function findUserByEmail(d1: ControlDatabase, email: string): Promise<UserRow | undefined> {
   const [row] = await drizzle(d1).select().from(users).where(eq(users.email, email)).limit(1);
   return row;
 }
 
-export async function getUser(d1: D1Database, id: string): Promise<UserRow | undefined> {
+export async function getUser(d1: ControlDatabase, id: string): Promise<UserRow | undefined> {
   const [row] = await drizzle(d1).select().from(users).where(eq(users.id, id)).limit(1);
   return row;
 }
 
 /** Inserts the user unless the email exists; returns the stored row either way. */
-export async function ensureUser(d1: D1Database, row: typeof users.$inferInsert): Promise<UserRow> {
+export async function ensureUser(d1: ControlDatabase, row: typeof users.$inferInsert): Promise<UserRow> {
   await drizzle(d1).insert(users).values(row).onConflictDoNothing({ target: users.email });
   return (await findUserByEmail(d1, row.email))!;
 }
 
-export async function setPassword(d1: D1Database, userId: string, hash: string, now: number): Promise<void> {
+export async function setPassword(d1: ControlDatabase, userId: string, hash: string, now: number): Promise<void> {
   await drizzle(d1).update(users).set({ passwordHash: hash, updatedAt: now }).where(eq(users.id, userId));
 }
 
-export async function membershipsOf(d1: D1Database, userId: string): Promise<Membership[]> {
+export async function membershipsOf(d1: ControlDatabase, userId: string): Promise<Membership[]> {
   const rows = await drizzle(d1)
     .select({ siteId: siteMembers.siteId, role: siteMembers.role, partnerId: siteMembers.partnerId })
     .from(siteMembers)
@@ -40,7 +41,7 @@ export async function membershipsOf(d1: D1Database, userId: string): Promise<Mem
 }
 
 /** The sites a person belongs to, with names, for "who am I". */
-export async function memberSites(d1: D1Database, userId: string) {
+export async function memberSites(d1: ControlDatabase, userId: string) {
   return drizzle(d1)
     .select({
       siteId: siteMembers.siteId,
@@ -55,7 +56,7 @@ export async function memberSites(d1: D1Database, userId: string) {
     .orderBy(asc(siteMembers.createdAt));
 }
 
-export async function listMembers(d1: D1Database, scope: SiteScope) {
+export async function listMembers(d1: ControlDatabase, scope: SiteScope) {
   return drizzle(d1)
     .select({
       userId: users.id,
@@ -71,7 +72,7 @@ export async function listMembers(d1: D1Database, scope: SiteScope) {
     .orderBy(asc(siteMembers.createdAt));
 }
 
-export async function getMember(d1: D1Database, scope: SiteScope, userId: string) {
+export async function getMember(d1: ControlDatabase, scope: SiteScope, userId: string) {
   const [row] = await drizzle(d1)
     .select()
     .from(siteMembers)
@@ -85,7 +86,7 @@ export async function getMember(d1: D1Database, scope: SiteScope, userId: string
  * demote the site's last owner. Returns false in that case.
  */
 export async function putMember(
-  d1: D1Database,
+  d1: ControlDatabase,
   scope: SiteScope,
   m: { userId: string; role: Role; partnerId: string | null },
   now: number,
@@ -108,7 +109,7 @@ const NOT_LAST_OWNER =
 
 /** Changes an existing member's role; "last_owner" when it would leave the site without an owner. */
 export async function changeRole(
-  d1: D1Database,
+  d1: ControlDatabase,
   scope: SiteScope,
   userId: string,
   role: Role,
@@ -126,7 +127,7 @@ export async function changeRole(
 
 /** Removes a member; "last_owner" when they are the site's only owner. */
 export async function removeMember(
-  d1: D1Database,
+  d1: ControlDatabase,
   scope: SiteScope,
   userId: string,
 ): Promise<"removed" | "missing" | "last_owner"> {

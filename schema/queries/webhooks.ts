@@ -1,6 +1,7 @@
 // D1 reads and writes for outbound webhooks (schema/learner-tables.ts): a site's endpoints, and
 // deliveries. Creating a delivery is an INSERT that loses to an existing row with the same
 // (endpoint, event, subject, period): that unique key is the "exactly once per learner and period".
+import type { SiteDatabase } from "../databases";
 import type { DeliveryStatus, WebhookEvent } from "../learner-tables";
 import type { SiteScope } from "./scope";
 
@@ -18,7 +19,7 @@ const endpointOf = (r: Omit<EndpointRow, "events"> & { events: string }): Endpoi
   events: JSON.parse(r.events) as WebhookEvent[],
 });
 
-export async function insertEndpoint(db: D1Database, scope: SiteScope, row: EndpointRow): Promise<void> {
+export async function insertEndpoint(db: SiteDatabase, scope: SiteScope, row: EndpointRow): Promise<void> {
   await db
     .prepare(
       "INSERT INTO webhook_endpoints (site_id, id, url, events, sealed_secret, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -27,7 +28,7 @@ export async function insertEndpoint(db: D1Database, scope: SiteScope, row: Endp
     .run();
 }
 
-export async function listEndpoints(db: D1Database, scope: SiteScope): Promise<EndpointRow[]> {
+export async function listEndpoints(db: SiteDatabase, scope: SiteScope): Promise<EndpointRow[]> {
   const { results } = await db
     .prepare(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE site_id = ?1 ORDER BY created_at, id`)
     .bind(scope.siteId)
@@ -36,7 +37,7 @@ export async function listEndpoints(db: D1Database, scope: SiteScope): Promise<E
 }
 
 /** Deletes an endpoint and its pending deliveries; false when there was no such endpoint. */
-export async function deleteEndpoint(db: D1Database, scope: SiteScope, id: string): Promise<boolean> {
+export async function deleteEndpoint(db: SiteDatabase, scope: SiteScope, id: string): Promise<boolean> {
   const [gone] = await db.batch([
     db.prepare("DELETE FROM webhook_endpoints WHERE site_id = ?1 AND id = ?2").bind(scope.siteId, id),
     db
@@ -57,7 +58,7 @@ export interface NewDelivery {
 
 /** Creates the deliveries not made before (same endpoint, event, subject and period); returns how many were new. */
 export async function createDeliveries(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   rows: readonly NewDelivery[],
   now: number,
@@ -99,7 +100,7 @@ const DELIVERY_COLUMNS =
 
 /** Pending deliveries due by `now` (all sites when `scope` is null), oldest first. */
 export async function dueDeliveries(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope | null,
   now: number,
   limit: number,
@@ -119,7 +120,7 @@ export async function dueDeliveries(
  * overlapping cron runs only one wins, so neither sends what the other is sending.
  */
 export async function claimDelivery(
-  db: D1Database,
+  db: SiteDatabase,
   row: Pick<DeliveryRow, "id" | "attempts">,
   leaseUntil: number,
   now: number,
@@ -139,7 +140,7 @@ export async function claimDelivery(
  * both tried the same delivery record it once.
  */
 export async function recordAttempt(
-  db: D1Database,
+  db: SiteDatabase,
   row: Pick<DeliveryRow, "id" | "attempts">,
   result: { status: DeliveryStatus; httpStatus: number | null; error: string | null; nextAttemptAt: number },
   now: number,
@@ -155,7 +156,7 @@ export async function recordAttempt(
 }
 
 /** A site's deliveries, newest first (for the API and the tests). */
-export async function deliveriesOf(db: D1Database, scope: SiteScope, limit: number): Promise<DeliveryRow[]> {
+export async function deliveriesOf(db: SiteDatabase, scope: SiteScope, limit: number): Promise<DeliveryRow[]> {
   const { results } = await db
     .prepare(
       `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE site_id = ?1 ORDER BY created_at DESC, id LIMIT ?2`,
@@ -166,7 +167,7 @@ export async function deliveriesOf(db: D1Database, scope: SiteScope, limit: numb
 }
 
 /** Deliveries per endpoint and status. */
-export async function deliveryCounts(db: D1Database, scope: SiteScope) {
+export async function deliveryCounts(db: SiteDatabase, scope: SiteScope) {
   const { results } = await db
     .prepare(
       "SELECT endpoint_id AS endpointId, status, count(*) AS n FROM webhook_deliveries WHERE site_id = ?1 " +

@@ -1,6 +1,7 @@
 // The raw archive's writer inside workerd: a day is read from D1 in pages (keyset, not offset) and
 // each page is one Parquet row group; the day's bounds are [00:00, 24:00) UTC; rerunning a day
 // replaces its file; a file larger than a part goes up as a multipart upload. Read back with hyparquet, the reader that pairs with the writer.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import { describe, expect, it } from "vitest";
@@ -43,7 +44,7 @@ describe("archiveSiteDay", () => {
     await addEvent(siteId, "last", start + 86_400_000 - 1);
     await addEvent(siteId, "after", start + 86_400_000);
 
-    const manifest = await archiveSiteDay(env.DB, env.ARCHIVE, siteId, DAY, Date.now(), 7);
+    const manifest = await archiveSiteDay(siteDatabase(env, siteId), env.ARCHIVE, siteId, DAY, Date.now(), 7);
     const events = manifest.files.find((f) => f.table === "events")!;
     expect(events).toMatchObject({ key: `archive/site=${siteId}/date=${DAY}/events.parquet`, rows: 24 });
     const { meta, rows } = await readBack(events.key);
@@ -66,14 +67,14 @@ describe("archiveSiteDay", () => {
 
     // A rerun after rows left D1 rewrites the day: the file has what D1 has now, nothing appended.
     await env.DB.prepare("DELETE FROM events WHERE site_id = ?1 AND id >= 'e10' AND id < 'e20'").bind(siteId).run();
-    const again = await archiveSiteDay(env.DB, env.ARCHIVE, siteId, DAY, Date.now(), 7);
+    const again = await archiveSiteDay(siteDatabase(env, siteId), env.ARCHIVE, siteId, DAY, Date.now(), 7);
     expect(again.files.find((f) => f.table === "events")!.rows).toBe(14);
     expect((await readBack(events.key)).rows).toHaveLength(14);
   });
 
   it("writes a readable empty file for a day without rows", async () => {
     const siteId = unique("arch");
-    const manifest = await archiveSiteDay(env.DB, env.ARCHIVE, siteId, DAY, Date.now());
+    const manifest = await archiveSiteDay(siteDatabase(env, siteId), env.ARCHIVE, siteId, DAY, Date.now());
     for (const f of manifest.files) {
       expect(f.rows).toBe(0);
       const { meta, rows } = await readBack(f.key);

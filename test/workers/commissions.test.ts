@@ -1,6 +1,7 @@
 // Commission rules and money safety, through the real queue and D1: refunds before and after
 // approval, tiers, recurrence, two-level shares, creator shares, self-referrals, idempotent
 // settlement and a purchase and its refund arriving together.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { SERVER_MAX_EVENTS } from "../../functions/edge/capture/schemas";
@@ -74,7 +75,7 @@ describe("refunds", () => {
       const long = Date.now() - 40 * DAY; // past the 30-day holding period
       const kept = await buy(site, aff, "l1", 500, long);
       const returned = await buy(site, aff, "l2", 200, long);
-      await approveDue(env.DB, Date.now());
+      await approveDue(siteDatabase(env, site.id), Date.now());
       await sendEvents(site, [refund(returned.order, Date.now())]);
       const rows = await settled(site.id, returned.order, 2);
       expect(amounts(rows)).toEqual([
@@ -97,7 +98,7 @@ describe("refunds", () => {
       ]);
       expect(await payoutTotal(site)).toEqual([]);
       // Reprocessing the order changes nothing: the clawback is not taken twice.
-      await settleOrders(env.DB, { siteId: site.id }, [kept.order], Date.now());
+      await settleOrders(env, { siteId: site.id }, [kept.order], Date.now());
       expect(amounts(await commissionRows(site.id, kept.order))).toEqual(amounts(after));
     },
   );
@@ -120,10 +121,10 @@ describe("payouts", () => {
   it("wait until a partner's approved total reaches the program's minimum", { timeout: 20_000 }, async () => {
     const { site, aff } = await setup({ percent: 10 }, { payout_minimum: 100 });
     await buy(site, aff, "l1", 500, Date.now() - 40 * DAY);
-    await approveDue(env.DB, Date.now());
+    await approveDue(siteDatabase(env, site.id), Date.now());
     expect(await payoutTotal(site)).toEqual([]); // 50.00 < 100.00
     await buy(site, aff, "l2", 600, Date.now() - 35 * DAY);
-    await approveDue(env.DB, Date.now());
+    await approveDue(siteDatabase(env, site.id), Date.now());
     expect(await payoutTotal(site)).toEqual([11_000]);
   });
 });
@@ -295,7 +296,7 @@ describe("money safety", () => {
     await sendEvents(site, [referredVisit(site, "l1", aff.code, Date.now() - 5000), buyEvent]);
     const first = await settled(site.id, order);
     await sendEvents(site, [buyEvent]); // the same event id again
-    await settleOrders(env.DB, { siteId: site.id }, [order, order], Date.now());
+    await settleOrders(env, { siteId: site.id }, [order, order], Date.now());
     const res = await api("/api/v1/commissions/reprocess", {
       method: "POST",
       token: site.admin,

@@ -1,6 +1,7 @@
 // The dropout model (issue 16) inside workerd: features and 14-day stop labels from learning
 // events on a known history, and the registry rule: a model that does not beat logistic
 // regression on its time holdout is registered as rejected and never made active.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { DAY_MS } from "../../core/time";
@@ -128,8 +129,8 @@ describe("dropout model registry", () => {
     expect(outcome.promoted).toBe(false);
     expect(outcome.model?.status).toBe("rejected");
     expect(outcome.reason).toMatch(/below .*serving the baseline/);
-    expect(await activeModel(env.DB, site, "dropout")).toBeNull();
-    const rows = await listModels(env.DB, site);
+    expect(await activeModel(siteDatabase(env, site), site, "dropout")).toBeNull();
+    const rows = await listModels(siteDatabase(env, site), site);
     expect(rows.map((r) => [r.kind, r.status])).toEqual([["dropout", "rejected"]]);
     const metrics = rows[0]!.metrics as unknown as {
       holdout: { auc: number; brier: number | null; logistic_regression: number };

@@ -2,6 +2,7 @@
 // smtp-server on 127.0.0.1, parsed with mailparser. Exactly once per period even with overlapping
 // runs; figures equal the reports API's; charts are PNGs; unsubscribe works; failures are retried
 // and recorded; the send_email binding gets valid MIME; alerts fire once a day.
+import { siteDatabase } from "../../schema/databases";
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { deliver } from "../../jobs/reports/mailer";
@@ -44,7 +45,11 @@ async function siteWithData(settings: Record<string, unknown> = { locale: "en" }
   ];
   expect((await api("/api/v1/costs", { method: "POST", token: site.admin, json: cost })).status).toBe(200);
   await eventsLanded(site.id, 4);
-  await rollupSite(env.DB, (await getSite(env.DB, { siteId: site.id }))!, Date.now() + ROLLUP_SAFETY_MARGIN_MS);
+  await rollupSite(
+    siteDatabase(env, site.id),
+    (await getSite(env.DB, { siteId: site.id }))!,
+    Date.now() + ROLLUP_SAFETY_MARGIN_MS,
+  );
   return site;
 }
 
@@ -275,9 +280,14 @@ describe("conversions dropped to zero", () => {
     });
     await sendEvents(site, events);
     await eventsLanded(site.id, events.length);
-    await rollupSite(env.DB, (await getSite(env.DB, { siteId: site.id }))!, Date.now() + ROLLUP_SAFETY_MARGIN_MS, {
-      full: true,
-    });
+    await rollupSite(
+      siteDatabase(env, site.id),
+      (await getSite(env.DB, { siteId: site.id }))!,
+      Date.now() + ROLLUP_SAFETY_MARGIN_MS,
+      {
+        full: true,
+      },
+    );
     const to = `${unique("zero")}@example.com`;
     const res = await api("/api/v1/alert-rules", {
       method: "POST",

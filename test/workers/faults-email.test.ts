@@ -2,6 +2,7 @@
 // server on 127.0.0.1) drops the connection in the middle of the message. The send must not be
 // marked sent, the failure must be recorded with its reason, the next run must retry it, and the
 // recipient must get the report exactly once. Tested through send.ts and smtp.ts, not the renderer.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { type ListMail, sendToList } from "../../jobs/reports/send";
@@ -41,7 +42,7 @@ describe("an SMTP server that drops the connection mid-message", () => {
     await dropNextDeliveries(to, 1);
     const t0 = Date.now();
     expect(await sendToList(env, list, t0)).toMatchObject({ sent: 0, failed: 1 });
-    const [failed] = await sendsOf(env.DB, list.scope, list.listId);
+    const [failed] = await sendsOf(siteDatabase(env, list.scope.siteId), list.scope, list.listId);
     expect(failed).toMatchObject({ recipient: to, status: "failed", attempts: 1, sentAt: null });
     expect(failed!.lastError).toMatch(/SMTP connection closed|reset|broken|closed/i);
     expect(await messagesTo(to)).toHaveLength(0);
@@ -51,7 +52,7 @@ describe("an SMTP server that drops the connection mid-message", () => {
     expect(await sendToList(env, list, t0 + retryDelayMs(1))).toMatchObject({ sent: 1, failed: 0 });
     expect(await sendToList(env, list, t0 + 2 * retryDelayMs(1))).toMatchObject({ sent: 0, skipped: 1 });
 
-    const [sent] = await sendsOf(env.DB, list.scope, list.listId);
+    const [sent] = await sendsOf(siteDatabase(env, list.scope.siteId), list.scope, list.listId);
     expect(sent).toMatchObject({ status: "sent", attempts: 2, lastError: null });
     const mails = await messagesTo(to);
     expect(mails).toHaveLength(1);

@@ -1,6 +1,7 @@
 // Fault injection in retraining (issue 20): R2 failing while a trained model is registered. No
 // half-registered version may remain (no row, no orphan files), the promoted model keeps serving,
 // and the failure is logged with the site, kind and R2's error.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { registerCandidate, type Candidate } from "../../jobs/recs/promotion";
@@ -83,9 +84,9 @@ describe("R2 unavailable while a retrained model is registered", () => {
       }
       expect(String(error)).toContain("injected: 503 Service Unavailable");
       // The registry holds the serving model alone, still active, its files whole; R2 holds nothing else.
-      const rows = await listModels(env.DB, site.id);
+      const rows = await listModels(siteDatabase(env, site.id), site.id);
       expect(rows.map((r) => [r.id, r.status])).toEqual([[serving.model!.id, "active"]]);
-      const active = await activeModel(env.DB, site.id, "propensity");
+      const active = await activeModel(siteDatabase(env, site.id), site.id, "propensity");
       expect(active!.id).toBe(serving.model!.id);
       expect((await loadFiles<{ note: string }>(env, active!)).meta.note).toBe("serving");
       expect(await storedKeys(site.id)).toEqual(before);
@@ -97,16 +98,16 @@ describe("R2 unavailable while a retrained model is registered", () => {
     const bucket = faultyBucket(() => true);
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
-      const failed = limitedRun(env.DB, site.id, "retrain", () =>
+      const failed = limitedRun(siteDatabase(env, site.id), site.id, "retrain", () =>
         registerCandidate({ DB: env.DB, MODELS: bucket }, candidate(site.id, Date.now(), "new")),
       );
       await expect(failed).rejects.toThrow(/injected: 503 Service Unavailable/);
     } finally {
       logged.mockRestore();
     }
-    const [run] = await recentManualRuns(env.DB, site.id, "retrain");
+    const [run] = await recentManualRuns(siteDatabase(env, site.id), site.id, "retrain");
     expect(run!.finished_at).not.toBeNull();
     expect(run!.error).toMatch(/R2 put models\/.+ failed: injected: 503 Service Unavailable/);
-    expect(await listModels(env.DB, site.id)).toEqual([]);
+    expect(await listModels(siteDatabase(env, site.id), site.id)).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
 // webhook delivered to a real HTTP receiver (test/support/mailbox.mjs) with its Standard Webhooks
 // signature verified here, exactly once per learner and week across cron runs and a retry,
 // outcomes (came back or not), the weekly digest in the SMTP mailbox in zh-CN and English, and bad input.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DAY_MS } from "../../core/time";
@@ -64,7 +65,7 @@ async function registerModel(siteId: string) {
     },
     { onnx, meta: { encoder, hidden: 0 } },
   );
-  await promote(env.DB, siteId, row.id, now);
+  await promote(siteDatabase(env, siteId), siteId, row.id, now);
 }
 
 const send = (site: TestSite, events: unknown[]) =>
@@ -341,12 +342,12 @@ describe("learners at risk", () => {
       ).status,
     ).toBe(202);
     await eventsLanded(site.id, 16);
-    await settleOutcomes(env.DB, { siteId: site.id }, 14 * DAY_MS, now);
+    await settleOutcomes(siteDatabase(env, site.id), { siteId: site.id }, 14 * DAY_MS, now);
     let body = await outcomes();
     expect(body.data[0]).toMatchObject({ flagged: 2, came_back: 1, not_back: 0, pending: 1 });
     expect(body.win_back_rate).toBe(1);
     // 14 days after the flag, middling is settled as not back.
-    await settleOutcomes(env.DB, { siteId: site.id }, 14 * DAY_MS, t + 14 * DAY_MS + 1);
+    await settleOutcomes(siteDatabase(env, site.id), { siteId: site.id }, 14 * DAY_MS, t + 14 * DAY_MS + 1);
     body = await outcomes();
     expect(body.data[0]).toMatchObject({ flagged: 2, came_back: 1, not_back: 1, pending: 0, win_back_rate: 0.5 });
     expect(body.win_back_rate).toBe(0.5);

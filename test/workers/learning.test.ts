@@ -1,5 +1,6 @@
 // Course structure, learning events and course reports: a known event set with its figures
 // worked out by hand below, and bad input (unknown course or lesson, bad values) in the envelope.
+import { siteDatabase } from "../../schema/databases";
 import { describe, expect, it } from "vitest";
 import { api, collect, createSite, eventsLanded, expectError, type TestSite, unique } from "./helpers";
 import { expectDocumented } from "./documented";
@@ -341,7 +342,7 @@ describe("ROI email", () => {
       name: "r",
       language: "en" as const,
     };
-    const built = await reportContent(env.DB, row, sub, day, day);
+    const built = await reportContent(siteDatabase(env, row.id), row, sub, day, day);
     // The course and its first lesson both lost 5 of 6 learners; the lesson's stake is that share of the revenue.
     expect(built.data.courses).toEqual([
       { name: "Course one", reasons: ["engagement_falling"], revenueAtStake: 300 },

@@ -1,6 +1,7 @@
 // Unique visitors over a range are counted once (as Plausible and GA4 do), not once per day and
 // channel as adding the daily rollup's rows would: the Overview (GET /api/v1/reports/overview),
 // the ROI report, the ROI email and the query API (the Acquisition page) show the same figure.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { loadReportData } from "../../jobs/reports/data";
@@ -60,7 +61,7 @@ describe("visitors over a range", () => {
     ]);
     await eventsLanded(site.id, 9);
     const row = (await getSite(env.DB, { siteId: site.id }))!;
-    await rollupSite(env.DB, row, Date.now() + ROLLUP_SAFETY_MARGIN_MS);
+    await rollupSite(siteDatabase(env, row.id), row, Date.now() + ROLLUP_SAFETY_MARGIN_MS);
 
     const overview = await get<{ totals: Totals; previous_totals: Totals; change: Record<string, number | null> }>(
       site,
@@ -82,7 +83,7 @@ describe("visitors over a range", () => {
     // So do the ROI report's totals and the ROI email.
     const roi = await get<{ totals: Totals }>(site, `/api/v1/reports/roi?from=${FROM}&to=${TO}&period=day`);
     expect(roi.totals.visitors).toBe(3);
-    const email = await loadReportData(env.DB, row, "last_non_direct", FROM, TO);
+    const email = await loadReportData(siteDatabase(env, row.id), row, "last_non_direct", FROM, TO);
     expect(email.totals.visitors).toBe(3);
     expect(email.previousTotals.visitors).toBe(2);
   });

@@ -1,6 +1,7 @@
 // Partner program end to end, through the real queue and D1: referral click -> landing -> purchase
 // -> commission -> approval (the cron) -> payout -> paid, for first- and last-touch binding; and
 // the ROI report counting commissions as the partner channel's cost.
+import { siteDatabase } from "../../schema/databases";
 import { createExecutionContext, createScheduledController, env, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../functions/edge/index";
@@ -201,7 +202,7 @@ describe("commissions in the ROI report", () => {
     await sendEvents(site, [referredVisit(site, "l1", a.code, ts - 60_000), purchase("l1", order, 400, ts)]);
     await settled(site.id, order);
     const row = (await getSite(env.DB, { siteId: site.id }))!;
-    await rollupSite(env.DB, row, Date.now() + ROLLUP_SAFETY_MARGIN_MS);
+    await rollupSite(siteDatabase(env, row.id), row, Date.now() + ROLLUP_SAFETY_MARGIN_MS);
 
     let res = await api("/api/v1/reports/roi?group_by=channel&model=last_touch", { token: site.read });
     let body = (await res.json()) as { rows: Record<string, string | number | null>[] };

@@ -1,6 +1,7 @@
 // End to end, per provider: a referred learner pays, the signed notification becomes a purchase in
 // D1 and a commission for the partner; once the commission is approved, the provider's refund
 // notification claws it back, as a server refund from /api/v1/events would.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { approveDue } from "../../schema/queries/commissions";
@@ -124,7 +125,7 @@ describe("Stripe", () => {
       status_transitions: { paid_at: renewedAt },
     });
     expect(amounts(await settled(site.id, renewal))).toEqual([["referral", 990, "pending"]]);
-    await approveDue(env.DB, Date.now());
+    await approveDue(siteDatabase(env, site.id), Date.now());
 
     // The renewal's charge is refunded in full.
     await post("charge.refunded", {
@@ -193,7 +194,7 @@ describe("WeChat Pay", () => {
       ts: Math.floor(paidAt / 1000) * 1000,
     });
     expect(JSON.parse(bought!.items as string)).toEqual([{ id: "py-101" }]);
-    await approveDue(env.DB, Date.now());
+    await approveDue(siteDatabase(env, site.id), Date.now());
 
     await post("REFUND.SUCCESS", {
       mchid: WECHAT_MCHID,
@@ -247,7 +248,7 @@ describe("Alipay", () => {
     };
     await post({ ...trade, trade_status: "TRADE_SUCCESS" });
     expect(amounts(await settled(site.id, order))).toEqual([["referral", 5000, "pending"]]);
-    await approveDue(env.DB, Date.now());
+    await approveDue(siteDatabase(env, site.id), Date.now());
 
     const refund = (fee: string, outBizNo: string) => ({
       ...trade,

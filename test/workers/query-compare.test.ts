@@ -1,5 +1,6 @@
 // Comparison periods, answers from the daily rollup (equal to the raw-event answers), exchange
 // rates, and GET /api/v1/realtime.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ROLLUP_SAFETY_MARGIN_MS, rollupSite } from "../../jobs/rollup";
@@ -118,7 +119,7 @@ describe("answers from the daily rollup", () => {
     });
 
     const row = (await getSite(env.DB, { siteId: own.id }))!;
-    await rollupSite(env.DB, row, Date.now() + ROLLUP_SAFETY_MARGIN_MS, { full: true });
+    await rollupSite(siteDatabase(env, row.id), row, Date.now() + ROLLUP_SAFETY_MARGIN_MS, { full: true });
     for (const [i, q] of queries.entries()) {
       const after = await ok(own, q);
       expect(after.meta.source, JSON.stringify(q)).toBe("rollup");

@@ -1,6 +1,7 @@
 // One ROI figures service (jobs/roi.ts) behind the reports API and the ROI email: for the same
 // site and range they show the same revenue, cost, ROI and previous period. The range crosses a
 // DST change in the site's zone (America/New_York) and its previous period a month end.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { loadReportData } from "../../jobs/reports/data";
@@ -61,7 +62,7 @@ describe("ROI figures service", () => {
     expect((await api("/api/v1/costs", { method: "POST", token: site.admin, json: costs })).status).toBe(200);
     await eventsLanded(site.id, 8);
     const row = (await getSite(env.DB, { siteId: site.id }))!;
-    await rollupSite(env.DB, row, Date.now() + ROLLUP_SAFETY_MARGIN_MS);
+    await rollupSite(siteDatabase(env, row.id), row, Date.now() + ROLLUP_SAFETY_MARGIN_MS);
 
     const query = `from=${FROM}&to=${TO}`;
     const overview = await get<{
@@ -76,7 +77,7 @@ describe("ROI figures service", () => {
       site,
       `/api/v1/reports/roi?from=${PREVIOUS.from}&to=${PREVIOUS.to}`,
     );
-    const email = await loadReportData(env.DB, row, "last_non_direct", FROM, TO);
+    const email = await loadReportData(siteDatabase(env, row.id), row, "last_non_direct", FROM, TO);
 
     // One previous period: seven local days ending the day before `from`, in both.
     expect(overview.previous).toEqual(PREVIOUS);

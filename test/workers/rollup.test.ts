@@ -1,5 +1,6 @@
 // The ROI rollup is incremental and idempotent (equal to a full rebuild), nets refunds, converts
 // currencies (a missing rate is reported), and the reports and cost import give hand-checked figures.
+import { siteDatabase } from "../../schema/databases";
 import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { rollupSite, ROLLUP_SAFETY_MARGIN_MS } from "../../jobs/rollup";
@@ -17,7 +18,7 @@ async function send(site: TestSite, events: Record<string, unknown>[]) {
 /** Runs the rollup as the cron would, late enough that everything received so far is included. */
 async function rollup(site: TestSite, full = false) {
   const row = (await getSite(env.DB, { siteId: site.id }))!;
-  return rollupSite(env.DB, row, Date.now() + ROLLUP_SAFETY_MARGIN_MS, { full });
+  return rollupSite(siteDatabase(env, row.id), row, Date.now() + ROLLUP_SAFETY_MARGIN_MS, { full });
 }
 
 async function snapshot(siteId: string) {

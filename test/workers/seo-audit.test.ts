@@ -1,5 +1,6 @@
 // The on-page audit against a small fake site: every check fails on the bad page and passes on the
 // good one; robots.txt and the own-domain limit are respected; findings come back through the API.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { AUDIT_CHECKS, robotsAllows, sitemapUrls } from "../../models/seo/audit";
@@ -82,7 +83,12 @@ describe("the on-page audit", () => {
       expect(url.host).toBe(host);
       return pages[url.pathname]?.() ?? new Response("no", { status: 404 });
     };
-    const result = await auditSite(env.DB, { id: site.id, domain: host, allowedOrigins: [] }, fetcher, now);
+    const result = await auditSite(
+      siteDatabase(env, site.id),
+      { id: site.id, domain: host, allowedOrigins: [] },
+      fetcher,
+      now,
+    );
     expect(result.pages).toBe(2);
     expect(requested.map((u) => new URL(u).pathname)).toEqual([
       "/robots.txt",
@@ -143,7 +149,11 @@ describe("an unreachable robots.txt", () => {
         return new Response(`<urlset><url><loc>https://${host}/good</loc></url></urlset>`);
       return new Response(GOOD);
     };
-    const result = await auditSite(env.DB, { id: site.id, domain: host, allowedOrigins: [] }, fetcher);
+    const result = await auditSite(
+      siteDatabase(env, site.id),
+      { id: site.id, domain: host, allowedOrigins: [] },
+      fetcher,
+    );
     expect(result.pages).toBe(0);
     expect(requested).toEqual(["/robots.txt", "/sitemap.xml"]);
     expect(result.skipped).toEqual([{ url: `https://${host}/good`, reason: "robots" }]);

@@ -1,6 +1,7 @@
 // The Search Console pull against a fake console speaking the same API: the JWT is signed with the
 // service account's key (verified by the fake), the token is used, and the day's rows are stored,
 // replacing an earlier import of that day.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { CONSOLE_SCOPE, pullSearchConsole } from "../../jobs/seo/console-pull";
@@ -84,7 +85,7 @@ describe("Search Console pull", () => {
     )
       .bind(site.id)
       .run();
-    expect(await pullSearchConsole(env.DB, site.id, options)).toEqual({ imported: 2, refused: 0 });
+    expect(await pullSearchConsole(siteDatabase(env, site.id), site.id, options)).toEqual({ imported: 2, refused: 0 });
     expect(seen).toEqual([
       "POST https://console.test/token",
       "POST https://console.test/webmasters/v3/sites/sc-domain%3Aexample.com/searchAnalytics/query",
@@ -109,7 +110,10 @@ describe("Search Console pull", () => {
     const otherDer = new Uint8Array((await crypto.subtle.exportKey("pkcs8", other.privateKey)) as ArrayBuffer);
     const otherPem = `-----BEGIN PRIVATE KEY-----\n${btoa(String.fromCharCode(...otherDer))}\n-----END PRIVATE KEY-----\n`;
     await expect(
-      pullSearchConsole(env.DB, site.id, { ...options, account: { ...account, private_key: otherPem } }),
+      pullSearchConsole(siteDatabase(env, site.id), site.id, {
+        ...options,
+        account: { ...account, private_key: otherPem },
+      }),
     ).rejects.toThrow(/token: HTTP 401/);
   });
 });

@@ -1,6 +1,7 @@
 // SEO: both consoles' imports (Search Analytics JSON, CSV in English and Chinese, a bad line, a
 // re-import), organic revenue joined on a known set of sessions and events, the CTR curve fit, and
 // the opportunity figures on a known table.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { expectedCtr, fitCtrCurve, PUBLISHED_CTR } from "../../models/seo/ctr";
@@ -355,7 +356,7 @@ describe("organic revenue and opportunities on a known event set", () => {
 
     // The ROI email's SEO section: the audit's counts (no audit yet) and the top striking-distance queries.
     const data = await loadReportData(
-      env.DB,
+      siteDatabase(env, site.id),
       (await getSite(env.DB, { siteId: site.id }))!,
       "last_non_direct",
       DAY,

@@ -1,6 +1,7 @@
 // A run's failed webhook attempts log one line each that names the cause (network error, timeout,
 // HTTP status), at most LOGGED_FAILURES_PER_ENDPOINT per endpoint, then one summary line: an
 // unreachable receiver must not flood the terminal with one multi-line warning per learner.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -24,7 +25,7 @@ async function endpointWith(n: number, url: string, now: number): Promise<string
   const id = unique("we_");
   const sealedSecret = await sealWebhookSecret(webhookSealingKey(env)!, site.id, id, "whsec_c2VjcmV0");
   await insertEndpoint(
-    env.DB,
+    siteDatabase(env, site.id),
     { siteId: site.id },
     { id, url, events: ["learner.at_risk"], sealedSecret, createdAt: now },
   );
@@ -36,7 +37,7 @@ async function endpointWith(n: number, url: string, now: number): Promise<string
     period: "2026-W49",
     payload: "{}",
   }));
-  await createDeliveries(env.DB, { siteId: site.id }, rows, now);
+  await createDeliveries(siteDatabase(env, site.id), { siteId: site.id }, rows, now);
   return id;
 }
 
@@ -69,7 +70,9 @@ describe("webhook failure log", () => {
     expect(lines.at(-1)).toContain(`${8 - LOGGED_FAILURES_PER_ENDPOINT} more failed attempts`);
     expect(lines.at(-1)).toContain(id);
     // The stored error says the same.
-    const stored = (await deliveriesOf(env.DB, { siteId: site.id }, 50)).filter((d) => d.endpointId === id);
+    const stored = (await deliveriesOf(siteDatabase(env, site.id), { siteId: site.id }, 50)).filter(
+      (d) => d.endpointId === id,
+    );
     expect(stored.map((d) => d.lastError)).toEqual(Array(8).fill("network error (DNS or connection)"));
   });
 

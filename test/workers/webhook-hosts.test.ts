@@ -1,6 +1,7 @@
 // Webhook URLs may not point at internal hosts (private, loopback, link-local, CGNAT, multicast,
 // unspecified addresses; localhost-like and .internal names), refused when an endpoint is created
 // and again before each delivery; http(s) to localhost and 127.0.0.1 stays open for local development.
+import { siteDatabase } from "../../schema/databases";
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { deliverDue } from "../../jobs/learners/webhooks";
@@ -45,7 +46,7 @@ describe("webhook endpoint hosts", () => {
     const now = Date.now();
     const endpointId = unique("we_");
     await insertEndpoint(
-      env.DB,
+      siteDatabase(env, site.id),
       { siteId: site.id },
       {
         id: endpointId,
@@ -56,7 +57,7 @@ describe("webhook endpoint hosts", () => {
       },
     );
     await createDeliveries(
-      env.DB,
+      siteDatabase(env, site.id),
       { siteId: site.id },
       [{ id: unique("wd_"), endpointId, event: "learner.at_risk", subject: "u1", period: "2026-W49", payload: "{}" }],
       now,
@@ -68,7 +69,9 @@ describe("webhook endpoint hosts", () => {
     });
     expect(counts).toEqual({ delivered: 0, failed: 1 });
     expect(fetched).toEqual([]);
-    const [row] = (await deliveriesOf(env.DB, { siteId: site.id }, 10)).filter((d) => d.endpointId === endpointId);
+    const [row] = (await deliveriesOf(siteDatabase(env, site.id), { siteId: site.id }, 10)).filter(
+      (d) => d.endpointId === endpointId,
+    );
     expect(row!.lastError).toContain("169.254.169.254 is a link-local address");
   });
 });

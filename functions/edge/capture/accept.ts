@@ -1,5 +1,6 @@
 // The capture path shared by the public collector and the server API: validate each event on its
 // own (good events are kept beside bad ones), enrich, and enqueue. D1 is written by the consumer.
+import { siteDatabase } from "../../../schema/databases";
 import { compileItemPath } from "./item-path";
 import { learningCatalog, unknownReference } from "./learning";
 import type { z } from "@hono/zod-openapi";
@@ -115,7 +116,7 @@ export async function acceptEvents(o: AcceptOptions): Promise<AcceptResult> {
   let duplicates = 0;
   const site = siteContext(o.site);
   const salt = await dailySalt(o.env.DB, utcDay(receivedAt));
-  const catalog = await learningCatalog(o.env.DB, o.site.id, o.events);
+  const catalog = await learningCatalog(siteDatabase(o.env, o.site.id), o.site.id, o.events);
   const requestClient = parseClient(o.userAgent);
   const serverClients = new Map<string, Client>(); // a back end relays few distinct user agents per batch
   const serverClient = (userAgent: string, screen?: string) => {

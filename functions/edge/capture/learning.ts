@@ -1,6 +1,7 @@
 // Learning events must name a course of the catalog and, when they name a lesson, one of its
 // lessons (PUT /api/v1/items/{id}/lessons). Checked per event on both capture paths, so an event
 // with an unknown reference is rejected by index and the good events beside it are kept.
+import type { SiteDatabase } from "../../../schema/databases";
 import { LEARNING_EVENT_TYPES, LEARNING_PROPS } from "../../../core/event";
 import { knownCourses } from "../../../schema/queries/learning";
 import type { Issue } from "../../shared/errors";
@@ -15,7 +16,7 @@ interface Rejection {
 const LEARNING = new Set<string>(LEARNING_EVENT_TYPES);
 
 /** The courses a batch's learning events name, looked up once per batch (nothing when there are none). */
-export async function learningCatalog(db: D1Database, siteId: string, raw: readonly unknown[]) {
+export async function learningCatalog(db: SiteDatabase, siteId: string, raw: readonly unknown[]) {
   const ids = new Set<string>();
   for (const e of raw) {
     const r = e as { type?: unknown; props?: Record<string, unknown> } | null;

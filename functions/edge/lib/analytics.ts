@@ -1,6 +1,7 @@
 // Shared by the behaviour-analytics routes (goals, funnels, retention, journeys, segments): the
 // goal shapes the API takes and returns, a step or anchor given by goal id or inline, the date
 // range in the site's local days, and the refusals of reads past their caps.
+import type { SiteDatabase } from "../../../schema/databases";
 import { z } from "@hono/zod-openapi";
 import { MAX_MONEY_AMOUNT, toMajor, toMinor } from "../../../core/money";
 import { addDays, DAY_MS, dayStart, localDay } from "../../../core/time";
@@ -130,7 +131,7 @@ export function assertGoal(goal: ModelGoal, at: string): void {
  * field, `at(i)` (e.g. "steps.2"), whose goal_id it was.
  */
 export async function resolveGoals(
-  db: D1Database,
+  db: SiteDatabase,
   scope: SiteScope,
   site: SiteRow,
   refs: GoalRef[],

@@ -1,6 +1,7 @@
 // The experiments add-on with the site's statuses appended (/t/experiments.js?site=KEY), so a page
 // learns synchronously what a draft or stopped experiment serves. Cached at the edge (Cache API) for
 // CONFIG_MAX_AGE seconds; start, stop and edits drop this data centre's copy at once, others expire.
+import { type DatabaseEnv, type SiteDatabase, siteDatabase } from "../../../schema/databases";
 import { servedVariant } from "../../../core/experiment-assign";
 import { listExperiments } from "../../../schema/queries/experiments";
 import { siteByPublicKey } from "../../../schema/queries/sites";
@@ -12,7 +13,7 @@ export const CONFIG_MAX_AGE = 30;
 const cacheKey = (publicKey: string) => `https://experiments.wayfind.internal/${encodeURIComponent(publicKey)}`;
 
 /** Per on-site experiment: 1 while running, else the variant everyone is served (core/experiment-assign.ts). */
-export async function siteStatuses(db: D1Database, siteId: string): Promise<Record<string, string | 1>> {
+export async function siteStatuses(db: SiteDatabase, siteId: string): Promise<Record<string, string | 1>> {
   const out: Record<string, string | 1> = {};
   for (const e of await listExperiments(db, { siteId }))
     if (e.kind === "onsite") out[e.key] = servedVariant(e.status, e.variants[0]!.key, e.winner) ?? 1;
@@ -20,16 +21,16 @@ export async function siteStatuses(db: D1Database, siteId: string): Promise<Reco
 }
 
 export async function experimentsScript(
-  db: D1Database,
+  env: DatabaseEnv,
   publicKey: string,
   ctx: { waitUntil(p: Promise<unknown>): void },
 ): Promise<Response> {
   const cache = caches.default;
   const hit = await cache.match(cacheKey(publicKey));
   if (hit) return hit;
-  const site = await siteByPublicKey(db, publicKey);
+  const site = await siteByPublicKey(env.DB, publicKey);
   // An unknown key gets the add-on as is: experiments run as the page says, as without ?site=.
-  const statuses = site ? await siteStatuses(db, site.id) : {};
+  const statuses = site ? await siteStatuses(siteDatabase(env, site.id), site.id) : {};
   const res = new Response(`${EXPERIMENTS_SOURCE};wayfind("experiments",${JSON.stringify(statuses)})`, {
     headers: {
       "content-type": "application/javascript; charset=utf-8",

@@ -2,6 +2,7 @@
 // provider documents (models/payments), drop redeliveries, turn what it reports into server
 // purchase and refund events and hand them to the capture path every server event takes. Each
 // delivery's outcome is counted per site and provider; the answer is the one each provider expects.
+import { siteDatabase } from "../../../schema/databases";
 import type { EdgeEnv } from "../../../core/env";
 import { describeError } from "../../../core/errors";
 import { sha256Hex } from "../../../core/hash";
@@ -88,7 +89,7 @@ export async function receivePaymentWebhook(
     ]);
   }
   const provider = providerName;
-  const config = await paymentProviderByTokenHash(env.DB, await sha256Hex(token));
+  const config = await paymentProviderByTokenHash(env, await sha256Hex(token));
   if (!config || config.provider !== provider) {
     console.warn("payments: notification for an unknown endpoint", { provider });
     return providerAnswer(provider, 404, "not_found", "No such webhook endpoint.");
@@ -96,7 +97,7 @@ export async function receivePaymentWebhook(
   const scope: SiteScope = { siteId: config.siteId };
   const now = Date.now();
   const outcome = async (o: WebhookOutcome, message: string | null) => {
-    await countWebhookOutcome(env.DB, scope, provider, o, now, message);
+    await countWebhookOutcome(siteDatabase(env, scope.siteId), scope, provider, o, now, message);
     return providerAnswer(provider, STATUS[o], o, message ?? o);
   };
 
@@ -121,7 +122,7 @@ export async function receivePaymentWebhook(
     console.error("payments: notification could not be read", { ...scope, provider }, err);
     return outcome("failed", describeError(err));
   }
-  if (await notificationSeen(env.DB, scope, provider, notification.id)) {
+  if (await notificationSeen(siteDatabase(env, scope.siteId), scope, provider, notification.id)) {
     return outcome("duplicate", `${notification.type} ${notification.id}`);
   }
   try {
@@ -166,7 +167,10 @@ interface Plan {
 }
 
 async function planPurchase(env: EdgeEnv, scope: SiteScope, provider: PaymentProvider, f: PurchaseFact, plan: Plan) {
-  const stored = await paymentRefsOf(env.DB, scope, provider, [f.paymentRef, ...f.learnerRefs]);
+  const stored = await paymentRefsOf(siteDatabase(env, scope.siteId), scope, provider, [
+    f.paymentRef,
+    ...f.learnerRefs,
+  ]);
   if (stored.find((r) => r.ref === f.paymentRef)?.purchaseEventId) return; // this payment already made its purchase
   const known = stored.find((r) => f.learnerRefs.includes(r.ref) && (r.userId || r.visitorId));
   const named = namesLearner(f.learner) ? f.learner : mergeLearner(f.learner, storedLearner(known));
@@ -187,7 +191,9 @@ async function planRefund(
   now: number,
   plan: Plan,
 ) {
-  const payment = (await paymentRefsOf(env.DB, scope, provider, f.paymentRefs)).find((r) => r.orderId);
+  const payment = (await paymentRefsOf(siteDatabase(env, scope.siteId), scope, provider, f.paymentRefs)).find(
+    (r) => r.orderId,
+  );
   const orderId = payment?.orderId ?? f.orderId;
   const named = namesLearner(storedLearner(payment)) ? storedLearner(payment) : f.learner;
   const learner = eventLearner(provider, named, f.payer, orderId);
@@ -196,7 +202,7 @@ async function planRefund(
   if (f.amount.cumulative) {
     const { counterRef, minor: total } = f.amount;
     const before = await raiseRefundedTotal(
-      env.DB,
+      siteDatabase(env, scope.siteId),
       scope,
       provider,
       refWrite(counterRef, orderId, named, currency, null),
@@ -205,7 +211,9 @@ async function planRefund(
     );
     amount = total - before;
     if (amount <= 0) return; // this total was reported before
-    plan.undo.push(() => lowerRefundedTotal(env.DB, scope, provider, counterRef, total, before));
+    plan.undo.push(() =>
+      lowerRefundedTotal(siteDatabase(env, scope.siteId), scope, provider, counterRef, total, before),
+    );
   }
   const id = await paymentEventId(provider, "refund", refundEventKey(f));
   plan.events.push(refundEvent(provider, f, id, orderId, learner, amount, currency));
@@ -250,10 +258,11 @@ async function applyNotification(
       throw err;
     }
   }
-  await runBatch(env.DB, [
-    ...saveRefsStatements(env.DB, scope, provider, plan.refs, now, { latestLearner: false }),
-    ...saveRefsStatements(env.DB, scope, provider, plan.learnerRefs, now, { latestLearner: true }),
-    recordNotificationStatement(env.DB, scope, provider, n.id, now),
+  const db = siteDatabase(env, scope.siteId);
+  await runBatch(db, [
+    ...saveRefsStatements(db, scope, provider, plan.refs, now, { latestLearner: false }),
+    ...saveRefsStatements(db, scope, provider, plan.learnerRefs, now, { latestLearner: true }),
+    recordNotificationStatement(db, scope, provider, n.id, now),
   ]);
   return plan.events.length;
 }

@@ -1,6 +1,7 @@
 // Threshold alerts by email: ROI of a channel below a value over N days, spend up more than a
 // percentage day over day, conversions dropped to zero. Checked hourly; at most one email per
 // rule per day.
+import { type SiteDatabase, siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { MODEL_NAMES } from "../../../models/attribution/paths";
 import { ALERT_KINDS } from "../../../models/reports/lists";
@@ -83,7 +84,7 @@ const Out = z
   })
   .openapi("AlertRule");
 
-async function find(db: D1Database, scope: { siteId: string }, id: string) {
+async function find(db: SiteDatabase, scope: { siteId: string }, id: string) {
   const row = await getAlertRule(db, scope, id);
   if (!row) throw new ApiError(404, "not_found", "No such alert rule.");
   return row;
@@ -118,7 +119,7 @@ alertRuleRoutes.openapi(
       active: true,
       createdAt: Date.now(),
     };
-    await insertAlertRule(c.env.DB, row);
+    await insertAlertRule(siteDatabase(c.env, row.siteId), row);
     return c.json(view(row), 201);
   },
 );
@@ -135,7 +136,7 @@ alertRuleRoutes.openapi(
     responses: { 200: { description: "Rules", ...json(z.object({ data: z.array(Out) })) } },
   }),
   async (c) => {
-    const rows = await listAlertRules(c.env.DB, siteScope(c));
+    const rows = await listAlertRules(siteDatabase(c.env, siteScope(c).siteId), siteScope(c));
     return c.json({ data: rows.map(view) }, 200);
   },
 );
@@ -156,8 +157,11 @@ alertRuleRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const row = await find(c.env.DB, scope, c.req.valid("param").id);
-    return c.json({ ...view(row), sends: (await sendsOf(c.env.DB, scope, row.id)).map(sendView) }, 200);
+    const row = await find(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").id);
+    return c.json(
+      { ...view(row), sends: (await sendsOf(siteDatabase(c.env, scope.siteId), scope, row.id)).map(sendView) },
+      200,
+    );
   },
 );
 
@@ -174,8 +178,8 @@ alertRuleRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const row = await find(c.env.DB, scope, c.req.valid("param").id);
-    await deleteAlertRule(c.env.DB, scope, row.id);
+    const row = await find(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").id);
+    await deleteAlertRule(siteDatabase(c.env, scope.siteId), scope, row.id);
     return c.body(null, 204);
   },
 );
@@ -210,7 +214,7 @@ alertRuleRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const current = await find(c.env.DB, scope, c.req.valid("param").id);
+    const current = await find(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").id);
     const b = c.req.valid("json");
     // The changed rule must pass the same checks as a new one (a roi_below rule keeps a channel…).
     const merged = RuleInput.safeParse({
@@ -224,7 +228,7 @@ alertRuleRoutes.openapi(
     });
     if (!merged.success) throw validationError(merged.error);
     const r = merged.data;
-    const row = await updateAlertRule(c.env.DB, scope, current.id, {
+    const row = await updateAlertRule(siteDatabase(c.env, scope.siteId), scope, current.id, {
       kind: r.kind,
       channel: r.channel ?? null,
       threshold: r.threshold ?? 0,

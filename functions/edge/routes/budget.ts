@@ -1,6 +1,7 @@
 // GET /api/v1/reports/budget: how to move a daily budget between channels to raise total return,
 // from each channel's fitted spend -> revenue curve, with the expected change and its uncertainty.
 // It refuses to extrapolate far past observed spend, and says so.
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import {
   ALLOCATION_STEPS,
@@ -104,7 +105,7 @@ budgetRoutes.openapi(
     const site = await loadSite(c, scope);
     const to = addDays(localDay(Date.now(), site.timezone), -1); // whole days only
     const from = addDays(to, -(q.days - 1));
-    const { groups, issues } = await roiFigures(c.env.DB, {
+    const { groups, issues } = await roiFigures(siteDatabase(c.env, site.id), {
       site,
       from,
       to,

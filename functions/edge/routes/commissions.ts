@@ -1,5 +1,6 @@
 // Commission records (pending -> approved -> paid; reversed; clawbacks) and payouts: batch approved
 // commissions per partner above the program's minimum, mark paid with a reference, export as CSV.
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { settleOrders } from "../../../jobs/commissions";
 import { COMMISSION_STATUSES } from "../../../schema/partner-tables";
@@ -149,7 +150,7 @@ commissionRoutes.openapi(
     return respondWithPage(
       c,
       { ...q, from: q.from ?? 0 },
-      (page) => listCommissions(c.env.DB, scope, filter, page),
+      (page) => listCommissions(siteDatabase(c.env, scope.siteId), scope, filter, page),
       (r) => r.purchaseTs,
       (r) => commissionView(r, site.currency),
       "commissions",
@@ -175,7 +176,7 @@ commissionRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     await siteOr404(c.env.DB, scope);
-    const orders = await settleOrders(c.env.DB, scope, c.req.valid("json").order_ids, Date.now());
+    const orders = await settleOrders(c.env, scope, c.req.valid("json").order_ids, Date.now());
     return c.json({ orders }, 200);
   },
 );
@@ -201,21 +202,23 @@ commissionRoutes.openapi(
     const scope = siteScope(c);
     const site = await siteOr404(c.env.DB, scope);
     const { partner_id } = c.req.valid("json");
-    if (partner_id && !(await getPartner(c.env.DB, scope, partner_id)))
+    if (partner_id && !(await getPartner(siteDatabase(c.env, scope.siteId), scope, partner_id)))
       throw new ApiError(404, "not_found", "No such partner.");
-    const program = await getProgram(c.env.DB, scope);
+    const program = await getProgram(siteDatabase(c.env, scope.siteId), scope);
     const now = Date.now();
     const ids: string[] = [];
-    for (const t of await payableTotals(c.env.DB, scope, partner_id)) {
+    for (const t of await payableTotals(siteDatabase(c.env, scope.siteId), scope, partner_id)) {
       // A net total of zero or less (clawbacks) waits for more earnings; so does one under the minimum.
       if (t.total <= 0 || t.total < program.payoutMinimumMinor) continue;
       const id = `pay_${randomToken(10)}`;
-      await createPayout(c.env.DB, scope, id, t.partner_id, site.currency, now);
+      await createPayout(siteDatabase(c.env, scope.siteId), scope, id, t.partner_id, site.currency, now);
       ids.push(id);
     }
     const created = [];
     for (const id of ids)
-      created.push(...(await listPayouts(c.env.DB, scope, { id }, { from: 0, to: now + 1, limit: 1 })));
+      created.push(
+        ...(await listPayouts(siteDatabase(c.env, scope.siteId), scope, { id }, { from: 0, to: now + 1, limit: 1 })),
+      );
     return c.json({ data: created.map(payoutView) }, 201);
   },
 );
@@ -237,7 +240,7 @@ commissionRoutes.openapi(
     return respondWithPage(
       c,
       { ...q, from: q.from ?? 0 },
-      (page) => listPayouts(c.env.DB, scope, { partnerId: q.partner_id }, page),
+      (page) => listPayouts(siteDatabase(c.env, scope.siteId), scope, { partnerId: q.partner_id }, page),
       (p) => p.createdAt,
       payoutView,
       "payouts",
@@ -268,12 +271,22 @@ commissionRoutes.openapi(
     const scope = siteScope(c);
     const id = c.req.valid("param").id;
     const now = Date.now();
-    const [payout] = await listPayouts(c.env.DB, scope, { id }, { from: 0, to: now + 1, limit: 1 });
+    const [payout] = await listPayouts(
+      siteDatabase(c.env, scope.siteId),
+      scope,
+      { id },
+      { from: 0, to: now + 1, limit: 1 },
+    );
     if (!payout) throw new ApiError(404, "not_found", "No such payout.");
-    if (!(await markPaid(c.env.DB, scope, id, c.req.valid("json").reference, now))) {
+    if (!(await markPaid(siteDatabase(c.env, scope.siteId), scope, id, c.req.valid("json").reference, now))) {
       throw new ApiError(409, "conflict", "This payout is already paid.");
     }
-    const [paid] = await listPayouts(c.env.DB, scope, { id }, { from: 0, to: now + 1, limit: 1 });
+    const [paid] = await listPayouts(
+      siteDatabase(c.env, scope.siteId),
+      scope,
+      { id },
+      { from: 0, to: now + 1, limit: 1 },
+    );
     return c.json(payoutView(paid!), 200);
   },
 );

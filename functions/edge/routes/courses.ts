@@ -1,5 +1,6 @@
 // Courses: the structure of a catalog item (modules and lessons, ingest scope), and its learning
 // reports: per course and lesson figures and the "content that needs attention" list (read scope).
+import { type SiteDatabase, siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { DAY_MS } from "../../../core/time";
 import { toMajor } from "../../../core/money";
@@ -66,7 +67,11 @@ const StructureOut = z
   })
   .openapi("CourseStructure");
 
-async function structureView(db: D1Database, siteId: string, courseId: string): Promise<z.infer<typeof StructureOut>> {
+async function structureView(
+  db: SiteDatabase,
+  siteId: string,
+  courseId: string,
+): Promise<z.infer<typeof StructureOut>> {
   const modules: z.infer<typeof StructureOut>["modules"] = [];
   for (const l of await lessonsOf(db, { siteId }, [courseId])) {
     let m = modules.at(-1);
@@ -83,7 +88,7 @@ async function structureView(db: D1Database, siteId: string, courseId: string): 
   return { course_id: courseId, modules };
 }
 
-async function courseOr404(db: D1Database, siteId: string, id: string) {
+async function courseOr404(db: SiteDatabase, siteId: string, id: string) {
   const item = await getItem(db, { siteId }, id);
   if (!item)
     throw new ApiError(404, "unknown_course", "No such course in the catalog.", [
@@ -110,7 +115,7 @@ courseRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const id = c.req.valid("param").id;
-    await courseOr404(c.env.DB, scope.siteId, id);
+    await courseOr404(siteDatabase(c.env, scope.siteId), scope.siteId, id);
     const now = Date.now();
     let position = 0;
     const rows: LessonInput[] = c.req.valid("json").modules.flatMap((m) =>
@@ -125,8 +130,8 @@ courseRoutes.openapi(
         contentUpdatedAt: l.updated_at ? Date.parse(l.updated_at) : now,
       })),
     );
-    await replaceLessons(c.env.DB, scope, id, rows, now);
-    return c.json(await structureView(c.env.DB, scope.siteId, id), 200);
+    await replaceLessons(siteDatabase(c.env, scope.siteId), scope, id, rows, now);
+    return c.json(await structureView(siteDatabase(c.env, scope.siteId), scope.siteId, id), 200);
   },
 );
 
@@ -147,8 +152,8 @@ courseRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const id = c.req.valid("param").id;
-    await courseOr404(c.env.DB, scope.siteId, id);
-    return c.json(await structureView(c.env.DB, scope.siteId, id), 200);
+    await courseOr404(siteDatabase(c.env, scope.siteId), scope.siteId, id);
+    return c.json(await structureView(siteDatabase(c.env, scope.siteId), scope.siteId, id), 200);
   },
 );
 
@@ -251,7 +256,11 @@ courseRoutes.openapi(
     const q = c.req.valid("query");
     const site = await siteOr404(c.env.DB, siteScope(c, q.site_id));
     const w = windowOf(q.days, Date.now());
-    const rows = await courseReports(c.env.DB, { siteId: site.id }, { ...w, courseId: null, currency: site.currency });
+    const rows = await courseReports(
+      siteDatabase(c.env, site.id),
+      { siteId: site.id },
+      { ...w, courseId: null, currency: site.currency },
+    );
     return c.json(
       {
         from: iso(w.fromMs),
@@ -301,7 +310,7 @@ courseRoutes.openapi(
     const now = Date.now();
     const w = windowOf(q.days, now);
     const list = await contentAttention(
-      c.env.DB,
+      siteDatabase(c.env, site.id),
       { siteId: site.id },
       { ...w, courseId: null, currency: site.currency },
       now,
@@ -332,9 +341,13 @@ courseRoutes.openapi(
     const q = c.req.valid("query");
     const site = await siteOr404(c.env.DB, siteScope(c, q.site_id));
     const id = c.req.valid("param").id;
-    await courseOr404(c.env.DB, site.id, id);
+    await courseOr404(siteDatabase(c.env, site.id), site.id, id);
     const w = windowOf(q.days, Date.now());
-    const [row] = await courseReports(c.env.DB, { siteId: site.id }, { ...w, courseId: id, currency: site.currency });
+    const [row] = await courseReports(
+      siteDatabase(c.env, site.id),
+      { siteId: site.id },
+      { ...w, courseId: id, currency: site.currency },
+    );
     return c.json(
       { from: iso(w.fromMs), to: iso(w.toMs), currency: site.currency, data: reportView(row!, site.currency) },
       200,

@@ -1,4 +1,5 @@
 // POST /api/v1/events: server-side capture (ingest scope). GET /api/v1/events: raw events (read scope).
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { acceptEvents } from "../capture/accept";
 import {
@@ -91,6 +92,6 @@ const listEventsRoute = createRoute({
 eventRoutes.openapi(listEventsRoute, async (c) => {
   const q = c.req.valid("query");
   const scope = siteScope(c, q.site_id);
-  const fetchRows = (p: ListParams) => listEvents(c.env.DB, scope, { ...p, type: q.type });
+  const fetchRows = (p: ListParams) => listEvents(siteDatabase(c.env, scope.siteId), scope, { ...p, type: q.type });
   return respondWithPage(c, { ...q, order: listOrder(q) }, fetchRows, (e) => e.ts, eventView, "events") as never;
 });

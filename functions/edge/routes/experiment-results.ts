@@ -1,5 +1,6 @@
 // Experiment results: per metric (CUPED on by default, revenue in the site's currency), cumulative
 // per day for charts, spend and ROAS per creative, and the creative budget allocation.
+import { type SiteDatabase, siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { DAY_MS } from "../../../core/time";
 import { experimentData } from "../../../jobs/experiment-data";
@@ -24,7 +25,7 @@ const KeyParam = z.object({
     .openapi({ param: { name: "key", in: "path" } }),
 });
 
-async function find(db: D1Database, scope: { siteId: string }, key: string) {
+async function find(db: SiteDatabase, scope: { siteId: string }, key: string) {
   const row = await getExperiment(db, scope, key);
   if (!row) throw new ApiError(404, "not_found", "No such experiment.");
   return row;
@@ -69,14 +70,20 @@ experimentResultRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const site = await siteOr404(c.env.DB, scope);
-    const row = await find(c.env.DB, scope, c.req.valid("param").key);
+    const row = await find(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").key);
     const { engine, cuped } = c.req.valid("query");
     const to = row.stoppedAt ?? Date.now() + DAY_MS;
     // Creative tests: spend per variant where the import has that level, and ROAS on revenue after landing.
-    const { rows, pre, cost, issues } = await experimentData(c.env.DB, scope, site.currency, row, {
-      to,
-      cuped: cuped === "true",
-    });
+    const { rows, pre, cost, issues } = await experimentData(
+      siteDatabase(c.env, scope.siteId),
+      scope,
+      site.currency,
+      row,
+      {
+        to,
+        cuped: cuped === "true",
+      },
+    );
     const metrics = [row.primaryMetric, ...row.guardrails.filter((g) => g !== row.primaryMetric)];
     const keys = row.variants.map((v) => v.key);
     const res = experimentResults(
@@ -147,10 +154,10 @@ experimentResultRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const site = await siteOr404(c.env.DB, scope);
-    const row = await find(c.env.DB, scope, c.req.valid("param").key);
+    const row = await find(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").key);
     const { objective } = c.req.valid("query");
     if (row.kind !== "creative") throw new ApiError(409, "conflict", "Budget allocation is for creative tests.");
-    const data = await experimentData(c.env.DB, scope, site.currency, row, {
+    const data = await experimentData(siteDatabase(c.env, scope.siteId), scope, site.currency, row, {
       to: row.stoppedAt ?? Date.now() + DAY_MS,
       cuped: false,
     });

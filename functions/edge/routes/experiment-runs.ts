@@ -1,5 +1,6 @@
 // Experiments as stored objects: create and edit (draft), start, stop with a decision, and the
 // server-side assignment an app's back end asks for. Results: experiment-results.ts.
+import { type DatabaseEnv, type SiteDatabase, siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { assignVariant, servedVariant } from "../../../core/experiment-assign";
 import { DEFAULT_CUPED_DAYS } from "../../../models/experiments/cuped";
@@ -88,7 +89,7 @@ function checkCreativeField(kind: ExperimentRow["kind"], field: string | null | 
     ]);
 }
 
-async function find(db: D1Database, scope: { siteId: string }, key: string) {
+async function find(db: SiteDatabase, scope: { siteId: string }, key: string) {
   const row = await getExperiment(db, scope, key);
   if (!row) throw new ApiError(404, "not_found", "No such experiment.");
   return row;
@@ -96,13 +97,13 @@ async function find(db: D1Database, scope: { siteId: string }, key: string) {
 
 /** Updates an experiment and drops the edge's cached add-on statuses of its site (lib/experiment-config.ts). */
 async function changed(
-  db: D1Database,
+  env: DatabaseEnv,
   scope: { siteId: string },
   key: string,
   patch: Parameters<typeof updateExperiment>[3],
 ) {
-  const row = (await updateExperiment(db, scope, key, patch))!;
-  const site = await getSite(db, scope);
+  const row = (await updateExperiment(siteDatabase(env, scope.siteId), scope, key, patch))!;
+  const site = await getSite(env.DB, scope);
   if (site) await forgetExperimentsScript(site.publicKey);
   return row;
 }
@@ -156,7 +157,7 @@ experimentRunRoutes.openapi(
       createdAt: now,
       updatedAt: now,
     };
-    if (!(await insertExperiment(c.env.DB, row)))
+    if (!(await insertExperiment(siteDatabase(c.env, row.siteId), row)))
       throw new ApiError(409, "experiment_exists", "An experiment with this key exists.", [
         { path: "key", message: "An experiment with this key exists." },
       ]);
@@ -174,7 +175,7 @@ experimentRunRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    return c.json({ data: (await listExperiments(c.env.DB, scope)).map(view) }, 200);
+    return c.json({ data: (await listExperiments(siteDatabase(c.env, scope.siteId), scope)).map(view) }, 200);
   },
 );
 
@@ -184,7 +185,8 @@ experimentRunRoutes.openapi(
     request: { params: KeyParam, query: SiteQuery },
     responses: { 200: { description: "Experiment", ...json(Experiment) }, 404: { description: "Unknown", ...errors } },
   }),
-  async (c) => c.json(view(await find(c.env.DB, siteScope(c), c.req.valid("param").key)), 200),
+  async (c) =>
+    c.json(view(await find(siteDatabase(c.env, siteScope(c).siteId), siteScope(c), c.req.valid("param").key)), 200),
 );
 
 experimentRunRoutes.openapi(
@@ -202,7 +204,7 @@ experimentRunRoutes.openapi(
     const scope = siteScope(c);
     const { key } = c.req.valid("param");
     const body = c.req.valid("json");
-    const row = await find(c.env.DB, scope, key);
+    const row = await find(siteDatabase(c.env, scope.siteId), scope, key);
     // Once units are exposed, changing arms or metrics would mix two experiments in one result.
     if (row.status !== "draft") throw new ApiError(409, "conflict", `The experiment is ${row.status}.`);
     if (body.creative_field !== undefined) checkCreativeField(row.kind, body.creative_field);
@@ -222,7 +224,7 @@ experimentRunRoutes.openapi(
       ...(body.creative_field !== undefined && { creativeField: body.creative_field }),
       ...(body.cuped_days !== undefined && { cupedDays: body.cuped_days }),
     };
-    return c.json(view(await changed(c.env.DB, scope, key, { ...patch, updatedAt: Date.now() })), 200);
+    return c.json(view(await changed(c.env, scope, key, { ...patch, updatedAt: Date.now() })), 200);
   },
 );
 
@@ -239,11 +241,17 @@ experimentRunRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const { key } = c.req.valid("param");
-    const row = await find(c.env.DB, scope, key);
+    const row = await find(siteDatabase(c.env, scope.siteId), scope, key);
     if (row.status !== "draft") throw new ApiError(409, "conflict", `The experiment is ${row.status}.`);
     const now = Date.now();
     return c.json(
-      view(await changed(c.env.DB, scope, key, { status: "running", startedAt: now, updatedAt: now })),
+      view(
+        await changed(c.env, scope, key, {
+          status: "running",
+          startedAt: now,
+          updatedAt: now,
+        }),
+      ),
       200,
     );
   },
@@ -264,7 +272,7 @@ experimentRunRoutes.openapi(
     const scope = siteScope(c);
     const { key } = c.req.valid("param");
     const body = c.req.valid("json");
-    const row = await find(c.env.DB, scope, key);
+    const row = await find(siteDatabase(c.env, scope.siteId), scope, key);
     if (row.status !== "running") throw new ApiError(409, "conflict", `The experiment is ${row.status}.`);
     if (body.winner && !row.variants.some((v) => v.key === body.winner))
       throw new ApiError(400, "validation_failed", "The winner must be one of the variants.", [
@@ -272,7 +280,7 @@ experimentRunRoutes.openapi(
       ]);
     const now = Date.now();
     const patch = { status: "stopped" as const, winner: body.winner ?? null, decision: body.decision ?? null };
-    return c.json(view(await changed(c.env.DB, scope, key, { ...patch, stoppedAt: now, updatedAt: now })), 200);
+    return c.json(view(await changed(c.env, scope, key, { ...patch, stoppedAt: now, updatedAt: now })), 200);
   },
 );
 
@@ -295,7 +303,7 @@ experimentRunRoutes.openapi(
     },
   }),
   async (c) => {
-    const row = await find(c.env.DB, siteScope(c), c.req.valid("param").key);
+    const row = await find(siteDatabase(c.env, siteScope(c).siteId), siteScope(c), c.req.valid("param").key);
     const body = c.req.valid("json");
     const unit = body.user_id ?? body.visitor_id;
     if (!unit)

@@ -1,5 +1,6 @@
 // POST /api/v1/funnels: of the visitors who reached step 1 in the range, how many reached each next
 // step within the window, in order (README "Funnels, retention and segments" defines the matching).
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../../../core/time";
 import { runFunnel } from "../../../jobs/analytics/funnels";
@@ -114,10 +115,10 @@ funnelRoutes.openapi(
     const site = await siteOr404(c.env.DB, scope);
     const body = c.req.valid("json");
     const { days, range } = localRange(site, body.date_range);
-    const steps = await resolveGoals(c.env.DB, scope, site, body.steps, (i) => `steps.${i}`);
+    const steps = await resolveGoals(siteDatabase(c.env, scope.siteId), scope, site, body.steps, (i) => `steps.${i}`);
     const windowMs = body.window.value * UNIT_MS[body.window.unit];
     const { result, rowsRead, notes } = await withinCaps(() =>
-      runFunnel(c.env.DB, site, {
+      runFunnel(siteDatabase(c.env, site.id), site, {
         steps,
         windowMs,
         order: body.order,

@@ -1,5 +1,6 @@
 // Goals: what counts as a conversion on a site (a page pattern, a custom event with property
 // filters, a sign-up, a purchase over an amount). Funnels and journeys name them by id.
+import { type SiteDatabase, siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { randomToken } from "../../../core/hash";
 import { MAX_GOALS_PER_SITE } from "../../../schema/limits";
@@ -31,7 +32,7 @@ function view(row: GoalRow, currency: string): z.infer<typeof Goal> {
   } as z.infer<typeof Goal>;
 }
 
-async function find(db: D1Database, scope: { siteId: string }, id: string) {
+async function find(db: SiteDatabase, scope: { siteId: string }, id: string) {
   const row = await getGoal(db, scope, id);
   if (!row) throw new ApiError(404, "not_found", "No such goal.");
   return row;
@@ -58,7 +59,7 @@ goalRoutes.openapi(
     const body = c.req.valid("json");
     const definition = toGoal(body, site.currency, body.name);
     assertGoal(definition, "");
-    if ((await countGoals(c.env.DB, scope)) >= MAX_GOALS_PER_SITE)
+    if ((await countGoals(siteDatabase(c.env, scope.siteId), scope)) >= MAX_GOALS_PER_SITE)
       throw new ApiError(400, "too_many_goals", `A site has at most ${MAX_GOALS_PER_SITE} goals.`, [
         { path: "", message: "Delete a goal first." },
       ]);
@@ -71,7 +72,7 @@ goalRoutes.openapi(
       createdAt: now,
       updatedAt: now,
     };
-    await insertGoal(c.env.DB, row);
+    await insertGoal(siteDatabase(c.env, row.siteId), row);
     return c.json(view(row, site.currency), 201);
   },
 );
@@ -90,7 +91,7 @@ goalRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const site = await siteOr404(c.env.DB, scope);
-    const rows = await listGoals(c.env.DB, scope);
+    const rows = await listGoals(siteDatabase(c.env, scope.siteId), scope);
     return c.json({ data: rows.map((r) => view(r, site.currency)) }, 200);
   },
 );
@@ -109,7 +110,10 @@ goalRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const site = await siteOr404(c.env.DB, scope);
-    return c.json(view(await find(c.env.DB, scope, c.req.valid("param").id), site.currency), 200);
+    return c.json(
+      view(await find(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").id), site.currency),
+      200,
+    );
   },
 );
 
@@ -134,7 +138,7 @@ goalRoutes.openapi(
     const body = c.req.valid("json");
     const definition = toGoal(body, site.currency, body.name);
     assertGoal(definition, "");
-    const row = await replaceGoal(c.env.DB, scope, c.req.valid("param").id, {
+    const row = await replaceGoal(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").id, {
       name: body.name,
       definition,
       updatedAt: Date.now(),
@@ -157,7 +161,7 @@ goalRoutes.openapi(
     responses: { 204: { description: "Deleted" }, 404: { description: "Unknown", ...errors } },
   }),
   async (c) => {
-    if (!(await deleteGoal(c.env.DB, siteScope(c), c.req.valid("param").id)))
+    if (!(await deleteGoal(siteDatabase(c.env, siteScope(c).siteId), siteScope(c), c.req.valid("param").id)))
       throw new ApiError(404, "not_found", "No such goal.");
     return c.body(null, 204);
   },

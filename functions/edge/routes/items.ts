@@ -1,5 +1,6 @@
 // The course catalog: courses, columns and memberships, synced by the site's back end (ingest
 // scope). Commission rules read category and creator from here; recommendations will too.
+import { type SiteDatabase, siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { getItem, type ItemInput, type ItemRow, listItems, upsertItems } from "../../../schema/queries/items";
 import { CurrencyCode, MoneyAmount } from "../capture/schemas";
@@ -46,7 +47,7 @@ function toRow(id: string, b: z.infer<typeof ItemFields>, now: number): ItemInpu
 }
 
 /** Creator partner ids the rows name that are not partners of this site (another site's included). */
-async function unknownCreators(db: D1Database, scope: SiteScope, rows: readonly ItemInput[]): Promise<Set<string>> {
+async function unknownCreators(db: SiteDatabase, scope: SiteScope, rows: readonly ItemInput[]): Promise<Set<string>> {
   const named = [...new Set(rows.map((r) => r.creatorPartnerId).filter((id): id is string => !!id))];
   if (named.length === 0) return new Set();
   const known = new Set((await partnersByIds(db, scope, named)).map((p) => p.id));
@@ -102,12 +103,12 @@ itemRoutes.openapi(
     const scope = siteScope(c);
     const id = c.req.valid("param").id;
     const row = toRow(id, c.req.valid("json"), Date.now());
-    if ((await unknownCreators(c.env.DB, scope, [row])).size > 0)
+    if ((await unknownCreators(siteDatabase(c.env, scope.siteId), scope, [row])).size > 0)
       throw new ApiError(400, "validation_failed", NOT_A_PARTNER, [
         { path: "creator_partner_id", message: NOT_A_PARTNER },
       ]);
-    await upsertItems(c.env.DB, scope, [row], Date.now());
-    return c.json(itemView((await getItem(c.env.DB, scope, id))!), 200);
+    await upsertItems(siteDatabase(c.env, scope.siteId), scope, [row], Date.now());
+    return c.json(itemView((await getItem(siteDatabase(c.env, scope.siteId), scope, id))!), 200);
   },
 );
 
@@ -149,7 +150,7 @@ itemRoutes.openapi(
       else rejected.push({ index, issues: zodIssues(parsed.error, `items.${index}`) });
     });
     const unknown = await unknownCreators(
-      c.env.DB,
+      siteDatabase(c.env, scope.siteId),
       scope,
       parsedRows.map((p) => p.row),
     );
@@ -167,7 +168,7 @@ itemRoutes.openapi(
         "No item was valid.",
         rejected.flatMap((r) => r.issues),
       );
-    await upsertItems(c.env.DB, scope, rows, now);
+    await upsertItems(siteDatabase(c.env, scope.siteId), scope, rows, now);
     return c.json({ stored: rows.length, rejected }, 200);
   },
 );
@@ -184,7 +185,7 @@ itemRoutes.openapi(
     responses: { 200: { description: "The item", ...json(Item) }, 404: { description: "Unknown", ...errors } },
   }),
   async (c) => {
-    const item = await getItem(c.env.DB, siteScope(c), c.req.valid("param").id);
+    const item = await getItem(siteDatabase(c.env, siteScope(c).siteId), siteScope(c), c.req.valid("param").id);
     if (!item) throw new ApiError(404, "not_found", "No such item.");
     return c.json(itemView(item), 200);
   },
@@ -210,7 +211,7 @@ itemRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const rows = await listItems(c.env.DB, siteScope(c), q.after, q.limit + 1);
+    const rows = await listItems(siteDatabase(c.env, siteScope(c).siteId), siteScope(c), q.after, q.limit + 1);
     const page = rows.slice(0, q.limit);
     return c.json({ data: page.map(itemView), next_after: rows.length > q.limit ? page.at(-1)!.id : null }, 200);
   },

@@ -1,5 +1,6 @@
 // POST /api/v1/journeys: the most common paths of pages and events out of a page (or goal), or
 // into a goal, per visit, as Sankey nodes and links.
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { runJourneys } from "../../../jobs/analytics/journeys";
 import { goalLabel } from "../../../models/analytics/goals";
@@ -90,9 +91,21 @@ journeyRoutes.openapi(
     const body = c.req.valid("json");
     const { days, range } = localRange(site, body.date_range);
     const direction: "from" | "into" = body.from ? "from" : "into";
-    const [anchor] = await resolveGoals(c.env.DB, scope, site, [(body.from ?? body.into)!], () => direction);
+    const [anchor] = await resolveGoals(
+      siteDatabase(c.env, scope.siteId),
+      scope,
+      site,
+      [(body.from ?? body.into)!],
+      () => direction,
+    );
     const { result, rowsRead } = await withinCaps(() =>
-      runJourneys(c.env.DB, scope, { direction, anchor: anchor!, steps: body.steps, topN: body.top, range }),
+      runJourneys(siteDatabase(c.env, scope.siteId), scope, {
+        direction,
+        anchor: anchor!,
+        steps: body.steps,
+        topN: body.top,
+        range,
+      }),
     );
     return c.json(
       {

@@ -2,6 +2,7 @@
 // the edge authenticates (read scope) and forwards it over the RECOMMEND service binding, as the
 // other recommend proxies do. Outcomes (did flagged learners come back?) and the webhook endpoints
 // that receive `learner.at_risk` are the edge's own (D1).
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { SITE_HEADER } from "../../../core/service";
 import { firstWeek, WIN_BACK_WINDOW_DAYS } from "../../../jobs/learners/period";
@@ -82,7 +83,7 @@ learnerRoutes.openapi(
     const q = c.req.valid("query");
     const site = await siteOr404(c.env.DB, siteScope(c, q.site_id));
     const now = Date.now();
-    const rows = await outcomesByPeriod(c.env.DB, { siteId: site.id }, firstWeek(now, q.weeks));
+    const rows = await outcomesByPeriod(siteDatabase(c.env, site.id), { siteId: site.id }, firstWeek(now, q.weeks));
     const rate = (back: number, lost: number) => (back + lost ? back / (back + lost) : null);
     const totals = { flagged: 0, came_back: 0, not_back: 0 };
     for (const r of rows)
@@ -149,7 +150,7 @@ learnerRoutes.openapi(
       sealedSecret: await sealWebhookSecret(key, site.id, id, secret),
       createdAt: Date.now(),
     };
-    await insertEndpoint(c.env.DB, { siteId: site.id }, row);
+    await insertEndpoint(siteDatabase(c.env, site.id), { siteId: site.id }, row);
     return c.json({ ...endpointView(row, undefined), secret }, 201);
   },
 );
@@ -170,12 +171,12 @@ learnerRoutes.openapi(
     const site = await siteOr404(c.env.DB, siteScope(c, q.site_id));
     const scope = { siteId: site.id };
     const counts = new Map<string, Counts>();
-    for (const r of await deliveryCounts(c.env.DB, scope)) {
+    for (const r of await deliveryCounts(siteDatabase(c.env, scope.siteId), scope)) {
       const e = counts.get(r.endpointId) ?? { pending: 0, delivered: 0, dead: 0 };
       e[r.status] = r.n;
       counts.set(r.endpointId, e);
     }
-    const rows = await listEndpoints(c.env.DB, scope);
+    const rows = await listEndpoints(siteDatabase(c.env, scope.siteId), scope);
     return c.json({ data: rows.map((r) => endpointView(r, counts.get(r.id))) }, 200);
   },
 );
@@ -197,7 +198,7 @@ learnerRoutes.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const site = await siteOr404(c.env.DB, siteScope(c, q.site_id));
-    if (!(await deleteEndpoint(c.env.DB, { siteId: site.id }, c.req.valid("param").id))) {
+    if (!(await deleteEndpoint(siteDatabase(c.env, site.id), { siteId: site.id }, c.req.valid("param").id))) {
       throw new ApiError(404, "not_found", "No such webhook endpoint.", [{ path: "id", message: "Unknown endpoint." }]);
     }
     return c.body(null, 204);

@@ -2,6 +2,7 @@
 // fit learns the Markov model's removal effects from, jobs/markov-fit.ts) as transition
 // probabilities between channels (or sources, campaigns, partners), with each one's removal effect.
 // The dashboard's Attribution page draws the transitions as a Sankey.
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { roundTo } from "../../../core/money";
 import { FIT_WINDOW_DAYS, journeyPaths } from "../../../jobs/markov-fit";
@@ -54,7 +55,9 @@ markovRoutes.openapi(
     const q = c.req.valid("query");
     const scope = siteScope(c, q.site_id);
     const site = await loadSite(c, scope);
-    const paths = (await journeyPaths(c.env.DB, scope, Date.now(), site.lookbackDays, [q.dimension])).get(q.dimension)!;
+    const paths = (
+      await journeyPaths(siteDatabase(c.env, scope.siteId), scope, Date.now(), site.lookbackDays, [q.dimension])
+    ).get(q.dimension)!;
     const chain = markovAttribution(paths);
     const r = (n: number) => roundTo(n, CREDIT_PLACES);
     return c.json(

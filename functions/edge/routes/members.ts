@@ -1,5 +1,6 @@
 // The people of a site: list (admin), invite by email, change a role, remove (owners only). A site
 // always keeps at least one owner. Invitations are one-time links in an email, never in the answer.
+import { type SiteDatabase, siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { ROLES, type Role } from "../../../core/roles";
 import { invitationMail, sendAccountMail } from "../../../jobs/accounts/mail";
@@ -64,7 +65,7 @@ const RoleInput = z.object({
 });
 
 /** A partner role names an existing partner of the site; other roles name none. */
-async function partnerFor(db: D1Database, scope: SiteScope, role: Role, partnerId: string | undefined) {
+async function partnerFor(db: SiteDatabase, scope: SiteScope, role: Role, partnerId: string | undefined) {
   if (role !== "partner") {
     if (partnerId) throw invalid("partner_id", "Only for role partner.");
     return null;
@@ -146,7 +147,7 @@ memberRoutes.openapi(
     const scope = siteScope(c, c.req.valid("param").id);
     const site = await siteOr404(c.env.DB, scope);
     const b = c.req.valid("json");
-    const partnerId = await partnerFor(c.env.DB, scope, b.role, b.partner_id);
+    const partnerId = await partnerFor(siteDatabase(c.env, scope.siteId), scope, b.role, b.partner_id);
     const existing = await findUserByEmail(c.env.DB, b.email);
     if (existing && (await getMember(c.env.DB, scope, existing.id))) {
       throw new ApiError(409, "already_member", "This person is already a member: change their role instead.");
@@ -214,7 +215,7 @@ memberRoutes.openapi(
     const { id, userId } = c.req.valid("param");
     const scope = siteScope(c, id);
     const b = c.req.valid("json");
-    const partnerId = await partnerFor(c.env.DB, scope, b.role, b.partner_id);
+    const partnerId = await partnerFor(siteDatabase(c.env, scope.siteId), scope, b.role, b.partner_id);
     const outcome = await changeRole(c.env.DB, scope, userId, b.role, partnerId);
     if (outcome === "missing") throw new ApiError(404, "not_found", "No such member in this site.");
     if (outcome === "last_owner") throw lastOwner();

@@ -1,5 +1,6 @@
 // A partner's referral links (one per landing page, each with its own code), their clicks, and its
 // portal keys.
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { insertKey } from "../../../schema/queries/keys";
 import { CLICK_GROUPS, clickBreakdown, getPartner, insertLink, linksOf } from "../../../schema/queries/partners";
@@ -38,10 +39,11 @@ partnerLinkRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const partner = await getPartner(c.env.DB, scope, c.req.valid("param").id);
+    const db = siteDatabase(c.env, scope.siteId);
+    const partner = await getPartner(db, scope, c.req.valid("param").id);
     if (!partner) throw new ApiError(404, "not_found", "No such partner.");
     const q = c.req.valid("query");
-    const data = await clickBreakdown(c.env.DB, scope, partner.id, Date.now() - q.days * DAY_MS, q.group_by);
+    const data = await clickBreakdown(db, scope, partner.id, Date.now() - q.days * DAY_MS, q.group_by);
     return c.json({ group_by: q.group_by, data }, 200);
   },
 );
@@ -76,7 +78,7 @@ partnerLinkRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const site = await siteOr404(c.env.DB, scope);
-    const partner = await getPartner(c.env.DB, scope, c.req.valid("param").id);
+    const partner = await getPartner(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").id);
     if (!partner) throw new ApiError(404, "not_found", "No such partner.");
     const b = c.req.valid("json");
     if (!isSiteUrl(site, b.target_url)) {
@@ -91,7 +93,7 @@ partnerLinkRoutes.openapi(
       targetUrl: b.target_url,
       createdAt: Date.now(),
     };
-    if (!(await insertLink(c.env.DB, row))) {
+    if (!(await insertLink(c.env, row))) {
       throw new ApiError(409, "conflict", "That referral code is taken.", [
         { path: "code", message: "Choose another." },
       ]);
@@ -117,7 +119,7 @@ partnerLinkRoutes.openapi(
   }),
   async (c) => {
     const origin = new URL(c.req.url).origin;
-    const links = await linksOf(c.env.DB, siteScope(c), c.req.valid("param").id);
+    const links = await linksOf(siteDatabase(c.env, siteScope(c).siteId), siteScope(c), c.req.valid("param").id);
     const data = links.map((l) => ({
       code: l.code,
       url: `${origin}/r/${l.code}`,
@@ -147,7 +149,7 @@ partnerLinkRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const partner = await getPartner(c.env.DB, scope, c.req.valid("param").id);
+    const partner = await getPartner(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").id);
     if (!partner) throw new ApiError(404, "not_found", "No such partner.");
     const key = `wf_pp_${randomToken(32)}`;
     const id = `key_${randomToken(12)}`;

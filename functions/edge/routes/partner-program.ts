@@ -1,5 +1,6 @@
 // A site's partner program settings (binding, levels, holding period, payout minimum, scorecard
 // weights) and its commission rules. Rule changes apply to orders settled afterwards.
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { BINDINGS, RULE_BASES } from "../../../models/partners/commission";
 import { CRITERIA, DEFAULT_WEIGHTS, METRICS } from "../../../models/partners/scorecard";
@@ -83,7 +84,7 @@ partnerProgramRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const currency = await siteCurrency(c.env.DB, scope);
-    return c.json(programView(await getProgram(c.env.DB, scope), currency), 200);
+    return c.json(programView(await getProgram(siteDatabase(c.env, scope.siteId), scope), currency), 200);
   },
 );
 
@@ -103,7 +104,7 @@ partnerProgramRoutes.openapi(
     const site = await siteOr404(c.env.DB, scope);
     const currency = site.currency;
     const b = c.req.valid("json");
-    const current = await getProgram(c.env.DB, scope);
+    const current = await getProgram(siteDatabase(c.env, scope.siteId), scope);
     const next: ProgramRow = {
       ...current,
       ...(b.binding && { binding: b.binding }),
@@ -126,7 +127,7 @@ partnerProgramRoutes.openapi(
         ]);
       }
     }
-    await saveProgram(c.env.DB, next);
+    await saveProgram(siteDatabase(c.env, next.siteId), next);
     return c.json(programView(next, currency), 200);
   },
 );
@@ -229,7 +230,7 @@ partnerProgramRoutes.openapi(
     const scope = siteScope(c);
     const currency = await siteCurrency(c.env.DB, scope);
     const b = c.req.valid("json");
-    if (b.partner_id && !(await getPartner(c.env.DB, scope, b.partner_id))) {
+    if (b.partner_id && !(await getPartner(siteDatabase(c.env, scope.siteId), scope, b.partner_id))) {
       throw new ApiError(400, "validation_failed", "No such partner.", [
         { path: "partner_id", message: "Unknown partner in this site." },
       ]);
@@ -257,7 +258,7 @@ partnerProgramRoutes.openapi(
       active: true,
       createdAt: Date.now(),
     };
-    await insertRule(c.env.DB, row);
+    await insertRule(siteDatabase(c.env, row.siteId), row);
     return c.json(ruleView(row, currency), 201);
   },
 );
@@ -276,7 +277,10 @@ partnerProgramRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const currency = await siteCurrency(c.env.DB, scope);
-    return c.json({ data: (await listRules(c.env.DB, scope)).map((r) => ruleView(r, currency)) }, 200);
+    return c.json(
+      { data: (await listRules(siteDatabase(c.env, scope.siteId), scope)).map((r) => ruleView(r, currency)) },
+      200,
+    );
   },
 );
 
@@ -298,7 +302,9 @@ partnerProgramRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const currency = await siteCurrency(c.env.DB, scope);
-    const row = await updateRule(c.env.DB, scope, c.req.valid("param").id, { active: c.req.valid("json").active });
+    const row = await updateRule(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").id, {
+      active: c.req.valid("json").active,
+    });
     if (!row) throw new ApiError(404, "not_found", "No such rule.");
     return c.json(ruleView(row, currency), 200);
   },

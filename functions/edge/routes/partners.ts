@@ -1,5 +1,6 @@
 // Partners of a site: creators, affiliates (推广员), vendors and advertisers. Reads need the read
 // scope, changes the admin scope. Their extra links and portal keys: partner-links.ts.
+import { type SiteDatabase, siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { getPartner, insertPartner, type PartnerRow, updatePartner } from "../../../schema/queries/partners";
 import type { SiteRow } from "../../../schema/queries/sites";
@@ -85,7 +86,7 @@ export function isSiteUrl(site: SiteRow, url: string): boolean {
 }
 
 /** A parent must exist in the site and must not be the partner or one of its descendants. */
-async function checkParent(db: D1Database, scope: { siteId: string }, id: string | null, parentId: string) {
+async function checkParent(db: SiteDatabase, scope: { siteId: string }, id: string | null, parentId: string) {
   let current: string | null = parentId;
   for (let depth = 0; current && depth < 20; depth++) {
     if (current === id) {
@@ -123,7 +124,7 @@ partnerRoutes.openapi(
     const site = await siteOr404(c.env.DB, scope);
     const b = c.req.valid("json");
     const id = `ptr_${randomToken(10)}`;
-    if (b.parent_id) await checkParent(c.env.DB, scope, id, b.parent_id);
+    if (b.parent_id) await checkParent(siteDatabase(c.env, scope.siteId), scope, id, b.parent_id);
     const target = b.target_url ?? `https://${site.domain}/`;
     if (!isSiteUrl(site, target)) {
       throw new ApiError(400, "validation_failed", "Referral links may only lead to the site's own domains.", [
@@ -146,7 +147,7 @@ partnerRoutes.openapi(
       createdAt: now,
       updatedAt: now,
     };
-    if (!(await insertPartner(c.env.DB, row, target))) {
+    if (!(await insertPartner(c.env, row, target))) {
       throw new ApiError(409, "conflict", "That referral code is taken.", [
         { path: "code", message: "Choose another." },
       ]);
@@ -167,7 +168,7 @@ partnerRoutes.openapi(
     responses: { 200: { description: "The partner", ...json(Partner) }, 404: { description: "Unknown", ...errors } },
   }),
   async (c) => {
-    const partner = await getPartner(c.env.DB, siteScope(c), c.req.valid("param").id);
+    const partner = await getPartner(siteDatabase(c.env, siteScope(c).siteId), siteScope(c), c.req.valid("param").id);
     if (!partner) throw new ApiError(404, "not_found", "No such partner.");
     return c.json(partnerView(partner, new URL(c.req.url).origin), 200);
   },
@@ -187,12 +188,12 @@ partnerRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const id = c.req.valid("param").id;
-    const current = await getPartner(c.env.DB, scope, id);
+    const current = await getPartner(siteDatabase(c.env, scope.siteId), scope, id);
     if (!current) throw new ApiError(404, "not_found", "No such partner.");
     const b = c.req.valid("json");
-    if (b.parent_id) await checkParent(c.env.DB, scope, id, b.parent_id);
+    if (b.parent_id) await checkParent(siteDatabase(c.env, scope.siteId), scope, id, b.parent_id);
     const ratings = b.ratings ? { ...current.ratings, ...b.ratings } : undefined;
-    const row = await updatePartner(c.env.DB, scope, id, {
+    const row = await updatePartner(siteDatabase(c.env, scope.siteId), scope, id, {
       ...(b.type !== undefined && { type: b.type }),
       ...(b.name !== undefined && { name: b.name }),
       ...(b.email !== undefined && { email: b.email }),

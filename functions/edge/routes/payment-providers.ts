@@ -1,6 +1,7 @@
 // A site's payment providers (admin scope): configure Stripe, WeChat Pay or Alipay with their
 // credentials and get back the webhook URL to paste into the provider's console. Credentials are
 // sealed at rest and never returned; listings show which are set, the URL and delivery counts.
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { randomToken, sha256Hex } from "../../../core/hash";
 import { importRsaPublicKey, KeyFormatError, parsePublicKey } from "../../../models/payments/keys";
@@ -184,7 +185,7 @@ paymentProviderRoutes.openapi(
     await siteOr404(c.env.DB, scope);
     const b = c.req.valid("json");
     const { credentials, account } = await credentialsOf(b);
-    const existing = await paymentProviderOf(c.env.DB, scope, b.provider);
+    const existing = await paymentProviderOf(siteDatabase(c.env, scope.siteId), scope, b.provider);
     const previous = existing && !b.rotate_endpoint ? await openConfig(c.env, existing) : null;
     const token = previous?.token ?? randomToken(32);
     const now = Date.now();
@@ -197,8 +198,10 @@ paymentProviderRoutes.openapi(
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
-    await savePaymentProvider(c.env.DB, row);
-    const counts = (await listPaymentProviders(c.env.DB, scope)).find((p) => p.row.provider === b.provider)?.counts;
+    await savePaymentProvider(siteDatabase(c.env, row.siteId), row);
+    const counts = (await listPaymentProviders(siteDatabase(c.env, scope.siteId), scope)).find(
+      (p) => p.row.provider === b.provider,
+    )?.counts;
     const view = providerView(row, counts ?? [], webhookUrl(c.env, c.req.url, b.provider, token));
     return existing ? c.json(view, 200) : c.json(view, 201);
   },
@@ -223,7 +226,7 @@ paymentProviderRoutes.openapi(
     const scope = siteScope(c, c.req.valid("param").id);
     await siteOr404(c.env.DB, scope);
     const data = [];
-    for (const { row, counts } of await listPaymentProviders(c.env.DB, scope)) {
+    for (const { row, counts } of await listPaymentProviders(siteDatabase(c.env, scope.siteId), scope)) {
       const opened = await openConfig(c.env, row);
       data.push(providerView(row, counts, opened ? webhookUrl(c.env, c.req.url, row.provider, opened.token) : null));
     }
@@ -252,7 +255,8 @@ paymentProviderRoutes.openapi(
   }),
   async (c) => {
     const { id, provider } = c.req.valid("param");
-    if (!(await deletePaymentProvider(c.env.DB, siteScope(c, id), provider))) {
+    const scope = siteScope(c, id);
+    if (!(await deletePaymentProvider(siteDatabase(c.env, scope.siteId), scope, provider))) {
       throw new ApiError(404, "not_found", `No ${provider} configuration in this site.`);
     }
     return c.body(null, 204);

@@ -1,5 +1,6 @@
 // The partner portal: what a partner key may read. Every query is bound to the key's own site and
 // partner; there is no parameter that could name another.
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { clickBreakdown, getPartner, linksOf } from "../../../schema/queries/partners";
 import { listCommissions, listPayouts, partnerTotals } from "../../../schema/queries/payouts";
@@ -36,7 +37,10 @@ const PortalProfile = Partner.omit({ ratings: true, user_id: true })
 
 async function context(c: Parameters<typeof partnerScope>[0]) {
   const scope = partnerScope(c);
-  const [site, partner] = await Promise.all([getSite(c.env.DB, scope), getPartner(c.env.DB, scope, scope.partnerId)]);
+  const [site, partner] = await Promise.all([
+    getSite(c.env.DB, scope),
+    getPartner(siteDatabase(c.env, scope.siteId), scope, scope.partnerId),
+  ]);
   if (!site || !partner) throw new ApiError(404, "not_found", "This partner no longer exists.");
   return { scope, site, partner };
 }
@@ -57,7 +61,7 @@ portalRoutes.openapi(
   async (c) => {
     const { scope, site, partner } = await context(c);
     const origin = new URL(c.req.url).origin;
-    const totals = await partnerTotals(c.env.DB, scope, scope.partnerId);
+    const totals = await partnerTotals(siteDatabase(c.env, scope.siteId), scope, scope.partnerId);
     const earnings = Object.fromEntries(
       totals.byStatus.map((r) => [r.status, { orders: r.orders, amount: toMajor(r.amountMinor, site.currency) }]),
     );
@@ -65,7 +69,7 @@ portalRoutes.openapi(
     return c.json(
       {
         ...profile,
-        links: (await linksOf(c.env.DB, scope, scope.partnerId)).map((l) => ({
+        links: (await linksOf(siteDatabase(c.env, scope.siteId), scope, scope.partnerId)).map((l) => ({
           code: l.code,
           url: `${origin}/r/${l.code}`,
           target_url: l.targetUrl,
@@ -94,7 +98,13 @@ portalRoutes.openapi(
   async (c) => {
     const scope = partnerScope(c);
     const q = c.req.valid("query");
-    const data = await clickBreakdown(c.env.DB, scope, scope.partnerId, Date.now() - q.days * DAY_MS, q.group_by);
+    const data = await clickBreakdown(
+      siteDatabase(c.env, scope.siteId),
+      scope,
+      scope.partnerId,
+      Date.now() - q.days * DAY_MS,
+      q.group_by,
+    );
     return c.json({ group_by: q.group_by, data }, 200);
   },
 );
@@ -116,7 +126,7 @@ portalRoutes.openapi(
     return respondWithPage(
       c,
       { ...q, from: q.from ?? 0 },
-      (page) => listCommissions(c.env.DB, scope, { partnerId: scope.partnerId }, page),
+      (page) => listCommissions(siteDatabase(c.env, scope.siteId), scope, { partnerId: scope.partnerId }, page),
       (r) => r.purchaseTs,
       (r) => partnerCommissionView(r, site.currency),
       "commissions",
@@ -141,7 +151,7 @@ portalRoutes.openapi(
     return respondWithPage(
       c,
       { ...q, from: q.from ?? 0 },
-      (page) => listPayouts(c.env.DB, scope, { partnerId: scope.partnerId }, page),
+      (page) => listPayouts(siteDatabase(c.env, scope.siteId), scope, { partnerId: scope.partnerId }, page),
       (p) => p.createdAt,
       payoutView,
       "payouts",

@@ -1,5 +1,6 @@
 // POST /api/v1/query: metrics by dimensions over a date range, in the shape of Plausible's Stats API
 // v2; GET /api/v1/realtime: the last 30 minutes. Thin: jobs/query.ts plans and answers.
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { MINUTE_MS } from "../../../core/time";
 import { QueryError, runQueryApi } from "../../../jobs/query";
@@ -44,7 +45,7 @@ queryRoutes.openapi(
     const site = await siteOr404(c.env.DB, siteScope(c, input.site_id));
     let answer: Awaited<ReturnType<typeof runQueryApi>>;
     try {
-      answer = await runQueryApi(c.env.DB, site, input, Date.now());
+      answer = await runQueryApi(siteDatabase(c.env, site.id), site, input, Date.now());
     } catch (err) {
       if (err instanceof QueryError) throw new ApiError(400, err.code, err.message, err.issues, { cause: err });
       throw err;
@@ -96,7 +97,7 @@ queryRoutes.openapi(
     await siteOr404(c.env.DB, scope);
     const now = Date.now();
     const since = now - REALTIME_WINDOW_MS;
-    const r = await realtime(c.env.DB, scope, since, REALTIME_TOP);
+    const r = await realtime(siteDatabase(c.env, scope.siteId), scope, since, REALTIME_TOP);
     return c.json(
       {
         since: iso(since),

@@ -2,6 +2,7 @@
 // redirects to the partner's landing page with ?ref=CODE, so the snippet ties the visit to the
 // partner. Only pages on the site's own domains are ever targets: no open redirect. Unknown
 // codes go to the site's home page, never to an error page.
+import { siteDatabase } from "../../../schema/databases";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { runBatch } from "../../../schema/queries/batch";
 import { botHitsStatements } from "../../../schema/queries/ingest";
@@ -41,7 +42,7 @@ async function siteForHost(db: D1Database, host: string): Promise<SiteRow | unde
 
 referralRoutes.get("/r/:code", async (c) => {
   const code = c.req.param("code");
-  const link = CODE.test(code) ? await linkByCode(c.env.DB, code) : undefined;
+  const link = CODE.test(code) ? await linkByCode(c.env, code) : undefined;
   const site = link
     ? await getSite(c.env.DB, { siteId: link.siteId })
     : await siteForHost(c.env.DB, new URL(c.req.url).hostname);
@@ -52,7 +53,10 @@ referralRoutes.get("/r/:code", async (c) => {
   const client = parseClient(userAgent);
   const now = Date.now();
   if (client.bot) {
-    await runBatch(c.env.DB, botHitsStatements(c.env.DB, { siteId: site.id }, utcDay(now), { [client.botName!]: 1 }));
+    await runBatch(
+      siteDatabase(c.env, site.id),
+      botHitsStatements(siteDatabase(c.env, site.id), { siteId: site.id }, utcDay(now), { [client.botName!]: 1 }),
+    );
   } else {
     // The same cookieless id the snippet will compute for the landing page view.
     const visitorId = await cookielessVisitorId(
@@ -68,7 +72,7 @@ referralRoutes.get("/r/:code", async (c) => {
     } catch {
       /* no or bad referrer */
     }
-    await insertClick(c.env.DB, {
+    await insertClick(siteDatabase(c.env, site.id), {
       siteId: site.id,
       id: `clk_${randomToken(12)}`,
       partnerId: link.partnerId,

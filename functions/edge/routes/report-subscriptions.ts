@@ -1,5 +1,6 @@
 // ROI report subscriptions: who gets which report when, a "send a test email now", and the send
 // log (what went out, what failed and why, what will be retried).
+import { type SiteDatabase, siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { MODEL_NAMES } from "../../../models/attribution/paths";
 import { SECTIONS } from "../../../models/reports/lists";
@@ -140,7 +141,7 @@ const SendNowResult = z.object({
 
 const OutWithSends = Out.extend({ sends: z.array(MailSend) });
 
-async function find(db: D1Database, scope: { siteId: string }, id: string) {
+async function find(db: SiteDatabase, scope: { siteId: string }, id: string) {
   const row = await getSubscription(db, scope, id);
   if (!row) throw new ApiError(404, "not_found", "No such report subscription.");
   return row;
@@ -178,7 +179,7 @@ reportSubscriptionRoutes.openapi(
       createdAt: now,
       updatedAt: now,
     };
-    await insertSubscription(c.env.DB, row);
+    await insertSubscription(siteDatabase(c.env, row.siteId), row);
     return c.json(view(row), 201);
   },
 );
@@ -195,7 +196,7 @@ reportSubscriptionRoutes.openapi(
     responses: { 200: { description: "Subscriptions", ...json(z.object({ data: z.array(Out) })) } },
   }),
   async (c) => {
-    const rows = await listSubscriptions(c.env.DB, siteScope(c));
+    const rows = await listSubscriptions(siteDatabase(c.env, siteScope(c).siteId), siteScope(c));
     return c.json({ data: rows.map(view) }, 200);
   },
 );
@@ -216,8 +217,11 @@ reportSubscriptionRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const row = await find(c.env.DB, scope, c.req.valid("param").id);
-    return c.json({ ...view(row), sends: (await sendsOf(c.env.DB, scope, row.id)).map(sendView) }, 200);
+    const row = await find(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").id);
+    return c.json(
+      { ...view(row), sends: (await sendsOf(siteDatabase(c.env, scope.siteId), scope, row.id)).map(sendView) },
+      200,
+    );
   },
 );
 
@@ -234,7 +238,7 @@ reportSubscriptionRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const current = await find(c.env.DB, scope, c.req.valid("param").id);
+    const current = await find(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").id);
     const b = c.req.valid("json");
     const frequency = b.frequency ?? current.frequency;
     const weekday = b.weekday ?? current.weekday;
@@ -243,7 +247,7 @@ reportSubscriptionRoutes.openapi(
         { path: "weekday", message: "Required for weekly reports." },
       ]);
     }
-    const row = await updateSubscription(c.env.DB, scope, current.id, {
+    const row = await updateSubscription(siteDatabase(c.env, scope.siteId), scope, current.id, {
       ...(b.name !== undefined && { name: b.name }),
       ...(b.recipients && { recipients: b.recipients.map((r) => r.toLowerCase()) }),
       frequency,
@@ -273,8 +277,8 @@ reportSubscriptionRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const row = await find(c.env.DB, scope, c.req.valid("param").id);
-    await deleteSubscription(c.env.DB, scope, row.id);
+    const row = await find(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").id);
+    await deleteSubscription(siteDatabase(c.env, scope.siteId), scope, row.id);
     return c.body(null, 204);
   },
 );
@@ -295,11 +299,13 @@ reportSubscriptionRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const row = await find(c.env.DB, scope, c.req.valid("param").id);
+    const row = await find(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").id);
     await siteOr404(c.env.DB, scope);
     // Rendered and sent by the recommend Worker (lib/report-renderer.ts).
     const { period, ...result } = await sendReportNow(c.env, scope, row.id);
-    const sends = (await sendsOf(c.env.DB, scope, row.id)).filter((s) => s.period === period.key).map(sendView);
+    const sends = (await sendsOf(siteDatabase(c.env, scope.siteId), scope, row.id))
+      .filter((s) => s.period === period.key)
+      .map(sendView);
     return c.json({ period: { from: period.from, to: period.to }, ...result, sends }, 200);
   },
 );
@@ -337,7 +343,7 @@ reportSubscriptionRoutes.openapi(
   }),
   async (c) => {
     const scope = siteScope(c);
-    const row = await find(c.env.DB, scope, c.req.valid("param").id);
+    const row = await find(siteDatabase(c.env, scope.siteId), scope, c.req.valid("param").id);
     await siteOr404(c.env.DB, scope);
     const preview = await previewReport(c.env, scope, row.id);
     if (c.req.valid("query").format === "json") return c.json(preview, 200);

@@ -1,5 +1,6 @@
 // ROI reports, answered from the rollup tables and imported costs (fast: no raw-event scans).
 // GET /api/v1/reports/roi, GET /api/v1/reports/overview, POST /api/v1/reports/rebuild.
+import { siteDatabase, type SiteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import Papa from "papaparse";
 import { DIMENSIONS } from "../../../models/attribution/credit";
@@ -38,7 +39,7 @@ export async function loadSite(c: { env: { DB: D1Database } }, scope: SiteScope)
 }
 
 /** How fresh the rollups are: events received up to this instant are counted (null: never rolled up). */
-async function dataUntil(db: D1Database, scope: SiteScope): Promise<string | null> {
+async function dataUntil(db: SiteDatabase, scope: SiteScope): Promise<string | null> {
   const state = await getRollupState(db, scope);
   return state ? new Date(state.watermark).toISOString() : null;
 }
@@ -87,7 +88,7 @@ reportRoutes.openapi(
     const scope = siteScope(c, q.site_id);
     const site = await loadSite(c, scope);
     const { from, to } = range(site, q);
-    const { groups, totals, issues } = await roiFigures(c.env.DB, {
+    const { groups, totals, issues } = await roiFigures(siteDatabase(c.env, site.id), {
       site,
       from,
       to,
@@ -113,7 +114,7 @@ reportRoutes.openapi(
         group_by: q.group_by,
         period: q.period,
         currency: site.currency,
-        data_until: await dataUntil(c.env.DB, scope),
+        data_until: await dataUntil(siteDatabase(c.env, scope.siteId), scope),
         rows,
         totals,
         issues,
@@ -141,7 +142,7 @@ reportRoutes.openapi(
     const scope = siteScope(c, q.site_id);
     const site = await loadSite(c, scope);
     const { from, to } = range(site, q);
-    const figures = await roiFigures(c.env.DB, {
+    const figures = await roiFigures(siteDatabase(c.env, site.id), {
       site,
       from,
       to,
@@ -161,7 +162,7 @@ reportRoutes.openapi(
         previous: { from: previous.from, to: previous.to },
         model: q.model,
         currency: site.currency,
-        data_until: await dataUntil(c.env.DB, scope),
+        data_until: await dataUntil(siteDatabase(c.env, scope.siteId), scope),
         totals: figures.totals,
         previous_totals: previous.totals,
         change: metricChange(figures.totals, previous.totals),
@@ -188,7 +189,7 @@ reportRoutes.openapi(
   }),
   async (c) => {
     const site = await loadSite(c, siteScope(c, c.req.valid("query").site_id));
-    const { days } = await rollupSite(c.env.DB, site, Date.now(), { full: true });
+    const { days } = await rollupSite(siteDatabase(c.env, site.id), site, Date.now(), { full: true });
     return c.json({ days }, 200);
   },
 );

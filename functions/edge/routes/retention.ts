@@ -1,6 +1,7 @@
 // POST /api/v1/retention: cohorts of learners by the period (day, week, month in the site's zone)
 // of their first visit, sign-up or first purchase, and per later period who came back and what
 // they paid.
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { toMajor } from "../../../core/money";
 import { runRetention } from "../../../jobs/analytics/retention";
@@ -95,7 +96,7 @@ retentionRoutes.openapi(
         },
       ]);
     const { result, rowsRead, notes } = await withinCaps(() =>
-      runRetention(c.env.DB, site, {
+      runRetention(siteDatabase(c.env, site.id), site, {
         cohortBy: body.cohort,
         period: body.period,
         returnOn: body.return,

@@ -1,5 +1,6 @@
 // Partner scorecards and the ranked partner list: the site's ratings, measured performance, a
 // composite score with the program's weights, and flags for partners going bad.
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import {
   compositeScores,
@@ -34,9 +35,9 @@ async function scorecards(c: Parameters<typeof siteScope>[0], days: number) {
   const site = await siteOr404(c.env.DB, scope);
   const now = Date.now();
   const [partners, facts, program] = await Promise.all([
-    listPartners(c.env.DB, scope),
-    partnerFacts(c.env.DB, scope, now - days * DAY_MS, now),
-    getProgram(c.env.DB, scope),
+    listPartners(siteDatabase(c.env, scope.siteId), scope),
+    partnerFacts(siteDatabase(c.env, scope.siteId), scope, now - days * DAY_MS, now),
+    getProgram(siteDatabase(c.env, scope.siteId), scope),
   ]);
   const factsOf = (p: PartnerRow): PartnerFacts => facts.get(p.id) ?? emptyFacts();
   const inputs = partners.map((p) => ({

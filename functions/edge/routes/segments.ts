@@ -1,6 +1,7 @@
 // Learner segments: RFM, activity clusters and predicted value, computed by the daily cron or on
 // request, summarised with their sizes, profiles and the value model's report, and exported as
 // learner ids with their scores (JSON or CSV) for email and ad audiences.
+import { type SiteDatabase, siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import Papa from "papaparse";
 import { computeSegments } from "../../../jobs/analytics/segments";
@@ -100,7 +101,7 @@ function kindView(kind: SegmentKind, computedAt: number, r: SegmentReport): z.in
   };
 }
 
-async function summary(db: D1Database, scope: SiteScope): Promise<z.infer<typeof Summary>> {
+async function summary(db: SiteDatabase, scope: SiteScope): Promise<z.infer<typeof Summary>> {
   const out: z.infer<typeof Summary> = { rfm: null, cluster: null, value: null };
   for (const r of await segmentReportsOf(db, scope)) out[r.kind] = kindView(r.kind, r.computedAt, r.report);
   return out;
@@ -118,7 +119,7 @@ segmentRoutes.openapi(
     request: { query: SiteQuery },
     responses: { 200: { description: "Per kind, its latest computation", ...json(Summary) } },
   }),
-  async (c) => c.json(await summary(c.env.DB, siteScope(c)), 200),
+  async (c) => c.json(await summary(siteDatabase(c.env, siteScope(c).siteId), siteScope(c)), 200),
 );
 
 segmentRoutes.openapi(
@@ -142,8 +143,10 @@ segmentRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     const site = await siteOr404(c.env.DB, scope);
-    await limitedRun(c.env.DB, scope.siteId, "segments", () => computeSegments(c.env.DB, site, Date.now()));
-    return c.json(await summary(c.env.DB, scope), 200);
+    await limitedRun(siteDatabase(c.env, scope.siteId), scope.siteId, "segments", () =>
+      computeSegments(siteDatabase(c.env, site.id), site, Date.now()),
+    );
+    return c.json(await summary(siteDatabase(c.env, scope.siteId), scope), 200);
   },
 );
 
@@ -222,12 +225,19 @@ segmentRoutes.openapi(
     const scope = siteScope(c);
     const { kind, segment } = c.req.valid("param");
     const q = c.req.valid("query");
-    const report = (await segmentReportsOf(c.env.DB, scope)).find((r) => r.kind === kind);
+    const report = (await segmentReportsOf(siteDatabase(c.env, scope.siteId), scope)).find((r) => r.kind === kind);
     if (!report)
       throw new ApiError(404, "not_found", `No ${kind} segments computed yet: POST /api/v1/segments/compute.`);
     if (!report.report.segments.some((s) => s.segment === segment))
       throw new ApiError(404, "not_found", `No ${kind} segment ${segment}.`);
-    const rows = await segmentMembersPage(c.env.DB, scope, kind, segment, decodeCursor(q.cursor), q.limit + 1);
+    const rows = await segmentMembersPage(
+      siteDatabase(c.env, scope.siteId),
+      scope,
+      kind,
+      segment,
+      decodeCursor(q.cursor),
+      q.limit + 1,
+    );
     const page = rows.slice(0, q.limit);
     const next = rows.length > q.limit ? encodeCursor(page.at(-1)!.learnerId) : null;
     if (q.format === "json")

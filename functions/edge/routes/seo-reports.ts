@@ -1,5 +1,6 @@
 // GET /api/v1/seo/revenue and /api/v1/seo/opportunities: organic revenue by landing page and query,
 // and keyword opportunities valued in money (major units of the site's currency).
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { toMajor } from "../../../core/money";
 import { seoOpportunities, seoRankingModel, seoRevenue } from "../../../jobs/seo/report";
@@ -123,7 +124,7 @@ seoReportRoutes.openapi(
   async (c) => {
     const site = await siteOr404(c.env.DB, siteScope(c));
     const { from, to } = range(site, c.req.valid("query"));
-    const report = await seoRevenue(c.env.DB, { site, from, to });
+    const report = await seoRevenue(siteDatabase(c.env, site.id), { site, from, to });
     const major = (minor: number) => toMajor(minor, site.currency);
     return c.json(
       {
@@ -157,7 +158,11 @@ seoReportRoutes.openapi(
   async (c) => {
     const site = await siteOr404(c.env.DB, siteScope(c));
     const { from, to } = range(site, c.req.valid("query"));
-    const { curve, siteValue, lists, issues } = await seoOpportunities(c.env.DB, { site, from, to });
+    const { curve, siteValue, lists, issues } = await seoOpportunities(siteDatabase(c.env, site.id), {
+      site,
+      from,
+      to,
+    });
     const major = (minor: number) => toMajor(minor, site.currency);
     const item = ({ value_minor, ...o }: Opportunity) => ({ ...o, value: major(value_minor) });
     return c.json(
@@ -213,7 +218,7 @@ seoReportRoutes.openapi(
   async (c) => {
     const scope = siteScope(c);
     await siteOr404(c.env.DB, scope);
-    const rows = await findings(c.env.DB, scope);
+    const rows = await findings(siteDatabase(c.env, scope.siteId), scope);
     const counts = { error: 0, warning: 0, info: 0 };
     for (const r of rows) counts[r.severity]++;
     const at = rows[0]?.audited_at;
@@ -274,6 +279,6 @@ seoReportRoutes.openapi(
   async (c) => {
     const site = await siteOr404(c.env.DB, siteScope(c));
     const { from, to } = range(site, c.req.valid("query"));
-    return c.json({ from, to, ...(await seoRankingModel(c.env.DB, { site, from, to })) }, 200);
+    return c.json({ from, to, ...(await seoRankingModel(siteDatabase(c.env, site.id), { site, from, to })) }, 200);
   },
 );

@@ -3,6 +3,7 @@
 // Chinese column names), and keyword research (POST /api/v1/keyword-research). Bad rows are reported
 // by CSV line or JSON index and the rest kept; unknown CSV columns are named; a re-import of a day
 // replaces that day.
+import { siteDatabase } from "../../../schema/databases";
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import Papa from "papaparse";
 import {
@@ -202,7 +203,7 @@ seoImportRoutes.post("/api/v1/search-performance", requireScope("admin"), async 
   const { good, rejected } = checkAll<SearchRow>(parsed, (raw, at) => checkSearchRow(raw, fallback, at));
   // The keys the table carries (date aside) decide which stored table a re-import replaces.
   const dims = SEARCH_DIMENSIONS.filter((d) => d !== "date" && parsed.dims.includes(d)).join(",");
-  await replaceSearchDays(c.env.DB, scope, query.data.source, dims, good, Date.now());
+  await replaceSearchDays(siteDatabase(c.env, scope.siteId), scope, query.data.source, dims, good, Date.now());
   return c.json({ imported: good.length, rejected, unknown_columns: parsed.unknown }, 200);
 });
 
@@ -212,6 +213,6 @@ seoImportRoutes.post("/api/v1/keyword-research", requireScope("admin"), async (c
   const parsed = await readBody(c.req.raw, "keywords");
   const { good, rejected } = checkAll<KeywordRow>(parsed, checkKeywordRow);
   const byKeyword = new Map(good.map((k) => [k.keyword, k]));
-  await upsertKeywords(c.env.DB, scope, [...byKeyword.values()], Date.now());
+  await upsertKeywords(siteDatabase(c.env, scope.siteId), scope, [...byKeyword.values()], Date.now());
   return c.json({ imported: byKeyword.size, rejected, unknown_columns: parsed.unknown }, 200);
 });

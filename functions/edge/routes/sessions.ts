@@ -1,4 +1,5 @@
 // GET /api/v1/sessions: sessions with their entry channel, source, campaign and landing (read scope).
+import { siteDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type ListParams, listSessions } from "../../../schema/queries/listing";
 import { requireScope, siteScope } from "../auth";
@@ -32,7 +33,8 @@ const route = createRoute({
 sessionRoutes.openapi(route, async (c) => {
   const q = c.req.valid("query");
   const scope = siteScope(c, q.site_id);
-  const fetchRows = (p: ListParams) => listSessions(c.env.DB, scope, { ...p, channel: q.channel });
+  const fetchRows = (p: ListParams) =>
+    listSessions(siteDatabase(c.env, scope.siteId), scope, { ...p, channel: q.channel });
   return respondWithPage(
     c,
     { ...q, order: listOrder(q) },

@@ -42,7 +42,7 @@ snippetRoutes.get("/t/:file{[0-9a-z]+\\.js}", (c) => {
   const file = c.req.param("file");
   // With ?site=KEY the experiments add-on carries the site's statuses (drafts, stopped), cached at the edge.
   const site = c.req.query("site");
-  if (file === "experiments.js" && site) return experimentsScript(c.env.DB, site, c.executionCtx);
+  if (file === "experiments.js" && site) return experimentsScript(c.env, site, c.executionCtx);
   const found = addOn(c, file);
   if (found) return found;
   if (file !== `${SNIPPET_VERSION}.js`) {

@@ -1,6 +1,7 @@
 // Ad spend (POST /api/v1/costs) and exchange rates (POST /api/v1/fx-rates), as JSON or CSV.
 // GA4's cost-import column names are accepted as they are. Bad rows are reported by line (CSV) or
 // index (JSON); good rows are kept. Re-importing a day and campaign replaces it.
+import { siteDatabase } from "../../../schema/databases";
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import Papa from "papaparse";
 import { upsertCosts, upsertRates } from "../../../schema/queries/spend";
@@ -181,13 +182,13 @@ spendRoutes.post("/api/v1/costs", requireScope("admin"), async (c) => {
       return [`${r.date}|${r.source}|${r.medium}|${r.campaign}`, row] as const;
     }),
   );
-  await upsertCosts(c.env.DB, scope, [...byKey.values()]);
+  await upsertCosts(siteDatabase(c.env, scope.siteId), scope, [...byKey.values()]);
   return c.json({ imported: byKey.size, rejected }, 200);
 });
 
 spendRoutes.post("/api/v1/fx-rates", requireScope("admin"), async (c) => {
   const scope = siteScope(c);
   const { good, rejected } = validateRows(RateInput, await readRows(c.req.raw));
-  await upsertRates(c.env.DB, scope, good);
+  await upsertRates(siteDatabase(c.env, scope.siteId), scope, good);
   return c.json({ imported: good.length, rejected }, 200);
 });

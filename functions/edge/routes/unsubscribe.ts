@@ -1,6 +1,7 @@
 // One-click unsubscribe (RFC 8058): every email carries a signed link. POST unsubscribes at once
 // (what mail clients' own buttons send); GET shows a page with a button, because link scanners
 // fetch GET links and must not unsubscribe anyone.
+import { siteDatabase } from "../../../schema/databases";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { type UnsubscribeClaim, signingKey } from "../../../jobs/reports/send";
 import { unsubscribe } from "../../../schema/queries/mail";
@@ -39,7 +40,7 @@ unsubscribeRoutes.get("/u/:token", async (c) => {
 unsubscribeRoutes.post("/u/:token", async (c) => {
   const claim = await verifyToken<UnsubscribeClaim>(signingKey(c.env), c.req.param("token"));
   if (!claim) return invalid(c.req.header("accept-language"));
-  await unsubscribe(c.env.DB, { siteId: claim.s }, claim.l, claim.e, Date.now());
+  await unsubscribe(siteDatabase(c.env, claim.s), { siteId: claim.s }, claim.l, claim.e, Date.now());
   const l = asLocale(claim.g);
   return page(l, t(l, "unsubscribe.done.title"), `<p>${t(l, "unsubscribe.done.body", { email: safe(claim.e) })}</p>`);
 });
