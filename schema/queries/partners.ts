@@ -1,6 +1,6 @@
 // Partners, their program settings, referral links and clicks. Every query is scoped by site; id lists
 // travel as one JSON parameter (json_each), so no list can exceed D1's bound-parameter limit.
-import { allSiteDatabases, type DatabaseEnv, type SiteDatabase, siteDatabase } from "../databases";
+import { allSiteDatabases, type DatabaseEnv, readEachDatabase, type SiteDatabase, siteDatabase } from "../databases";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { commissionRules, partnerClicks, partnerLinks, partnerPrograms, partners } from "../tables";
@@ -136,12 +136,12 @@ export async function linksOf(d1: SiteDatabase, scope: SiteScope, partnerId: str
 /** A code across the deployment (for /r/:code, which names no site), with its partner's status. */
 /** A referral code's link, in whichever site database holds it (codes are random, so unique in practice). */
 export async function linkByCode(env: DatabaseEnv, code: string) {
-  for (const d1 of allSiteDatabases(env)) {
-    const row = await linkIn(d1, code);
-    // A row left behind in a database its site no longer maps to is not the site's.
-    if (row && siteDatabase(env, row.siteId) === d1) return row;
-  }
-  return undefined;
+  const [row] = await readEachDatabase(
+    env,
+    async (d1) => [await linkIn(d1, code)].filter((r) => r !== undefined),
+    (r) => r.siteId,
+  );
+  return row;
 }
 
 async function linkIn(d1: SiteDatabase, code: string) {

@@ -1,6 +1,6 @@
 // Payment providers of a site and what their notifications named: configuration, delivery counts,
 // processed notification ids, and payment refs (order, learner, purchase event, refunded total).
-import { allSiteDatabases, type DatabaseEnv, type SiteDatabase, siteDatabase } from "../databases";
+import { type DatabaseEnv, readEachDatabase, type SiteDatabase } from "../databases";
 import { and, eq, inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { PaymentProvider, WebhookOutcome } from "../../models/payments/types";
@@ -59,12 +59,10 @@ export async function deletePaymentProvider(d1: SiteDatabase, scope: SiteScope, 
 /** The configuration a webhook URL's token names (by its hash), whatever the site. */
 /** The provider configuration of a webhook URL's token, in whichever site database holds it. */
 export async function paymentProviderByTokenHash(env: DatabaseEnv, tokenHash: string) {
-  for (const d1 of allSiteDatabases(env)) {
-    const [row] = await drizzle(d1).select().from(paymentProviders).where(eq(paymentProviders.tokenHash, tokenHash));
-    // A row left behind in a database its site no longer maps to is not the site's.
-    if (row && siteDatabase(env, row.siteId) === d1) return row;
-  }
-  return undefined;
+  const read = (d1: SiteDatabase) =>
+    drizzle(d1).select().from(paymentProviders).where(eq(paymentProviders.tokenHash, tokenHash));
+  const [row] = await readEachDatabase(env, read, (r) => r.siteId);
+  return row;
 }
 
 /** Counts one delivery's outcome, keeping its time and reason. */

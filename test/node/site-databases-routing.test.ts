@@ -179,6 +179,33 @@ describe("a site with a database of its own", () => {
     expect(answers.site_big).toEqual(answers.site_small);
   });
 
+  it("ignores a row left in DB after its site moved to a database of its own", async () => {
+    // As if site_big had lived in DB before the map named DB_BIG: its partner and a link stay behind.
+    const copy = async (table: string, where: string, change: Record<string, unknown> = {}) => {
+      const row = {
+        ...(await big.prepare(`SELECT * FROM ${table} WHERE ${where}`).first<Record<string, unknown>>())!,
+        ...change,
+      };
+      const names = Object.keys(row);
+      await db
+        .prepare(`INSERT INTO ${table} (${names.join(", ")}) VALUES (${names.map((_, i) => `?${i + 1}`).join(", ")})`)
+        .bind(...Object.values(row))
+        .run();
+    };
+    await copy("partners", "site_id = 'site_big'");
+    await copy("partner_links", "code = 'big-ref'", { code: "stale-ref" });
+    const stale = await call("/r/stale-ref", {
+      headers: { "user-agent": "Mozilla/5.0 Chrome/131.0" },
+      redirect: "manual",
+    });
+    expect(stale.status).toBe(404);
+    const live = await call("/r/big-ref", {
+      headers: { "user-agent": "Mozilla/5.0 Chrome/131.0" },
+      redirect: "manual",
+    });
+    expect(live.headers.get("location")).toBe("https://big.example.com/?ref=big-ref");
+  });
+
   it("keeps a referral code unique across databases", async () => {
     // site_small is in DB; big-ref is in DB_BIG. Each database's key guards only its own rows.
     const taken = await post(`/api/v1/partners?site_id=site_small`, {
