@@ -61,7 +61,10 @@ export async function startBuiltWorkers({
   extraDatabases = [],
 }) {
   // DB, plus per-site databases (README "Many sites") under their binding names, in both Workers.
-  const databases = { DB: "wayfind", ...Object.fromEntries(extraDatabases.map((b) => [b, `wayfind-${b.toLowerCase()}`])) };
+  const databases = {
+    DB: "wayfind",
+    ...Object.fromEntries(extraDatabases.map((b) => [b, `wayfind-${b.toLowerCase()}`])),
+  };
   const edge = {
     name: "wayfind",
     ...(edgeScript === "hello"

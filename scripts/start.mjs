@@ -24,6 +24,7 @@ import {
   spawnGroup,
 } from "./local/processes.mjs";
 import { routeOutput } from "./local/wrangler-output.mjs";
+import { d1Bindings } from "./wrangler-config.mjs";
 import { startMailbox } from "../test/support/mailbox.mjs";
 
 installExitHandlers();
@@ -72,10 +73,13 @@ const adminToken = previous.admin_token ?? `wf_admin_${randomBytes(18).toString(
 say("Building the tracking snippet…");
 await import("./build-snippet.mjs");
 say("Applying D1 migrations…");
-await runGroup("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", localPaths.state], {
-  cwd: root,
-  env: { ...offlineEnv, CI: "true" }, // no confirmation prompt
-});
+// To DB and to each per-site database wrangler.toml declares (README "Many sites").
+for (const binding of d1Bindings(root)) {
+  await runGroup("wrangler", ["d1", "migrations", "apply", binding, "--local", "--persist-to", localPaths.state], {
+    cwd: root,
+    env: { ...offlineEnv, CI: "true" }, // no confirmation prompt
+  });
+}
 
 // A local mailbox, so the ROI emails can be sent and read without any provider.
 const mailbox = await startMailbox({ smtpPort, httpPort: mailboxPort, dir: localPaths.mailbox });

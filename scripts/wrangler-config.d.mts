@@ -9,6 +9,7 @@ export interface WranglerConfig {
     html_handling?: string;
     run_worker_first?: boolean | string[];
   };
+  d1_databases?: { binding: string; database_name?: string; migrations_dir?: string }[];
   queues?: {
     producers?: { binding: string; queue: string }[];
     consumers?: {
@@ -22,6 +23,7 @@ export interface WranglerConfig {
   };
 }
 export declare function readWranglerConfig(root: string, file?: string): WranglerConfig;
+export declare function d1Bindings(root: string): string[];
 export declare function queueNames(root: string): string[];
 export declare function queueOptions(root: string): {
   queueProducers: Record<string, string>;

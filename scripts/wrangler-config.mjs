@@ -8,6 +8,11 @@ export function readWranglerConfig(root, file = "wrangler.toml") {
   return experimental_readRawConfig({ config: resolve(root, file) }).rawConfig;
 }
 
+/** The edge Worker's D1 bindings: DB, then any per-site database (README "Many sites"). */
+export function d1Bindings(root) {
+  return (readWranglerConfig(root).d1_databases ?? []).map((d) => d.binding);
+}
+
 /** Every queue the edge Worker produces to or consumes from. */
 export function queueNames(root) {
   const { producers = [], consumers = [] } = readWranglerConfig(root).queues ?? {};
