@@ -1,8 +1,11 @@
-// The capture Worker's accept rate against hello-world, for `npm run bench`. All three Workers run
+// The capture Worker's accept rate against hello-world, for `npm run bench`. All four Workers run
 // at once and take the same load in alternating rounds, so load from elsewhere on the machine (it
 // drifts by 2x within a minute here) falls on each alike:
 // - the edge Worker, its queue consumer paused: locally the consumer and D1 share workerd's thread,
 //   which in production they do not, so the capture path is measured on its own;
+// - the same edge Worker without the dashboard's static assets, so without the assets router
+//   Miniflare runs in front of it (in production that routing is Cloudflare's, not the Worker's
+//   CPU, and capture serves no asset): the capture path's own cost against a bare hello-world;
 // - hello-world with the edge's bindings and static assets (the same Miniflare set-up: its
 //   assets router and entry Worker cost hello-world about 0.45 ms of CPU per request), the baseline the target
 //   is set against, as for the cold start;
@@ -92,16 +95,21 @@ export async function benchSite(worker, admin) {
 
 export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-/** Accept rate, CPU per request and latency of the three Workers over interleaved rounds. */
+/** Accept rate, CPU per request and latency of the four Workers over interleaved rounds. */
 export async function benchAccept({ root, admin, requests, eventsPerRequest, concurrency }) {
   const edge = await started(() => startBuiltWorkers({ root, adminToken: admin, recommend: "stub", consume: false }));
+  const edgeNoAssets = await started(() =>
+    startBuiltWorkers({ root, adminToken: admin, recommend: "stub", consume: false, assets: false }),
+  );
   const helloBound = await started(() =>
     startBuiltWorkers({ root, adminToken: admin, edge: "hello", recommend: "stub", migrate: false }),
   );
   const hello = await started(startHelloWorker);
   const site = await benchSite(edge, admin);
+  const siteNoAssets = await benchSite(edgeNoAssets, admin);
   const workers = [
     { name: "edge", worker: edge, key: site.public_key },
+    { name: "edgeNoAssets", worker: edgeNoAssets, key: siteNoAssets.public_key },
     { name: "helloBound", worker: helloBound, key: "wf_pk_x" },
     { name: "hello", worker: hello, key: "wf_pk_x" },
   ];

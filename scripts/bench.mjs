@@ -180,6 +180,12 @@ const rows = [
     `${fmt(accepted.hello.eventsPerSecond)} (hello-world Worker alone)`,
     ratio(accepted.edge.eventsPerSecond, accepted.hello.eventsPerSecond),
   ],
+  [
+    "Same, the edge without the dashboard's assets (no local assets router in front), against a bare hello-world",
+    fmt(accepted.edgeNoAssets.eventsPerSecond),
+    `${fmt(accepted.hello.eventsPerSecond)} (hello-world Worker alone)`,
+    ratio(accepted.edgeNoAssets.eventsPerSecond, accepted.hello.eventsPerSecond),
+  ],
   ...(accepted.edge.cpuMsPerRequest !== null
     ? [
         [
