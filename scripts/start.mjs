@@ -24,7 +24,7 @@ import {
   spawnGroup,
 } from "./local/processes.mjs";
 import { routeOutput } from "./local/wrangler-output.mjs";
-import { d1Bindings } from "./wrangler-config.mjs";
+import { d1Bindings, devConfig, readWranglerConfig } from "./wrangler-config.mjs";
 import { startMailbox } from "../test/support/mailbox.mjs";
 
 installExitHandlers();
@@ -95,16 +95,12 @@ const vars = {
   PUBLIC_URL: url,
 };
 // The recommend Worker sends the report emails, so it needs the same settings; `wrangler dev` gives
-// --var to the first config only, so it runs from a copy of its config with them as [vars].
-const recommendConfig = resolve(wayfindDir, "recommend.dev.toml");
+// --var to the first config only, so it runs from a copy of its config (as JSON, which wrangler also
+// reads) with them added to its own vars (say, SITE_DATABASES) and its paths made absolute.
+const recommendConfig = resolve(wayfindDir, "recommend.dev.json");
 writeFileSync(
   recommendConfig,
-  readFileSync(resolve(root, "recommend.wrangler.toml"), "utf8")
-    .replace(/^main = "(.+)"$/m, (_, main) => `main = ${JSON.stringify(resolve(root, main))}`)
-    .replace(/^migrations_dir = "(.+)"$/m, (_, dir) => `migrations_dir = ${JSON.stringify(resolve(root, dir))}`) +
-    `\n[vars]\n${Object.entries(vars)
-      .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
-      .join("\n")}\n`,
+  JSON.stringify(devConfig(readWranglerConfig(root, "recommend.wrangler.toml"), root, vars), null, 2),
 );
 const dev = spawnGroup(
   "wrangler",

@@ -1,6 +1,8 @@
 /** The parts of a wrangler config the scripts and tests read (wrangler's own types are not shipped). */
 export interface WranglerConfig {
   name?: string;
+  main?: string;
+  vars?: Record<string, string>;
   triggers?: { crons?: string[] };
   assets?: {
     directory: string;
@@ -24,6 +26,7 @@ export interface WranglerConfig {
 }
 export declare function readWranglerConfig(root: string, file?: string): WranglerConfig;
 export declare function d1Bindings(root: string): string[];
+export declare function devConfig(config: WranglerConfig, root: string, vars: Record<string, string>): WranglerConfig;
 export declare function queueNames(root: string): string[];
 export declare function queueOptions(root: string): {
   queueProducers: Record<string, string>;

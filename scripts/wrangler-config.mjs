@@ -8,6 +8,20 @@ export function readWranglerConfig(root, file = "wrangler.toml") {
   return experimental_readRawConfig({ config: resolve(root, file) }).rawConfig;
 }
 
+/**
+ * A Worker's config to run from another directory: `vars` added to its own (a user's
+ * SITE_DATABASES stays), `main` and every database's `migrations_dir` made absolute.
+ */
+export function devConfig(config, root, vars) {
+  const absolute = (d) => (d.migrations_dir ? { ...d, migrations_dir: resolve(root, d.migrations_dir) } : d);
+  return {
+    ...config,
+    ...(config.main && { main: resolve(root, config.main) }),
+    ...(config.d1_databases && { d1_databases: config.d1_databases.map(absolute) }),
+    vars: { ...config.vars, ...vars },
+  };
+}
+
 /** The edge Worker's D1 bindings: DB, then any per-site database (README "Many sites"). */
 export function d1Bindings(root) {
   return (readWranglerConfig(root).d1_databases ?? []).map((d) => d.binding);
