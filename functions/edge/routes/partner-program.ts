@@ -1,6 +1,6 @@
 // A site's partner program settings (binding, levels, holding period, payout minimum, scorecard
 // weights) and its commission rules. Rule changes apply to orders settled afterwards.
-import { siteDatabase } from "../../../schema/databases";
+import { siteDatabase, type ControlDatabase } from "../../../schema/databases";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { BINDINGS, RULE_BASES } from "../../../models/partners/commission";
 import { CRITERIA, DEFAULT_WEIGHTS, METRICS } from "../../../models/partners/scorecard";
@@ -68,7 +68,7 @@ const Program = z
   })
   .openapi("PartnerProgram");
 
-const siteCurrency = async (db: D1Database, scope: { siteId: string }) => (await siteOr404(db, scope)).currency;
+const siteCurrency = async (db: ControlDatabase, scope: { siteId: string }) => (await siteOr404(db, scope)).currency;
 
 partnerProgramRoutes.openapi(
   createRoute({

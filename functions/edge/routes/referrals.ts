@@ -2,7 +2,7 @@
 // redirects to the partner's landing page with ?ref=CODE, so the snippet ties the visit to the
 // partner. Only pages on the site's own domains are ever targets: no open redirect. Unknown
 // codes go to the site's home page, never to an error page.
-import { siteDatabase } from "../../../schema/databases";
+import { siteDatabase, type ControlDatabase } from "../../../schema/databases";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { runBatch } from "../../../schema/queries/batch";
 import { botHitsStatements } from "../../../schema/queries/ingest";
@@ -33,7 +33,7 @@ function redirect(location: string): Response {
 const home = (site: SiteRow) => `https://${site.domain}/`;
 
 /** The site an unknown code most likely belongs to: the one whose domain this host is under, or the only one. */
-async function siteForHost(db: D1Database, host: string): Promise<SiteRow | undefined> {
+async function siteForHost(db: ControlDatabase, host: string): Promise<SiteRow | undefined> {
   const sites = await listSites(db);
   return (
     sites.find((s) => host === s.domain || host.endsWith(`.${s.domain}`)) ?? (sites.length === 1 ? sites[0] : undefined)
