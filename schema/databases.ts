@@ -33,27 +33,47 @@ function siteMap(text: string | undefined): Record<string, string> {
   return parsed.map;
 }
 
-function binding(env: DatabaseEnv, name: string, why: string): SiteDatabase {
+/** The D1 binding of that name, if this Worker has one. */
+function bound(env: DatabaseEnv, name: string): SiteDatabase | undefined {
   const db = (env as unknown as Record<string, unknown>)[name];
-  if (!db || typeof (db as D1Database).prepare !== "function")
-    throw new Error(`SITE_DATABASES maps ${why} to ${name}, which is not a D1 binding of this Worker`);
-  return db as SiteDatabase;
+  return db && typeof (db as D1Database).prepare === "function" ? (db as SiteDatabase) : undefined;
 }
 
-/** The D1 database that holds `siteId`'s site-scoped tables (events, sessions, goals, partners…). */
-export function siteDatabase(env: DatabaseEnv, siteId: string): SiteDatabase {
+const missing = (name: string, what: string) =>
+  new Error(`SITE_DATABASES maps ${what} to ${name}, which is not a D1 binding of this Worker`);
+
+/** The site's database; undefined when the map names a binding this Worker lacks. */
+function homeOf(env: DatabaseEnv, siteId: string): SiteDatabase | undefined {
   const name = siteMap(env.SITE_DATABASES)[siteId];
-  return name ? binding(env, name, `site ${siteId}`) : (env.DB as SiteDatabase);
+  return name ? bound(env, name) : (env.DB as SiteDatabase);
+}
+
+/**
+ * The D1 database that holds `siteId`'s site-scoped tables (events, sessions, goals, partners…).
+ * A site mapped to a binding this Worker lacks fails here, loudly, rather than falling back to DB.
+ */
+export function siteDatabase(env: DatabaseEnv, siteId: string): SiteDatabase {
+  const db = homeOf(env, siteId);
+  if (!db) throw missing(siteMap(env.SITE_DATABASES)[siteId]!, `site ${siteId}`);
+  return db;
 }
 
 /**
  * Every database that may hold site-scoped rows: DB first, then each mapped binding once. For the
  * few reads that start from no site (a partner link's code, a payment provider's token, the
- * cron's due retries): they look in each, and rows carry their site id.
+ * cron's due retries): they look in each, and rows carry their site id. A mapped binding this
+ * Worker lacks is logged and skipped: one misconfigured site fails its own requests and cron work
+ * (siteDatabase), not every site's referral links and report sends.
  */
 export function allSiteDatabases(env: DatabaseEnv): SiteDatabase[] {
-  const names = [...new Set(Object.values(siteMap(env.SITE_DATABASES)))].filter((n) => n !== "DB");
-  return [env.DB as SiteDatabase, ...names.map((n) => binding(env, n, "a site"))];
+  const databases = [env.DB as SiteDatabase];
+  for (const name of new Set(Object.values(siteMap(env.SITE_DATABASES)))) {
+    if (name === "DB") continue;
+    const db = bound(env, name);
+    if (db) databases.push(db);
+    else console.error(missing(name, "a site").message);
+  }
+  return databases;
 }
 
 /**
@@ -73,6 +93,6 @@ export async function readEachDatabase<Row>(
 ): Promise<Row[]> {
   const rows: Row[] = [];
   for (const db of allSiteDatabases(env))
-    for (const row of await read(db)) if (siteDatabase(env, siteOf(row)) === db) rows.push(row);
+    for (const row of await read(db)) if (homeOf(env, siteOf(row)) === db) rows.push(row);
   return rows;
 }
